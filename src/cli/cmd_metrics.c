@@ -1,0 +1,54 @@
+/* `ikewatch metrics`: one scrape printed to stdout, for a quick look or a
+ * cron job.  Exits 1 when a collector failed (the output is still printed). */
+#include "cli/cli.h"
+
+#include <stdio.h>
+
+#include "common/log.h"
+
+static int cmd_metrics_print(struct model *m, const struct config *c)
+{
+	struct render_opts o;
+	struct strbuf sb = STRBUF_INIT;
+	struct render *r;
+	int more;
+
+	cli_render_opts(c, &o);
+	r = render_new(m, EXPO_TEXT, &o);
+	if (!r)
+		return -1;
+	do {
+		more = render_next(r, &sb);
+		if (more < 0)
+			break;
+		fwrite(sb.buf ? sb.buf : "", 1, sb.len, stdout);
+		strbuf_reset(&sb);
+	} while (more > 0);
+	strbuf_release(&sb);
+	render_free(r);
+	if (fflush(stdout) || ferror(stdout) || more < 0) {
+		log_error("cannot write the metrics to stdout");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_metrics(const struct config *c)
+{
+	struct scraper *s = cli_scraper_new(c);
+	struct model *m;
+	size_t i;
+	int status = 0;
+
+	if (!s)
+		return 2;
+	m = scraper_collect(s);
+	if (!m || cmd_metrics_print(m, c))
+		status = 2;
+	for (i = 0; m && i < m->ncollectors; i++)
+		if (!m->collectors[i].success && !status)
+			status = 1;
+	model_unref(m);
+	scraper_free(s);
+	return status;
+}

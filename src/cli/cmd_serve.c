@@ -1,0 +1,89 @@
+/* `ikewatch serve`: the daemon.  HTTP threads scrape on demand; the main
+ * thread only waits for SIGINT/SIGTERM. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "http/http_server.h"
+
+struct serve_ctx {
+	struct scraper *scraper;
+	struct render_opts render;
+};
+
+static int serve_metrics(void *ctx, enum expo_format fmt,
+			 struct http_body_source *src, struct ikw_err *err)
+{
+	struct serve_ctx *s = ctx;
+	struct model *m = scraper_collect(s->scraper);
+
+	if (!m)
+		return err_set(err, -ENOMEM, "out of memory");
+	src->ctx = render_new(m, fmt, &s->render);
+	model_unref(m);
+	if (!src->ctx)
+		return err_set(err, -ENOMEM, "out of memory");
+	src->next = render_next;
+	src->free = render_free;
+	return 0;
+}
+
+static bool serve_ready(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+static bool serve_is_loopback(const char *addr)
+{
+	return !strncmp(addr, "127.", 4) || !strncmp(addr, "[::1]", 5) ||
+	       !strncmp(addr, "localhost:", 10);
+}
+
+int cmd_serve(const struct config *c)
+{
+	struct serve_ctx ctx = { NULL, { false } };
+	struct http_handlers h = { &ctx, serve_metrics, serve_ready };
+	struct http_server_opts o = {
+		.listen_address = c->listen_address,
+		.telemetry_path = c->telemetry_path,
+		.max_connections = c->max_connections,
+		.connection_timeout_s = 30,
+		.max_concurrent_scrapes = c->max_concurrent_scrapes,
+		.max_request_header_bytes = 8192,
+	};
+	struct ikw_err err = { "" };
+	struct http_server *srv;
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ctx.scraper = cli_scraper_new(c);
+	if (!ctx.scraper)
+		return 2;
+	cli_render_opts(c, &ctx.render);
+	if (http_server_start(&o, &h, &srv, &err)) {
+		log_error("%s", err.msg);
+		scraper_free(ctx.scraper);
+		return 2;
+	}
+	log_info("ikewatch %s serving %s on http://%s (plain HTTP), reading charon at %s",
+		 IKW_VERSION, c->telemetry_path, c->listen_address, c->vici_socket);
+	if (!serve_is_loopback(c->listen_address))
+		log_warn("listening on a non-loopback address without TLS or authentication");
+	sigwait(&set, &sig);
+	log_info("received %s, shutting down", strsignal(sig));
+	http_server_stop(srv);
+	scraper_free(ctx.scraper);
+	return 0;
+}

@@ -1,0 +1,144 @@
+#include "collect/scrape.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "model/ledger.h"
+
+struct scraper {
+	struct scraper_opts opts;
+	struct collector **collectors;
+	size_t ncollectors;
+	struct ledger ledger;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	bool running;
+	uint64_t finished;          /* collections completed */
+	struct model *last;         /* result of the latest collection */
+};
+
+struct scraper *scraper_new(const struct scraper_opts *o,
+			    struct collector **collectors, size_t n)
+{
+	struct scraper *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->opts = *o;
+	s->collectors = collectors;
+	s->ncollectors = n;
+	s->ledger = (struct ledger)LEDGER_INIT;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->done, NULL);
+	return s;
+}
+
+void scraper_free(struct scraper *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ncollectors; i++)
+		if (s->collectors[i])
+			s->collectors[i]->destroy(s->collectors[i]);
+	free(s->collectors);
+	model_unref(s->last);
+	ledger_release(&s->ledger);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->done);
+	free(s);
+}
+
+static void scraper_run_one(struct collector *c, struct model *m,
+			    const struct deadline *dl)
+{
+	struct ikw_err err = { "" };
+	double start = monotonic_seconds();
+	int r = c->collect(c, m, dl, &err);
+
+	if (r)
+		log_warn("collector %s failed: %s", c->name,
+			 err.msg[0] ? err.msg : strerror(-r));
+	model_record_collector(m, c->name, r == 0, monotonic_seconds() - start);
+}
+
+/* Keeps ledger entries of connections that are still configured. */
+static bool scraper_keep_entry(void *ctx, const char *conn, const char *child)
+{
+	const struct model *m = ctx;
+	const struct conn_cfg *cfg = model_find_conn(m, conn);
+	size_t i;
+
+	for (i = 0; cfg && i < cfg->nchildren; i++)
+		if (!strcmp(cfg->children[i].name, child))
+			return true;
+	return false;
+}
+
+static struct model *scraper_run(struct scraper *s)
+{
+	struct deadline dl = deadline_in_ms(s->opts.timeout_ms);
+	struct model *m = model_new();
+	size_t i;
+
+	if (!m)
+		return NULL;
+	for (i = 0; i < s->ncollectors; i++)
+		scraper_run_one(s->collectors[i], m, &dl);
+	if (m->have_sas) {
+		if (ledger_update(&s->ledger, m, m->ike_sas_unlisted == 0))
+			log_error("out of memory updating the traffic ledger");
+		ledger_prune(&s->ledger, scraper_keep_entry, m);
+		if (model_build_views(m, &s->opts.policy, &s->ledger))
+			log_error("out of memory building the tunnel views");
+	}
+	return m;
+}
+
+struct model *scraper_collect(struct scraper *s)
+{
+	struct model *m;
+	uint64_t want;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->running) {
+		/* share the collection already under way */
+		want = s->finished + 1;
+		while (s->finished < want)
+			pthread_cond_wait(&s->done, &s->lock);
+		m = s->last;
+		if (m)
+			model_ref(m);
+		pthread_mutex_unlock(&s->lock);
+		return m;
+	}
+	s->running = true;
+	pthread_mutex_unlock(&s->lock);
+
+	m = scraper_run(s);
+
+	pthread_mutex_lock(&s->lock);
+	model_unref(s->last);
+	s->last = m;
+	if (m)
+		model_ref(m);
+	s->running = false;
+	s->finished++;
+	pthread_cond_broadcast(&s->done);
+	pthread_mutex_unlock(&s->lock);
+	return m;
+}
+
+int scraper_has_run(struct scraper *s)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->finished;
+	pthread_mutex_unlock(&s->lock);
+	return n > 0;
+}

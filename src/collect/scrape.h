@@ -1,0 +1,31 @@
+/* Runs the collectors into a fresh snapshot, with one deadline for all.
+ * Scrapes that arrive while a collection runs wait for it and share its
+ * snapshot, so N concurrent scrapers cost charon one read.  The traffic
+ * ledger lives here because it must outlive snapshots. */
+#ifndef IKW_SCRAPE_H
+#define IKW_SCRAPE_H
+
+#include <stddef.h>
+
+#include "collect/collector.h"
+#include "model/view.h"
+
+struct scraper;
+
+struct scraper_opts {
+	int timeout_ms;                 /* whole collection */
+	struct expect_policy policy;    /* pointers must outlive the scraper */
+};
+
+/* Takes ownership of the collectors (destroyed by scraper_free). */
+struct scraper *scraper_new(const struct scraper_opts *o,
+			    struct collector **collectors, size_t n);
+void scraper_free(struct scraper *s);
+
+/* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM. */
+struct model *scraper_collect(struct scraper *s);
+
+/* True once one collection has completed (for /-/ready). */
+int scraper_has_run(struct scraper *s);
+
+#endif

@@ -1,0 +1,35 @@
+#include "common/deadline.h"
+
+#include <time.h>
+
+int64_t deadline_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct deadline deadline_in_ms(int64_t ms)
+{
+	struct deadline d = { deadline_now_ms() + ms };
+
+	return d;
+}
+
+int deadline_remaining_ms(const struct deadline *d)
+{
+	int64_t left = d->at_ms - deadline_now_ms();
+
+	if (left <= 0)
+		return 0;
+	return left > 0x7fffffff ? 0x7fffffff : (int)left;
+}
+
+double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

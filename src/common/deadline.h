@@ -1,0 +1,18 @@
+/* Absolute deadlines on the monotonic clock, so that every blocking step of a
+ * scrape shares one time budget. */
+#ifndef IKW_DEADLINE_H
+#define IKW_DEADLINE_H
+
+#include <stdint.h>
+
+struct deadline {
+	int64_t at_ms;  /* CLOCK_MONOTONIC milliseconds */
+};
+
+int64_t deadline_now_ms(void);
+struct deadline deadline_in_ms(int64_t ms);
+/* Milliseconds left, 0 when expired; suitable for poll(). */
+int deadline_remaining_ms(const struct deadline *d);
+double monotonic_seconds(void);
+
+#endif

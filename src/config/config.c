@@ -1,0 +1,481 @@
+#include "config/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "common/num.h"
+#include "vici/vici_conn.h"
+
+enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
+		    SET_LIST, SET_UINT };
+
+struct setting {
+	const char *section, *key;   /* YAML: section.key */
+	const char *flag;            /* without the leading "--" */
+	enum setting_kind kind;
+	size_t offset, count_offset; /* count_offset for lists */
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct setting config_settings[] = {
+	{ "web", "listen_address", "web.listen-address", SET_STRING, OFF(listen_address), 0 },
+	{ "web", "telemetry_path", "web.telemetry-path", SET_PATH, OFF(telemetry_path), 0 },
+	{ "web", "max_connections", "web.max-connections", SET_UINT, OFF(max_connections), 0 },
+	{ "web", "max_concurrent_scrapes", "web.max-concurrent-scrapes", SET_UINT,
+	  OFF(max_concurrent_scrapes), 0 },
+	{ "vici", "socket", "vici.socket", SET_STRING, OFF(vici_socket), 0 },
+	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
+	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
+	{ "labels", "peer", "collector.peer-labels", SET_BOOL, OFF(peer_labels), 0 },
+	{ "connections", "expect_up", "expect-up", SET_LIST, OFF(expect_up),
+	  OFF(n_expect_up) },
+	{ "connections", "ignore", "ignore", SET_LIST, OFF(ignore), OFF(n_ignore) },
+	{ "textfile", "directory", "output", SET_STRING, OFF(output_dir), 0 },
+};
+
+#define NSETTINGS (sizeof(config_settings) / sizeof(config_settings[0]))
+
+const char config_flags_usage[] =
+	"  --config.file=PATH              YAML configuration file\n"
+	"  --web.listen-address=ADDR       address to serve on (default " IKW_DEFAULT_LISTEN ")\n"
+	"  --web.telemetry-path=PATH       path of the metrics (default /metrics)\n"
+	"  --web.max-connections=N         concurrent HTTP connections (default 64)\n"
+	"  --web.max-concurrent-scrapes=N  concurrent scrapes (default 4)\n"
+	"  --vici.socket=PATH              charon's VICI socket (default " VICI_DEFAULT_SOCKET ")\n"
+	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
+	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
+	"  --[no-]collector.peer-labels    peer addresses as labels of info metrics (default on)\n"
+	"  --expect-up=GLOB                connections expected up (repeatable; default: all\n"
+	"                                  that can initiate, i.e. remote_addrs not %any)\n"
+	"  --ignore=GLOB                   connections not exported at all (repeatable)\n"
+	"  --output=DIR                    textfile: directory to write ipsec.prom into\n"
+	"  -h, --help                      this help\n"
+	"  --version                       print the version\n";
+
+void config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen_address = strdup(IKW_DEFAULT_LISTEN);
+	c->telemetry_path = strdup("/metrics");
+	c->vici_socket = strdup(VICI_DEFAULT_SOCKET);
+	c->vici_timeout_ms = 10000;
+	c->log_level = LOG_LEVEL_INFO;
+	c->peer_labels = true;
+	c->max_connections = 64;
+	c->max_concurrent_scrapes = 4;
+}
+
+static void config_free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void config_release(struct config *c)
+{
+	free(c->listen_address);
+	free(c->telemetry_path);
+	free(c->vici_socket);
+	free(c->config_file);
+	free(c->output_dir);
+	config_free_list(c->expect_up, c->n_expect_up);
+	config_free_list(c->ignore, c->n_ignore);
+	memset(c, 0, sizeof(*c));
+}
+
+static int config_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (!strcmp(v, yes[i]))
+			return *out = true, 0;
+		if (!strcmp(v, no[i]))
+			return *out = false, 0;
+	}
+	return -EINVAL;
+}
+
+static int config_replace(char **slot, const char *v)
+{
+	char *p = strdup(v);
+
+	if (!p)
+		return -ENOMEM;
+	free(*slot);
+	*slot = p;
+	return 0;
+}
+
+static int config_append(char ***list, size_t *n, const char *v)
+{
+	char **p;
+
+	if (*n >= CONFIG_LIST_MAX)
+		return -E2BIG;
+	p = realloc(*list, (*n + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*list = p;
+	p[*n] = strdup(v);
+	if (!p[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Applies one value; on error writes why (without location) into err. */
+static int config_apply(struct config *c, const struct setting *s,
+			const char *v, struct ikw_err *err)
+{
+	char *base = (char *)c;
+	uint64_t n;
+
+	switch (s->kind) {
+	case SET_PATH:
+		if (v[0] != '/')
+			return err_set(err, -EINVAL, "'%s' must start with '/'", v);
+		return config_replace((char **)(base + s->offset), v);
+	case SET_STRING:
+		if (!*v)
+			return err_set(err, -EINVAL, "empty value");
+		return config_replace((char **)(base + s->offset), v);
+	case SET_DURATION:
+		if (num_parse_duration_ms(v, 24ULL * 3600 * 1000, &n) || n == 0)
+			return err_set(err, -EINVAL,
+				       "invalid duration '%s' (want e.g. 500ms, 10s, 1m)", v);
+		*(uint64_t *)(base + s->offset) = n;
+		return 0;
+	case SET_LEVEL:
+		if (log_parse_level(v, (enum log_level *)(base + s->offset)))
+			return err_set(err, -EINVAL,
+				       "invalid log level '%s' (error, warn, info, debug)", v);
+		return 0;
+	case SET_BOOL:
+		if (config_parse_bool(v, (bool *)(base + s->offset)))
+			return err_set(err, -EINVAL, "invalid boolean '%s'", v);
+		return 0;
+	case SET_UINT:
+		if (num_parse_u64_str(v, 1000000, &n) || n == 0)
+			return err_set(err, -EINVAL,
+				       "invalid number '%s' (1 to 1000000)", v);
+		*(unsigned *)(base + s->offset) = (unsigned)n;
+		return 0;
+	case SET_LIST:
+		if (!*v)
+			return err_set(err, -EINVAL, "empty pattern");
+		if (config_append((char ***)(base + s->offset),
+				  (size_t *)(base + s->count_offset), v))
+			return err_set(err, -E2BIG, "too many entries (max %d)",
+				       CONFIG_LIST_MAX);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- YAML -------------------------------------------------------------- */
+
+struct yaml_ctx {
+	struct config *c;
+	yaml_document_t *doc;
+	const char *name;
+	struct ikw_err *err;
+};
+
+static int yaml_fail(struct yaml_ctx *y, const yaml_node_t *n, const char *what)
+{
+	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->name,
+		       (unsigned long)n->start_mark.line + 1, what);
+}
+
+static const char *yaml_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int yaml_apply_scalar(struct yaml_ctx *y, const struct setting *s,
+			     const yaml_node_t *v)
+{
+	const char *sv = yaml_scalar(v);
+	char why[sizeof(y->err->msg) + 64];
+	int r;
+
+	if (!sv)
+		return yaml_fail(y, v, "expected a single value");
+	r = config_apply(y->c, s, sv, y->err);
+	if (!r)
+		return 0;
+	snprintf(why, sizeof(why), "%s.%s: %s", s->section, s->key, y->err->msg);
+	return yaml_fail(y, v, why);
+}
+
+static int yaml_apply(struct yaml_ctx *y, const struct setting *s,
+		      const yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+
+	if (s->kind != SET_LIST || v->type != YAML_SEQUENCE_NODE)
+		return yaml_apply_scalar(y, s, v);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		int r = yaml_apply_scalar(y, s, yaml_document_get_node(y->doc, *it));
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static const struct setting *config_find_yaml(const char *section,
+					      const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (!strcmp(config_settings[i].section, section) &&
+		    !strcmp(config_settings[i].key, key))
+			return &config_settings[i];
+	return NULL;
+}
+
+static bool config_known_section(const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (!strcmp(config_settings[i].section, section))
+			return true;
+	return false;
+}
+
+static int yaml_section(struct yaml_ctx *y, const char *section,
+			const yaml_node_t *map)
+{
+	yaml_node_pair_t *p;
+	char why[200];
+
+	if (map->type != YAML_MAPPING_NODE) {
+		snprintf(why, sizeof(why), "'%s' must be a mapping", section);
+		return yaml_fail(y, map, why);
+	}
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+		const char *key = yaml_scalar(k);
+		const struct setting *s = key ? config_find_yaml(section, key) : NULL;
+		int r;
+
+		if (!s) {
+			snprintf(why, sizeof(why), "unknown key '%s' in '%s'",
+				 key ? key : "?", section);
+			return yaml_fail(y, k, why);
+		}
+		r = yaml_apply(y, s, v);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int yaml_root(struct yaml_ctx *y)
+{
+	const yaml_node_t *root = yaml_document_get_root_node(y->doc);
+	yaml_node_pair_t *p;
+	char why[200];
+
+	if (!root)
+		return 0;  /* empty file: defaults */
+	if (root->type != YAML_MAPPING_NODE)
+		return yaml_fail(y, root, "the top level must be a mapping");
+	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		const char *key = yaml_scalar(k);
+		int r;
+
+		if (!key || !config_known_section(key)) {
+			snprintf(why, sizeof(why), "unknown section '%s'", key ? key : "?");
+			return yaml_fail(y, k, why);
+		}
+		r = yaml_section(y, key, yaml_document_get_node(y->doc, p->value));
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int config_parse_yaml(struct config *c, const char *name, const char *text,
+		      size_t len, struct ikw_err *err)
+{
+	struct yaml_ctx y = { c, NULL, name, err };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int r;
+
+	if (len > CONFIG_FILE_MAX)
+		return err_set(err, -EFBIG, "%s: larger than %d bytes", name,
+			       CONFIG_FILE_MAX);
+	if (!yaml_parser_initialize(&parser))
+		return err_set(err, -ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		r = err_set(err, -EINVAL, "%s:%lu: %s", name,
+			    (unsigned long)parser.problem_mark.line + 1,
+			    parser.problem ? parser.problem : "invalid YAML");
+		yaml_parser_delete(&parser);
+		return r;
+	}
+	y.doc = &doc;
+	r = yaml_root(&y);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return r;
+}
+
+int config_load_file(struct config *c, const char *path, struct ikw_err *err)
+{
+	char *buf = NULL;
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > CONFIG_FILE_MAX) {
+		close(fd);
+		return err_set(err, -EINVAL, "'%s' is not a regular file under %d bytes",
+			       path, CONFIG_FILE_MAX);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
+	while (len < (size_t)st.st_size &&
+	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	r = config_parse_yaml(c, path, buf, len, err);
+	free(buf);
+	return r;
+}
+
+/* ---- flags -------------------------------------------------------------- */
+
+static const struct setting *config_find_flag(const char *flag, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (strlen(config_settings[i].flag) == len &&
+		    !strncmp(config_settings[i].flag, flag, len))
+			return &config_settings[i];
+	return NULL;
+}
+
+/* Splits "--name=value" / "--name value"; returns the value or NULL. */
+static const char *config_flag_value(int argc, char **argv, int *i,
+				     const char *arg, size_t *namelen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq) {
+		*namelen = (size_t)(eq - arg);
+		return eq + 1;
+	}
+	*namelen = strlen(arg);
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* Loads --config.file before anything else so that flags override it. */
+static int config_preload(struct config *c, int argc, char **argv, int start,
+			  struct ikw_err *err)
+{
+	int i;
+
+	for (i = start; i < argc; i++) {
+		const char *v = NULL;
+
+		if (!strncmp(argv[i], "--config.file=", 14))
+			v = argv[i] + 14;
+		else if (!strcmp(argv[i], "--config.file") && i + 1 < argc)
+			v = argv[++i];
+		if (v) {
+			if (config_replace(&c->config_file, v))
+				return -ENOMEM;
+			return config_load_file(c, v, err);
+		}
+	}
+	return 0;
+}
+
+static int config_one_flag(struct config *c, int argc, char **argv, int *i,
+			   struct ikw_err *err)
+{
+	const char *arg = argv[*i] + 2, *v;
+	const struct setting *s;
+	size_t len;
+	int r;
+
+	if (!strncmp(arg, "no-", 3) && (s = config_find_flag(arg + 3, strlen(arg + 3))) &&
+	    s->kind == SET_BOOL) {
+		*(bool *)((char *)c + s->offset) = false;
+		return 0;
+	}
+	if ((s = config_find_flag(arg, strlen(arg))) && s->kind == SET_BOOL &&
+	    !strchr(arg, '=')) {
+		*(bool *)((char *)c + s->offset) = true;
+		return 0;
+	}
+	v = config_flag_value(argc, argv, i, arg, &len);
+	if (len == 11 && !strncmp(arg, "config.file", 11))
+		return v ? 0 : err_set(err, -EINVAL, "flag --config.file needs a value");
+	s = config_find_flag(arg, len);
+	if (!s)
+		return err_set(err, -EINVAL, "unknown flag --%.*s (see --help)",
+			       (int)len, arg);
+	if (!v)
+		return err_set(err, -EINVAL, "flag --%s needs a value", s->flag);
+	r = config_apply(c, s, v, err);
+	return r ? err_prefix(err, r, "flag --%s", s->flag) : 0;
+}
+
+int config_parse_args(struct config *c, int argc, char **argv, int start,
+		      bool *want_help, bool *want_version, struct ikw_err *err)
+{
+	int i, r;
+
+	for (i = start; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			*want_help = true;
+		else if (!strcmp(argv[i], "--version"))
+			*want_version = true;
+	}
+	if (*want_help || *want_version)
+		return 0;
+	r = config_preload(c, argc, argv, start, err);
+	if (r)
+		return r;
+	for (i = start; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) || !argv[i][2])
+			return err_set(err, -EINVAL, "unexpected argument '%s'", argv[i]);
+		r = config_one_flag(c, argc, argv, &i, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* Settings from the YAML config file and the command line (flags win).
+ * Every error is one line naming the file and line, or the flag. */
+#ifndef IKW_CONFIG_H
+#define IKW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/log.h"
+
+#define IKW_DEFAULT_PORT "9786"
+#define IKW_DEFAULT_LISTEN "127.0.0.1:" IKW_DEFAULT_PORT
+#define CONFIG_FILE_MAX (1024 * 1024)
+#define CONFIG_LIST_MAX 1024
+
+struct config {
+	char *listen_address;
+	char *telemetry_path;
+	char *vici_socket;
+	uint64_t vici_timeout_ms;
+	enum log_level log_level;
+	bool peer_labels;
+	char **expect_up;
+	size_t n_expect_up;
+	char **ignore;
+	size_t n_ignore;
+	char *config_file;
+	char *output_dir;      /* textfile --output */
+	unsigned max_connections;
+	unsigned max_concurrent_scrapes;
+};
+
+void config_init(struct config *c);
+void config_release(struct config *c);
+
+/* Parses YAML text (name is used in messages).  Pure; for tests/fuzzing. */
+int config_parse_yaml(struct config *c, const char *name, const char *text,
+		      size_t len, struct ikw_err *err);
+/* Reads and parses a file (at most CONFIG_FILE_MAX bytes). */
+int config_load_file(struct config *c, const char *path, struct ikw_err *err);
+
+/* Parses flags from argv[start..argc).  Positional arguments are an error.
+ * --config.file is loaded first, so flags override the file; --help and
+ * --version set *want_help / *want_version.  Returns 0 or -EINVAL. */
+int config_parse_args(struct config *c, int argc, char **argv, int start,
+		      bool *want_help, bool *want_version, struct ikw_err *err);
+
+/* Usage text for the flags. */
+extern const char config_flags_usage[];
+
+#endif

@@ -1,0 +1,736 @@
+#include "metrics/render.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/view.h"
+
+#define RENDER_PIECE (16 * 1024)
+#define NL(a) (sizeof(a) / sizeof((a)[0]))
+
+struct render_ctx {
+	const struct model *m;
+	const struct render_opts *o;
+};
+
+struct render_family {
+	const char *name;
+	enum metric_type type;
+	const char *help;
+	bool (*present)(const struct render_ctx *c);
+	/* exactly one of these is set */
+	void (*global)(const struct render_ctx *c, struct expo *e);
+	void (*per_conn)(const struct render_ctx *c, const struct conn_view *v,
+			 struct expo *e);
+};
+
+struct render {
+	struct model *m;
+	struct render_opts opts;
+	struct expo expo;
+	size_t family, conn;
+	bool header_done, finished;
+};
+
+static double render_ts(const struct render_ctx *c, int64_t ago)
+{
+	return (double)c->m->collected_at - (double)ago;
+}
+
+static const char *render_peer(const struct render_ctx *c, const char *s)
+{
+	return c->o->peer_labels ? s : NULL;
+}
+
+static const char *render_yes(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+/* ---- presence --------------------------------------------------------- */
+
+static bool render_always(const struct render_ctx *c)
+{
+	(void)c;
+	return true;
+}
+
+static bool render_have_version(const struct render_ctx *c)
+{
+	return c->m->daemon.have_version;
+}
+
+static bool render_have_stats(const struct render_ctx *c)
+{
+	return c->m->daemon.have_stats;
+}
+
+static bool render_have_start(const struct render_ctx *c)
+{
+	return c->m->daemon.have_stats && c->m->daemon.start_time > 0;
+}
+
+static bool render_have_counters(const struct render_ctx *c)
+{
+	return c->m->daemon.have_counters;
+}
+
+static bool render_have_sas(const struct render_ctx *c)
+{
+	return c->m->have_sas;
+}
+
+/* ---- exporter ---------------------------------------------------------- */
+
+static void render_build_info(const struct render_ctx *c, struct expo *e)
+{
+	struct label l[] = { { "version", IKW_VERSION }, { "revision", IKW_REVISION } };
+
+	(void)c;
+	expo_sample(e, l, NL(l), 1);
+}
+
+static void render_collector_success(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->ncollectors; i++) {
+		struct label l[] = { { "collector", c->m->collectors[i].name } };
+
+		expo_sample(e, l, NL(l), c->m->collectors[i].success);
+	}
+}
+
+static void render_collector_duration(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->ncollectors; i++) {
+		struct label l[] = { { "collector", c->m->collectors[i].name } };
+
+		expo_sample(e, l, NL(l), c->m->collectors[i].duration_seconds);
+	}
+}
+
+static void render_unlisted(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->ike_sas_unlisted);
+}
+
+/* ---- daemon ------------------------------------------------------------ */
+
+static void render_daemon_info(const struct render_ctx *c, struct expo *e)
+{
+	const struct daemon_info *d = &c->m->daemon;
+	struct label l[] = {
+		{ "daemon", d->daemon }, { "version", d->version },
+		{ "sysname", d->sysname }, { "release", d->release },
+		{ "machine", d->machine },
+	};
+
+	expo_sample(e, l, NL(l), 1);
+}
+
+static void render_daemon_start(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample(e, NULL, 0, c->m->daemon.start_time);
+}
+
+static void render_daemon_ike_sas(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.ikesas_total);
+}
+
+static void render_daemon_half_open(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.ikesas_half_open);
+}
+
+static void render_workers(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.workers_total);
+}
+
+static void render_workers_idle(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.workers_idle);
+}
+
+static void render_by_priority(struct expo *e, const uint64_t v[4])
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		struct label l[] = { { "priority", job_priority_names[i] } };
+
+		expo_sample_u64(e, l, NL(l), v[i]);
+	}
+}
+
+static void render_workers_active(const struct render_ctx *c, struct expo *e)
+{
+	render_by_priority(e, c->m->daemon.workers_active);
+}
+
+static void render_queues(const struct render_ctx *c, struct expo *e)
+{
+	render_by_priority(e, c->m->daemon.queues);
+}
+
+static void render_scheduled(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.scheduled);
+}
+
+/* counters plugin names: "<exchange>-<in|out>-<req|resp>" */
+static const struct {
+	const char *counter, *exchange, *direction, *type;
+} render_msg_counters[] = {
+	{ "ike-init-in-req", "ike_sa_init", "in", "request" },
+	{ "ike-init-in-resp", "ike_sa_init", "in", "response" },
+	{ "ike-init-out-req", "ike_sa_init", "out", "request" },
+	{ "ike-init-out-resp", "ike_sa_init", "out", "response" },
+	{ "ike-auth-in-req", "ike_auth", "in", "request" },
+	{ "ike-auth-in-resp", "ike_auth", "in", "response" },
+	{ "ike-auth-out-req", "ike_auth", "out", "request" },
+	{ "ike-auth-out-resp", "ike_auth", "out", "response" },
+	{ "create-child-in-req", "create_child_sa", "in", "request" },
+	{ "create-child-in-resp", "create_child_sa", "in", "response" },
+	{ "create-child-out-req", "create_child_sa", "out", "request" },
+	{ "create-child-out-resp", "create_child_sa", "out", "response" },
+	{ "info-in-req", "informational", "in", "request" },
+	{ "info-in-resp", "informational", "in", "response" },
+	{ "info-out-req", "informational", "out", "request" },
+	{ "info-out-resp", "informational", "out", "response" },
+};
+
+static bool render_counter(const struct daemon_info *d, const char *name,
+			   uint64_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncounters; i++) {
+		if (!strcmp(d->counter_names[i], name)) {
+			*out = d->counter_values[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void render_ike_messages(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+	uint64_t v;
+
+	for (i = 0; i < NL(render_msg_counters); i++) {
+		struct label l[] = {
+			{ "exchange", render_msg_counters[i].exchange },
+			{ "direction", render_msg_counters[i].direction },
+			{ "type", render_msg_counters[i].type },
+		};
+
+		if (render_counter(&c->m->daemon, render_msg_counters[i].counter, &v))
+			expo_sample_u64(e, l, NL(l), v);
+	}
+}
+
+static void render_ike_rekeys(const struct render_ctx *c, struct expo *e)
+{
+	struct label init[] = { { "role", "initiator" } };
+	struct label resp[] = { { "role", "responder" } };
+	uint64_t v;
+
+	if (render_counter(&c->m->daemon, "ike-rekey-init", &v))
+		expo_sample_u64(e, init, 1, v);
+	if (render_counter(&c->m->daemon, "ike-rekey-resp", &v))
+		expo_sample_u64(e, resp, 1, v);
+}
+
+static void render_child_rekeys(const struct render_ctx *c, struct expo *e)
+{
+	uint64_t v;
+
+	if (render_counter(&c->m->daemon, "child-rekey", &v))
+		expo_sample_u64(e, NULL, 0, v);
+}
+
+static void render_invalid(const struct render_ctx *c, struct expo *e)
+{
+	struct label inv[] = { { "reason", "invalid" } };
+	struct label spi[] = { { "reason", "invalid_spi" } };
+	uint64_t v;
+
+	if (render_counter(&c->m->daemon, "invalid", &v))
+		expo_sample_u64(e, inv, 1, v);
+	if (render_counter(&c->m->daemon, "invalid-spi", &v))
+		expo_sample_u64(e, spi, 1, v);
+}
+
+/* ---- connections and IKE SAs ------------------------------------------- */
+
+static void render_conn_info(const struct render_ctx *c,
+			     const struct conn_view *v, struct expo *e)
+{
+	struct label l[4];
+
+	if (!v->cfg)
+		return;
+	l[0] = (struct label){ "conn", v->name };
+	l[1] = (struct label){ "version", v->cfg->version };
+	l[2] = (struct label){ "local_addrs", render_peer(c, v->cfg->local_addrs) };
+	l[3] = (struct label){ "remote_addrs", render_peer(c, v->cfg->remote_addrs) };
+	expo_sample(e, l, NL(l), 1);
+}
+
+static void render_conn_expected(const struct render_ctx *c,
+				 const struct conn_view *v, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name } };
+
+	(void)c;
+	expo_sample(e, l, NL(l), v->expected_up);
+}
+
+static void render_conn_up(const struct render_ctx *c,
+			   const struct conn_view *v, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name } };
+
+	(void)c;
+	expo_sample(e, l, NL(l), v->newest != NULL);
+}
+
+static void render_ike_sas(const struct render_ctx *c,
+			   const struct conn_view *v, struct expo *e)
+{
+	int s;
+
+	(void)c;
+	for (s = 0; s < IKE_STATE_COUNT; s++) {
+		struct label l[] = { { "conn", v->name }, { "state", ike_state_names[s] } };
+
+		if (s == IKE_ESTABLISHED || v->state_count[s])
+			expo_sample(e, l, NL(l), v->state_count[s]);
+	}
+}
+
+static void render_ike_time(const struct render_ctx *c, const struct conn_view *v,
+			    struct expo *e, int64_t ago)
+{
+	struct label l[] = { { "conn", v->name } };
+
+	if (ago != TIME_NONE)
+		expo_sample(e, l, NL(l), render_ts(c, ago));
+}
+
+static void render_ike_established(const struct render_ctx *c,
+				   const struct conn_view *v, struct expo *e)
+{
+	if (v->newest)
+		render_ike_time(c, v, e, v->newest->established_for);
+}
+
+static void render_ike_rekey(const struct render_ctx *c,
+			     const struct conn_view *v, struct expo *e)
+{
+	if (v->newest && v->newest->rekey_in != TIME_NONE)
+		render_ike_time(c, v, e, -v->newest->rekey_in);
+}
+
+static void render_ike_reauth(const struct render_ctx *c,
+			      const struct conn_view *v, struct expo *e)
+{
+	if (v->newest && v->newest->reauth_in != TIME_NONE)
+		render_ike_time(c, v, e, -v->newest->reauth_in);
+}
+
+static void render_ike_info(const struct render_ctx *c,
+			    const struct conn_view *v, struct expo *e)
+{
+	const struct ike_sa *s = v->newest;
+	char version[8], keysize[12];
+	struct label l[13];
+
+	if (!s)
+		return;
+	snprintf(version, sizeof(version), "%u", s->version);
+	snprintf(keysize, sizeof(keysize), "%u", s->encr_keysize);
+	l[0] = (struct label){ "conn", v->name };
+	l[1] = (struct label){ "version", version };
+	l[2] = (struct label){ "role", s->initiator ? "initiator" : "responder" };
+	l[3] = (struct label){ "encr_alg", s->encr_alg };
+	l[4] = (struct label){ "encr_keysize", s->encr_keysize ? keysize : NULL };
+	l[5] = (struct label){ "integ_alg", s->integ_alg };
+	l[6] = (struct label){ "prf_alg", s->prf_alg };
+	l[7] = (struct label){ "dh_group", s->dh_group };
+	l[8] = (struct label){ "nat_local", render_yes(s->nat_local) };
+	l[9] = (struct label){ "nat_remote", render_yes(s->nat_remote) };
+	l[10] = (struct label){ "nat_fake", render_yes(s->nat_fake) };
+	l[11] = (struct label){ "nat_any", render_yes(s->nat_any) };
+	l[12] = (struct label){ "remote_host", render_peer(c, s->remote_host) };
+	expo_sample(e, l, NL(l), 1);
+}
+
+/* ---- CHILD SAs ---------------------------------------------------------- */
+
+typedef void (*render_child_fn)(const struct render_ctx *c,
+				const struct conn_view *v,
+				const struct child_view *ch, struct expo *e);
+
+static void render_each_child(const struct render_ctx *c,
+			      const struct conn_view *v, struct expo *e,
+			      render_child_fn fn)
+{
+	size_t i;
+
+	for (i = 0; i < v->nchildren; i++)
+		fn(c, v, &v->children[i], e);
+}
+
+#define RENDER_PER_CHILD(name)                                              \
+	static void name##_conn(const struct render_ctx *c,                 \
+				const struct conn_view *v, struct expo *e)  \
+	{                                                                   \
+		render_each_child(c, v, e, name);                           \
+	}
+
+static void render_child_info(const struct render_ctx *c,
+			      const struct conn_view *v,
+			      const struct child_view *ch, struct expo *e)
+{
+	struct label l[5];
+
+	(void)c;
+	if (!ch->cfg)
+		return;
+	l[0] = (struct label){ "conn", v->name };
+	l[1] = (struct label){ "child", ch->name };
+	l[2] = (struct label){ "mode", ch->cfg->mode };
+	l[3] = (struct label){ "local_ts", ch->cfg->local_ts };
+	l[4] = (struct label){ "remote_ts", ch->cfg->remote_ts };
+	expo_sample(e, l, NL(l), 1);
+}
+RENDER_PER_CHILD(render_child_info)
+
+static void render_child_up(const struct render_ctx *c,
+			    const struct conn_view *v,
+			    const struct child_view *ch, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name }, { "child", ch->name } };
+
+	(void)c;
+	expo_sample(e, l, NL(l), ch->newest != NULL);
+}
+RENDER_PER_CHILD(render_child_up)
+
+static void render_child_sas(const struct render_ctx *c,
+			     const struct conn_view *v,
+			     const struct child_view *ch, struct expo *e)
+{
+	int s;
+
+	(void)c;
+	for (s = 0; s < CHILD_STATE_COUNT; s++) {
+		struct label l[] = { { "conn", v->name }, { "child", ch->name },
+				     { "state", child_state_names[s] } };
+
+		if (s == CHILD_INSTALLED || ch->state_count[s])
+			expo_sample(e, l, NL(l), ch->state_count[s]);
+	}
+}
+RENDER_PER_CHILD(render_child_sas)
+
+static void render_in_out(const struct conn_view *v, const struct child_view *ch,
+			  struct expo *e, uint64_t in, uint64_t out)
+{
+	struct label li[] = { { "conn", v->name }, { "child", ch->name },
+			      { "direction", "in" } };
+	struct label lo[] = { { "conn", v->name }, { "child", ch->name },
+			      { "direction", "out" } };
+
+	expo_sample_u64(e, li, NL(li), in);
+	expo_sample_u64(e, lo, NL(lo), out);
+}
+
+static void render_child_bytes(const struct render_ctx *c,
+			       const struct conn_view *v,
+			       const struct child_view *ch, struct expo *e)
+{
+	(void)c;
+	render_in_out(v, ch, e, ch->totals.bytes_in, ch->totals.bytes_out);
+}
+RENDER_PER_CHILD(render_child_bytes)
+
+static void render_child_packets(const struct render_ctx *c,
+				 const struct conn_view *v,
+				 const struct child_view *ch, struct expo *e)
+{
+	(void)c;
+	render_in_out(v, ch, e, ch->totals.packets_in, ch->totals.packets_out);
+}
+RENDER_PER_CHILD(render_child_packets)
+
+static void render_child_last_packet(const struct render_ctx *c,
+				     const struct conn_view *v,
+				     const struct child_view *ch, struct expo *e)
+{
+	struct label li[] = { { "conn", v->name }, { "child", ch->name },
+			      { "direction", "in" } };
+	struct label lo[] = { { "conn", v->name }, { "child", ch->name },
+			      { "direction", "out" } };
+
+	if (ch->use_in != TIME_NONE)
+		expo_sample(e, li, NL(li), render_ts(c, ch->use_in));
+	if (ch->use_out != TIME_NONE)
+		expo_sample(e, lo, NL(lo), render_ts(c, ch->use_out));
+}
+RENDER_PER_CHILD(render_child_last_packet)
+
+static void render_child_time(const struct render_ctx *c,
+			      const struct conn_view *v,
+			      const struct child_view *ch, struct expo *e,
+			      int64_t ago)
+{
+	struct label l[] = { { "conn", v->name }, { "child", ch->name } };
+
+	if (ago != TIME_NONE)
+		expo_sample(e, l, NL(l), render_ts(c, ago));
+}
+
+static void render_child_installed(const struct render_ctx *c,
+				   const struct conn_view *v,
+				   const struct child_view *ch, struct expo *e)
+{
+	if (ch->newest)
+		render_child_time(c, v, ch, e, ch->newest->installed_for);
+}
+RENDER_PER_CHILD(render_child_installed)
+
+static void render_child_rekey(const struct render_ctx *c,
+			       const struct conn_view *v,
+			       const struct child_view *ch, struct expo *e)
+{
+	if (ch->newest && ch->newest->rekey_in != TIME_NONE)
+		render_child_time(c, v, ch, e, -ch->newest->rekey_in);
+}
+RENDER_PER_CHILD(render_child_rekey)
+
+static void render_child_expire(const struct render_ctx *c,
+				const struct conn_view *v,
+				const struct child_view *ch, struct expo *e)
+{
+	if (ch->newest && ch->newest->life_in != TIME_NONE)
+		render_child_time(c, v, ch, e, -ch->newest->life_in);
+}
+RENDER_PER_CHILD(render_child_expire)
+
+static void render_child_sa_info(const struct render_ctx *c,
+				 const struct conn_view *v,
+				 const struct child_view *ch, struct expo *e)
+{
+	const struct child_sa *s = ch->newest;
+	char keysize[12];
+	struct label l[9];
+
+	(void)c;
+	if (!s)
+		return;
+	snprintf(keysize, sizeof(keysize), "%u", s->encr_keysize);
+	l[0] = (struct label){ "conn", v->name };
+	l[1] = (struct label){ "child", ch->name };
+	l[2] = (struct label){ "mode", s->mode };
+	l[3] = (struct label){ "protocol", s->protocol };
+	l[4] = (struct label){ "encap", render_yes(s->encap) };
+	l[5] = (struct label){ "encr_alg", s->encr_alg };
+	l[6] = (struct label){ "encr_keysize", s->encr_keysize ? keysize : NULL };
+	l[7] = (struct label){ "integ_alg", s->integ_alg };
+	l[8] = (struct label){ "dh_group", s->dh_group };
+	expo_sample(e, l, NL(l), 1);
+}
+RENDER_PER_CHILD(render_child_sa_info)
+
+/* ---- the catalog (keep docs/metrics.md in step) ------------------------- */
+
+#define G(name, type, help, present, fn) { name, type, help, present, fn, NULL }
+#define C(name, type, help, fn) { name, type, help, render_have_sas, NULL, fn }
+
+static const struct render_family render_families[] = {
+	G("ikewatch_build", METRIC_INFO, "ikewatch version and git revision.",
+	  render_always, render_build_info),
+	G("ikewatch_collector_success", METRIC_GAUGE,
+	  "1 if the collector's last run succeeded, 0 if it failed.",
+	  render_always, render_collector_success),
+	G("ikewatch_collector_duration_seconds", METRIC_GAUGE,
+	  "Time the collector's last run took.",
+	  render_always, render_collector_duration),
+	G("ikewatch_vici_ike_sas_unlisted", METRIC_GAUGE,
+	  "IKE SAs charon counts in stats but list-sas did not return (busy, or dropped over 512 KiB); their data is missing from this scrape.",
+	  render_have_sas, render_unlisted),
+	G("ipsec_daemon", METRIC_INFO, "IKE daemon name, version and system.",
+	  render_have_version, render_daemon_info),
+	G("ipsec_daemon_start_time_seconds", METRIC_GAUGE,
+	  "Unix time the IKE daemon started.",
+	  render_have_start, render_daemon_start),
+	G("ipsec_daemon_ike_sas", METRIC_GAUGE,
+	  "IKE SAs the daemon holds, all states.",
+	  render_have_stats, render_daemon_ike_sas),
+	G("ipsec_daemon_ike_sas_half_open", METRIC_GAUGE,
+	  "Half-open IKE SAs the daemon holds.",
+	  render_have_stats, render_daemon_half_open),
+	G("ipsec_daemon_worker_threads", METRIC_GAUGE,
+	  "Worker threads of the IKE daemon.",
+	  render_have_stats, render_workers),
+	G("ipsec_daemon_worker_threads_idle", METRIC_GAUGE,
+	  "Idle worker threads of the IKE daemon.",
+	  render_have_stats, render_workers_idle),
+	G("ipsec_daemon_worker_threads_active", METRIC_GAUGE,
+	  "Worker threads busy with a job, by job priority.",
+	  render_have_stats, render_workers_active),
+	G("ipsec_daemon_job_queue_length", METRIC_GAUGE,
+	  "Jobs waiting for a worker thread, by priority.",
+	  render_have_stats, render_queues),
+	G("ipsec_daemon_scheduled_jobs", METRIC_GAUGE,
+	  "Jobs scheduled for later (timers).",
+	  render_have_stats, render_scheduled),
+	G("ipsec_daemon_ike_messages", METRIC_COUNTER,
+	  "IKE messages by exchange, direction and type (counters plugin).",
+	  render_have_counters, render_ike_messages),
+	G("ipsec_daemon_ike_rekeys", METRIC_COUNTER,
+	  "IKE SA rekeys by our role (counters plugin).",
+	  render_have_counters, render_ike_rekeys),
+	G("ipsec_daemon_child_rekeys", METRIC_COUNTER,
+	  "CHILD SA rekeys (counters plugin).",
+	  render_have_counters, render_child_rekeys),
+	G("ipsec_daemon_invalid_messages", METRIC_COUNTER,
+	  "IKE messages dropped as invalid or for an unknown SPI (counters plugin).",
+	  render_have_counters, render_invalid),
+	C("ipsec_conn", METRIC_INFO,
+	  "A configured connection: IKE version and addresses.", render_conn_info),
+	C("ipsec_conn_expected_up", METRIC_GAUGE,
+	  "1 if the connection is expected to be up (expect_up/ignore options).",
+	  render_conn_expected),
+	C("ipsec_conn_up", METRIC_GAUGE,
+	  "1 if the connection has an IKE SA ESTABLISHED or REKEYING, else 0.",
+	  render_conn_up),
+	C("ipsec_ike_sas", METRIC_GAUGE,
+	  "IKE SAs of the connection by state (ESTABLISHED always, others when present).",
+	  render_ike_sas),
+	C("ipsec_ike_sa_established_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest up IKE SA of the connection was established.",
+	  render_ike_established),
+	C("ipsec_ike_sa_rekey_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest up IKE SA is scheduled to rekey (absent: none scheduled).",
+	  render_ike_rekey),
+	C("ipsec_ike_sa_reauth_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest up IKE SA is scheduled to reauthenticate (absent: none scheduled).",
+	  render_ike_reauth),
+	C("ipsec_ike_sa", METRIC_INFO,
+	  "The newest up IKE SA: version, role, algorithms, NAT flags.",
+	  render_ike_info),
+	C("ipsec_child", METRIC_INFO,
+	  "A configured CHILD SA: mode and traffic selectors.",
+	  render_child_info_conn),
+	C("ipsec_child_up", METRIC_GAUGE,
+	  "1 if the child has a CHILD SA INSTALLED (or rekeying/updating), else 0.",
+	  render_child_up_conn),
+	C("ipsec_child_sas", METRIC_GAUGE,
+	  "CHILD SAs of the child by state (INSTALLED always, others when present).",
+	  render_child_sas_conn),
+	C("ipsec_child_sa_bytes", METRIC_COUNTER,
+	  "Bytes through the child's CHILD SAs, monotonic across rekeys.",
+	  render_child_bytes_conn),
+	C("ipsec_child_sa_packets", METRIC_COUNTER,
+	  "Packets through the child's CHILD SAs, monotonic across rekeys.",
+	  render_child_packets_conn),
+	C("ipsec_child_sa_last_packet_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time of the last packet through any CHILD SA of the child (absent: never).",
+	  render_child_last_packet_conn),
+	C("ipsec_child_sa_installed_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest installed CHILD SA was installed.",
+	  render_child_installed_conn),
+	C("ipsec_child_sa_rekey_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest installed CHILD SA is scheduled to rekey (absent: none).",
+	  render_child_rekey_conn),
+	C("ipsec_child_sa_expire_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the newest installed CHILD SA hits its hard lifetime (absent: none).",
+	  render_child_expire_conn),
+	C("ipsec_child_sa", METRIC_INFO,
+	  "The newest installed CHILD SA: mode, protocol, encapsulation, algorithms.",
+	  render_child_sa_info_conn),
+};
+
+struct render *render_new(struct model *m, enum expo_format f,
+			  const struct render_opts *o)
+{
+	struct render *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	model_ref(m);
+	r->m = m;
+	r->opts = *o;
+	r->expo.format = f;
+	return r;
+}
+
+static void render_family_step(struct render *r, const struct render_ctx *c,
+			       struct strbuf *sb)
+{
+	const struct render_family *f = &render_families[r->family];
+
+	r->expo.out = sb;
+	if (!r->header_done) {
+		r->header_done = true;
+		r->conn = 0;
+		if (!f->present(c)) {
+			r->family++;
+			r->header_done = false;
+			return;
+		}
+		expo_family(&r->expo, f->name, f->type, f->help);
+	}
+	if (f->global) {
+		f->global(c, &r->expo);
+	} else {
+		while (r->conn < r->m->nviews && sb->len < RENDER_PIECE)
+			f->per_conn(c, &r->m->views[r->conn++], &r->expo);
+		if (r->conn < r->m->nviews)
+			return;
+	}
+	r->family++;
+	r->header_done = false;
+}
+
+int render_next(void *render, struct strbuf *sb)
+{
+	struct render *r = render;
+	struct render_ctx c = { r->m, &r->opts };
+
+	if (r->finished)
+		return 0;
+	if (r->family == 0 && !r->header_done && !r->expo.out)
+		expo_init(&r->expo, r->expo.format, sb);
+	while (r->family < NL(render_families) && sb->len < RENDER_PIECE)
+		render_family_step(r, &c, sb);
+	if (r->family == NL(render_families)) {
+		r->expo.out = sb;
+		expo_finish(&r->expo);
+		r->finished = true;
+	}
+	if (strbuf_failed(sb))
+		return -ENOMEM;
+	return r->finished ? 0 : 1;
+}
+
+void render_free(void *render)
+{
+	struct render *r = render;
+
+	if (!r)
+		return;
+	model_unref(r->m);
+	free(r);
+}

@@ -1,0 +1,199 @@
+#include "model/ledger.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ledger_sa {
+	uint32_t uniqueid;
+	char spi_in[24], spi_out[24];
+	struct traffic_totals last;
+	uint64_t seen;              /* generation last seen */
+};
+
+struct ledger_entry {
+	struct traffic_totals base; /* folded counters of SAs that are gone */
+	struct ledger_sa *sas;
+	size_t nsas, alloc;
+};
+
+static size_t ledger_key(char *buf, size_t size, const char *conn,
+			 const char *child)
+{
+	size_t a = strlen(conn), b = strlen(child);
+
+	if (a + b + 2 > size)
+		return 0;
+	memcpy(buf, conn, a + 1);
+	memcpy(buf + a + 1, child, b);
+	return a + 1 + b;
+}
+
+static struct ledger_entry *ledger_entry_get(struct ledger *l, const char *conn,
+					     const char *child, bool create)
+{
+	char key[1024];
+	size_t len = ledger_key(key, sizeof(key), conn, child);
+	struct ledger_entry *e;
+
+	if (!len)
+		return NULL;
+	e = hmap_get(&l->entries, key, len);
+	if (e || !create)
+		return e;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	if (hmap_put(&l->entries, key, len, e)) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+static bool ledger_sa_matches(const struct ledger_sa *s, const struct child_sa *c)
+{
+	return s->uniqueid == c->uniqueid && !strcmp(s->spi_in, c->spi_in) &&
+	       !strcmp(s->spi_out, c->spi_out);
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int ledger_observe(struct ledger *l, const char *conn,
+			  const struct child_sa *c)
+{
+	struct ledger_entry *e = ledger_entry_get(l, conn, c->name, true);
+	struct ledger_sa *s = NULL;
+	size_t i;
+
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < e->nsas && !s; i++)
+		if (ledger_sa_matches(&e->sas[i], c))
+			s = &e->sas[i];
+	if (!s) {
+		if (e->nsas == e->alloc) {
+			size_t alloc = e->alloc ? e->alloc * 2 : 2;
+			struct ledger_sa *p = realloc(e->sas, alloc * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			e->sas = p;
+			e->alloc = alloc;
+		}
+		s = &e->sas[e->nsas++];
+		memset(s, 0, sizeof(*s));
+		s->uniqueid = c->uniqueid;
+		snprintf(s->spi_in, sizeof(s->spi_in), "%s", c->spi_in);
+		snprintf(s->spi_out, sizeof(s->spi_out), "%s", c->spi_out);
+	}
+	/* an SA's own counters only grow; never let a glitch make them shrink */
+	s->last.bytes_in = max_u64(s->last.bytes_in, c->bytes_in);
+	s->last.bytes_out = max_u64(s->last.bytes_out, c->bytes_out);
+	s->last.packets_in = max_u64(s->last.packets_in, c->packets_in);
+	s->last.packets_out = max_u64(s->last.packets_out, c->packets_out);
+	s->seen = l->generation;
+	return 0;
+}
+
+static void totals_add(struct traffic_totals *t, const struct traffic_totals *a)
+{
+	t->bytes_in += a->bytes_in;
+	t->bytes_out += a->bytes_out;
+	t->packets_in += a->packets_in;
+	t->packets_out += a->packets_out;
+}
+
+static void ledger_fold_unseen(struct ledger *l, struct ledger_entry *e)
+{
+	size_t i = 0;
+
+	while (i < e->nsas) {
+		if (e->sas[i].seen == l->generation) {
+			i++;
+			continue;
+		}
+		totals_add(&e->base, &e->sas[i].last);
+		e->sas[i] = e->sas[--e->nsas];
+	}
+}
+
+int ledger_update(struct ledger *l, const struct model *m, bool complete)
+{
+	size_t i, j, pos = 0;
+	void *v;
+
+	l->generation++;
+	for (i = 0; i < m->nike; i++) {
+		const struct ike_sa *ike = &m->ike_sas[i];
+
+		for (j = 0; j < ike->nchildren; j++)
+			if (ledger_observe(l, ike->conn, &ike->children[j]))
+				return -ENOMEM;
+	}
+	if (!complete)
+		return 0;
+	while (hmap_iter(&l->entries, &pos, NULL, NULL, &v))
+		ledger_fold_unseen(l, v);
+	return 0;
+}
+
+struct traffic_totals ledger_totals(const struct ledger *l, const char *conn,
+				    const char *child)
+{
+	struct traffic_totals t = { 0, 0, 0, 0 };
+	char key[1024];
+	size_t len = ledger_key(key, sizeof(key), conn, child), i;
+	const struct ledger_entry *e;
+
+	e = len ? hmap_get(&l->entries, key, len) : NULL;
+	if (!e)
+		return t;
+	t = e->base;
+	for (i = 0; i < e->nsas; i++)
+		totals_add(&t, &e->sas[i].last);
+	return t;
+}
+
+void ledger_prune(struct ledger *l, bool (*keep)(void *ctx, const char *conn,
+		  const char *child), void *ctx)
+{
+	const char *key;
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(&l->entries, &pos, &key, NULL, &v)) {
+		struct ledger_entry *e = v;
+		char *copy;
+		size_t keylen;
+
+		if (e->nsas || keep(ctx, key, key + strlen(key) + 1))
+			continue;
+		keylen = strlen(key) + 1 + strlen(key + strlen(key) + 1);
+		copy = malloc(keylen);
+		if (!copy)
+			return;
+		memcpy(copy, key, keylen);
+		free(e->sas);
+		free(hmap_del(&l->entries, copy, keylen));
+		free(copy);
+	}
+}
+
+void ledger_release(struct ledger *l)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(&l->entries, &pos, NULL, NULL, &v)) {
+		struct ledger_entry *e = v;
+
+		free(e->sas);
+		free(e);
+	}
+	hmap_release(&l->entries);
+}

@@ -1,0 +1,37 @@
+/* Traffic ledger: keeps byte and packet totals per conn/child monotonic while
+ * CHILD SAs come and go.  charon's counters belong to one SA; at a rekey the
+ * new SA starts at zero and the old one disappears a few seconds later.  The
+ * ledger remembers the last counters of every SA it saw (keyed by unique id
+ * and both SPIs, so ids reused after a charon restart do not collide) and,
+ * when an SA is gone from a complete listing, folds them into a base.  The
+ * total of a conn/child is base + the last counters of its known SAs.
+ * Owned by one collector; not thread-safe. */
+#ifndef IKW_LEDGER_H
+#define IKW_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/hmap.h"
+#include "model/model.h"
+
+struct ledger {
+	struct hmap entries;   /* "conn\0child" -> struct ledger_entry */
+	uint64_t generation;
+};
+
+#define LEDGER_INIT { HMAP_INIT, 0 }
+
+/* Records every CHILD SA of the model's IKE SAs.  complete=false (charon
+ * skipped or dropped SAs) keeps unseen SAs as they are instead of folding
+ * them.  Returns 0 or -ENOMEM. */
+int ledger_update(struct ledger *l, const struct model *m, bool complete);
+/* Totals of a conn/child (zeros if unknown). */
+struct traffic_totals ledger_totals(const struct ledger *l, const char *conn,
+				    const char *child);
+/* Drops entries with no live SA for which keep(conn, child) is false. */
+void ledger_prune(struct ledger *l, bool (*keep)(void *ctx, const char *conn,
+		  const char *child), void *ctx);
+void ledger_release(struct ledger *l);
+
+#endif

@@ -1,0 +1,170 @@
+/* The tunnel model: one immutable snapshot of what the sources saw at one
+ * collection.  Raw SAs as charon reported them, configured connections, and
+ * per-connection views that aggregate SAs by the documented rules (see
+ * docs/metrics.md "Aggregation").  Everything is allocated from the snapshot's
+ * arena and freed with it; strings are NUL-terminated and never NULL unless
+ * stated ("" when charon sent nothing). */
+#ifndef IKW_MODEL_H
+#define IKW_MODEL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "common/arena.h"
+
+/* Durations and ages as charon reports them, in whole seconds; TIME_NONE
+ * when charon omitted the field (never used, nothing scheduled). */
+#define TIME_NONE INT64_MIN
+
+enum ike_state {
+	IKE_CREATED, IKE_CONNECTING, IKE_ESTABLISHED, IKE_PASSIVE,
+	IKE_REKEYING, IKE_REKEYED, IKE_DELETING, IKE_DESTROYING,
+	IKE_STATE_UNKNOWN,
+	IKE_STATE_COUNT
+};
+extern const char *const ike_state_names[IKE_STATE_COUNT];
+
+enum child_state {
+	CHILD_CREATED, CHILD_ROUTED, CHILD_INSTALLING, CHILD_INSTALLED,
+	CHILD_UPDATING, CHILD_REKEYING, CHILD_REKEYED, CHILD_RETRYING,
+	CHILD_DELETING, CHILD_DELETED, CHILD_DESTROYING,
+	CHILD_STATE_UNKNOWN,
+	CHILD_STATE_COUNT
+};
+extern const char *const child_state_names[CHILD_STATE_COUNT];
+
+enum ike_state ike_state_parse(const char *s);
+enum child_state child_state_parse(const char *s);
+
+struct child_sa {
+	const char *name;            /* CHILD config name */
+	uint32_t uniqueid, reqid;
+	enum child_state state;
+	const char *mode, *protocol; /* TUNNEL, ESP */
+	bool encap;                  /* UDP encapsulation (NAT-T) */
+	const char *spi_in, *spi_out;/* hex as charon prints them */
+	const char *cpi_in, *cpi_out;/* IPComp, "" if none */
+	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
+	uint32_t encr_keysize, integ_keysize;
+	uint64_t bytes_in, packets_in, bytes_out, packets_out;
+	int64_t use_in, use_out;     /* seconds since last packet, TIME_NONE */
+	int64_t rekey_in, life_in;   /* seconds until rekey / hard expiry */
+	int64_t installed_for;       /* seconds since install */
+	const char *local_ts, *remote_ts; /* comma-joined */
+};
+
+struct ike_sa {
+	const char *conn;            /* connection (config) name */
+	uint32_t uniqueid;
+	unsigned version;            /* 1 or 2 */
+	enum ike_state state;
+	const char *local_host, *remote_host, *local_id, *remote_id;
+	uint16_t local_port, remote_port;
+	const char *initiator_spi, *responder_spi;
+	bool initiator, nat_local, nat_remote, nat_fake, nat_any;
+	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
+	uint32_t encr_keysize, integ_keysize;
+	int64_t established_for;     /* seconds; TIME_NONE if not established */
+	int64_t rekey_in, reauth_in; /* seconds until; TIME_NONE if none */
+	struct child_sa *children;
+	size_t nchildren;
+};
+
+struct child_cfg {
+	const char *name, *mode;
+	const char *local_ts, *remote_ts;
+	uint64_t rekey_time, life_time; /* seconds, 0 = none */
+};
+
+struct conn_cfg {
+	const char *name;
+	const char *version;          /* "IKEv2", "IKEv1", "0" (any) */
+	const char *local_addrs, *remote_addrs; /* comma-joined */
+	uint64_t rekey_time, reauth_time;
+	bool responder_only;          /* remote_addrs is %any: cannot initiate */
+	struct child_cfg *children;
+	size_t nchildren;
+};
+
+/* Monotonic traffic totals of one conn/child, from the ledger. */
+struct traffic_totals {
+	uint64_t bytes_in, bytes_out, packets_in, packets_out;
+};
+
+/* Aggregation of all CHILD SAs of one conn/child. */
+struct child_view {
+	const char *name;
+	const struct child_cfg *cfg;      /* NULL: SA without configuration */
+	unsigned state_count[CHILD_STATE_COUNT];
+	const struct child_sa *newest;    /* newest INSTALLED, or NULL */
+	struct traffic_totals totals;
+	int64_t use_in, use_out;          /* most recent over all SAs, TIME_NONE */
+	size_t nsas;
+};
+
+/* Aggregation of all IKE SAs of one connection name. */
+struct conn_view {
+	const char *name;
+	const struct conn_cfg *cfg;       /* NULL: SA without configuration */
+	bool expected_up;
+	unsigned state_count[IKE_STATE_COUNT];
+	const struct ike_sa *newest;      /* newest ESTABLISHED, or NULL */
+	struct child_view *children;      /* sorted by name */
+	size_t nchildren;
+	size_t nsas;
+};
+
+struct daemon_info {
+	bool have_version, have_stats, have_counters;
+	const char *daemon, *version, *sysname, *release, *machine;
+	double start_time;                /* unix seconds, 0 unknown */
+	uint64_t ikesas_total, ikesas_half_open;
+	uint64_t workers_total, workers_idle;
+	uint64_t workers_active[4];       /* critical, high, medium, low */
+	uint64_t queues[4];
+	uint64_t scheduled;
+	bool counters_plugin;             /* listed in stats' plugins */
+	const char **counter_names;       /* get-counters, global */
+	uint64_t *counter_values;
+	size_t ncounters;
+};
+extern const char *const job_priority_names[4];
+
+struct collector_result {
+	const char *name;
+	bool success;
+	double duration_seconds;
+};
+
+#define MODEL_MAX_COLLECTORS 8
+
+struct model {
+	atomic_int refs;
+	struct arena arena;
+	time_t collected_at;              /* unix seconds, the base of all ages */
+	struct daemon_info daemon;
+	bool have_sas;                    /* the SA/config data below is valid */
+	struct conn_cfg *conns;           /* sorted by name */
+	size_t nconns;
+	struct ike_sa *ike_sas;           /* in charon's order */
+	size_t nike, ike_alloc;
+	uint64_t ike_sas_unlisted;        /* stats said more than list-sas gave */
+	struct conn_view *views;          /* sorted by name */
+	size_t nviews;
+	struct collector_result collectors[MODEL_MAX_COLLECTORS];
+	size_t ncollectors;
+};
+
+struct model *model_new(void);
+void model_ref(struct model *m);
+void model_unref(struct model *m);     /* accepts NULL */
+
+/* Appends an IKE SA slot (zeroed, times TIME_NONE); NULL on ENOMEM. */
+struct ike_sa *model_add_ike_sa(struct model *m);
+void model_record_collector(struct model *m, const char *name, bool success,
+			    double seconds);
+
+#endif

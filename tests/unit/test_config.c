@@ -1,0 +1,123 @@
+/* Config file and flags: good input applies, bad input gives one line that
+ * names the file and line (or the flag). */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "testlib.h"
+
+static int parse(struct config *c, const char *yaml, struct ikw_err *err)
+{
+	config_init(c);
+	return config_parse_yaml(c, "test.yml", yaml, strlen(yaml), err);
+}
+
+static void test_yaml_applies(void)
+{
+	struct ikw_err err = { "" };
+	struct config c;
+
+	CHECK_INT(parse(&c,
+		"web:\n"
+		"  listen_address: \"[::1]:9999\"\n"
+		"  telemetry_path: /m\n"
+		"vici:\n"
+		"  socket: /tmp/x.vici\n"
+		"  timeout: 2s\n"
+		"log:\n  level: debug\n"
+		"labels:\n  peer: false\n"
+		"connections:\n"
+		"  expect_up: [\"site-*\", hq]\n"
+		"  ignore: rw-*\n", &err), 0);
+	CHECK_STR(c.listen_address, "[::1]:9999");
+	CHECK_STR(c.telemetry_path, "/m");
+	CHECK_STR(c.vici_socket, "/tmp/x.vici");
+	CHECK_U64(c.vici_timeout_ms, 2000);
+	CHECK_INT(c.log_level, LOG_LEVEL_DEBUG);
+	CHECK(!c.peer_labels);
+	CHECK_INT(c.n_expect_up, 2);
+	CHECK_STR(c.expect_up[1], "hq");
+	CHECK_INT(c.n_ignore, 1);
+	config_release(&c);
+}
+
+static void test_yaml_errors(void)
+{
+	static const struct { const char *yaml, *msg; } t[] = {
+		{ "web:\n  listen_adress: x\n", "test.yml:2: unknown key 'listen_adress' in 'web'" },
+		{ "nope: 1\n", "test.yml:1: unknown section 'nope'" },
+		{ "vici:\n  timeout: soon\n", "test.yml:2: vici.timeout: invalid duration 'soon' (want e.g. 500ms, 10s, 1m)" },
+		{ "log:\n  level: loud\n", "test.yml:2: log.level: invalid log level 'loud' (error, warn, info, debug)" },
+		{ "web:\n  telemetry_path: metrics\n", "test.yml:2: web.telemetry_path: 'metrics' must start with '/'" },
+		{ "web: [1]\n", "test.yml:1: 'web' must be a mapping" },
+		{ "- a\n", "test.yml:1: the top level must be a mapping" },
+		{ "web:\n  listen_address: [a]\n", "test.yml:2: expected a single value" },
+		{ "web:\n\tbad\n", "test.yml:2: found character that cannot start any token" },
+		{ "labels:\n  peer: maybe\n", "test.yml:2: labels.peer: invalid boolean 'maybe'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ikw_err err = { "" };
+		struct config c;
+
+		CHECK(parse(&c, t[i].yaml, &err) < 0);
+		CHECK_STR(err.msg, t[i].msg);
+		config_release(&c);
+	}
+}
+
+static void test_flags(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "serve" },
+			 (char[]){ "--web.listen-address=127.0.0.1:1234" },
+			 (char[]){ "--vici.socket" }, (char[]){ "/s" },
+			 (char[]){ "--no-collector.peer-labels" },
+			 (char[]){ "--ignore=a*" }, (char[]){ "--ignore=b*" }, NULL };
+	struct ikw_err err = { "" };
+	bool help = false, version = false;
+	struct config c;
+
+	config_init(&c);
+	CHECK_INT(config_parse_args(&c, 8, argv, 2, &help, &version, &err), 0);
+	CHECK_STR(c.listen_address, "127.0.0.1:1234");
+	CHECK_STR(c.vici_socket, "/s");
+	CHECK(!c.peer_labels);
+	CHECK_INT(c.n_ignore, 2);
+	config_release(&c);
+}
+
+static void test_flag_errors(void)
+{
+	static const struct { const char *arg, *msg; } t[] = {
+		{ "--web.listen-adress=x", "unknown flag --web.listen-adress (see --help)" },
+		{ "--vici.timeout=forever", "flag --vici.timeout: invalid duration 'forever' (want e.g. 500ms, 10s, 1m)" },
+		{ "--log.level", "flag --log.level needs a value" },
+		{ "stray", "unexpected argument 'stray'" },
+		{ "--config.file=/nonexistent/ikewatch.yml", "cannot open '/nonexistent/ikewatch.yml': No such file or directory" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char arg[128];
+		char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "serve" }, arg, NULL };
+		struct ikw_err err = { "" };
+		bool help = false, version = false;
+		struct config c;
+
+		snprintf(arg, sizeof(arg), "%s", t[i].arg);
+		config_init(&c);
+		CHECK(config_parse_args(&c, 3, argv, 2, &help, &version, &err) < 0);
+		CHECK_STR(err.msg, t[i].msg);
+		config_release(&c);
+	}
+}
+
+int main(void)
+{
+	RUN(test_yaml_applies);
+	RUN(test_yaml_errors);
+	RUN(test_flags);
+	RUN(test_flag_errors);
+	return testlib_done();
+}
