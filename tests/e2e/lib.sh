@@ -1,0 +1,81 @@
+# Shared helpers for the end-to-end scenarios (sourced, bash).
+# Each scenario starts its own lab (unique name), its own ikewatch on a free
+# loopback port, and cleans up on exit, failure included.  Only processes it
+# started are stopped, by pid.
+set -uo pipefail
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+IKEWATCH=${IKEWATCH:-$E2E_ROOT/build/ikewatch}
+LAB="$E2E_ROOT/lab/lab.sh"
+E2E_OUT=${E2E_OUT:-$E2E_ROOT/out/e2e}
+E2E_PASS=0
+E2E_FAIL=0
+E2E_PIDS=()
+E2E_LABS=()
+mkdir -p "$E2E_OUT"
+
+e2e_log() { printf '# %s\n' "$*"; }
+pass() { E2E_PASS=$((E2E_PASS + 1)); printf 'ok - %s\n' "$*"; }
+fail() { E2E_FAIL=$((E2E_FAIL + 1)); printf 'not ok - %s\n' "$*"; }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1; shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+e2e_cleanup() {
+	local pid name
+	for pid in "${E2E_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	for name in "${E2E_LABS[@]}"; do
+		"$LAB" --name "$name" down >/dev/null 2>&1 || true
+	done
+}
+
+e2e_finish() { # e2e_finish SCENARIO
+	printf '%s: %d passed, %d failed\n' "$1" "$E2E_PASS" "$E2E_FAIL"
+	[ "$E2E_FAIL" -eq 0 ]
+}
+
+trap e2e_cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+lab_up() { # lab_up NAME ARGS...  (registers the lab for cleanup)
+	local name=$1; shift
+	E2E_LABS+=("$name")
+	"$LAB" --name "$name" up "$@" >"$E2E_OUT/lab-$name.log" 2>&1 || {
+		tail -n 20 "$E2E_OUT/lab-$name.log"; return 1; }
+}
+
+lab() { local name=$1; shift; "$LAB" --name "$name" "$@"; }
+
+lab_vici() { "$LAB" --name "$1" vici hub | sed 's|^unix://||'; }
+
+# start_ikewatch NAME_OF_PORT_VAR ARGS... : serves on a free port; sets $IKW_PID
+start_ikewatch() {
+	local port_var=$1 port i; shift
+	port=$(free_port)
+	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" "$@" \
+		>>"$E2E_OUT/ikewatch-$port.log" 2>&1 &
+	IKW_PID=$!
+	E2E_PIDS+=("$IKW_PID")
+	for i in $(seq 1 50); do
+		curl -fsS "http://127.0.0.1:$port/-/healthy" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	printf -v "$port_var" '%s' "$port"
+}
+
+scrape() { curl -fsS --max-time 30 "http://127.0.0.1:$1/metrics"; }
+
+# metric VALUE lookup: metric TEXT 'name{labels}' -> value (exact series match)
+metric() {
+	awk -v s="$2" '$1 == s { print $2; found=1; exit } END { if (!found) exit 1 }' <<<"$1"
+}
+
+# ge A B: numeric A >= B (floats allowed)
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
