@@ -160,7 +160,14 @@ static int ss_collect_all(struct ss_collector *s, struct model *m,
 		return r;
 	ss_count_unlisted(m, before);
 	m->have_sas = true;
-	return ss_counters(s, m, dl, err);
+	/* optional: a counters failure must not discard the SA data */
+	r = ss_counters(s, m, dl, err);
+	if (r) {
+		log_warn("vici: IKE message counters skipped: %s", err->msg);
+		vici_close(s->conn);  /* its stream state is unknown */
+		s->conn = NULL;
+	}
+	return 0;
 }
 
 static int ss_collect(struct collector *c, struct model *m,

@@ -137,6 +137,30 @@ static void test_real_conn_stats_version(void)
 	model_unref(m);
 }
 
+static void test_real_counters(void)
+{
+	struct vici_msg msg = VICI_MSG_INIT;
+	struct ikw_err err = { "" };
+	struct model *m = model_new();
+	size_t i;
+	bool found = false;
+
+	/* charon names the global counter set "" (an empty section name) */
+	CHECK_INT(decode_fixture("get-counters-plugin.bin", &msg), 0);
+	CHECK_INT(ss_check_success(&msg, "get-counters", &err), 0);
+	CHECK_INT(ss_parse_counters(&msg, m, &err), 0);
+	CHECK(m->daemon.have_counters);
+	CHECK(m->daemon.ncounters >= 20);
+	for (i = 0; i < m->daemon.ncounters; i++)
+		if (!strcmp(m->daemon.counter_names[i], "ike-init-in-req")) {
+			found = true;
+			CHECK_U64(m->daemon.counter_values[i], 1);
+		}
+	CHECK(found);
+	vici_msg_release(&msg);
+	model_unref(m);
+}
+
 /* Builds a list-sa message with one IKE SA and one CHILD SA whose field
  * `field` has value `value`. */
 static void build_sa(struct vici_msg *msg, const char *field, const char *value)
@@ -273,6 +297,7 @@ int main(void)
 {
 	RUN(test_real_list_sa);
 	RUN(test_real_conn_stats_version);
+	RUN(test_real_counters);
 	RUN(test_malformed_numbers_rejected);
 	RUN(test_hostile_strings_sanitized);
 	RUN(test_rekey_overlap_view);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything ikewatch needs to build, run its lab and run its tests,
+# from Debian 12's archive.  Used by the README's commands and by .ci/run.
+# Idempotent; needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev
+	# the lab: strongSwan charon + swanctl, kernel-libipsec and counters plugins
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins
+	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
+	# tests: HTTP client, a real Prometheus (and promtool), valgrind
+	curl python3 prometheus valgrind
+	# benchmark plots
+	gnuplot-nox
+)
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#PACKAGES[@]} packages present"
+	exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# no init system here: keep package scripts from starting the daemons
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod +x /usr/sbin/policy-rc.d
+	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
