@@ -117,12 +117,15 @@ struct model *scraper_collect(struct scraper *s)
 		return m;
 	}
 	s->running = true;
+	/* nobody will be handed the old snapshot again: free it now so that a
+	 * large model is not held twice while the new one is built */
+	model_unref(s->last);
+	s->last = NULL;
 	pthread_mutex_unlock(&s->lock);
 
 	m = scraper_run(s);
 
 	pthread_mutex_lock(&s->lock);
-	model_unref(s->last);
 	s->last = m;
 	if (m)
 		model_ref(m);

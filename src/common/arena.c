@@ -12,15 +12,23 @@ struct arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Hands out `size` zeroed bytes aligned to `align` (1 for strings, 16 for
+ * structures; block data is 16-aligned). */
+static void *arena_take(struct arena *a, size_t size, size_t align)
 {
 	struct arena_block *b = a->head;
-	size_t need = (size + 15) & ~(size_t)15;
+	size_t start = 0;
 
-	if (size == 0 || need < size)
-		need = 16;
-	if (!b || b->size - b->used < need) {
-		size_t bsize = need > ARENA_BLOCK_SIZE / 4 ? need : ARENA_BLOCK_SIZE;
+	if (size == 0)
+		size = 1;
+	if (size > SIZE_MAX / 4) {
+		a->failed = true;
+		return NULL;
+	}
+	if (b)
+		start = (b->used + align - 1) & ~(align - 1);
+	if (!b || start > b->size || b->size - start < size) {
+		size_t bsize = size > ARENA_BLOCK_SIZE / 4 ? size : ARENA_BLOCK_SIZE;
 
 		b = malloc(sizeof(*b) + bsize);
 		if (!b) {
@@ -29,8 +37,9 @@ void *arena_alloc(struct arena *a, size_t size)
 		}
 		b->size = bsize;
 		b->used = 0;
-		if (a->head && need > ARENA_BLOCK_SIZE / 4) {
-			/* big one-off: keep the current block for small ones */
+		start = 0;
+		if (a->head && size > ARENA_BLOCK_SIZE / 4) {
+			/* big one-off: keep filling the current block */
 			b->next = a->head->next;
 			a->head->next = b;
 		} else {
@@ -38,15 +47,20 @@ void *arena_alloc(struct arena *a, size_t size)
 			a->head = b;
 		}
 	}
-	b->used += need;
-	a->used_bytes += need;
-	memset(b->data + b->used - need, 0, need);
-	return b->data + b->used - need;
+	b->used = start + size;
+	a->used_bytes += size;
+	memset(b->data + start, 0, size);
+	return b->data + start;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return arena_take(a, size, 16);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = arena_take(a, len + 1, 1);
 
 	if (!p)
 		return NULL;

@@ -40,15 +40,23 @@ struct expo {
 /* Content-Type header value for a format. */
 const char *expo_content_type(enum expo_format f);
 /* Chooses the format from an HTTP Accept header (NULL → text).  OpenMetrics
- * only when "application/openmetrics-text" is accepted with q > 0. */
+ * only when "application/openmetrics-text" (no version, 1.0.0 or 0.0.1) is
+ * named with q > 0 and at least the q that text/plain gets (from the most
+ * specific of text/plain, text/ *, * / *); wildcards alone, malformed headers
+ * and unknown types give text. */
 enum expo_format expo_negotiate(const char *accept);
 
 void expo_init(struct expo *e, enum expo_format f, struct strbuf *out);
-/* Writes # HELP and # TYPE for the family. */
+/* Writes # HELP (unless help is NULL) and # TYPE for the family.  name is
+ * a code constant (asserted valid, without the _total/_info suffix) and must
+ * stay valid while its samples are written. */
 void expo_family(struct expo *e, const char *name, enum metric_type type,
 		 const char *help);
-/* One sample of the current family.  Values: integers print exactly; NaN and
- * ±Inf as NaN, +Inf, -Inf. */
+/* One sample of the current family.  Label names are code constants
+ * (asserted valid); a NULL or empty value omits the label.  Values: integral
+ * doubles up to 2^53 print as integers, others with 15, 16 or 17 significant
+ * digits, the fewest that read back as the same double (%g: the C locale's
+ * decimal point is assumed); NaN, +Inf, -Inf. */
 void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 		 double value);
 void expo_sample_u64(struct expo *e, const struct label *labels,
@@ -57,7 +65,8 @@ void expo_sample_u64(struct expo *e, const struct label *labels,
 void expo_finish(struct expo *e);
 
 /* Escaping, exposed for tests: label value (\\ \" \n) and HELP (\\ \n; and \"
- * in OpenMetrics). */
+ * in OpenMetrics).  Bytes that are not UTF-8 become U+FFFD, since Prometheus
+ * fails the whole scrape on one invalid label value. */
 void expo_escape_label_value(struct strbuf *out, const char *s);
 void expo_escape_help(struct strbuf *out, enum expo_format f, const char *s);
 

@@ -1,0 +1,433 @@
+#include "metrics/expo.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Integral doubles up to 2^53 are exact and print without exponent. */
+#define EXPO_EXACT_MAX 9007199254740992.0
+
+const char *expo_content_type(enum expo_format f)
+{
+	if (f == EXPO_OPENMETRICS)
+		return "application/openmetrics-text; version=1.0.0; charset=utf-8";
+	return "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* ---- Accept negotiation ------------------------------------------------- */
+
+/* One media range of an Accept header, borrowed from the header string. */
+struct expo_range {
+	const char *type, *subtype, *version;
+	size_t type_len, subtype_len, version_len;
+	int q;  /* thousandths, 0..1000 */
+};
+
+static bool expo_is_tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *expo_skip_ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static const char *expo_token(const char *p, size_t *len)
+{
+	const char *s = p;
+
+	while (expo_is_tchar(*p))
+		p++;
+	*len = (size_t)(p - s);
+	return s;
+}
+
+/* RFC 7231 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")].  -1 if invalid. */
+static int expo_parse_q(const char *s, size_t len)
+{
+	int q, scale = 100;
+	size_t i;
+
+	if (len == 0 || (s[0] != '0' && s[0] != '1'))
+		return -1;
+	q = (s[0] - '0') * 1000;
+	if (len == 1)
+		return q;
+	if (s[1] != '.' || len > 5)
+		return -1;
+	for (i = 2; i < len; i++, scale /= 10) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		q += (s[i] - '0') * scale;
+	}
+	return q > 1000 ? -1 : q;
+}
+
+/* Parses one "name=value" parameter (value a token or quoted-string) at p,
+ * recording q and version into r.  Returns the position after it, or NULL on
+ * a syntax error. */
+static const char *expo_parse_param(const char *p, struct expo_range *r)
+{
+	const char *name, *val;
+	size_t nlen, vlen;
+
+	name = expo_token(p, &nlen);
+	p = expo_skip_ows(name + nlen);
+	if (nlen == 0 || *p != '=')
+		return NULL;
+	p = expo_skip_ows(p + 1);
+	if (*p == '"') {
+		val = ++p;
+		while (*p && *p != '"')
+			p += (*p == '\\' && p[1]) ? 2 : 1;
+		if (*p != '"')
+			return NULL;
+		vlen = (size_t)(p - val);
+		p++;
+	} else {
+		val = expo_token(p, &vlen);
+		p = val + vlen;
+	}
+	if (nlen == 1 && (*name == 'q' || *name == 'Q')) {
+		r->q = expo_parse_q(val, vlen);
+		if (r->q < 0)
+			return NULL;
+	} else if (nlen == 7 && !strncasecmp(name, "version", 7)) {
+		r->version = val;
+		r->version_len = vlen;
+	}
+	return p;
+}
+
+/* Parses the media range at p up to the next top-level comma.  Returns the
+ * position after that comma (or at the end), and whether r is valid in *ok. */
+static const char *expo_parse_range(const char *p, struct expo_range *r,
+				    bool *ok)
+{
+	memset(r, 0, sizeof(*r));
+	r->q = 1000;
+	*ok = false;
+	p = expo_skip_ows(p);
+	r->type = expo_token(p, &r->type_len);
+	p = r->type + r->type_len;
+	if (r->type_len && *p == '/') {
+		r->subtype = expo_token(p + 1, &r->subtype_len);
+		p = r->subtype + r->subtype_len;
+		*ok = r->subtype_len > 0;
+	}
+	for (p = expo_skip_ows(p); *ok && *p == ';'; p = expo_skip_ows(p)) {
+		const char *next = expo_parse_param(expo_skip_ows(p + 1), r);
+
+		if (!next) {
+			*ok = false;
+			break;
+		}
+		p = next;
+	}
+	if (*p != ',' && *p != '\0')
+		*ok = false;
+	/* resynchronise on the next comma after a syntax error */
+	while (*p && *p != ',')
+		p++;
+	return *p == ',' ? p + 1 : p;
+}
+
+static bool expo_span_is(const char *s, size_t len, const char *want)
+{
+	return strlen(want) == len && !strncasecmp(s, want, len);
+}
+
+/* How specifically r names type/subtype with an acceptable version
+ * (3 exact, 2 type/ *, 1 * / *, 0 no match). */
+static int expo_range_match(const struct expo_range *r, const char *type,
+			    const char *subtype, const char *const *versions)
+{
+	size_t i;
+
+	if (expo_span_is(r->type, r->type_len, "*"))
+		return expo_span_is(r->subtype, r->subtype_len, "*") ? 1 : 0;
+	if (!expo_span_is(r->type, r->type_len, type))
+		return 0;
+	if (expo_span_is(r->subtype, r->subtype_len, "*"))
+		return 2;
+	if (!expo_span_is(r->subtype, r->subtype_len, subtype))
+		return 0;
+	if (!r->version)
+		return 3;
+	for (i = 0; versions[i]; i++)
+		if (r->version_len == strlen(versions[i]) &&
+		    !memcmp(r->version, versions[i], r->version_len))
+			return 3;
+	return 0;
+}
+
+/* Keeps the q of the most specific matching range (RFC 7231 5.3.2); among
+ * equally specific ones the highest q. */
+static void expo_pref_update(int *best_spec, int *best_q, int spec, int q)
+{
+	if (spec == 0 || spec < *best_spec)
+		return;
+	if (spec > *best_spec || q > *best_q)
+		*best_q = q;
+	*best_spec = spec;
+}
+
+enum expo_format expo_negotiate(const char *accept)
+{
+	static const char *const om_versions[] = { "1.0.0", "0.0.1", NULL };
+	static const char *const text_versions[] = { "0.0.4", NULL };
+	int om_spec = 0, om_q = 0, text_spec = 0, text_q = 0;
+	const char *p = accept;
+
+	if (!accept)
+		return EXPO_TEXT;
+	while (*p) {
+		struct expo_range r;
+		bool ok;
+		int spec;
+
+		p = expo_parse_range(p, &r, &ok);
+		if (!ok)
+			continue;
+		spec = expo_range_match(&r, "application", "openmetrics-text",
+					om_versions);
+		/* wildcards never select OpenMetrics: only an explicit ask */
+		if (spec == 3)
+			expo_pref_update(&om_spec, &om_q, spec, r.q);
+		spec = expo_range_match(&r, "text", "plain", text_versions);
+		expo_pref_update(&text_spec, &text_q, spec, r.q);
+	}
+	if (om_q > 0 && om_q >= text_q)
+		return EXPO_OPENMETRICS;
+	return EXPO_TEXT;
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+static bool expo_valid_name(const char *s, bool colon_ok)
+{
+	size_t i;
+
+	if (!s || !*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || (colon_ok && c == ':')))
+			return false;
+	}
+	return true;
+}
+
+static bool expo_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static const char *expo_sample_suffix(enum metric_type t)
+{
+	switch (t) {
+	case METRIC_COUNTER:
+		return "_total";
+	case METRIC_INFO:
+		return "_info";
+	case METRIC_GAUGE:
+		break;
+	}
+	return "";
+}
+
+void expo_init(struct expo *e, enum expo_format f, struct strbuf *out)
+{
+	e->format = f;
+	e->out = out;
+	e->family = NULL;
+	e->type = METRIC_GAUGE;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, at most U+10FFFF), 0 if there is none. */
+static size_t expo_utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xE0)
+		lo = 0xA0;
+	else if (s[0] == 0xED)
+		hi = 0x9F;
+	else if (s[0] == 0xF0)
+		lo = 0x90;
+	else if (s[0] == 0xF4)
+		hi = 0x8F;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* Appends s with \\ and \n escaped, and \" too when quote is set.  Bytes
+ * that are not UTF-8 become U+FFFD: Prometheus rejects the whole scrape for
+ * one invalid label value, and values come from peers. */
+static void expo_escape(struct strbuf *out, const char *str, bool quote)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		size_t n = expo_utf8_len(s);
+
+		if (*s == '\\')
+			strbuf_add(out, "\\\\", 2);
+		else if (*s == '\n')
+			strbuf_add(out, "\\n", 2);
+		else if (*s == '"' && quote)
+			strbuf_add(out, "\\\"", 2);
+		else if (n == 0)
+			strbuf_add(out, "\xEF\xBF\xBD", 3);
+		else
+			strbuf_add(out, s, n);
+		s += n ? n : 1;
+	}
+}
+
+void expo_escape_label_value(struct strbuf *out, const char *s)
+{
+	expo_escape(out, s, true);
+}
+
+void expo_escape_help(struct strbuf *out, enum expo_format f, const char *s)
+{
+	expo_escape(out, s, f == EXPO_OPENMETRICS);
+}
+
+void expo_family(struct expo *e, const char *name, enum metric_type type,
+		 const char *help)
+{
+	bool om = e->format == EXPO_OPENMETRICS;
+	/* text 0.0.4 names the family after its samples; OpenMetrics does not */
+	const char *suffix = om ? "" : expo_sample_suffix(type);
+	const char *tname;
+
+	assert(expo_valid_name(name, true));
+	/* the suffix is added here; a caller-supplied one would be doubled */
+	assert(type != METRIC_COUNTER || !expo_has_suffix(name, "_total"));
+	assert(type != METRIC_INFO || !expo_has_suffix(name, "_info"));
+	e->family = name;
+	e->type = type;
+	if (type == METRIC_COUNTER)
+		tname = "counter";
+	else if (type == METRIC_INFO && om)
+		tname = "info";
+	else
+		tname = "gauge";
+	if (help) {
+		strbuf_addf(e->out, "# HELP %s%s ", name, suffix);
+		expo_escape_help(e->out, e->format, help);
+		strbuf_addch(e->out, '\n');
+	}
+	strbuf_addf(e->out, "# TYPE %s%s %s\n", name, suffix, tname);
+}
+
+static void expo_labels(struct expo *e, const struct label *labels,
+			size_t nlabels)
+{
+	bool open = false;
+	size_t i;
+
+	for (i = 0; i < nlabels; i++) {
+		assert(expo_valid_name(labels[i].name, false) &&
+		       strncmp(labels[i].name, "__", 2));
+		if (!labels[i].value || !*labels[i].value)
+			continue;
+		strbuf_addstr(e->out, open ? "," : "{");
+		open = true;
+		strbuf_addstr(e->out, labels[i].name);
+		strbuf_add(e->out, "=\"", 2);
+		expo_escape_label_value(e->out, labels[i].value);
+		strbuf_addch(e->out, '"');
+	}
+	if (open)
+		strbuf_addch(e->out, '}');
+}
+
+static void expo_sample_head(struct expo *e, const struct label *labels,
+			     size_t nlabels)
+{
+	assert(e->family);
+	strbuf_addstr(e->out, e->family);
+	strbuf_addstr(e->out, expo_sample_suffix(e->type));
+	expo_labels(e, labels, nlabels);
+	strbuf_addch(e->out, ' ');
+}
+
+/* Appends v with the fewest of 15..17 significant digits that parse back to
+ * the same double. */
+static void expo_format_double(struct strbuf *out, double v)
+{
+	char buf[40];
+	int prec;
+
+	if (isnan(v)) {
+		strbuf_addstr(out, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		strbuf_addstr(out, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (v == floor(v) && fabs(v) <= EXPO_EXACT_MAX) {
+		strbuf_addf(out, "%" PRId64, (int64_t)v);
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (prec == 17 || strtod(buf, NULL) == v)
+			break;
+	}
+	strbuf_addstr(out, buf);
+}
+
+void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
+		 double value)
+{
+	expo_sample_head(e, labels, nlabels);
+	expo_format_double(e->out, value);
+	strbuf_addch(e->out, '\n');
+}
+
+void expo_sample_u64(struct expo *e, const struct label *labels,
+		     size_t nlabels, uint64_t value)
+{
+	expo_sample_head(e, labels, nlabels);
+	strbuf_addf(e->out, "%" PRIu64 "\n", value);
+}
+
+void expo_finish(struct expo *e)
+{
+	if (e->format == EXPO_OPENMETRICS)
+		strbuf_addstr(e->out, "# EOF\n");
+}
