@@ -113,11 +113,24 @@ static void test_flag_errors(void)
 	}
 }
 
+static void test_shipped_example_parses(void)
+{
+	struct ikw_err err = { "" };
+	struct config c;
+
+	config_init(&c);
+	CHECK_INT(config_load_file(&c, "deploy/examples/ikewatch.yml", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_STR(c.listen_address, "127.0.0.1:9786");
+	config_release(&c);
+}
+
 int main(void)
 {
 	RUN(test_yaml_applies);
 	RUN(test_yaml_errors);
 	RUN(test_flags);
 	RUN(test_flag_errors);
+	RUN(test_shipped_example_parses);
 	return testlib_done();
 }
