@@ -1,0 +1,139 @@
+/* Rendering of the catalog from a model: down tunnels as 0, absent times
+ * omitted, hostile names escaped, peer labels optional, pieces bounded. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/render.h"
+#include "model/view.h"
+#include "testlib.h"
+
+static char *render_all(struct model *m, bool peer, enum expo_format f,
+			size_t *max_piece)
+{
+	struct render_opts o = { peer };
+	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
+	struct render *r = render_new(m, f, &o);
+	int more;
+
+	*max_piece = 0;
+	do {
+		more = render_next(r, &piece);
+		if (piece.len > *max_piece)
+			*max_piece = piece.len;
+		strbuf_add(&all, strbuf_str(&piece), piece.len);
+		strbuf_reset(&piece);
+	} while (more > 0);
+	render_free(r);
+	strbuf_release(&piece);
+	return strbuf_detach(&all, NULL);
+}
+
+static struct model *sample_model(struct ledger *l)
+{
+	struct model *m = model_new();
+	static struct child_cfg kids[] = { { .name = "net", .mode = "TUNNEL",
+		.local_ts = "198.18.0.1/32", .remote_ts = "2001:db8::/64" } };
+	struct ike_sa *ike;
+	struct child_sa *c;
+
+	m->collected_at = 1000000;
+	m->have_sas = true;
+	m->conns = arena_alloc(&m->arena, 2 * sizeof(*m->conns));
+	m->conns[0] = (struct conn_cfg){ .name = "a\"b\\c", .version = "IKEv2",
+		.local_addrs = "2001:db8::1", .remote_addrs = "2001:db8::2",
+		.children = kids, .nchildren = 1 };
+	m->conns[1] = (struct conn_cfg){ .name = "down.conn:1", .version = "IKEv2",
+		.remote_addrs = "192.0.2.9" };
+	m->nconns = 2;
+	ike = model_add_ike_sa(m);
+	ike->conn = "a\"b\\c";
+	ike->state = IKE_ESTABLISHED;
+	ike->version = 2;
+	ike->established_for = 100;
+	ike->remote_host = "2001:db8::2";
+	ike->encr_alg = "AES_GCM_16";
+	ike->children = c = arena_alloc(&m->arena, sizeof(*c));
+	ike->nchildren = 1;
+	*c = (struct child_sa){ .name = "net", .state = CHILD_INSTALLED,
+		.spi_in = "c1", .spi_out = "c2", .bytes_in = 42, .bytes_out = 7,
+		.use_in = TIME_NONE, .use_out = 3, .installed_for = 50,
+		.rekey_in = 200, .life_in = TIME_NONE };
+	ledger_update(l, m, true);
+	model_build_views(m, NULL, l);
+	return m;
+}
+
+static void test_text_render(void)
+{
+	struct ledger l = LEDGER_INIT;
+	struct model *m = sample_model(&l);
+	size_t max_piece;
+	char *out = render_all(m, true, EXPO_TEXT, &max_piece);
+
+	/* escaping of a hostile connection name */
+	CHECK(strstr(out, "ipsec_conn_up{conn=\"a\\\"b\\\\c\"} 1\n") != NULL);
+	/* a configured connection without an SA is a 0, not absent */
+	CHECK(strstr(out, "ipsec_conn_up{conn=\"down.conn:1\"} 0\n") != NULL);
+	CHECK(strstr(out, "ipsec_ike_sas{conn=\"down.conn:1\",state=\"ESTABLISHED\"} 0\n") != NULL);
+	/* timestamps: collected_at - age, collected_at + countdown */
+	CHECK(strstr(out, "ipsec_ike_sa_established_timestamp_seconds{conn=\"a\\\"b\\\\c\"} 999900\n") != NULL);
+	CHECK(strstr(out, "ipsec_child_sa_rekey_timestamp_seconds{conn=\"a\\\"b\\\\c\",child=\"net\"} 1000200\n") != NULL);
+	CHECK(strstr(out, "ipsec_child_sa_last_packet_timestamp_seconds{conn=\"a\\\"b\\\\c\",child=\"net\",direction=\"out\"} 999997\n") != NULL);
+	/* absent means never / none: no sample */
+	CHECK(strstr(out, "direction=\"in\"} 999") == NULL);
+	CHECK(strstr(out, "ipsec_child_sa_expire_timestamp_seconds{") == NULL);
+	CHECK(strstr(out, "ipsec_ike_sa_reauth_timestamp_seconds{") == NULL);
+	/* counters */
+	CHECK(strstr(out, "# TYPE ipsec_child_sa_bytes_total counter\n") != NULL);
+	CHECK(strstr(out, "ipsec_child_sa_bytes_total{conn=\"a\\\"b\\\\c\",child=\"net\",direction=\"in\"} 42\n") != NULL);
+	/* IPv6 peers in info labels */
+	CHECK(strstr(out, "remote_addrs=\"2001:db8::2\"") != NULL);
+	CHECK(strstr(out, "remote_host=\"2001:db8::2\"") != NULL);
+	CHECK(max_piece < 64 * 1024);
+	free(out);
+	out = render_all(m, false, EXPO_TEXT, &max_piece);
+	CHECK(strstr(out, "2001:db8::2") == NULL);     /* peer labels off */
+	CHECK(strstr(out, "remote_ts=\"2001:db8::/64\"") != NULL);
+	free(out);
+	ledger_release(&l);
+	model_unref(m);
+}
+
+static void test_openmetrics_render(void)
+{
+	struct ledger l = LEDGER_INIT;
+	struct model *m = sample_model(&l);
+	size_t max_piece;
+	char *out = render_all(m, true, EXPO_OPENMETRICS, &max_piece);
+	size_t len = strlen(out);
+
+	CHECK(strstr(out, "# TYPE ipsec_child_sa_bytes counter\n") != NULL);
+	CHECK(strstr(out, "# TYPE ipsec_conn info\n") != NULL);
+	CHECK(len > 6 && !strcmp(out + len - 6, "# EOF\n"));
+	free(out);
+	ledger_release(&l);
+	model_unref(m);
+}
+
+static void test_failed_collection_exports_no_tunnels(void)
+{
+	struct model *m = model_new();
+	size_t max_piece;
+	char *out;
+
+	model_record_collector(m, "vici", false, 0.5);
+	out = render_all(m, true, EXPO_TEXT, &max_piece);
+	CHECK(strstr(out, "ikewatch_collector_success{collector=\"vici\"} 0\n") != NULL);
+	CHECK(strstr(out, "ipsec_conn") == NULL);
+	CHECK(strstr(out, "ipsec_child") == NULL);
+	free(out);
+	model_unref(m);
+}
+
+int main(void)
+{
+	RUN(test_text_render);
+	RUN(test_openmetrics_render);
+	RUN(test_failed_collection_exports_no_tunnels);
+	return testlib_done();
+}
