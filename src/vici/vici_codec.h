@@ -51,13 +51,16 @@ struct vici_msg {
 #define VICI_MSG_INIT { NULL, 0, NULL }
 
 /* Decodes len bytes.  Rejects: truncated elements, unknown types, names that
- * are empty or contain non-printable bytes, SECTION_END/LIST_END without a
- * matching start, KEY_VALUE/SECTION_START/LIST_START inside a list, LIST_ITEM
- * outside a list, nesting deeper than VICI_NESTING_MAX, sections or lists
- * left open, len > VICI_MESSAGE_MAX.  Returns 0 or -EBADMSG/-EMSGSIZE/-ENOMEM
- * with err set.  The message points into buf, which must outlive it (or
- * becomes owned if the caller sets msg->owned = buf after success).  On
- * failure *msg is left empty (VICI_MSG_INIT). */
+ * are empty (except a section's: charon's counters plugin sends its global
+ * set as section "") or contain non-printable bytes, SECTION_END/LIST_END
+ * without a matching start, KEY_VALUE/SECTION_START/LIST_START inside a list,
+ * LIST_ITEM outside a list, nesting deeper than VICI_NESTING_MAX, sections or
+ * lists left open, len > VICI_MESSAGE_MAX.  Returns 0 or -EBADMSG/-EMSGSIZE/-ENOMEM
+ * with err set.  The message points into buf, which must outlive it, or
+ * which the message owns if the caller sets msg->owned = buf (before or after
+ * decoding).  msg must be initialized (VICI_MSG_INIT or released): decoding
+ * sets elems and count, clears them on failure, and leaves owned alone, so
+ * vici_msg_release() frees an owned buffer whether decoding worked or not. */
 int vici_msg_decode(const uint8_t *buf, size_t len, struct vici_msg *msg,
 		    struct ikw_err *err);
 /* Frees elems and owned; accepts an initialized-but-empty msg. */
@@ -94,7 +97,9 @@ bool vici_get_yes(const struct vici_msg *m, size_t parent, const char *name);
 
 /* Encoder.  Errors are sticky (like strbuf): build, then check
  * vici_builder_finish().  The result is at most VICI_MESSAGE_MAX bytes, nests
- * at most VICI_NESTING_MAX deep, and always decodes with vici_msg_decode().
+ * at most VICI_NESTING_MAX deep, and always decodes with vici_msg_decode();
+ * it accepts exactly what the decoder accepts (names as there: 1..255
+ * printable bytes, a section's may be empty).
  * The encoded bytes are sb.buf / sb.len. */
 struct vici_builder {
 	struct strbuf sb;

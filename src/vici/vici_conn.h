@@ -33,7 +33,9 @@ void vici_close(struct vici_conn *c);
 /* Called once per streamed event message (for example each `list-sa` of
  * `list-sas`).  msg is valid only during the call.  A non-zero return aborts
  * the command and is returned by vici_call() (the connection is then unusable
- * and must be closed). */
+ * and must be closed).  A callback may write its reason into the err given to
+ * vici_call() (through ctx): vici_call() passes it on unchanged, and writes a
+ * generic "<cmd>: <event> event handler aborted: ..." only when it is empty. */
 typedef int (*vici_event_fn)(void *ctx, const struct vici_msg *msg);
 
 /* Sends command `cmd` with request message req (NULL for an empty one).
@@ -42,7 +44,8 @@ typedef int (*vici_event_fn)(void *ctx, const struct vici_msg *msg);
  * unregisters.  on_event may be NULL to discard the stream.  The response is
  * decoded into *resp (release it with vici_msg_release(); it is always
  * initialized, and empty on error); resp may be NULL when the caller does not
- * need it.  Errors other than -ENOTSUP are prefixed with the command name.
+ * need it.  err is prefixed with the command name, except for -ENOTSUP and
+ * the callback's own reasons.
  * Errors: -ENOTSUP (charon answered CMD_UNKNOWN: unknown command, or
  * EVENT_UNKNOWN for the stream event), -ETIMEDOUT (deadline; the connection
  * must be closed), -ECONNRESET / -EPIPE (socket closed), -EBADMSG / -EMSGSIZE
