@@ -14,5 +14,9 @@ int cmd_textfile(const struct config *c);
 /* Shared by the subcommands: the scraper with every enabled collector. */
 struct scraper *cli_scraper_new(const struct config *c);
 void cli_render_opts(const struct config *c, struct render_opts *o);
+/* One collection handed to emit (0 or -1).  Exit status: 0, 1 when a
+ * collector failed (the output is still written), 2 when emit failed. */
+int cli_run_once(const struct config *c,
+		 int (*emit)(struct model *m, const struct config *c));
 
 #endif

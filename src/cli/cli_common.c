@@ -37,3 +37,24 @@ void cli_render_opts(const struct config *c, struct render_opts *o)
 {
 	o->peer_labels = c->peer_labels;
 }
+
+int cli_run_once(const struct config *c,
+		 int (*emit)(struct model *m, const struct config *c))
+{
+	struct scraper *s = cli_scraper_new(c);
+	struct model *m;
+	size_t i;
+	int status = 0;
+
+	if (!s)
+		return 2;
+	m = scraper_collect(s);
+	if (!m || emit(m, c))
+		status = 2;
+	for (i = 0; m && i < m->ncollectors; i++)
+		if (!m->collectors[i].success && !status)
+			status = 1;
+	model_unref(m);
+	scraper_free(s);
+	return status;
+}

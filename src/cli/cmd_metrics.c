@@ -35,20 +35,5 @@ static int cmd_metrics_print(struct model *m, const struct config *c)
 
 int cmd_metrics(const struct config *c)
 {
-	struct scraper *s = cli_scraper_new(c);
-	struct model *m;
-	size_t i;
-	int status = 0;
-
-	if (!s)
-		return 2;
-	m = scraper_collect(s);
-	if (!m || cmd_metrics_print(m, c))
-		status = 2;
-	for (i = 0; m && i < m->ncollectors; i++)
-		if (!m->collectors[i].success && !status)
-			status = 1;
-	model_unref(m);
-	scraper_free(s);
-	return status;
+	return cli_run_once(c, cmd_metrics_print);
 }

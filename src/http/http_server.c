@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "common/qvalue.h"
 #include "common/log.h"
 #include "common/num.h"
 
@@ -62,27 +63,6 @@ static const char *http_skip_ows(const char *p)
 	return p;
 }
 
-/* Parses an RFC 7231 qvalue of len bytes into thousandths, -1 if invalid. */
-static int http_parse_q(const char *s, size_t len)
-{
-	int q, scale = 100;
-	size_t i;
-
-	if (len == 0 || (s[0] != '0' && s[0] != '1'))
-		return -1;
-	q = (s[0] - '0') * 1000;
-	if (len == 1)
-		return q;
-	if (s[1] != '.' || len > 5)
-		return -1;
-	for (i = 2; i < len; i++, scale /= 10) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		q += (s[i] - '0') * scale;
-	}
-	return q > 1000 ? -1 : q;
-}
-
 /* The q of one Accept-Encoding element [s, end): 1000 without a q
  * parameter, -1 if it is malformed. */
 static int http_element_q(const char *s, const char *end)
@@ -101,7 +81,7 @@ static int http_element_q(const char *s, const char *end)
 		v = http_skip_ows(v + 1);
 		for (e = v; e < end && *e != ' ' && *e != '\t' && *e != ';'; e++)
 			;
-		return http_parse_q(v, (size_t)(e - v));
+		return qvalue_parse(v, (size_t)(e - v));
 	}
 	return 1000;
 }

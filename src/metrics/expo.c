@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/qvalue.h"
+
 /* Integral doubles up to 2^53 are exact and print without exponent. */
 #define EXPO_EXACT_MAX 9007199254740992.0
 
@@ -51,27 +53,6 @@ static const char *expo_token(const char *p, size_t *len)
 	return s;
 }
 
-/* RFC 7231 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")].  -1 if invalid. */
-static int expo_parse_q(const char *s, size_t len)
-{
-	int q, scale = 100;
-	size_t i;
-
-	if (len == 0 || (s[0] != '0' && s[0] != '1'))
-		return -1;
-	q = (s[0] - '0') * 1000;
-	if (len == 1)
-		return q;
-	if (s[1] != '.' || len > 5)
-		return -1;
-	for (i = 2; i < len; i++, scale /= 10) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		q += (s[i] - '0') * scale;
-	}
-	return q > 1000 ? -1 : q;
-}
-
 /* Parses one "name=value" parameter (value a token or quoted-string) at p,
  * recording q and version into r.  Returns the position after it, or NULL on
  * a syntax error. */
@@ -98,7 +79,7 @@ static const char *expo_parse_param(const char *p, struct expo_range *r)
 		p = val + vlen;
 	}
 	if (nlen == 1 && (*name == 'q' || *name == 'Q')) {
-		r->q = expo_parse_q(val, vlen);
+		r->q = qvalue_parse(val, vlen);
 		if (r->q < 0)
 			return NULL;
 	} else if (nlen == 7 && !strncasecmp(name, "version", 7)) {
