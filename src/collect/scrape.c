@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ struct scraper {
 	bool running;
 	uint64_t finished;          /* collections completed */
 	struct model *last;         /* result of the latest collection */
+	char last_error[MODEL_MAX_COLLECTORS][sizeof(((struct ikw_err *)0)->msg)];
 };
 
 struct scraper *scraper_new(const struct scraper_opts *o,
@@ -27,6 +29,10 @@ struct scraper *scraper_new(const struct scraper_opts *o,
 
 	if (!s)
 		return NULL;
+	if (n > MODEL_MAX_COLLECTORS) {
+		free(s);
+		return NULL;
+	}
 	s->opts = *o;
 	s->collectors = collectors;
 	s->ncollectors = n;
@@ -53,16 +59,37 @@ void scraper_free(struct scraper *s)
 	free(s);
 }
 
-static void scraper_run_one(struct collector *c, struct model *m,
+/* Logs a collector's failure once when it starts or its reason changes, and
+ * its recovery, instead of a warning at every scrape while charon is down. */
+static void scraper_log_result(struct scraper *s, size_t i, int r,
+			       const struct ikw_err *err)
+{
+	char *last = s->last_error[i];
+	const char *name = s->collectors[i]->name;
+	const char *why = err->msg[0] ? err->msg : strerror(-r);
+
+	if (!r) {
+		if (last[0])
+			log_info("collector %s recovered", name);
+		last[0] = '\0';
+		return;
+	}
+	if (strcmp(last, why))
+		log_warn("collector %s failed: %s", name, why);
+	else
+		log_debug("collector %s still failing: %s", name, why);
+	snprintf(last, sizeof(s->last_error[i]), "%s", why);
+}
+
+static void scraper_run_one(struct scraper *s, size_t i, struct model *m,
 			    const struct deadline *dl)
 {
+	struct collector *c = s->collectors[i];
 	struct ikw_err err = { "" };
 	double start = monotonic_seconds();
 	int r = c->collect(c, m, dl, &err);
 
-	if (r)
-		log_warn("collector %s failed: %s", c->name,
-			 err.msg[0] ? err.msg : strerror(-r));
+	scraper_log_result(s, i, r, &err);
 	model_record_collector(m, c->name, r == 0, monotonic_seconds() - start);
 }
 
@@ -88,7 +115,7 @@ static struct model *scraper_run(struct scraper *s)
 	if (!m)
 		return NULL;
 	for (i = 0; i < s->ncollectors; i++)
-		scraper_run_one(s->collectors[i], m, &dl);
+		scraper_run_one(s, i, m, &dl);
 	if (m->have_sas) {
 		if (ledger_update(&s->ledger, m, m->ike_sas_unlisted == 0))
 			log_error("out of memory updating the traffic ledger");
