@@ -115,6 +115,31 @@ static int ss_secs(const struct vici_msg *msg, size_t parent, const char *name,
 	return 0;
 }
 
+/* Countdown to a scheduled event.  charon prints it as (scheduled - now),
+ * which goes negative once the time has passed without the event happening
+ * (a rekey that keeps failing): that is the overdue case, not an error. */
+static int ss_countdown(const struct vici_msg *msg, size_t parent,
+			const char *name, int64_t *out, const char *where,
+			struct ikw_err *err)
+{
+	size_t i = vici_find(msg, parent, name);
+	const struct vici_elem *e;
+	uint64_t v;
+
+	if (i == SIZE_MAX || msg->elems[i].type != VICI_KEY_VALUE) {
+		*out = TIME_NONE;
+		return 0;
+	}
+	e = &msg->elems[i];
+	if (e->value_len > 1 && e->value[0] == '-' &&
+	    !num_parse_u64((const char *)e->value + 1, e->value_len - 1u,
+			   INT64_MAX / 2, &v)) {
+		*out = -(int64_t)v;
+		return 0;
+	}
+	return ss_secs(msg, parent, name, out, where, err);
+}
+
 int ss_check_success(const struct vici_msg *msg, const char *cmd,
 		     struct ikw_err *err)
 {
@@ -329,8 +354,8 @@ static int ss_parse_child_sa(const struct vici_msg *msg, size_t s,
 	    ss_u64(msg, s, "packets-out", &c->packets_out, where, err) ||
 	    ss_secs(msg, s, "use-in", &c->use_in, where, err) ||
 	    ss_secs(msg, s, "use-out", &c->use_out, where, err) ||
-	    ss_secs(msg, s, "rekey-time", &c->rekey_in, where, err) ||
-	    ss_secs(msg, s, "life-time", &c->life_in, where, err) ||
+	    ss_countdown(msg, s, "rekey-time", &c->rekey_in, where, err) ||
+	    ss_countdown(msg, s, "life-time", &c->life_in, where, err) ||
 	    ss_secs(msg, s, "install-time", &c->installed_for, where, err))
 		return -EBADMSG;
 	c->integ_keysize = keysize;
@@ -390,8 +415,8 @@ static int ss_parse_ike_sa(const struct vici_msg *msg, size_t s,
 	    ss_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||
 	    ss_u32(msg, s, "integ-keysize", &ike->integ_keysize, w, err) ||
 	    ss_secs(msg, s, "established", &ike->established_for, w, err) ||
-	    ss_secs(msg, s, "rekey-time", &ike->rekey_in, w, err) ||
-	    ss_secs(msg, s, "reauth-time", &ike->reauth_in, w, err))
+	    ss_countdown(msg, s, "rekey-time", &ike->rekey_in, w, err) ||
+	    ss_countdown(msg, s, "reauth-time", &ike->reauth_in, w, err))
 		return -EBADMSG;
 	ike->version = v;
 	port = 0;

@@ -212,6 +212,26 @@ static void test_malformed_numbers_rejected(void)
 	}
 }
 
+static void test_overdue_countdown_is_negative(void)
+{
+	struct vici_msg msg = VICI_MSG_INIT;
+	struct model *m = model_new();
+
+	/* charon prints (scheduled - now): negative once a rekey is overdue */
+	build_sa(&msg, "rekey-time", "-42");
+	CHECK_INT(ss_parse_sa(&msg, m, NULL), 0);
+	CHECK_INT(m->nike, 1);
+	if (m->nike)
+		CHECK_INT(m->ike_sas[0].children[0].rekey_in, -42);
+	vici_msg_release(&msg);
+	model_unref(m);
+	m = model_new();
+	build_sa(&msg, "rekey-time", "--1");
+	CHECK_INT(ss_parse_sa(&msg, m, NULL), -EBADMSG);
+	vici_msg_release(&msg);
+	model_unref(m);
+}
+
 static void test_hostile_strings_sanitized(void)
 {
 	struct vici_msg msg = VICI_MSG_INIT;
@@ -300,6 +320,7 @@ int main(void)
 	RUN(test_real_counters);
 	RUN(test_malformed_numbers_rejected);
 	RUN(test_hostile_strings_sanitized);
+	RUN(test_overdue_countdown_is_negative);
 	RUN(test_rekey_overlap_view);
 	RUN(test_configured_down_and_policy);
 	return testlib_done();
