@@ -12,7 +12,8 @@ int cmd_metrics(const struct config *c);
 int cmd_textfile(const struct config *c);
 
 /* Shared by the subcommands: the scraper with every enabled collector. */
-struct scraper *cli_scraper_new(const struct config *c);
+struct scraper *cli_scraper_new(const struct config *c,
+				struct event_store *events);
 void cli_render_opts(const struct config *c, struct render_opts *o);
 /* One collection handed to emit (0 or -1).  Exit status: 0, 1 when a
  * collector failed (the output is still written), 2 when emit failed. */

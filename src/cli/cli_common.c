@@ -4,11 +4,14 @@
 
 #include "common/log.h"
 
-struct scraper *cli_scraper_new(const struct config *c)
+struct scraper *cli_scraper_new(const struct config *c,
+				struct event_store *events)
 {
 	struct collector **cols = calloc(1, sizeof(*cols));
 	struct scraper_opts o = {
 		.timeout_ms = (int)c->vici_timeout_ms,
+		.events = events,
+		.rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000),
 		.policy = {
 			.expect_up = (const char *const *)c->expect_up,
 			.n_expect_up = c->n_expect_up,
@@ -41,7 +44,7 @@ void cli_render_opts(const struct config *c, struct render_opts *o)
 int cli_run_once(const struct config *c,
 		 int (*emit)(struct model *m, const struct config *c))
 {
-	struct scraper *s = cli_scraper_new(c);
+	struct scraper *s = cli_scraper_new(c, NULL);
 	struct model *m;
 	size_t i;
 	int status = 0;

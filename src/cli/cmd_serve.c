@@ -9,11 +9,14 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "collect/vici_events.h"
 #include "http/http_server.h"
 
 struct serve_ctx {
 	struct scraper *scraper;
 	struct render_opts render;
+	struct event_store *events;
+	struct vici_events *stream;
 };
 
 static int serve_metrics(void *ctx, enum expo_format fmt,
@@ -45,9 +48,36 @@ static bool serve_is_loopback(const char *addr)
 	       !strncmp(addr, "localhost:", 10);
 }
 
+/* The event store is bounded: keys come from charon and logs. */
+#define SERVE_EVENT_KEYS_MAX 20000
+
+static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
+{
+	struct vici_events_opts o = { c->vici_socket, false, NULL, NULL };
+
+	ctx->events = event_store_new(SERVE_EVENT_KEYS_MAX);
+	if (ctx->events)
+		ctx->stream = vici_events_start(&o, ctx->events);
+	if (!ctx->stream) {
+		log_error("cannot start the event stream");
+		event_store_free(ctx->events);
+		ctx->events = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void serve_stop_events(struct serve_ctx *ctx)
+{
+	vici_events_stop(ctx->stream);
+	event_store_free(ctx->events);
+	ctx->stream = NULL;
+	ctx->events = NULL;
+}
+
 int cmd_serve(const struct config *c)
 {
-	struct serve_ctx ctx = { NULL, { false } };
+	struct serve_ctx ctx = { NULL, { false }, NULL, NULL };
 	struct http_handlers h = { &ctx, serve_metrics, serve_ready };
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
@@ -68,13 +98,18 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	ctx.scraper = cli_scraper_new(c);
-	if (!ctx.scraper)
+	if (c->events_enabled && serve_start_events(&ctx, c))
 		return 2;
+	ctx.scraper = cli_scraper_new(c, ctx.events);
+	if (!ctx.scraper) {
+		serve_stop_events(&ctx);
+		return 2;
+	}
 	cli_render_opts(c, &ctx.render);
 	if (http_server_start(&o, &h, &srv, &err)) {
 		log_error("%s", err.msg);
 		scraper_free(ctx.scraper);
+		serve_stop_events(&ctx);
 		return 2;
 	}
 	log_info("ikewatch %s serving %s on http://%s (plain HTTP), reading charon at %s",
@@ -85,5 +120,6 @@ int cmd_serve(const struct config *c)
 	log_info("received %s, shutting down", strsignal(sig));
 	http_server_stop(srv);
 	scraper_free(ctx.scraper);
+	serve_stop_events(&ctx);
 	return 0;
 }

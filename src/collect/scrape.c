@@ -106,6 +106,17 @@ static bool scraper_keep_entry(void *ctx, const char *conn, const char *child)
 	return false;
 }
 
+/* Final counters of SAs that went away since the last scrape. */
+static void scraper_apply_finals(struct scraper *s)
+{
+	struct sa_final batch[64];
+	size_t n, i;
+
+	while ((n = event_store_take_finals(s->opts.events, batch, 64)) > 0)
+		for (i = 0; i < n; i++)
+			ledger_apply_final(&s->ledger, &batch[i]);
+}
+
 static struct model *scraper_run(struct scraper *s)
 {
 	struct deadline dl = deadline_in_ms(s->opts.timeout_ms);
@@ -116,6 +127,12 @@ static struct model *scraper_run(struct scraper *s)
 		return NULL;
 	for (i = 0; i < s->ncollectors; i++)
 		scraper_run_one(s, i, m, &dl);
+	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
+	if (s->opts.events) {
+		scraper_apply_finals(s);
+		m->have_events = event_store_view(s->opts.events, &m->arena,
+						  &m->events) == 0;
+	}
 	if (m->have_sas) {
 		if (ledger_update(&s->ledger, m, m->ike_sas_unlisted == 0))
 			log_error("out of memory updating the traffic ledger");

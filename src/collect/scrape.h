@@ -14,6 +14,8 @@ struct scraper;
 
 struct scraper_opts {
 	int timeout_ms;                 /* whole collection */
+	struct event_store *events;     /* NULL: no event stream */
+	int64_t rekey_overdue_margin;   /* seconds */
 	struct expect_policy policy;    /* pointers must outlive the scraper */
 };
 

@@ -38,6 +38,9 @@ static const struct setting config_settings[] = {
 	  OFF(n_expect_up) },
 	{ "connections", "ignore", "ignore", SET_LIST, OFF(ignore), OFF(n_ignore) },
 	{ "textfile", "directory", "output", SET_STRING, OFF(output_dir), 0 },
+	{ "events", "enabled", "events", SET_BOOL, OFF(events_enabled), 0 },
+	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
+	  OFF(rekey_overdue_margin_ms), 0 },
 };
 
 #define NSETTINGS (sizeof(config_settings) / sizeof(config_settings[0]))
@@ -56,6 +59,8 @@ const char config_flags_usage[] =
 	"                                  that can initiate, i.e. remote_addrs not %any)\n"
 	"  --ignore=GLOB                   connections not exported at all (repeatable)\n"
 	"  --output=DIR                    textfile: directory to write ipsec.prom into\n"
+	"  --[no-]events                   serve: follow charon's SA events (default on)\n"
+	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
 	"  -h, --help                      this help\n"
 	"  --version                       print the version\n";
 
@@ -69,6 +74,8 @@ void config_init(struct config *c)
 	c->log_level = LOG_LEVEL_INFO;
 	c->peer_labels = true;
 	c->max_connections = 64;
+	c->events_enabled = true;
+	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
 }
 

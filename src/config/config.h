@@ -30,6 +30,8 @@ struct config {
 	char *output_dir;      /* textfile --output */
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
+	bool events_enabled;             /* serve: the VICI event stream */
+	uint64_t rekey_overdue_margin_ms;
 };
 
 void config_init(struct config *c);

@@ -552,10 +552,207 @@ static void render_child_sa_info(const struct render_ctx *c,
 }
 RENDER_PER_CHILD(render_child_sa_info)
 
+/* ---- events (the VICI event stream and the failure sources) ------------- */
+
+static bool render_have_events(const struct render_ctx *c)
+{
+	return c->m->have_events;
+}
+
+static bool render_have_sas_events(const struct render_ctx *c)
+{
+	return c->m->have_events && c->m->have_sas;
+}
+
+static int render_cmp_event(const void *key, const void *elem)
+{
+	const struct event_counts *k = key, *e = elem;
+	int r = strcmp(k->conn, e->conn);
+
+	return r ? r : strcmp(k->child, e->child);
+}
+
+static const struct event_counts *render_events_of(const struct render_ctx *c,
+						   const char *conn,
+						   const char *child)
+{
+	struct event_counts key = { .conn = conn, .child = child };
+
+	if (!c->m->events.nevents)
+		return NULL;
+	return bsearch(&key, c->m->events.events, c->m->events.nevents,
+		       sizeof(key), render_cmp_event);
+}
+
+static const char *const render_event_names[3] = { "up", "down", "rekey" };
+
+/* The three events of an IKE SA (first = EV_IKE_UP) or a CHILD SA
+ * (first = EV_CHILD_UP): counters always, timestamps once they happened. */
+static void render_events(const struct render_ctx *c, struct expo *e,
+			  const char *conn, const char *child,
+			  enum event_kind first, bool timestamps)
+{
+	const struct event_counts *ev = render_events_of(c, conn, child ? child : "");
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct label l[] = { { "conn", conn }, { "child", child },
+				     { "event", render_event_names[i] } };
+		struct label *lp = l;
+		size_t n = 3;
+
+		if (!child) {   /* IKE rows: no child label */
+			l[1] = l[2];
+			n = 2;
+		}
+		if (!timestamps)
+			expo_sample_u64(e, lp, n, ev ? ev->count[first + i] : 0);
+		else if (ev && ev->last[first + i] > 0)
+			expo_sample(e, lp, n, ev->last[first + i]);
+	}
+}
+
+static void render_ike_events(const struct render_ctx *c,
+			      const struct conn_view *v, struct expo *e)
+{
+	render_events(c, e, v->name, NULL, EV_IKE_UP, false);
+}
+
+static void render_ike_event_times(const struct render_ctx *c,
+				   const struct conn_view *v, struct expo *e)
+{
+	render_events(c, e, v->name, NULL, EV_IKE_UP, true);
+}
+
+static void render_child_events(const struct render_ctx *c,
+				const struct conn_view *v,
+				const struct child_view *ch, struct expo *e)
+{
+	render_events(c, e, v->name, ch->name, EV_CHILD_UP, false);
+}
+RENDER_PER_CHILD(render_child_events)
+
+static void render_child_event_times(const struct render_ctx *c,
+				     const struct conn_view *v,
+				     const struct child_view *ch, struct expo *e)
+{
+	render_events(c, e, v->name, ch->name, EV_CHILD_UP, true);
+}
+RENDER_PER_CHILD(render_child_event_times)
+
+/* Overdue: the scheduled rekey is more than the margin in the past, or the SA
+ * is older than its configured rekey time plus the margin. */
+static bool render_overdue(const struct render_ctx *c, int64_t rekey_in,
+			   int64_t age, uint64_t cfg_rekey)
+{
+	int64_t margin = c->m->rekey_overdue_margin;
+
+	if (rekey_in != TIME_NONE && rekey_in < -margin)
+		return true;
+	return cfg_rekey && age != TIME_NONE && age > (int64_t)cfg_rekey + margin;
+}
+
+static void render_ike_overdue(const struct render_ctx *c,
+			       const struct conn_view *v, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name } };
+
+	if (v->newest)
+		expo_sample(e, l, NL(l), render_overdue(c, v->newest->rekey_in,
+			    v->newest->established_for,
+			    v->cfg ? v->cfg->rekey_time : 0));
+}
+
+static void render_child_overdue(const struct render_ctx *c,
+				 const struct conn_view *v,
+				 const struct child_view *ch, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name }, { "child", ch->name } };
+
+	if (ch->newest)
+		expo_sample(e, l, NL(l), render_overdue(c, ch->newest->rekey_in,
+			    ch->newest->installed_for,
+			    ch->cfg ? ch->cfg->rekey_time : 0));
+}
+RENDER_PER_CHILD(render_child_overdue)
+
+static void render_failures(const struct render_ctx *c, struct expo *e)
+{
+	const struct event_view *ev = &c->m->events;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ev->nfailures; i++)
+		for (r = 0; r < FAIL_REASON_COUNT; r++) {
+			struct label l[] = { { "conn", ev->failures[i].conn },
+					     { "reason", fail_reason_names[r] } };
+
+			if (ev->failures[i].count[r])
+				expo_sample_u64(e, l, NL(l), ev->failures[i].count[r]);
+		}
+}
+
+static void render_last_failure_time(const struct render_ctx *c, struct expo *e)
+{
+	const struct event_view *ev = &c->m->events;
+	size_t i;
+
+	for (i = 0; i < ev->nfailures; i++) {
+		struct label l[] = { { "conn", ev->failures[i].conn } };
+
+		expo_sample(e, l, NL(l), ev->failures[i].last);
+	}
+}
+
+static void render_last_failure(const struct render_ctx *c, struct expo *e)
+{
+	const struct event_view *ev = &c->m->events;
+	size_t i;
+
+	for (i = 0; i < ev->nfailures; i++) {
+		struct label l[] = { { "conn", ev->failures[i].conn },
+			{ "reason", fail_reason_names[ev->failures[i].last_reason] } };
+
+		expo_sample(e, l, NL(l), 1);
+	}
+}
+
+static void render_rules(const struct render_ctx *c, struct expo *e)
+{
+	const struct event_view *ev = &c->m->events;
+	size_t i, j;
+
+	for (i = 0; i < ev->nrules; i++) {
+		const struct rule_count *r = &ev->rules[i];
+		struct label l[1 + EVENT_LABELS_MAX];
+
+		l[0] = (struct label){ "rule", r->rule };
+		for (j = 0; j < r->nlabels; j++)
+			l[1 + j] = (struct label){ r->label_names[j], r->label_values[j] };
+		expo_sample_u64(e, l, 1 + r->nlabels, r->count);
+	}
+}
+
+static void render_stream_up(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample(e, NULL, 0, c->m->events.connected);
+}
+
+static void render_stream_gaps(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->events.gaps);
+}
+
+static void render_events_dropped(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->events.dropped);
+}
+
 /* ---- the catalog (keep docs/metrics.md in step) ------------------------- */
 
 #define G(name, type, help, present, fn) { name, type, help, present, fn, NULL }
 #define C(name, type, help, fn) { name, type, help, render_have_sas, NULL, fn }
+#define E(name, type, help, fn) { name, type, help, render_have_sas_events, NULL, fn }
 
 static const struct render_family render_families[] = {
 	G("ikewatch_build", METRIC_INFO, "ikewatch version and git revision.",
@@ -660,6 +857,45 @@ static const struct render_family render_families[] = {
 	C("ipsec_child_sa", METRIC_INFO,
 	  "The newest installed CHILD SA: mode, protocol, encapsulation, algorithms.",
 	  render_child_sa_info_conn),
+	C("ipsec_ike_sa_rekey_overdue", METRIC_GAUGE,
+	  "1 if the newest up IKE SA should have been rekeyed more than the margin ago.",
+	  render_ike_overdue),
+	C("ipsec_child_sa_rekey_overdue", METRIC_GAUGE,
+	  "1 if the newest up CHILD SA should have been rekeyed more than the margin ago.",
+	  render_child_overdue_conn),
+	G("ikewatch_event_stream_up", METRIC_GAUGE,
+	  "1 while the VICI event stream is connected.",
+	  render_have_events, render_stream_up),
+	G("ikewatch_event_stream_gaps", METRIC_COUNTER,
+	  "Times the event stream reconnected: events in between were not seen.",
+	  render_have_events, render_stream_gaps),
+	G("ikewatch_events_dropped", METRIC_COUNTER,
+	  "Events not kept under their own labels (key cap reached) or final counters dropped.",
+	  render_have_events, render_events_dropped),
+	E("ipsec_ike_sa_events", METRIC_COUNTER,
+	  "IKE SAs of the connection that came up, went down or were rekeyed (VICI events).",
+	  render_ike_events),
+	E("ipsec_ike_sa_last_event_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time of the connection's last IKE SA up, down or rekey event.",
+	  render_ike_event_times),
+	E("ipsec_child_sa_events", METRIC_COUNTER,
+	  "CHILD SAs of the child that came up, went down or were rekeyed (VICI events).",
+	  render_child_events_conn),
+	E("ipsec_child_sa_last_event_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time of the child's last CHILD SA up, down or rekey event.",
+	  render_child_event_times_conn),
+	G("ipsec_conn_failures", METRIC_COUNTER,
+	  "Negotiation and SA failures by reason (conn empty: not attributable).",
+	  render_have_events, render_failures),
+	G("ipsec_conn_last_failure_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time of the connection's last failure.",
+	  render_have_events, render_last_failure_time),
+	G("ipsec_conn_last_failure", METRIC_INFO,
+	  "The reason of the connection's last failure.",
+	  render_have_events, render_last_failure),
+	G("ipsec_log_rule_matches", METRIC_COUNTER,
+	  "Log lines matched by an operator-defined rule.",
+	  render_have_events, render_rules),
 };
 
 struct render *render_new(struct model *m, enum expo_format f,

@@ -142,6 +142,25 @@ int ledger_update(struct ledger *l, const struct model *m, bool complete)
 	return 0;
 }
 
+void ledger_apply_final(struct ledger *l, const struct sa_final *f)
+{
+	struct ledger_entry *e = ledger_entry_get(l, f->conn, f->child, false);
+	size_t i;
+
+	for (i = 0; e && i < e->nsas; i++) {
+		struct ledger_sa *s = &e->sas[i];
+
+		if (s->uniqueid != f->uniqueid || strcmp(s->spi_in, f->spi_in) ||
+		    strcmp(s->spi_out, f->spi_out))
+			continue;
+		s->last.bytes_in = max_u64(s->last.bytes_in, f->totals.bytes_in);
+		s->last.bytes_out = max_u64(s->last.bytes_out, f->totals.bytes_out);
+		s->last.packets_in = max_u64(s->last.packets_in, f->totals.packets_in);
+		s->last.packets_out = max_u64(s->last.packets_out, f->totals.packets_out);
+		return;
+	}
+}
+
 struct traffic_totals ledger_totals(const struct ledger *l, const char *conn,
 				    const char *child)
 {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/hmap.h"
+#include "model/events.h"
 #include "model/model.h"
 
 struct ledger {
@@ -26,6 +27,11 @@ struct ledger {
  * skipped or dropped SAs) keeps unseen SAs as they are instead of folding
  * them.  Returns 0 or -ENOMEM. */
 int ledger_update(struct ledger *l, const struct model *m, bool complete);
+/* The final counters of an SA that went away (from an event): raise its last
+ * counters to them if the ledger knows the SA, so traffic after the last
+ * scrape is not lost.  SAs the ledger never saw are ignored: counting them
+ * could count twice if a listing later shows them. */
+void ledger_apply_final(struct ledger *l, const struct sa_final *f);
 /* Totals of a conn/child (zeros if unknown). */
 struct traffic_totals ledger_totals(const struct ledger *l, const char *conn,
 				    const char *child);

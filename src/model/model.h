@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "model/events.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -89,10 +90,6 @@ struct conn_cfg {
 	size_t nchildren;
 };
 
-/* Monotonic traffic totals of one conn/child, from the ledger. */
-struct traffic_totals {
-	uint64_t bytes_in, bytes_out, packets_in, packets_out;
-};
 
 /* Aggregation of all CHILD SAs of one conn/child. */
 struct child_view {
@@ -156,6 +153,9 @@ struct model {
 	size_t nviews;
 	struct collector_result collectors[MODEL_MAX_COLLECTORS];
 	size_t ncollectors;
+	bool have_events;                 /* the event stream is enabled */
+	struct event_view events;
+	int64_t rekey_overdue_margin;     /* seconds */
 };
 
 struct model *model_new(void);

@@ -2,6 +2,7 @@
 """Captures raw VICI messages from a running charon as test fixtures.
 
 Usage: vici_capture.py SOCKET OUTDIR
+       vici_capture.py --events SECONDS SOCKET OUTDIR
 Writes OUTDIR/<command>.bin (the response message) and, for streamed
 commands, OUTDIR/<event>-<n>.bin (each event message), exactly as charon sent
 them, so parser tests run on real bytes.  Independent of ikewatch's codec.
@@ -72,7 +73,34 @@ def call(sock, cmd, event, outdir, req=b""):
         assert recv(sock)[0] == EVENT_CONFIRM
 
 
+def capture_events(path, outdir, seconds):
+    import time
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    for ev in ("ike-updown", "ike-rekey", "child-updown", "child-rekey", "log"):
+        send(sock, EVENT_REGISTER, ev)
+        assert recv(sock)[0] == EVENT_CONFIRM
+    counts = {}
+    end = time.time() + seconds
+    while time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            op, name, msg = recv(sock)
+        except socket.timeout:
+            break
+        if op != EVENT:
+            continue
+        counts[name] = counts.get(name, 0) + 1
+        with open(os.path.join(outdir, f"event-{name}-{counts[name]}.bin"), "wb") as f:
+            f.write(msg)
+    print(counts)
+
+
 def main():
+    if sys.argv[1] == "--events":
+        os.makedirs(sys.argv[4], exist_ok=True)
+        capture_events(sys.argv[3], sys.argv[4], float(sys.argv[2]))
+        return
     path, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

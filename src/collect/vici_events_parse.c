@@ -1,0 +1,138 @@
+#include "collect/vici_events_parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/text.h"
+
+const char *const vici_events_registered[5] = {
+	"ike-updown", "ike-rekey", "child-updown", "child-rekey", "log",
+};
+
+/* Copies an element's name, sanitized, into buf. */
+static void ve_name(const struct vici_elem *e, char *buf, size_t size)
+{
+	size_t n = e->name_len < size - 1 ? e->name_len : size - 1;
+
+	text_sanitize(buf, e->name, n);
+}
+
+/* Copies a key's value, sanitized and cut to size, into buf ("" if absent). */
+static void ve_value(const struct vici_msg *m, size_t parent, const char *key,
+		     char *buf, size_t size)
+{
+	size_t i = vici_find(m, parent, key);
+	const struct vici_elem *e;
+	size_t n;
+
+	buf[0] = '\0';
+	if (i == SIZE_MAX || m->elems[i].type != VICI_KEY_VALUE)
+		return;
+	e = &m->elems[i];
+	n = e->value_len < size - 1 ? e->value_len : size - 1;
+	text_sanitize(buf, (const char *)e->value, n);
+}
+
+/* The IKE SA section of an event: the only top-level section. */
+static size_t ve_ike_section(const struct vici_msg *m)
+{
+	size_t i;
+
+	for (i = vici_first(m, VICI_ROOT); i < vici_stop(m, VICI_ROOT);
+	     i = vici_next(m, i))
+		if (m->elems[i].type == VICI_SECTION_START)
+			return i;
+	return SIZE_MAX;
+}
+
+static void ve_final(struct event_store *s, const struct vici_msg *m,
+		     size_t sa, const char *conn, const char *child)
+{
+	struct sa_final f;
+	uint64_t v = 0;
+
+	memset(&f, 0, sizeof(f));
+	snprintf(f.conn, sizeof(f.conn), "%s", conn);
+	snprintf(f.child, sizeof(f.child), "%s", child);
+	if (vici_get_u64(m, sa, "uniqueid", &v) || v > UINT32_MAX)
+		return;
+	f.uniqueid = (uint32_t)v;
+	ve_value(m, sa, "spi-in", f.spi_in, sizeof(f.spi_in));
+	ve_value(m, sa, "spi-out", f.spi_out, sizeof(f.spi_out));
+	/* a counter charon omits or garbles is not reported at all */
+	if (vici_get_u64(m, sa, "bytes-in", &f.totals.bytes_in) ||
+	    vici_get_u64(m, sa, "bytes-out", &f.totals.bytes_out) ||
+	    vici_get_u64(m, sa, "packets-in", &f.totals.packets_in) ||
+	    vici_get_u64(m, sa, "packets-out", &f.totals.packets_out))
+		return;
+	event_store_final(s, &f);
+}
+
+/* Each CHILD SA of child-updown / child-rekey: counts it under its config
+ * name and hands the final counters of an SA that goes away to the ledger. */
+static void ve_children(struct event_store *s, const struct vici_msg *m,
+			size_t ike, const char *conn, enum event_kind k,
+			double now)
+{
+	size_t cs = vici_find(m, ike, "child-sas"), c;
+	char child[128];
+
+	if (cs == SIZE_MAX)
+		return;
+	for (c = vici_first(m, cs); c < vici_stop(m, cs); c = vici_next(m, c)) {
+		size_t sa = c, old = vici_find(m, c, "old");
+
+		if (m->elems[c].type != VICI_SECTION_START)
+			continue;
+		if (k == EV_CHILD_REKEY && old != SIZE_MAX)
+			sa = old;   /* rekey: the old SA's name and final counters */
+		ve_value(m, sa, "name", child, sizeof(child));
+		if (!child[0])
+			ve_name(&m->elems[c], child, sizeof(child));
+		event_store_count(s, k, conn, child, now);
+		if (k == EV_CHILD_REKEY || k == EV_CHILD_DOWN)
+			ve_final(s, m, sa, conn, child);
+	}
+}
+
+static void ve_log(const struct vici_msg *m, vici_log_fn on_log, void *ctx)
+{
+	char conn[128], msg[1024];
+
+	if (!on_log)
+		return;
+	ve_value(m, VICI_ROOT, "ikesa-name", conn, sizeof(conn));
+	ve_value(m, VICI_ROOT, "msg", msg, sizeof(msg));
+	on_log(ctx, conn, msg);
+}
+
+int vici_event_apply(struct event_store *s, const char *event,
+		     const struct vici_msg *msg, double now,
+		     vici_log_fn on_log, void *log_ctx, struct ikw_err *err)
+{
+	bool up = vici_get_yes(msg, VICI_ROOT, "up");
+	char conn[128];
+	size_t ike;
+
+	if (!strcmp(event, "log")) {
+		ve_log(msg, on_log, log_ctx);
+		return 0;
+	}
+	ike = ve_ike_section(msg);
+	if (ike == SIZE_MAX)
+		return err_set(err, -EBADMSG, "%s event without an IKE SA section",
+			       event);
+	ve_name(&msg->elems[ike], conn, sizeof(conn));
+	if (!strcmp(event, "ike-updown"))
+		event_store_count(s, up ? EV_IKE_UP : EV_IKE_DOWN, conn, NULL, now);
+	else if (!strcmp(event, "ike-rekey"))
+		event_store_count(s, EV_IKE_REKEY, conn, NULL, now);
+	else if (!strcmp(event, "child-updown"))
+		ve_children(s, msg, ike, conn, up ? EV_CHILD_UP : EV_CHILD_DOWN, now);
+	else if (!strcmp(event, "child-rekey"))
+		ve_children(s, msg, ike, conn, EV_CHILD_REKEY, now);
+	else
+		return err_set(err, -EBADMSG, "unexpected event '%s'", event);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Pure translation of charon's VICI events (ike-updown, ike-rekey,
+ * child-updown, child-rekey, log) into the event store.  No I/O: unit tests
+ * and the fuzzer feed captured events directly. */
+#ifndef IKW_VICI_EVENTS_PARSE_H
+#define IKW_VICI_EVENTS_PARSE_H
+
+#include "common/err.h"
+#include "model/events.h"
+#include "vici/vici_codec.h"
+
+/* Called for each `log` event: conn may be "" when the message is not about
+ * an IKE SA; msg is sanitized. */
+typedef void (*vici_log_fn)(void *ctx, const char *conn, const char *msg);
+
+/* The events ikewatch registers for. */
+extern const char *const vici_events_registered[5];
+
+/* Applies one event named `event` at Unix time now.  Returns 0, or -EBADMSG
+ * with err set for a message that does not have the documented shape (it is
+ * then not counted). */
+int vici_event_apply(struct event_store *s, const char *event,
+		     const struct vici_msg *msg, double now,
+		     vici_log_fn on_log, void *log_ctx, struct ikw_err *err);
+
+#endif

@@ -1,0 +1,466 @@
+#include "model/events.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/hmap.h"
+#include "common/text.h"
+
+const char *const event_kind_names[EV_KIND_COUNT] = {
+	[EV_IKE_UP] = "ike_up", [EV_IKE_DOWN] = "ike_down",
+	[EV_IKE_REKEY] = "ike_rekey", [EV_CHILD_UP] = "child_up",
+	[EV_CHILD_DOWN] = "child_down", [EV_CHILD_REKEY] = "child_rekey",
+};
+
+const char *const fail_reason_names[FAIL_REASON_COUNT] = {
+	[FAIL_AUTH] = "auth_failed",
+	[FAIL_NO_PROPOSAL] = "no_proposal_chosen",
+	[FAIL_TS_UNACCEPTABLE] = "ts_unacceptable",
+	[FAIL_PEER_UNREACHABLE] = "peer_unreachable",
+	[FAIL_DPD_TIMEOUT] = "dpd_timeout",
+	[FAIL_REKEY] = "rekey_failed",
+	[FAIL_INVALID_KE] = "invalid_ke_payload",
+	[FAIL_HALF_OPEN] = "half_open",
+	[FAIL_INSTALL] = "install_failed",
+	[FAIL_CERT] = "certificate",
+	[FAIL_OTHER] = "other",
+};
+
+const char *const fail_source_names[FAIL_SRC_COUNT] = {
+	[FAIL_SRC_ERROR_NOTIFY] = "error_notify",
+	[FAIL_SRC_LOG] = "log",
+	[FAIL_SRC_VICI] = "vici",
+};
+
+#define EVENT_NAME_MAX 256
+
+struct event_store {
+	pthread_mutex_t lock;
+	size_t max_keys, keys;
+	struct hmap events;      /* "conn\0child" -> struct event_counts */
+	struct hmap failures;    /* "conn" -> struct failure_counts */
+	struct hmap rules;       /* "rule\0name\0value..." -> struct rule_count */
+	uint64_t dropped, gaps;
+	bool connected;
+	struct sa_final *finals;  /* ring of EVENT_FINALS_MAX */
+	size_t finals_head, finals_count;
+};
+
+struct event_store *event_store_new(size_t max_keys)
+{
+	struct event_store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->finals = calloc(EVENT_FINALS_MAX, sizeof(*s->finals));
+	if (!s->finals) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	s->max_keys = max_keys;
+	return s;
+}
+
+static void event_free_events(struct hmap *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(m, &pos, NULL, NULL, &v)) {
+		struct event_counts *e = v;
+
+		free((char *)e->conn);
+		free((char *)e->child);
+		free(e);
+	}
+	hmap_release(m);
+}
+
+static void event_free_failures(struct hmap *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(m, &pos, NULL, NULL, &v)) {
+		struct failure_counts *f = v;
+
+		free((char *)f->conn);
+		free(f);
+	}
+	hmap_release(m);
+}
+
+static void event_free_rules(struct hmap *m)
+{
+	size_t pos = 0, i;
+	void *v;
+
+	while (hmap_iter(m, &pos, NULL, NULL, &v)) {
+		struct rule_count *r = v;
+
+		free((char *)r->rule);
+		for (i = 0; i < r->nlabels; i++) {
+			free((char *)r->label_names[i]);
+			free((char *)r->label_values[i]);
+		}
+		free(r);
+	}
+	hmap_release(m);
+}
+
+void event_store_free(struct event_store *s)
+{
+	if (!s)
+		return;
+	event_free_events(&s->events);
+	event_free_failures(&s->failures);
+	event_free_rules(&s->rules);
+	free(s->finals);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* A sanitized, bounded copy of an untrusted name. */
+static char *event_name(const char *s)
+{
+	size_t len = s ? strnlen(s, EVENT_NAME_MAX) : 0;
+	char *p = malloc(len + 1);
+
+	if (p)
+		text_sanitize(p, s ? s : "", len);
+	return p;
+}
+
+/* Builds "a\0b\0..." into buf; returns its length, 0 if it does not fit. */
+static size_t event_key(char *buf, size_t size, const char *const *parts,
+			size_t n)
+{
+	size_t len = 0, i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strnlen(parts[i] ? parts[i] : "", EVENT_NAME_MAX);
+		if (len + l + 1 > size)
+			return 0;
+		memcpy(buf + len, parts[i] ? parts[i] : "", l);
+		len += l;
+		buf[len++] = '\0';
+	}
+	return len;
+}
+
+/* Whether a new key may be added; past the cap the caller uses "other". */
+static bool event_room(struct event_store *s)
+{
+	if (s->keys < s->max_keys)
+		return true;
+	s->dropped++;
+	return false;
+}
+
+static struct event_counts *event_counts_get(struct event_store *s,
+					     const char *conn, const char *child)
+{
+	const char *parts[2] = { conn, child ? child : "" };
+	char key[2 * EVENT_NAME_MAX + 2];
+	size_t len = event_key(key, sizeof(key), parts, 2);
+	struct event_counts *e = len ? hmap_get(&s->events, key, len) : NULL;
+
+	if (e || !len)
+		return e;
+	if (!event_room(s))
+		return strcmp(conn, "other") ? event_counts_get(s, "other", child ? "other" : NULL) : NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->conn = event_name(conn);
+	e->child = event_name(child ? child : "");
+	if (!e->conn || !e->child || hmap_put(&s->events, key, len, e)) {
+		free((char *)e->conn);
+		free((char *)e->child);
+		free(e);
+		return NULL;
+	}
+	s->keys++;
+	return e;
+}
+
+void event_store_count(struct event_store *s, enum event_kind k,
+		       const char *conn, const char *child, double ts)
+{
+	struct event_counts *e;
+
+	if ((unsigned)k >= EV_KIND_COUNT)
+		return;
+	pthread_mutex_lock(&s->lock);
+	e = event_counts_get(s, conn ? conn : "", child);
+	if (e) {
+		e->count[k]++;
+		if (ts > e->last[k])
+			e->last[k] = ts;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static struct failure_counts *event_failure_get(struct event_store *s,
+						const char *conn)
+{
+	size_t len = strnlen(conn, EVENT_NAME_MAX);
+	struct failure_counts *f = hmap_get(&s->failures, conn, len);
+
+	if (f)
+		return f;
+	if (!event_room(s))
+		return strcmp(conn, "other") ? event_failure_get(s, "other") : NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->conn = event_name(conn);
+	if (!f->conn || hmap_put(&s->failures, conn, len, f)) {
+		free((char *)f->conn);
+		free(f);
+		return NULL;
+	}
+	s->keys++;
+	return f;
+}
+
+void event_store_failure(struct event_store *s, enum fail_reason r,
+			 enum fail_source src, const char *conn, double ts)
+{
+	struct failure_counts *f;
+
+	(void)src;
+	if ((unsigned)r >= FAIL_REASON_COUNT)
+		r = FAIL_OTHER;
+	pthread_mutex_lock(&s->lock);
+	f = event_failure_get(s, conn ? conn : "");
+	if (f) {
+		f->count[r]++;
+		if (ts >= f->last) {
+			f->last = ts;
+			f->last_reason = r;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static struct rule_count *event_rule_new(const char *rule,
+					 const char *const *names,
+					 const char *const *values, size_t n)
+{
+	struct rule_count *r = calloc(1, sizeof(*r));
+	size_t i;
+
+	if (!r)
+		return NULL;
+	r->rule = event_name(rule);
+	r->nlabels = n;
+	for (i = 0; i < n; i++) {
+		r->label_names[i] = event_name(names[i]);
+		r->label_values[i] = event_name(values[i]);
+	}
+	return r;
+}
+
+void event_store_rule(struct event_store *s, const char *rule,
+		      const char *const *label_names,
+		      const char *const *label_values, size_t nlabels)
+{
+	const char *parts[1 + 2 * EVENT_LABELS_MAX];
+	char key[(1 + 2 * EVENT_LABELS_MAX) * (EVENT_NAME_MAX + 1)];
+	struct rule_count *r;
+	size_t i, len;
+
+	if (nlabels > EVENT_LABELS_MAX)
+		nlabels = EVENT_LABELS_MAX;
+	parts[0] = rule;
+	for (i = 0; i < nlabels; i++) {
+		parts[1 + 2 * i] = label_names[i];
+		parts[2 + 2 * i] = label_values[i];
+	}
+	len = event_key(key, sizeof(key), parts, 1 + 2 * nlabels);
+	if (!len)
+		return;
+	pthread_mutex_lock(&s->lock);
+	r = hmap_get(&s->rules, key, len);
+	if (!r && event_room(s)) {
+		r = event_rule_new(rule, label_names, label_values, nlabels);
+		if (r && hmap_put(&s->rules, key, len, r)) {
+			free(r);   /* strings leak only on ENOMEM: rare, bounded */
+			r = NULL;
+		}
+		if (r)
+			s->keys++;
+	}
+	if (r)
+		r->count++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void event_store_note_gap(struct event_store *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->gaps++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void event_store_final(struct event_store *s, const struct sa_final *f)
+{
+	size_t slot;
+
+	pthread_mutex_lock(&s->lock);
+	slot = (s->finals_head + s->finals_count) % EVENT_FINALS_MAX;
+	if (s->finals_count == EVENT_FINALS_MAX) {
+		s->finals_head = (s->finals_head + 1) % EVENT_FINALS_MAX;
+		s->dropped++;
+	} else {
+		s->finals_count++;
+	}
+	s->finals[slot] = *f;
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t event_store_take_finals(struct event_store *s, struct sa_final *out,
+			       size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (n < max && s->finals_count) {
+		out[n++] = s->finals[s->finals_head];
+		s->finals_head = (s->finals_head + 1) % EVENT_FINALS_MAX;
+		s->finals_count--;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void event_store_set_connected(struct event_store *s, bool up)
+{
+	pthread_mutex_lock(&s->lock);
+	s->connected = up;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- view --------------------------------------------------------------- */
+
+static int event_cmp_counts(const void *a, const void *b)
+{
+	const struct event_counts *x = a, *y = b;
+	int c = strcmp(x->conn, y->conn);
+
+	return c ? c : strcmp(x->child, y->child);
+}
+
+static int event_cmp_failures(const void *a, const void *b)
+{
+	return strcmp(((const struct failure_counts *)a)->conn,
+		      ((const struct failure_counts *)b)->conn);
+}
+
+static int event_cmp_rules(const void *a, const void *b)
+{
+	const struct rule_count *x = a, *y = b;
+	size_t i;
+	int c = strcmp(x->rule, y->rule);
+
+	for (i = 0; !c && i < x->nlabels && i < y->nlabels; i++) {
+		c = strcmp(x->label_names[i], y->label_names[i]);
+		if (!c)
+			c = strcmp(x->label_values[i], y->label_values[i]);
+	}
+	return c ? c : (int)x->nlabels - (int)y->nlabels;
+}
+
+static const char *event_dup(struct arena *a, const char *s)
+{
+	const char *p = arena_strdup(a, s ? s : "");
+
+	return p ? p : "";
+}
+
+static int event_view_events(struct event_store *s, struct arena *a,
+			     struct event_view *v)
+{
+	size_t pos = 0;
+	void *val;
+
+	v->events = arena_alloc(a, (s->events.count + 1) * sizeof(*v->events));
+	if (!v->events)
+		return -ENOMEM;
+	while (hmap_iter(&s->events, &pos, NULL, NULL, &val)) {
+		struct event_counts *e = &v->events[v->nevents++];
+
+		*e = *(struct event_counts *)val;
+		e->conn = event_dup(a, e->conn);
+		e->child = event_dup(a, e->child);
+	}
+	qsort(v->events, v->nevents, sizeof(*v->events), event_cmp_counts);
+	return 0;
+}
+
+static int event_view_failures(struct event_store *s, struct arena *a,
+			       struct event_view *v)
+{
+	size_t pos = 0;
+	void *val;
+
+	v->failures = arena_alloc(a, (s->failures.count + 1) * sizeof(*v->failures));
+	if (!v->failures)
+		return -ENOMEM;
+	while (hmap_iter(&s->failures, &pos, NULL, NULL, &val)) {
+		struct failure_counts *f = &v->failures[v->nfailures++];
+
+		*f = *(struct failure_counts *)val;
+		f->conn = event_dup(a, f->conn);
+	}
+	qsort(v->failures, v->nfailures, sizeof(*v->failures), event_cmp_failures);
+	return 0;
+}
+
+static int event_view_rules(struct event_store *s, struct arena *a,
+			    struct event_view *v)
+{
+	size_t pos = 0, i;
+	void *val;
+
+	v->rules = arena_alloc(a, (s->rules.count + 1) * sizeof(*v->rules));
+	if (!v->rules)
+		return -ENOMEM;
+	while (hmap_iter(&s->rules, &pos, NULL, NULL, &val)) {
+		struct rule_count *r = &v->rules[v->nrules++];
+
+		*r = *(struct rule_count *)val;
+		r->rule = event_dup(a, r->rule);
+		for (i = 0; i < r->nlabels; i++) {
+			r->label_names[i] = event_dup(a, r->label_names[i]);
+			r->label_values[i] = event_dup(a, r->label_values[i]);
+		}
+	}
+	qsort(v->rules, v->nrules, sizeof(*v->rules), event_cmp_rules);
+	return 0;
+}
+
+int event_store_view(struct event_store *s, struct arena *a,
+		     struct event_view *v)
+{
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	pthread_mutex_lock(&s->lock);
+	r = event_view_events(s, a, v);
+	if (!r)
+		r = event_view_failures(s, a, v);
+	if (!r)
+		r = event_view_rules(s, a, v);
+	v->dropped = s->dropped;
+	v->gaps = s->gaps;
+	v->connected = s->connected;
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
