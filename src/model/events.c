@@ -172,8 +172,9 @@ static struct event_counts *event_counts_get(struct event_store *s,
 
 	if (e || !len)
 		return e;
-	if (!event_room(s))
-		return strcmp(conn, "other") ? event_counts_get(s, "other", child ? "other" : NULL) : NULL;
+	/* past the cap, one "other" row (per kind of row) takes the rest */
+	if (strcmp(conn, "other") && !event_room(s))
+		return event_counts_get(s, "other", child ? "other" : NULL);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -214,8 +215,8 @@ static struct failure_counts *event_failure_get(struct event_store *s,
 
 	if (f)
 		return f;
-	if (!event_room(s))
-		return strcmp(conn, "other") ? event_failure_get(s, "other") : NULL;
+	if (strcmp(conn, "other") && !event_room(s))
+		return event_failure_get(s, "other");
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;

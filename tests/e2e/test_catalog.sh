@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# docs/metrics.md and a real scrape (counters plugin loaded, traffic sent)
-# name exactly the same metric families.
+# docs/metrics.md and a real scrape of the daemon (counters plugin loaded,
+# traffic sent, event stream on) name exactly the same metric families.
 source "$(dirname "$0")/lib.sh"
 
 NAME=e2ect$$
 NAME=${NAME:0:12}
 lab_up "$NAME" --tunnels 1 --peers 1 --counters || { fail "lab up"; e2e_finish catalog; exit 1; }
 lab "$NAME" ping 1 3 >/dev/null 2>&1
-scraped=$("$IKEWATCH" metrics --vici.socket="$(lab_vici "$NAME")" 2>/dev/null |
-	awk '/^# TYPE / { print $3 }' | sort -u)
+# the daemon, so that the event stream's families are there too
+start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")"
+sleep 1
+scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
 missing_doc=$(comm -23 <(echo "$scraped") <(echo "$documented"))
 missing_code=$(comm -13 <(echo "$scraped") <(echo "$documented"))

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The event stream against a real lab: a tunnel that flaps between two
+# scrapes shows in the counters, short CHILD rekeys count and move the last
+# rekey time, and a charon restart is a gap, not a counter reset.
+source "$(dirname "$0")/lib.sh"
+
+NAME=e2eev$$
+NAME=${NAME:0:12}
+lab_up "$NAME" --tunnels 2 --peers 1 --child-rekey 8 || { fail "lab up"; e2e_finish events; exit 1; }
+start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")"
+sleep 1
+ev() { metric "$1" "ipsec_child_sa_events_total{conn=\"$2\",child=\"$3\",event=\"$4\"}"; }
+ike() { metric "$1" "ipsec_ike_sa_events_total{conn=\"$2\",event=\"$3\"}"; }
+
+m0=$(scrape "$PORT")
+check "event stream connected" test "$(metric "$m0" ikewatch_event_stream_up)" = 1
+check "configured children start at 0" test "$(ev "$m0" tun2 net2 down)" = 0
+
+# flap tun2 between two scrapes: both scrapes see it up
+lab "$NAME" swanctl hub --terminate --ike tun2 >/dev/null 2>&1
+lab "$NAME" swanctl p1 --initiate --child net2 >/dev/null 2>&1
+sleep 1
+m1=$(scrape "$PORT")
+check "tun2 up again" test "$(metric "$m1" 'ipsec_conn_up{conn="tun2"}')" = 1
+check "IKE down counted" test "$(ike "$m1" tun2 down)" -eq $(($(ike "$m0" tun2 down) + 1))
+check "IKE up counted" test "$(ike "$m1" tun2 up)" -eq $(($(ike "$m0" tun2 up) + 1))
+check "CHILD down counted" test "$(ev "$m1" tun2 net2 down)" -ge 1
+check "CHILD up counted" test "$(ev "$m1" tun2 net2 up)" -ge 1
+check "tun1 untouched" test "$(ike "$m1" tun1 down)" = 0
+
+# rekeys every 8 s: counters rise, the last rekey time moves
+sleep 18
+m2=$(scrape "$PORT")
+r1=$(ev "$m2" tun1 net1 rekey)
+check "tun1 rekeys counted ($r1)" test "$r1" -ge 1
+t1=$(metric "$m2" 'ipsec_child_sa_last_event_timestamp_seconds{conn="tun1",child="net1",event="rekey"}')
+check "last rekey is recent" ge "$t1" "$(($(date +%s) - 12))"
+check "no rekey overdue" test "$(metric "$m2" 'ipsec_child_sa_rekey_overdue{conn="tun1",child="net1"}')" = 0
+
+# charon restarts: the stream reconnects, a gap is counted, nothing resets
+lab "$NAME" stop-charon hub >/dev/null 2>&1
+sleep 1
+m3=$(scrape "$PORT")
+check "stream down while charon is down" test "$(metric "$m3" ikewatch_event_stream_up)" = 0
+lab "$NAME" start-charon hub --wait --reconnect >/dev/null 2>&1
+ok=0
+for i in $(seq 1 20); do
+	m4=$(scrape "$PORT")
+	[ "$(metric "$m4" ikewatch_event_stream_up)" = 1 ] && ok=1 && break
+	sleep 0.5
+done
+check "stream reconnected" test "$ok" = 1
+check "gap counted" test "$(metric "$m4" ikewatch_event_stream_gaps_total)" -ge 1
+check "rekey counter did not go backwards" test "$(ev "$m4" tun1 net1 rekey)" -ge "$r1"
+e2e_finish events
