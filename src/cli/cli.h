@@ -15,9 +15,12 @@ int cmd_textfile(const struct config *c);
 struct scraper *cli_scraper_new(const struct config *c,
 				struct event_store *events);
 void cli_render_opts(const struct config *c, struct render_opts *o);
-/* One collection handed to emit (0 or -1).  Exit status: 0, 1 when a
- * collector failed (the output is still written), 2 when emit failed. */
+/* One collection handed to emit (0 or -1).  With state_path, the traffic
+ * ledger is loaded from it before and saved to it after, so counters stay
+ * monotonic across runs.  Exit status: 0, 1 when a collector failed (the
+ * output is still written), 2 when emit failed. */
 int cli_run_once(const struct config *c,
-		 int (*emit)(struct model *m, const struct config *c));
+		 int (*emit)(struct model *m, const struct config *c),
+		 const char *state_path);
 
 #endif

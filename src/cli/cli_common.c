@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "common/log.h"
+#include "model/ledger_state.h"
 
 struct scraper *cli_scraper_new(const struct config *c,
 				struct event_store *events)
@@ -41,17 +42,36 @@ void cli_render_opts(const struct config *c, struct render_opts *o)
 	o->peer_labels = c->peer_labels;
 }
 
+static void cli_load_state(struct scraper *s, const char *path)
+{
+	struct ikw_err err = { "" };
+	struct ledger *l = scraper_ledger(s);
+
+	if (!ledger_state_load(l, path, &err))
+		return;
+	log_warn("ignoring the traffic state (counters restart): %s", err.msg);
+	ledger_release(l);
+	*l = (struct ledger)LEDGER_INIT;
+}
+
 int cli_run_once(const struct config *c,
-		 int (*emit)(struct model *m, const struct config *c))
+		 int (*emit)(struct model *m, const struct config *c),
+		 const char *state_path)
 {
 	struct scraper *s = cli_scraper_new(c, NULL);
+	struct ikw_err err = { "" };
 	struct model *m;
 	size_t i;
 	int status = 0;
 
 	if (!s)
 		return 2;
+	if (state_path)
+		cli_load_state(s, state_path);
 	m = scraper_collect(s);
+	if (state_path && m && m->have_sas &&
+	    ledger_state_save(scraper_ledger(s), state_path, &err))
+		log_error("%s", err.msg);
 	if (!m || emit(m, c))
 		status = 2;
 	for (i = 0; m && i < m->ncollectors; i++)

@@ -4,6 +4,8 @@
  * ikewatch_collector_success says so instead of stale data lingering. */
 #include "cli/cli.h"
 
+#include <stdio.h>
+
 #include "common/log.h"
 #include "metrics/textfile.h"
 
@@ -28,9 +30,14 @@ static int cmd_textfile_write(struct model *m, const struct config *c)
 
 int cmd_textfile(const struct config *c)
 {
+	char state[4096];
+
 	if (!c->output_dir) {
 		log_error("textfile: --output DIR is required");
 		return 2;
 	}
-	return cli_run_once(c, cmd_textfile_write);
+	if (c->textfile_state)
+		return cli_run_once(c, cmd_textfile_write, c->textfile_state);
+	snprintf(state, sizeof(state), "%s/.ikewatch-ledger.state", c->output_dir);
+	return cli_run_once(c, cmd_textfile_write, state);
 }

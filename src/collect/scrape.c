@@ -180,6 +180,11 @@ struct model *scraper_collect(struct scraper *s)
 	return m;
 }
 
+struct ledger *scraper_ledger(struct scraper *s)
+{
+	return &s->ledger;
+}
+
 int scraper_has_run(struct scraper *s)
 {
 	uint64_t n;

@@ -27,6 +27,10 @@ void scraper_free(struct scraper *s);
 /* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM. */
 struct model *scraper_collect(struct scraper *s);
 
+/* The traffic ledger, for loading and saving it around a one-shot run. Not
+ * to be touched while a collection may run. */
+struct ledger *scraper_ledger(struct scraper *s);
+
 /* True once one collection has completed (for /-/ready). */
 int scraper_has_run(struct scraper *s);
 

@@ -28,6 +28,7 @@ struct config {
 	size_t n_ignore;
 	char *config_file;
 	char *output_dir;      /* textfile --output */
+	char *textfile_state;  /* ledger state between runs */
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
 	bool events_enabled;             /* serve: the VICI event stream */

@@ -5,19 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ledger_sa {
-	uint32_t uniqueid;
-	char spi_in[24], spi_out[24];
-	struct traffic_totals last;
-	uint64_t seen;              /* generation last seen */
-};
-
-struct ledger_entry {
-	struct traffic_totals base; /* folded counters of SAs that are gone */
-	struct ledger_sa *sas;
-	size_t nsas, alloc;
-};
-
 static size_t ledger_key(char *buf, size_t size, const char *conn,
 			 const char *child)
 {
@@ -201,6 +188,30 @@ void ledger_prune(struct ledger *l, bool (*keep)(void *ctx, const char *conn,
 		free(hmap_del(&l->entries, copy, keylen));
 		free(copy);
 	}
+}
+
+int ledger_restore(struct ledger *l, const char *conn, const char *child,
+		   const struct traffic_totals *base,
+		   const struct ledger_sa *sas, size_t nsas)
+{
+	struct ledger_entry *e = ledger_entry_get(l, conn, child, true);
+	size_t i;
+
+	if (!e)
+		return -ENOMEM;
+	free(e->sas);
+	e->sas = nsas ? calloc(nsas, sizeof(*e->sas)) : NULL;
+	if (nsas && !e->sas) {
+		e->nsas = e->alloc = 0;
+		return -ENOMEM;
+	}
+	e->base = *base;
+	for (i = 0; i < nsas; i++) {
+		e->sas[i] = sas[i];
+		e->sas[i].seen = l->generation;
+	}
+	e->nsas = e->alloc = nsas;
+	return 0;
 }
 
 void ledger_release(struct ledger *l)

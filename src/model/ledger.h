@@ -16,6 +16,21 @@
 #include "model/events.h"
 #include "model/model.h"
 
+/* One CHILD SA the ledger knows, and one conn/child.  Public for the state
+ * file codec (ledger_state.c); everyone else uses the functions. */
+struct ledger_sa {
+	uint32_t uniqueid;
+	char spi_in[24], spi_out[24];
+	struct traffic_totals last;
+	uint64_t seen;              /* generation last seen */
+};
+
+struct ledger_entry {
+	struct traffic_totals base; /* folded counters of SAs that are gone */
+	struct ledger_sa *sas;
+	size_t nsas, alloc;
+};
+
 struct ledger {
 	struct hmap entries;   /* "conn\0child" -> struct ledger_entry */
 	uint64_t generation;
@@ -39,5 +54,11 @@ struct traffic_totals ledger_totals(const struct ledger *l, const char *conn,
 void ledger_prune(struct ledger *l, bool (*keep)(void *ctx, const char *conn,
 		  const char *child), void *ctx);
 void ledger_release(struct ledger *l);
+
+/* Recreates an entry read from a state file (replacing one of that name).
+ * Returns 0 or -ENOMEM/-EINVAL. */
+int ledger_restore(struct ledger *l, const char *conn, const char *child,
+		   const struct traffic_totals *base,
+		   const struct ledger_sa *sas, size_t nsas);
 
 #endif

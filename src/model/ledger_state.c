@@ -1,0 +1,313 @@
+#include "model/ledger_state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/num.h"
+
+#define LS_MAGIC "ikewatch-ledger 1"
+#define LS_FIELDS_MAX 9
+#define LS_SAS_MAX 100000
+
+static void ls_hex(struct strbuf *out, const char *s, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	if (!len) {
+		strbuf_addch(out, '-');
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		strbuf_addch(out, digits[(unsigned char)s[i] >> 4]);
+		strbuf_addch(out, digits[(unsigned char)s[i] & 15]);
+	}
+}
+
+static void ls_totals(struct strbuf *out, const struct traffic_totals *t)
+{
+	strbuf_addf(out, " %llu %llu %llu %llu",
+		    (unsigned long long)t->bytes_in, (unsigned long long)t->bytes_out,
+		    (unsigned long long)t->packets_in, (unsigned long long)t->packets_out);
+}
+
+void ledger_state_format(const struct ledger *l, struct strbuf *out)
+{
+	const char *key;
+	size_t pos = 0, keylen, i;
+	void *v;
+
+	strbuf_addstr(out, LS_MAGIC "\n");
+	while (hmap_iter(&l->entries, &pos, &key, &keylen, &v)) {
+		const struct ledger_entry *e = v;
+		size_t clen = strlen(key);
+
+		strbuf_addstr(out, "entry ");
+		ls_hex(out, key, clen);
+		strbuf_addch(out, ' ');
+		ls_hex(out, key + clen + 1, keylen - clen - 1);
+		ls_totals(out, &e->base);
+		strbuf_addf(out, " %zu\n", e->nsas);
+		for (i = 0; i < e->nsas; i++) {
+			const struct ledger_sa *s = &e->sas[i];
+
+			strbuf_addf(out, "sa %u ", s->uniqueid);
+			ls_hex(out, s->spi_in, strlen(s->spi_in));
+			strbuf_addch(out, ' ');
+			ls_hex(out, s->spi_out, strlen(s->spi_out));
+			ls_totals(out, &s->last);
+			strbuf_addch(out, '\n');
+		}
+	}
+	strbuf_addstr(out, "end\n");
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct ls_line {
+	const char *f[LS_FIELDS_MAX];
+	size_t len[LS_FIELDS_MAX];
+	size_t n;
+};
+
+/* Splits one line on single spaces; false if it has too many fields. */
+static bool ls_split(const char *s, size_t len, struct ls_line *l)
+{
+	size_t i, start = 0;
+
+	l->n = 0;
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != ' ')
+			continue;
+		if (l->n == LS_FIELDS_MAX)
+			return false;
+		l->f[l->n] = s + start;
+		l->len[l->n++] = i - start;
+		start = i + 1;
+	}
+	return true;
+}
+
+static int ls_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decodes hex (or "-" for empty) into out[size]; false if malformed or if
+ * it would hold a NUL. */
+static bool ls_unhex(const char *s, size_t len, char *out, size_t size)
+{
+	size_t i;
+
+	if (len == 1 && s[0] == '-') {
+		out[0] = '\0';
+		return true;
+	}
+	if (!len || len % 2 || len / 2 >= size)
+		return false;
+	for (i = 0; i < len; i += 2) {
+		int hi = ls_hexval(s[i]), lo = ls_hexval(s[i + 1]);
+
+		if (hi < 0 || lo < 0 || (hi | lo) == 0)
+			return false;
+		out[i / 2] = (char)(hi << 4 | lo);
+	}
+	out[len / 2] = '\0';
+	return true;
+}
+
+static bool ls_totals_parse(const struct ls_line *l, size_t at,
+			    struct traffic_totals *t)
+{
+	uint64_t *v[4] = { &t->bytes_in, &t->bytes_out, &t->packets_in,
+			   &t->packets_out };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (num_parse_u64(l->f[at + i], l->len[at + i], UINT64_MAX, v[i]))
+			return false;
+	return true;
+}
+
+struct ls_parser {
+	struct ledger *l;
+	char conn[512], child[512];
+	struct traffic_totals base;
+	struct ledger_sa *sas;
+	size_t want, have;
+	bool in_entry, ended;
+};
+
+static int ls_flush(struct ls_parser *p)
+{
+	int r = 0;
+
+	if (p->in_entry)
+		r = ledger_restore(p->l, p->conn, p->child, &p->base, p->sas, p->have);
+	free(p->sas);
+	p->sas = NULL;
+	p->in_entry = false;
+	return r;
+}
+
+static bool ls_entry(struct ls_parser *p, const struct ls_line *l)
+{
+	uint64_t n;
+
+	if (l->n != 8 || !ls_unhex(l->f[1], l->len[1], p->conn, sizeof(p->conn)) ||
+	    !ls_unhex(l->f[2], l->len[2], p->child, sizeof(p->child)) ||
+	    !ls_totals_parse(l, 3, &p->base) ||
+	    num_parse_u64(l->f[7], l->len[7], LS_SAS_MAX, &n))
+		return false;
+	p->want = (size_t)n;
+	p->have = 0;
+	p->sas = n ? calloc((size_t)n, sizeof(*p->sas)) : NULL;
+	p->in_entry = true;
+	return !n || p->sas;
+}
+
+static bool ls_sa(struct ls_parser *p, const struct ls_line *l)
+{
+	struct ledger_sa *s;
+	uint64_t id;
+
+	if (!p->in_entry || p->have >= p->want || l->n != 8)
+		return false;
+	s = &p->sas[p->have];
+	if (num_parse_u64(l->f[1], l->len[1], UINT32_MAX, &id) ||
+	    !ls_unhex(l->f[2], l->len[2], s->spi_in, sizeof(s->spi_in)) ||
+	    !ls_unhex(l->f[3], l->len[3], s->spi_out, sizeof(s->spi_out)) ||
+	    !ls_totals_parse(l, 4, &s->last))
+		return false;
+	s->uniqueid = (uint32_t)id;
+	p->have++;
+	return true;
+}
+
+static bool ls_is(const struct ls_line *l, const char *word)
+{
+	return l->len[0] == strlen(word) && !memcmp(l->f[0], word, l->len[0]);
+}
+
+static bool ls_line(struct ls_parser *p, const char *s, size_t len)
+{
+	struct ls_line l;
+
+	if (p->ended || !ls_split(s, len, &l))
+		return false;
+	if (ls_is(&l, "entry"))
+		return (!p->in_entry || p->have == p->want) && !ls_flush(p) &&
+		       ls_entry(p, &l);
+	if (ls_is(&l, "sa"))
+		return ls_sa(p, &l);
+	if (ls_is(&l, "end") && l.n == 1) {
+		p->ended = true;
+		return (!p->in_entry || p->have == p->want) && !ls_flush(p);
+	}
+	return false;
+}
+
+int ledger_state_parse(struct ledger *l, const char *buf, size_t len,
+		       struct ikw_err *err)
+{
+	struct ls_parser p;
+	size_t pos = 0, line = 0, mlen = strlen(LS_MAGIC);
+
+	memset(&p, 0, sizeof(p));
+	p.l = l;
+	if (len > LEDGER_STATE_MAX)
+		return err_set(err, -EFBIG, "state file larger than %d bytes",
+			       LEDGER_STATE_MAX);
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		line++;
+		if (!nl)
+			break;  /* a last line without newline: truncated */
+		if (line == 1 ? (n != mlen || memcmp(buf, LS_MAGIC, mlen)) :
+				!ls_line(&p, buf + pos, n)) {
+			free(p.sas);
+			return err_set(err, -EBADMSG, "line %zu: malformed", line);
+		}
+		pos += n + 1;
+	}
+	free(p.sas);
+	if (!p.ended)
+		return err_set(err, -EBADMSG, "truncated (no 'end' line)");
+	return 0;
+}
+
+int ledger_state_load(struct ledger *l, const char *path, struct ikw_err *err)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 :
+		       err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > LEDGER_STATE_MAX) {
+		close(fd);
+		return err_set(err, -EINVAL, "'%s' is not a regular file under %d bytes",
+			       path, LEDGER_STATE_MAX);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
+	while (len < (size_t)st.st_size &&
+	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	r = ledger_state_parse(l, buf, len, err);
+	free(buf);
+	return r ? err_prefix(err, r, "%s", path) : 0;
+}
+
+int ledger_state_save(const struct ledger *l, const char *path,
+		      struct ikw_err *err)
+{
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	int fd, r = 0;
+
+	ledger_state_format(l, &sb);
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (strbuf_failed(&sb) || strbuf_failed(&tmp)) {
+		r = err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		r = err_set(err, -errno, "cannot create '%s': %s", tmp.buf, strerror(errno));
+		goto out;
+	}
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd)) {
+		r = err_set(err, -EIO, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp.buf, path)) {
+		r = err_set(err, -errno, "cannot rename to '%s': %s", path, strerror(errno));
+		unlink(tmp.buf);
+	}
+out:
+	strbuf_release(&sb);
+	strbuf_release(&tmp);
+	return r;
+}
