@@ -1,14 +1,12 @@
 #include "config/config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
+#include "common/file.h"
 #include "common/num.h"
 #include "vici/vici_conn.h"
 
@@ -355,29 +353,12 @@ int config_parse_yaml(struct config *c, const char *name, const char *text,
 
 int config_load_file(struct config *c, const char *path, struct ikw_err *err)
 {
-	char *buf = NULL;
-	struct stat st;
-	ssize_t n;
-	size_t len = 0;
-	int fd, r;
+	char *buf;
+	size_t len;
+	int r = file_read_all(path, CONFIG_FILE_MAX, &buf, &len, err);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > CONFIG_FILE_MAX) {
-		close(fd);
-		return err_set(err, -EINVAL, "'%s' is not a regular file under %d bytes",
-			       path, CONFIG_FILE_MAX);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return err_set(err, -ENOMEM, "out of memory");
-	}
-	while (len < (size_t)st.st_size &&
-	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	if (r)
+		return r;
 	r = config_parse_yaml(c, path, buf, len, err);
 	free(buf);
 	return r;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/num.h"
 
 #define LS_MAGIC "ikewatch-ledger 1"
@@ -249,30 +250,12 @@ int ledger_state_parse(struct ledger *l, const char *buf, size_t len,
 
 int ledger_state_load(struct ledger *l, const char *path, struct ikw_err *err)
 {
-	struct stat st;
 	char *buf;
-	ssize_t n;
-	size_t len = 0;
-	int fd, r;
+	size_t len;
+	int r = file_read_all(path, LEDGER_STATE_MAX, &buf, &len, err);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 :
-		       err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > LEDGER_STATE_MAX) {
-		close(fd);
-		return err_set(err, -EINVAL, "'%s' is not a regular file under %d bytes",
-			       path, LEDGER_STATE_MAX);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return err_set(err, -ENOMEM, "out of memory");
-	}
-	while (len < (size_t)st.st_size &&
-	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	if (r)
+		return r == -ENOENT ? 0 : r;
 	r = ledger_state_parse(l, buf, len, err);
 	free(buf);
 	return r ? err_prefix(err, r, "%s", path) : 0;

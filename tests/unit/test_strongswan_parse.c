@@ -10,37 +10,16 @@
 #include "model/view.h"
 #include "testlib.h"
 
-static size_t load_fixture(const char *name, uint8_t **buf)
-{
-	char path[512];
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/vici/%s", testlib_fixture_dir(), name);
-	f = fopen(path, "rb");
-	if (!f) {
-		testlib_fail(__FILE__, __LINE__, "cannot open fixture %s", path);
-		*buf = calloc(1, 1);
-		return 0;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	*buf = malloc((size_t)n + 1);
-	if (fread(*buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	return (size_t)n;
-}
-
 static int decode_fixture(const char *name, struct vici_msg *msg)
 {
+	char rel[256];
+	size_t len;
 	uint8_t *buf;
-	size_t len = load_fixture(name, &buf);
-	int r = vici_msg_decode(buf, len, msg, NULL);
 
+	snprintf(rel, sizeof(rel), "vici/%s", name);
+	buf = testlib_read_fixture(rel, &len);
 	msg->owned = buf;
-	return r;
+	return vici_msg_decode(buf, len, msg, NULL);
 }
 
 static void test_real_list_sa(void)

@@ -11,26 +11,12 @@
 
 static int load(const char *name, struct vici_msg *msg)
 {
-	char path[512];
-	uint8_t *buf;
-	FILE *f;
-	long n;
+	char rel[256];
+	size_t len;
 
-	snprintf(path, sizeof(path), "%s/vici/%s", testlib_fixture_dir(), name);
-	f = fopen(path, "rb");
-	if (!f) {
-		testlib_fail(__FILE__, __LINE__, "cannot open %s", path);
-		return -ENOENT;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	msg->owned = buf;
-	return vici_msg_decode(buf, (size_t)n, msg, NULL);
+	snprintf(rel, sizeof(rel), "vici/%s", name);
+	msg->owned = testlib_read_fixture(rel, &len);
+	return vici_msg_decode(msg->owned, len, msg, NULL);
 }
 
 static void apply(struct event_store *s, const char *event, const char *file,

@@ -46,3 +46,26 @@ const char *testlib_fixture_dir(void)
 
 	return d ? d : "tests/fixtures";
 }
+
+uint8_t *testlib_read_fixture(const char *relpath, size_t *len)
+{
+	char path[1024];
+	uint8_t *buf = NULL;
+	FILE *f;
+	long n = -1;
+
+	*len = 0;
+	snprintf(path, sizeof(path), "%s/%s", testlib_fixture_dir(), relpath);
+	f = fopen(path, "rb");
+	if (f && !fseek(f, 0, SEEK_END))
+		n = ftell(f);
+	if (n >= 0 && !fseek(f, 0, SEEK_SET))
+		buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+		*len = (size_t)n;
+	else
+		testlib_fail(__FILE__, __LINE__, "cannot read fixture %s", path);
+	if (f)
+		fclose(f);
+	return buf ? buf : calloc(1, 1);
+}

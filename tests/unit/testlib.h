@@ -16,6 +16,9 @@ void testlib_run(const char *name, void (*fn)(void));
 int testlib_done(void);
 /* Directory of test fixtures (tests/fixtures), found relative to the repo. */
 const char *testlib_fixture_dir(void);
+/* Reads fixture dir/relpath into a malloc'd buffer (free it); on failure
+ * records a test failure and returns an empty buffer with *len 0. */
+uint8_t *testlib_read_fixture(const char *relpath, size_t *len);
 
 #define RUN(fn) testlib_run(#fn, fn)
 #define CHECK(cond) do { if (!(cond)) \
