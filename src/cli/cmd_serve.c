@@ -7,16 +7,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "collect/vici_events.h"
 #include "http/http_server.h"
+#include "logs/logs.h"
 
 struct serve_ctx {
 	struct scraper *scraper;
 	struct render_opts render;
 	struct event_store *events;
 	struct vici_events *stream;
+	struct logs_runtime *logs;
 };
 
 static int serve_metrics(void *ctx, enum expo_format fmt,
@@ -51,18 +54,43 @@ static bool serve_is_loopback(const char *addr)
 /* The event store is bounded: keys come from charon and logs. */
 #define SERVE_EVENT_KEYS_MAX 20000
 
+static bool serve_wants_logs(const struct config *c)
+{
+	return c->logs.nfiles || c->logs.vici_log || c->logs.error_notify;
+}
+
+/* charon's VICI log events, to the log collector. */
+static void serve_on_log(void *ctx, const char *conn, uint32_t sa_id,
+			 const char *msg, size_t len)
+{
+	log_collect_vici(logs_collector(ctx), msg, len, conn, sa_id,
+			 (double)time(NULL));
+}
+
 static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 {
 	struct vici_events_opts o = { c->vici_socket, false, NULL, NULL };
+	struct ikw_err err = { "" };
 
 	ctx->events = event_store_new(SERVE_EVENT_KEYS_MAX);
-	if (ctx->events)
-		ctx->stream = vici_events_start(&o, ctx->events);
-	if (!ctx->stream) {
-		log_error("cannot start the event stream");
-		event_store_free(ctx->events);
-		ctx->events = NULL;
+	if (!ctx->events)
 		return -1;
+	if (serve_wants_logs(c) &&
+	    logs_start(&ctx->logs, &c->logs, ctx->events, NULL, NULL, &err)) {
+		log_error("logs: %s", err.msg);
+		return -1;
+	}
+	if (ctx->logs && c->logs.vici_log) {
+		o.want_log = true;
+		o.on_log = serve_on_log;
+		o.log_ctx = ctx->logs;
+	}
+	if (c->events_enabled || o.want_log) {
+		ctx->stream = vici_events_start(&o, ctx->events);
+		if (!ctx->stream) {
+			log_error("cannot start the event stream");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -70,14 +98,16 @@ static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 static void serve_stop_events(struct serve_ctx *ctx)
 {
 	vici_events_stop(ctx->stream);
+	logs_stop(ctx->logs);
 	event_store_free(ctx->events);
 	ctx->stream = NULL;
+	ctx->logs = NULL;
 	ctx->events = NULL;
 }
 
 int cmd_serve(const struct config *c)
 {
-	struct serve_ctx ctx = { NULL, { false }, NULL, NULL };
+	struct serve_ctx ctx = { NULL, { false }, NULL, NULL, NULL };
 	struct http_handlers h = { &ctx, serve_metrics, serve_ready };
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
@@ -98,8 +128,11 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (c->events_enabled && serve_start_events(&ctx, c))
+	if ((c->events_enabled || serve_wants_logs(c)) &&
+	    serve_start_events(&ctx, c)) {
+		serve_stop_events(&ctx);
 		return 2;
+	}
 	ctx.scraper = cli_scraper_new(c, ctx.events);
 	if (!ctx.scraper) {
 		serve_stop_events(&ctx);

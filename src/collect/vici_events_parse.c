@@ -99,12 +99,15 @@ static void ve_children(struct event_store *s, const struct vici_msg *m,
 static void ve_log(const struct vici_msg *m, vici_log_fn on_log, void *ctx)
 {
 	char conn[128], msg[1024];
+	uint64_t id = 0;
 
 	if (!on_log)
 		return;
 	ve_value(m, VICI_ROOT, "ikesa-name", conn, sizeof(conn));
 	ve_value(m, VICI_ROOT, "msg", msg, sizeof(msg));
-	on_log(ctx, conn, msg);
+	if (vici_get_u64(m, VICI_ROOT, "ikesa-uniqueid", &id) || id > UINT32_MAX)
+		id = 0;
+	on_log(ctx, conn[0] ? conn : NULL, (uint32_t)id, msg, strlen(msg));
 }
 
 int vici_event_apply(struct event_store *s, const char *event,

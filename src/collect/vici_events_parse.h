@@ -8,9 +8,10 @@
 #include "model/events.h"
 #include "vici/vici_codec.h"
 
-/* Called for each `log` event: conn may be "" when the message is not about
- * an IKE SA; msg is sanitized. */
-typedef void (*vici_log_fn)(void *ctx, const char *conn, const char *msg);
+/* Called for each `log` event: conn is NULL and sa_id 0 when the message is
+ * not about an IKE SA; msg is sanitized, len its length. */
+typedef void (*vici_log_fn)(void *ctx, const char *conn, uint32_t sa_id,
+			    const char *msg, size_t len);
 
 /* The events ikewatch registers for. */
 extern const char *const vici_events_registered[5];

@@ -76,6 +76,7 @@ void config_init(struct config *c)
 	c->peer_labels = true;
 	c->max_connections = 64;
 	c->events_enabled = true;
+	log_config_init(&c->logs);
 	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
 }
@@ -99,6 +100,7 @@ void config_release(struct config *c)
 	free(c->textfile_state);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
+	log_config_release(&c->logs);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -312,6 +314,14 @@ static int yaml_root(struct yaml_ctx *y)
 		const char *key = yaml_scalar(k);
 		int r;
 
+		if (key && !strcmp(key, "logs")) {
+			r = config_logs_parse(&y->c->logs, y->doc,
+					      yaml_document_get_node(y->doc, p->value),
+					      y->name, y->err);
+			if (r)
+				return r;
+			continue;
+		}
 		if (!key || !config_known_section(key)) {
 			snprintf(why, sizeof(why), "unknown section '%s'", key ? key : "?");
 			return yaml_fail(y, k, why);

@@ -9,6 +9,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "config/config_logs.h"
 
 #define IKW_DEFAULT_PORT "9786"
 #define IKW_DEFAULT_LISTEN "127.0.0.1:" IKW_DEFAULT_PORT
@@ -33,6 +34,7 @@ struct config {
 	unsigned max_concurrent_scrapes;
 	bool events_enabled;             /* serve: the VICI event stream */
 	uint64_t rekey_overdue_margin_ms;
+	struct log_config logs;          /* serve: failure sources (logs:) */
 };
 
 void config_init(struct config *c);

@@ -87,11 +87,12 @@ static void test_real_events(void)
 	event_store_free(s);
 }
 
-static void log_cb(void *ctx, const char *conn, const char *msg)
+static void log_cb(void *ctx, const char *conn, uint32_t sa_id,
+		   const char *msg, size_t len)
 {
 	char *out = ctx;
 
-	snprintf(out, 256, "%s|%s", conn, msg);
+	snprintf(out, 256, "%s|%u|%.*s", conn ? conn : "(none)", sa_id, (int)len, msg);
 }
 
 static void test_log_event(void)
@@ -102,7 +103,7 @@ static void test_log_event(void)
 
 	CHECK_INT(load("event-log.bin", &msg), 0);
 	CHECK_INT(vici_event_apply(s, "log", &msg, 1, log_cb, got, NULL), 0);
-	CHECK_STR(got, "tun2|sending packet: from 192.0.2.1[4500] to 192.0.2.11[4500] (65 bytes)");
+	CHECK_STR(got, "tun2|2|sending packet: from 192.0.2.1[4500] to 192.0.2.11[4500] (65 bytes)");
 	vici_msg_release(&msg);
 	event_store_free(s);
 }

@@ -1,0 +1,407 @@
+#include "config/config_logs.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/num.h"
+#include "logs/error_notify.h"
+#include "logs/log_rules.h"
+
+struct logs_yaml {
+	struct log_config *lc;
+	yaml_document_t *doc;
+	const char *file;
+	struct ikw_err *err;
+};
+
+void log_config_init(struct log_config *lc)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->builtin = true;
+}
+
+static void config_logs_free_files(struct log_config *lc)
+{
+	size_t i;
+
+	for (i = 0; i < lc->nfiles; i++)
+		free(lc->files[i]);
+	free(lc->files);
+	lc->files = NULL;
+	lc->nfiles = 0;
+}
+
+void log_config_release(struct log_config *lc)
+{
+	config_logs_free_files(lc);
+	free(lc->error_notify);
+	log_rules_free(lc->rules);
+	log_config_init(lc);
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
+			    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
+			    const char *fmt, ...)
+{
+	char why[sizeof(y->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->file,
+		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
+}
+
+static const char *config_logs_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static yaml_node_t *config_logs_node(struct logs_yaml *y, int id)
+{
+	return yaml_document_get_node(y->doc, id);
+}
+
+static int config_logs_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; v && i < 4; i++) {
+		if (!strcmp(v, yes[i]))
+			return *out = true, 0;
+		if (!strcmp(v, no[i]))
+			return *out = false, 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- files, flags, socket ------------------------------------------------- */
+
+static int config_logs_add_file(struct logs_yaml *y, const yaml_node_t *n)
+{
+	const char *v = config_logs_scalar(n);
+	struct log_config *lc = y->lc;
+	char **p;
+
+	if (!v || v[0] != '/')
+		return config_logs_fail(y, n, "logs.files: want absolute paths");
+	if (lc->nfiles >= LOG_CONFIG_FILES_MAX)
+		return config_logs_fail(y, n, "logs.files: more than %d files",
+					LOG_CONFIG_FILES_MAX);
+	p = realloc(lc->files, (lc->nfiles + 1) * sizeof(*p));
+	if (!p)
+		return err_set(y->err, -ENOMEM, "out of memory");
+	lc->files = p;
+	p[lc->nfiles] = strdup(v);
+	if (!p[lc->nfiles])
+		return err_set(y->err, -ENOMEM, "out of memory");
+	lc->nfiles++;
+	return 0;
+}
+
+static int config_logs_files(struct logs_yaml *y, const yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	int rc;
+
+	config_logs_free_files(y->lc);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return config_logs_add_file(y, v);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		rc = config_logs_add_file(y, config_logs_node(y, *it));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int config_logs_flag(struct logs_yaml *y, const yaml_node_t *v,
+			    const char *key, bool *out)
+{
+	const char *s = config_logs_scalar(v);
+
+	if (config_logs_bool(s, out))
+		return config_logs_fail(y, v, "logs.%s: invalid boolean '%s'", key, s ? s : "?");
+	return 0;
+}
+
+/* A socket URI or path; true means charon's default, false turns it off. */
+static int config_logs_error_notify(struct logs_yaml *y, const yaml_node_t *v)
+{
+	const char *s = config_logs_scalar(v);
+	char path[256];
+	bool on;
+
+	free(y->lc->error_notify);
+	y->lc->error_notify = NULL;
+	if (!config_logs_bool(s, &on)) {
+		if (!on)
+			return 0;
+		s = ERROR_NOTIFY_DEFAULT_URI;
+	}
+	if (!s || error_notify_socket_path(s, path, sizeof(path)))
+		return config_logs_fail(y, v,
+					"logs.error_notify: want unix:///path, an absolute path, true or false");
+	y->lc->error_notify = strdup(path);
+	return y->lc->error_notify ? 0 : err_set(y->err, -ENOMEM, "out of memory");
+}
+
+/* ---- rules ----------------------------------------------------------------- */
+
+/* What one rule's YAML holds, before compiling. */
+struct logs_rule_yaml {
+	struct log_rule_spec spec;
+	const char *values[EVENT_LABELS_MAX][LOG_RULE_VALUES_MAX];
+	const yaml_node_t *label_node[EVENT_LABELS_MAX];
+	const yaml_node_t *pattern_node;
+};
+
+static int config_logs_values(struct logs_yaml *y, struct logs_rule_yaml *r, size_t li,
+			      const yaml_node_t *v, const char *where)
+{
+	struct log_label_spec *l = &r->spec.labels[li];
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return config_logs_fail(y, v, "%s.values: want a list", where);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		const yaml_node_t *e = config_logs_node(y, *it);
+		const char *s = config_logs_scalar(e);
+
+		if (!s)
+			return config_logs_fail(y, e, "%s.values: want strings", where);
+		if (l->nvalues >= LOG_RULE_VALUES_MAX)
+			return config_logs_fail(y, e, "%s.values: more than %d values", where,
+						LOG_RULE_VALUES_MAX);
+		r->values[li][l->nvalues++] = s;
+	}
+	l->values = r->values[li];
+	return 0;
+}
+
+/* {group: N, values: [...]} */
+static int config_logs_group_label(struct logs_yaml *y, struct logs_rule_yaml *r,
+				   size_t li, const yaml_node_t *v, const char *where)
+{
+	struct log_label_spec *l = &r->spec.labels[li];
+	yaml_node_pair_t *p;
+	bool have_group = false;
+	uint64_t g;
+
+	l->src = LOG_LABEL_GROUP;
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = config_logs_node(y, p->key);
+		const yaml_node_t *e = config_logs_node(y, p->value);
+		const char *key = config_logs_scalar(k), *s = config_logs_scalar(e);
+		int rc;
+
+		if (key && !strcmp(key, "group")) {
+			if (!s || num_parse_u64_str(s, LOG_RULE_GROUP_MAX, &g) || !g)
+				return config_logs_fail(y, e, "%s.group: want a number 1 to %d",
+							where, LOG_RULE_GROUP_MAX);
+			l->group = (unsigned)g;
+			have_group = true;
+		} else if (key && !strcmp(key, "values")) {
+			rc = config_logs_values(y, r, li, e, where);
+			if (rc)
+				return rc;
+		} else {
+			return config_logs_fail(y, k, "%s: unknown key '%s' (group, values)",
+						where, key ? key : "?");
+		}
+	}
+	if (!have_group)
+		return config_logs_fail(y, v, "%s: missing 'group'", where);
+	return 0;
+}
+
+static int config_logs_label(struct logs_yaml *y, struct logs_rule_yaml *r,
+			     const yaml_node_t *k, const yaml_node_t *v, const char *rwhere)
+{
+	const char *name = config_logs_scalar(k), *s = config_logs_scalar(v);
+	size_t li = r->spec.nlabels;
+	char where[160];
+
+	snprintf(where, sizeof(where), "%s.labels.%.40s", rwhere, name ? name : "?");
+	if (!name)
+		return config_logs_fail(y, k, "%s: label names are strings", where);
+	if (li >= EVENT_LABELS_MAX)
+		return config_logs_fail(y, k, "%s: more than %d labels", where, EVENT_LABELS_MAX);
+	r->spec.nlabels++;
+	r->spec.labels[li].name = name;
+	r->label_node[li] = k;
+	if (s && !strcmp(s, "conn")) {
+		r->spec.labels[li].src = LOG_LABEL_CONN;
+		return 0;
+	}
+	if (v->type != YAML_MAPPING_NODE)
+		return config_logs_fail(y, v, "%s: want 'conn' or {group: N, values: [...]}", where);
+	return config_logs_group_label(y, r, li, v, where);
+}
+
+static int config_logs_labels(struct logs_yaml *y, struct logs_rule_yaml *r,
+			      const yaml_node_t *v, const char *where)
+{
+	yaml_node_pair_t *p;
+	int rc;
+
+	if (v->type != YAML_MAPPING_NODE)
+		return config_logs_fail(y, v, "%s.labels: want a mapping", where);
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+		rc = config_logs_label(y, r, config_logs_node(y, p->key),
+				       config_logs_node(y, p->value), where);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int config_logs_rule_key(struct logs_yaml *y, struct logs_rule_yaml *r,
+				const yaml_node_t *k, const yaml_node_t *v, const char *where)
+{
+	const char *key = config_logs_scalar(k), *s = config_logs_scalar(v);
+
+	if (key && !strcmp(key, "labels"))
+		return config_logs_labels(y, r, v, where);
+	if (key && (!strcmp(key, "name") || !strcmp(key, "pattern"))) {
+		if (!s)
+			return config_logs_fail(y, v, "%s.%s: want a string", where, key);
+		if (key[0] == 'n') {
+			r->spec.name = s;
+		} else {
+			r->spec.pattern = s;
+			r->pattern_node = v;
+		}
+		return 0;
+	}
+	return config_logs_fail(y, k, "%s: unknown key '%s' (name, pattern, labels)",
+				where, key ? key : "?");
+}
+
+/* The node an error of log_rules_add() is about: a label it names, the
+ * pattern, or else the rule. */
+static const yaml_node_t *config_logs_blame(const struct logs_rule_yaml *r,
+					    const yaml_node_t *rule, const char *why)
+{
+	char needle[LOG_RULE_NAME_MAX + 16];
+	size_t i;
+
+	for (i = 0; i < r->spec.nlabels; i++) {
+		snprintf(needle, sizeof(needle), "label '%s'", r->spec.labels[i].name);
+		if (strstr(why, needle))
+			return r->label_node[i];
+	}
+	if (strstr(why, "pattern") && r->pattern_node)
+		return r->pattern_node;
+	return rule;
+}
+
+static int config_logs_rule(struct logs_yaml *y, const yaml_node_t *n, size_t idx)
+{
+	struct logs_rule_yaml r;
+	struct ikw_err why;
+	yaml_node_pair_t *p;
+	char where[64];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(where, sizeof(where), "logs.rules[%zu]", idx);
+	if (n->type != YAML_MAPPING_NODE)
+		return config_logs_fail(y, n, "%s: want a mapping (name, pattern, labels)", where);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		rc = config_logs_rule_key(y, &r, config_logs_node(y, p->key),
+					  config_logs_node(y, p->value), where);
+		if (rc)
+			return rc;
+	}
+	if (!r.spec.name || !r.spec.pattern)
+		return config_logs_fail(y, n, "%s: needs 'name' and 'pattern'", where);
+	why.msg[0] = '\0';
+	rc = log_rules_add(y->lc->rules, &r.spec, &why);
+	if (rc == -ENOMEM)
+		return err_set(y->err, rc, "out of memory");
+	if (rc)
+		return config_logs_fail(y, config_logs_blame(&r, n, why.msg), "%s: %s",
+					where, why.msg);
+	return 0;
+}
+
+static int config_logs_rules(struct logs_yaml *y, const yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	size_t i = 0;
+	int rc;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return config_logs_fail(y, v, "logs.rules: want a list of rules");
+	log_rules_free(y->lc->rules);
+	y->lc->rules = log_rules_new();
+	if (!y->lc->rules)
+		return err_set(y->err, -ENOMEM, "out of memory");
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
+		if (i >= LOG_RULES_MAX)
+			return config_logs_fail(y, config_logs_node(y, *it),
+						"logs.rules: more than %d rules", LOG_RULES_MAX);
+		rc = config_logs_rule(y, config_logs_node(y, *it), i);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- section --------------------------------------------------------------- */
+
+static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *key = config_logs_scalar(k);
+
+	if (!key)
+		return config_logs_fail(y, k, "logs: keys are strings");
+	if (!strcmp(key, "files"))
+		return config_logs_files(y, v);
+	if (!strcmp(key, "vici_log"))
+		return config_logs_flag(y, v, key, &y->lc->vici_log);
+	if (!strcmp(key, "builtin"))
+		return config_logs_flag(y, v, key, &y->lc->builtin);
+	if (!strcmp(key, "error_notify"))
+		return config_logs_error_notify(y, v);
+	if (!strcmp(key, "rules"))
+		return config_logs_rules(y, v);
+	return config_logs_fail(y, k,
+				"unknown key '%s' in 'logs' (files, vici_log, error_notify, builtin, rules)",
+				key);
+}
+
+int config_logs_parse(struct log_config *lc, yaml_document_t *doc,
+		      yaml_node_t *node, const char *filename,
+		      struct ikw_err *err)
+{
+	struct logs_yaml y = { lc, doc, filename ? filename : "config", err };
+	yaml_node_pair_t *p;
+	int rc;
+
+	if (!node || node->type != YAML_MAPPING_NODE)
+		return config_logs_fail(&y, node, "'logs' must be a mapping");
+	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+		rc = config_logs_key(&y, config_logs_node(&y, p->key),
+				     config_logs_node(&y, p->value));
+		if (rc)
+			return rc;
+	}
+	/* one source per failure, so that none is counted twice */
+	if (lc->error_notify && lc->builtin && (lc->nfiles || lc->vici_log))
+		return config_logs_fail(&y, node,
+					"logs: error_notify and the built-in patterns of files/vici_log "
+					"count the same failures; set builtin: false (rules still apply)");
+	return 0;
+}

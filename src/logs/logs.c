@@ -1,0 +1,112 @@
+#include "logs/logs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logs/error_notify.h"
+#include "logs/log_follow.h"
+
+struct logs_runtime {
+	struct log_collect *collect;
+	struct log_follow *follow[LOG_CONFIG_FILES_MAX];
+	size_t nfollow;
+	struct error_notify_reader *enfy;
+};
+
+void logs_stop(struct logs_runtime *rt)
+{
+	size_t i;
+
+	if (!rt)
+		return;
+	for (i = 0; i < rt->nfollow; i++)
+		log_follow_stop(rt->follow[i]);
+	error_notify_stop(rt->enfy);
+	log_collect_free(rt->collect);
+	free(rt);
+}
+
+static int logs_start_files(struct logs_runtime *rt, const struct log_config *lc,
+			    struct ikw_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < lc->nfiles && i < LOG_CONFIG_FILES_MAX; i++) {
+		rc = log_follow_start(&rt->follow[i], lc->files[i], NULL,
+				      log_collect_on_line, rt->collect);
+		if (rc)
+			return err_set(err, rc, "cannot follow '%s': %s", lc->files[i],
+				       strerror(-rc));
+		rt->nfollow++;
+	}
+	return 0;
+}
+
+int logs_start(struct logs_runtime **out, const struct log_config *lc,
+	       struct event_store *store, log_conn_known_fn known,
+	       void *known_ctx, struct ikw_err *err)
+{
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, known, known_ctx };
+	struct logs_runtime *rt = calloc(1, sizeof(*rt));
+	int rc;
+
+	if (!rt || !(rt->collect = log_collect_new(&co))) {
+		free(rt);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
+	rc = logs_start_files(rt, lc, err);
+	if (!rc && lc->error_notify) {
+		struct error_notify_opts eo = { .path = lc->error_notify, .store = store };
+
+		rc = error_notify_start(&rt->enfy, &eo);
+		if (rc)
+			err_set(err, rc, "cannot start the error-notify reader for '%s': %s",
+				lc->error_notify, strerror(-rc));
+	}
+	if (rc) {
+		logs_stop(rt);
+		return rc;
+	}
+	*out = rt;
+	return 0;
+}
+
+struct log_collect *logs_collector(struct logs_runtime *rt)
+{
+	return rt ? rt->collect : NULL;
+}
+
+void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st)
+{
+	struct log_collect_stats cs;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (!rt)
+		return;
+	log_collect_get_stats(rt->collect, &cs);
+	st->lines = cs.lines;
+	st->long_lines = cs.long_lines;
+	st->failures = cs.failures;
+	st->rule_matches = cs.rule_matches;
+	st->files = (unsigned)rt->nfollow;
+	for (i = 0; i < rt->nfollow; i++) {
+		struct log_follow_stats fs;
+
+		log_follow_get_stats(rt->follow[i], &fs);
+		st->rotations += fs.rotations;
+		st->truncations += fs.truncations;
+		st->files_open += fs.open;
+	}
+	if (rt->enfy) {
+		struct error_notify_stats es;
+
+		error_notify_get_stats(rt->enfy, &es);
+		st->error_notify = true;
+		st->error_notify_connected = es.connected;
+		st->error_notify_messages = es.messages;
+		st->error_notify_failures = es.failures;
+	}
+}
