@@ -205,6 +205,11 @@ static int log_classify_parsed(struct log_event *ev, const char *m, size_t n)
 	const char *sp;
 
 	m += 7, n -= 7;
+	/* an initiator that rejects our AUTH tells us in an INFORMATIONAL
+	 * after IKE_AUTH; the responder logs nothing else about it */
+	if (LOG_STARTS(m, n, "INFORMATIONAL request ") &&
+	    LOG_CONTAINS(m, n, " N(AUTH_FAILED) "))
+		return log_classify_fail(ev, FAIL_AUTH);
 	sp = memchr(m, ' ', n < 40 ? n : 40);
 	if (!sp || !LOG_STARTS(sp, n - (size_t)(sp - m), " response "))
 		return 0;

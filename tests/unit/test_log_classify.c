@@ -69,6 +69,11 @@ static const struct {
 	const char *conn;
 	uint32_t sa_id;
 } cases[] = {
+	/* the initiator rejected our AUTH: the responder only sees this */
+	{ "2026-11-23 12:04:18 14[ENC] <badpsk|2> parsed INFORMATIONAL request 2 [ N(AUTH_FAILED) ]",
+	  LOG_FAILURE, FAIL_AUTH, "badpsk", 2 },
+	{ "2026-11-23 12:04:18 14[ENC] <badpsk|2> parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]",
+	  LOG_RESPONSE, FAIL_AUTH, "badpsk", 2 },
 	/* authentication: responder sees the MAC, initiator the notify */
 	{ T "<psk|1> tried 2 shared keys for 'b-psk' - 'a-psk', but MAC mismatched",
 	  LOG_FAILURE, FAIL_AUTH, "psk", 1 },
