@@ -276,6 +276,9 @@ static int yaml_section(struct yaml_ctx *y, const char *section,
 	yaml_node_pair_t *p;
 	char why[200];
 
+	/* a section left empty (only comments below it) is an empty mapping */
+	if (map->type == YAML_SCALAR_NODE && map->data.scalar.length == 0)
+		return 0;
 	if (map->type != YAML_MAPPING_NODE) {
 		snprintf(why, sizeof(why), "'%s' must be a mapping", section);
 		return yaml_fail(y, map, why);

@@ -39,6 +39,10 @@ static void test_yaml_applies(void)
 	CHECK_STR(c.expect_up[1], "hq");
 	CHECK_INT(c.n_ignore, 1);
 	config_release(&c);
+	/* a section with nothing but comments under it */
+	CHECK_INT(parse(&c, "textfile:\n  # directory: /x\nlog:\n  level: warn\n", &err), 0);
+	CHECK_INT(c.log_level, LOG_LEVEL_WARN);
+	config_release(&c);
 }
 
 static void test_yaml_errors(void)
