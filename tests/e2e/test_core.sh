@@ -74,7 +74,9 @@ check "ikewatch metrics prints conns" grep -q '^ipsec_conn_up{conn="tun1"} 1$' <
 dir=$(mktemp -d)
 "$IKEWATCH" textfile --output "$dir" --vici.socket="$(lab_vici "$NAME")" 2>/dev/null
 check "textfile writes ipsec.prom" grep -q '^ipsec_conn_up{conn="tun1"} 1$' "$dir/ipsec.prom"
-check "textfile leaves no temp file" test "$(ls -A "$dir" | wc -l)" -eq 1
+check "textfile leaves no temp file ($(ls -A "$dir" | tr '\n' ' '))" \
+	test "$(ls -A "$dir" | grep -c tmp)" -eq 0
+check "textfile keeps its ledger state beside it" test -s "$dir/.ikewatch-ledger.state"
 rm -rf "$dir"
 
 e2e_finish core
