@@ -16,45 +16,16 @@
 
 /* ---- guarded copies ------------------------------------------------------- */
 
-struct guarded {
-	char *map;
-	size_t map_len;
-	char *data;
-};
-
-static struct guarded guarded_copy(const void *src, size_t len)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t pages = (len + page - 1) / page + 1;
-	struct guarded g = { NULL, pages * page, NULL };
-
-	g.map = mmap(NULL, g.map_len, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (g.map == MAP_FAILED) {
-		testlib_fail(__FILE__, __LINE__, "mmap failed");
-		exit(1);
-	}
-	mprotect(g.map + g.map_len - page, page, PROT_NONE);
-	g.data = g.map + g.map_len - page - len;
-	if (len)
-		memcpy(g.data, src, len);
-	return g;
-}
-
-static void guarded_free(struct guarded *g)
-{
-	munmap(g->map, g->map_len);
-}
 
 /* Classifies a guarded copy; ev's pointers are cleared before unmapping. */
 static int classify(const char *line, size_t len, struct log_event *ev)
 {
-	struct guarded g = guarded_copy(line, len);
+	struct testlib_guarded g = testlib_guarded_copy(line, len);
 	int r = log_classify(g.data, len, ev);
 
 	ev->msg = NULL;
 	ev->conn_raw = NULL;
-	guarded_free(&g);
+	testlib_guarded_free(&g);
 	return r;
 }
 

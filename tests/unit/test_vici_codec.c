@@ -14,45 +14,16 @@
 
 /* --- guarded buffers --- */
 
-struct guarded {
-	uint8_t *map;
-	size_t map_len;
-	uint8_t *data;   /* ends exactly at the unreadable page */
-};
-
-static struct guarded guarded_copy(const void *src, size_t len)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t pages = (len + page - 1) / page + 1;
-	struct guarded g = { NULL, pages * page, NULL };
-
-	g.map = mmap(NULL, g.map_len, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (g.map == MAP_FAILED) {
-		testlib_fail(__FILE__, __LINE__, "mmap failed");
-		exit(1);
-	}
-	mprotect(g.map + g.map_len - page, page, PROT_NONE);
-	g.data = g.map + g.map_len - page - len;
-	if (len)
-		memcpy(g.data, src, len);
-	return g;
-}
-
-static void guarded_free(struct guarded *g)
-{
-	munmap(g->map, g->map_len);
-}
 
 static int decode_guarded(const void *src, size_t len, struct vici_msg *m,
 			  struct ikw_err *err)
 {
-	struct guarded g = guarded_copy(src, len);
+	struct testlib_guarded g = testlib_guarded_copy(src, len);
 	int r = vici_msg_decode(g.data, len, m, err);
 
 	/* the elements point into the guarded copy: compare before unmapping */
 	vici_msg_release(m);
-	guarded_free(&g);
+	testlib_guarded_free(&g);
 	return r;
 }
 
@@ -178,7 +149,7 @@ static const uint8_t readme_example[] = {
 static void test_readme_example(void)
 {
 	struct vici_builder b;
-	struct guarded g = guarded_copy(readme_example, sizeof(readme_example));
+	struct testlib_guarded g = testlib_guarded_copy(readme_example, sizeof(readme_example));
 	struct vici_msg m = VICI_MSG_INIT;
 	char buf[16];
 	size_t s1, l1;
@@ -210,7 +181,7 @@ static void test_readme_example(void)
 	CHECK_INT(l1, 4);
 	CHECK_INT(m.elems[l1].end, 7);
 	vici_msg_release(&m);
-	guarded_free(&g);
+	testlib_guarded_free(&g);
 	vici_builder_release(&b);
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int testlib_case_failures;
 static int passed, failed;
@@ -68,4 +70,28 @@ uint8_t *testlib_read_fixture(const char *relpath, size_t *len)
 	if (f)
 		fclose(f);
 	return buf ? buf : calloc(1, 1);
+}
+
+struct testlib_guarded testlib_guarded_copy(const void *src, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t pages = (len + page - 1) / page + 1;
+	struct testlib_guarded g = { NULL, pages * page, NULL };
+
+	g.map = mmap(NULL, g.map_len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g.map == MAP_FAILED) {
+		testlib_fail(__FILE__, __LINE__, "mmap failed");
+		exit(1);
+	}
+	mprotect(g.map + g.map_len - page, page, PROT_NONE);
+	g.data = g.map + g.map_len - page - len;
+	if (len)
+		memcpy(g.data, src, len);
+	return g;
+}
+
+void testlib_guarded_free(struct testlib_guarded *g)
+{
+	munmap(g->map, g->map_len);
 }

@@ -16,6 +16,16 @@ void testlib_run(const char *name, void (*fn)(void));
 int testlib_done(void);
 /* Directory of test fixtures (tests/fixtures), found relative to the repo. */
 const char *testlib_fixture_dir(void);
+/* A copy of src that ends exactly at an unreadable page, so that any read
+ * past its end crashes (picohttpparser's trick). */
+struct testlib_guarded {
+	unsigned char *map;
+	size_t map_len;
+	void *data;
+};
+struct testlib_guarded testlib_guarded_copy(const void *src, size_t len);
+void testlib_guarded_free(struct testlib_guarded *g);
+
 /* Reads fixture dir/relpath into a malloc'd buffer (free it); on failure
  * records a test failure and returns an empty buffer with *len 0. */
 uint8_t *testlib_read_fixture(const char *relpath, size_t *len);
