@@ -53,6 +53,20 @@ lab_up() { # lab_up NAME ARGS...  (registers the lab for cleanup)
 
 lab() { local name=$1; shift; "$LAB" --name "$name" "$@"; }
 
+lab_state_dir() { "$LAB" --name "$1" info | sed -n 's/^state_dir=//p'; }
+
+# lab_extend NAME DIR GEN: adds the connections that `GEN hub` and `GEN peer`
+# print to the hub and p1.  swanctl --load-* replaces what is loaded, so the
+# lab's own configuration is loaded along with them.
+lab_extend() {
+	local name=$1 dir=$2 gen=$3 sd
+	sd=$(lab_state_dir "$name")
+	{ cat "$sd/hub/swanctl/swanctl.conf"; "$gen" hub; } >"$dir/hub.conf"
+	{ cat "$sd/p1/swanctl/swanctl.conf"; "$gen" peer; } >"$dir/p1.conf"
+	lab "$name" swanctl hub --load-all --file "$dir/hub.conf" >/dev/null 2>&1 &&
+		lab "$name" swanctl p1 --load-all --file "$dir/p1.conf" >/dev/null 2>&1
+}
+
 lab_vici() { "$LAB" --name "$1" vici hub | sed 's|^unix://||'; }
 
 # start_ikewatch NAME_OF_PORT_VAR ARGS... : serves on a free port; sets $IKW_PID

@@ -9,7 +9,7 @@ NAME=${NAME:0:12}
 lab_up "$NAME" --tunnels 2 --peers 1 --dpd 3 || { fail "lab up"; e2e_finish failures; exit 1; }
 tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
-sd=$(lab "$NAME" info | sed -n 's/^state_dir=//p')
+sd=$(lab_state_dir "$NAME")
 
 cat >"$tmp/ikewatch.yml" <<YML
 logs:
@@ -50,10 +50,7 @@ extra() { # extra hub|peer
 		if (hub) print "secrets {\n\tike-bad {\n\t\tid-a = hub-badpsk\n\t\tid-b = peer-badpsk\n\t\tsecret = \"not-the-lab-secret\"\n\t}\n}"
 	}'
 }
-cat "$sd/hub/swanctl/swanctl.conf" >"$tmp/hub.conf"; extra hub >>"$tmp/hub.conf"
-cat "$sd/p1/swanctl/swanctl.conf" >"$tmp/p1.conf"; extra peer >>"$tmp/p1.conf"
-lab "$NAME" swanctl hub --load-all --file "$tmp/hub.conf" >/dev/null 2>&1
-lab "$NAME" swanctl p1 --load-all --file "$tmp/p1.conf" >/dev/null 2>&1
+lab_extend "$NAME" "$tmp" extra
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
 lab "$NAME" swanctl p1 --initiate --child badpropnet --timeout 10 >/dev/null 2>&1

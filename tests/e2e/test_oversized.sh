@@ -36,12 +36,7 @@ big_conf() { # big_conf hub|peer
 		print "\t\t}\n\t}\n}"
 	}'
 }
-# --load-conns replaces all connections: load the lab's own with big's
-sd=$(lab "$NAME" info | sed -n 's/^state_dir=//p')
-cat "$sd/hub/swanctl/swanctl.conf" >"$conf/hub.conf"
-cat "$sd/p1/swanctl/swanctl.conf" >"$conf/peer.conf"
-big_conf hub >>"$conf/hub.conf"
-big_conf peer >>"$conf/peer.conf"
+sd=$(lab_state_dir "$NAME")
 # kernel-libipsec routes each CHILD SA from its local inner address
 inner_batch() { # inner_batch 18|19
 	awk -v n="$CHILDREN" -v net="$1" 'BEGIN { for (i = 1; i <= n; i++)
@@ -59,8 +54,7 @@ add_inner() { # add_inner NS 18|19
 }
 add_inner "$NAME-hub" 18
 add_inner "$NAME-p1" 19
-lab "$NAME" swanctl hub --load-conns --file "$conf/hub.conf" >/dev/null 2>&1
-lab "$NAME" swanctl p1 --load-conns --file "$conf/peer.conf" >/dev/null 2>&1
+lab_extend "$NAME" "$conf" big_conf
 lab "$NAME" swanctl p1 --initiate --child c1 >/dev/null 2>&1
 check "big conn's first child is up" test $? -eq 0
 # the rest over the same IKE SA, without waiting for each

@@ -9,7 +9,6 @@ NAME=${NAME:0:12}
 lab_up "$NAME" --tunnels 1 --peers 1 || { fail "lab up"; e2e_finish rekey-failure; exit 1; }
 tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
-sd=$(lab "$NAME" info | sed -n 's/^state_dir=//p')
 cat >"$tmp/ikewatch.yml" <<YML
 logs:
   vici_log: true
@@ -41,10 +40,7 @@ pfs_conf() { # pfs_conf hub|peer
 ip -n "$NAME-hub" addr add 198.18.251.1/32 dev lo
 ip -n "$NAME-p1" addr add 198.19.251.1/32 dev lo
 sleep 0.5
-cat "$sd/hub/swanctl/swanctl.conf" >"$tmp/hub.conf"; pfs_conf hub >>"$tmp/hub.conf"
-cat "$sd/p1/swanctl/swanctl.conf" >"$tmp/p1.conf"; pfs_conf peer >>"$tmp/p1.conf"
-lab "$NAME" swanctl hub --load-conns --file "$tmp/hub.conf" >/dev/null 2>&1
-lab "$NAME" swanctl p1 --load-conns --file "$tmp/p1.conf" >/dev/null 2>&1
+lab_extend "$NAME" "$tmp" pfs_conf
 lab "$NAME" swanctl p1 --initiate --child pfsnet --timeout 10 >/dev/null 2>&1
 check "pfs tunnel comes up (no DH in IKE_AUTH)" test $? -eq 0
 start=$(date +%s)
