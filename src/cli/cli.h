@@ -13,7 +13,9 @@ int cmd_textfile(const struct config *c);
 
 /* Shared by the subcommands: the scraper with every enabled collector. */
 struct scraper *cli_scraper_new(const struct config *c,
-				struct event_store *events);
+				struct event_store *events,
+				void (*annotate)(void *ctx, struct model *m),
+				void *annotate_ctx);
 void cli_render_opts(const struct config *c, struct render_opts *o);
 /* One collection handed to emit (0 or -1).  With state_path, the traffic
  * ledger is loaded from it before and saved to it after, so counters stay

@@ -6,12 +6,16 @@
 #include "model/ledger_state.h"
 
 struct scraper *cli_scraper_new(const struct config *c,
-				struct event_store *events)
+				struct event_store *events,
+				void (*annotate)(void *ctx, struct model *m),
+				void *annotate_ctx)
 {
 	struct collector **cols = calloc(1, sizeof(*cols));
 	struct scraper_opts o = {
 		.timeout_ms = (int)c->vici_timeout_ms,
 		.events = events,
+		.annotate = annotate,
+		.annotate_ctx = annotate_ctx,
 		.rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000),
 		.policy = {
 			.expect_up = (const char *const *)c->expect_up,
@@ -58,7 +62,7 @@ int cli_run_once(const struct config *c,
 		 int (*emit)(struct model *m, const struct config *c),
 		 const char *state_path)
 {
-	struct scraper *s = cli_scraper_new(c, NULL);
+	struct scraper *s = cli_scraper_new(c, NULL, NULL, NULL);
 	struct ikw_err err = { "" };
 	struct model *m;
 	size_t i;

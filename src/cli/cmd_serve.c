@@ -67,6 +67,25 @@ static void serve_on_log(void *ctx, const char *conn, uint32_t sa_id,
 			 (double)time(NULL));
 }
 
+/* Log source health into each snapshot. */
+static void serve_annotate(void *arg, struct model *m)
+{
+	struct serve_ctx *ctx = arg;
+	struct logs_stats st;
+
+	if (!ctx->logs)
+		return;
+	logs_get_stats(ctx->logs, &st);
+	m->have_logs = true;
+	m->logs = (struct log_source_stats){
+		.lines = st.lines, .long_lines = st.long_lines,
+		.rotations = st.rotations, .truncations = st.truncations,
+		.files = st.files, .files_open = st.files_open,
+		.error_notify = st.error_notify,
+		.error_notify_connected = st.error_notify_connected,
+	};
+}
+
 static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 {
 	struct vici_events_opts o = { c->vici_socket, false, NULL, NULL };
@@ -133,7 +152,7 @@ int cmd_serve(const struct config *c)
 		serve_stop_events(&ctx);
 		return 2;
 	}
-	ctx.scraper = cli_scraper_new(c, ctx.events);
+	ctx.scraper = cli_scraper_new(c, ctx.events, serve_annotate, &ctx);
 	if (!ctx.scraper) {
 		serve_stop_events(&ctx);
 		return 2;

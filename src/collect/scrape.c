@@ -128,6 +128,8 @@ static struct model *scraper_run(struct scraper *s)
 	for (i = 0; i < s->ncollectors; i++)
 		scraper_run_one(s, i, m, &dl);
 	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
+	if (s->opts.annotate)
+		s->opts.annotate(s->opts.annotate_ctx, m);
 	if (s->opts.events) {
 		scraper_apply_finals(s);
 		m->have_events = event_store_view(s->opts.events, &m->arena,

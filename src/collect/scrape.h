@@ -16,6 +16,10 @@ struct scraper_opts {
 	int timeout_ms;                 /* whole collection */
 	struct event_store *events;     /* NULL: no event stream */
 	int64_t rekey_overdue_margin;   /* seconds */
+	/* Adds what other parts of the daemon know (log source health) to a
+	 * snapshot; may be NULL.  Called once per collection. */
+	void (*annotate)(void *ctx, struct model *m);
+	void *annotate_ctx;
 	struct expect_policy policy;    /* pointers must outlive the scraper */
 };
 

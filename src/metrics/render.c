@@ -748,6 +748,47 @@ static void render_events_dropped(const struct render_ctx *c, struct expo *e)
 	expo_sample_u64(e, NULL, 0, c->m->events.dropped);
 }
 
+/* ---- log sources --------------------------------------------------------- */
+
+static bool render_have_logs(const struct render_ctx *c)
+{
+	return c->m->have_logs;
+}
+
+static void render_log_lines(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->logs.lines);
+}
+
+static void render_log_long_lines(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->logs.long_lines);
+}
+
+static void render_log_rotations(const struct render_ctx *c, struct expo *e)
+{
+	struct label rot[] = { { "kind", "rotation" } };
+	struct label trunc[] = { { "kind", "truncation" } };
+
+	expo_sample_u64(e, rot, 1, c->m->logs.rotations);
+	expo_sample_u64(e, trunc, 1, c->m->logs.truncations);
+}
+
+static void render_log_files(const struct render_ctx *c, struct expo *e)
+{
+	struct label cfg[] = { { "state", "configured" } };
+	struct label open[] = { { "state", "open" } };
+
+	expo_sample(e, cfg, 1, c->m->logs.files);
+	expo_sample(e, open, 1, c->m->logs.files_open);
+}
+
+static void render_error_notify_up(const struct render_ctx *c, struct expo *e)
+{
+	if (c->m->logs.error_notify)
+		expo_sample(e, NULL, 0, c->m->logs.error_notify_connected);
+}
+
 /* ---- the catalog (keep docs/metrics.md in step) ------------------------- */
 
 #define G(name, type, help, present, fn) { name, type, help, present, fn, NULL }
@@ -893,6 +934,21 @@ static const struct render_family render_families[] = {
 	G("ipsec_conn_last_failure", METRIC_INFO,
 	  "The reason of the connection's last failure.",
 	  render_have_events, render_last_failure),
+	G("ikewatch_log_lines", METRIC_COUNTER,
+	  "Log lines read from followed files and charon's VICI log events.",
+	  render_have_logs, render_log_lines),
+	G("ikewatch_log_long_lines", METRIC_COUNTER,
+	  "Log lines longer than the cap, looked at only in their first 8 KiB.",
+	  render_have_logs, render_log_long_lines),
+	G("ikewatch_log_file_resets", METRIC_COUNTER,
+	  "Followed log files that were rotated or truncated.",
+	  render_have_logs, render_log_rotations),
+	G("ikewatch_log_files", METRIC_GAUGE,
+	  "Followed log files, configured and currently open.",
+	  render_have_logs, render_log_files),
+	G("ikewatch_error_notify_up", METRIC_GAUGE,
+	  "1 while the error-notify socket is connected (only when configured).",
+	  render_have_logs, render_error_notify_up),
 	G("ipsec_log_rule_matches", METRIC_COUNTER,
 	  "Log lines matched by an operator-defined rule.",
 	  render_have_events, render_rules),

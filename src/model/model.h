@@ -136,6 +136,13 @@ struct collector_result {
 	double duration_seconds;
 };
 
+/* Health of the log and error-notify sources (daemon with `logs:`). */
+struct log_source_stats {
+	uint64_t lines, long_lines, rotations, truncations;
+	unsigned files, files_open;
+	bool error_notify, error_notify_connected;
+};
+
 #define MODEL_MAX_COLLECTORS 8
 
 struct model {
@@ -155,6 +162,8 @@ struct model {
 	size_t ncollectors;
 	bool have_events;                 /* the event stream is enabled */
 	struct event_view events;
+	bool have_logs;                   /* log sources configured */
+	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */
 };
 

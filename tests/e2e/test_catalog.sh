@@ -7,8 +7,13 @@ NAME=e2ect$$
 NAME=${NAME:0:12}
 lab_up "$NAME" --tunnels 1 --peers 1 --counters || { fail "lab up"; e2e_finish catalog; exit 1; }
 lab "$NAME" ping 1 3 >/dev/null 2>&1
-# the daemon, so that the event stream's families are there too
-start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")"
+# the daemon, so that the event stream's and log sources' families are
+# there too
+tmp=$(mktemp -d)
+trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
+: >"$tmp/charon.log"
+printf 'logs:\n  vici_log: true\n  files: [%s]\n' "$tmp/charon.log" >"$tmp/ikewatch.yml"
+start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml"
 sleep 1
 scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
@@ -18,4 +23,10 @@ check "every exported family is documented${missing_doc:+: $missing_doc}" test -
 check "every documented family is exported${missing_code:+: $missing_code}" test -z "$missing_code"
 check "counters plugin families present" grep -q '^ipsec_daemon_ike_messages_total$' <<<"$scraped"
 check "catalog is not trivially empty ($(wc -l <<<"$scraped") families)" test "$(wc -l <<<"$scraped")" -ge 30
+lab "$NAME" swanctl hub --rekey --child net1 >/dev/null 2>&1   # something to log
+sleep 1
+m=$(scrape "$PORT")
+check "VICI log lines are being read ($(metric "$m" ikewatch_log_lines_total))" \
+	test "$(metric "$m" ikewatch_log_lines_total)" -ge 1
+check "the followed file is open" test "$(metric "$m" 'ikewatch_log_files{state="open"}')" = 1
 e2e_finish catalog
