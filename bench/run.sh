@@ -47,7 +47,8 @@
 # Needs root (network namespaces), strongSwan, curl, python3 and gnuplot-nox
 # (scripts/install-deps.sh installs them).  A 10,000-tunnel lab takes several
 # minutes to come up and each of its rounds about half a minute: the full run
-# takes most of an hour; run it with its output to a log, e.g.
+# takes about 15 minutes on a quiet 2-CPU machine (much longer when other
+# labs compete for the CPUs); run it with its output to a log, e.g.
 #   bash bench/run.sh 2>&1 | tee /tmp/bench.log
 # Traffic stays on loopback and inside the lab's namespaces.  Only processes
 # this script started are stopped (by pid), and its lab is torn down on exit,
@@ -173,6 +174,11 @@ machine_info() {
 		printf 'loadavg_start=%q\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 		printf 'dpd=%q\n' "$DPD"
 	}
+}
+
+# utime + stime of a process, in clock ticks
+proc_cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
 # ------------------------------------------------------------ one size
@@ -302,8 +308,9 @@ measure_size() {
 	rm -f "$body"
 
 	startup_baselines "$n"
-	local load0 others
+	local load0 others cpu0 cpu1
 	load0=$(cut -d' ' -f1 /proc/loadavg)
+	cpu0=$(proc_cpu_ticks "$IKW_PID")
 	others=$(other_labs)
 	[[ $others == - ]] || log "warning: N=$n: other labs are up ($others): measurements disturbed"
 	for ((r = 1; r <= ROUNDS; r++)); do
@@ -334,6 +341,10 @@ measure_size() {
 		log "N=$n round $r/$ROUNDS: floor $(us_to_s "$f_us")s  scrape $(us_to_s "$s_us")s  ($size bytes)"
 	done
 	local load1 others1
+	cpu1=$(proc_cpu_ticks "$IKW_PID")
+	CPU_PER_SCRAPE=$(awk -v d="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$ROUNDS" \
+		'BEGIN { printf "%.4f", d / hz / r }')
+	log "N=$n: ikewatch CPU (user+sys) per scrape: ${CPU_PER_SCRAPE}s"
 	load1=$(cut -d' ' -f1 /proc/loadavg)
 	others1=$(other_labs)
 	if [[ $others1 != "$others" ]]; then
@@ -357,13 +368,15 @@ measure_size() {
 	# hwm_kib rss_kib charon_rss_kib up_s collect_s load_before load_after charon_version children_up
 	# other_labs swanctl_startup_s curl_startup_s charon_list_conns_s
 	# charon_list_sas_noblock_s charon_sequence_s charon_list_sas_blocking_s
-	# collect_final_s
+	# collect_final_s ikewatch_cpu_per_scrape_s paired_ratio_median
 	read -r fmed fp99 _ <<<"$fstats"
 	read -r smed sp99 cnt <<<"$sstats"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	local pratio
+	pratio=$(awk -F'\t' -v n="$n" '$1 == n { print $4 / $3 }' "$OUT/samples.tsv" | stats | cut -d' ' -f1)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$n" "$k" "$SERIES" "$BODY_BYTES" "$fmed" "$fp99" "$smed" "$sp99" "$cnt" \
 		"$hwm" "$rss" "$charon_rss" "$UP_SECONDS" "$COLLECT_S" "$load0" "$load1" \
-		"$CHARON_VERSION" "$CHILD_UP" "$others" "$SWANCTL_START" "$CURL_START" "$PH_CONNS" "$PH_SAS" "$PH_SEQ" "$PH_SAS_BLOCK" "$COLLECT2_S" >>"$OUT/summary.tsv"
+		"$CHARON_VERSION" "$CHILD_UP" "$others" "$SWANCTL_START" "$CURL_START" "$PH_CONNS" "$PH_SAS" "$PH_SEQ" "$PH_SAS_BLOCK" "$COLLECT2_S" "$CPU_PER_SCRAPE" "$pratio" >>"$OUT/summary.tsv"
 	log "N=$n: floor median ${fmed}s p99 ${fp99}s; scrape median ${smed}s p99 ${sp99}s; ikewatch VmHWM ${hwm} kB"
 }
 
@@ -464,15 +477,18 @@ brackets. The scrape does more than the floor: ikewatch also asks charon for
 \`version\`, \`stats\` (twice) and \`list-conns\`, then renders the exposition.
 To tell charon's share from ikewatch's, \`bench/vici_phases.py\` replays
 ikewatch's VICI sequence after the rounds with a client that only reads the
-bytes ("charon alone" in the context table).
+bytes ("charon alone" in the context table), and ikewatch's CPU time
+(utime + stime from /proc) over the rounds is divided by their number: that
+is ikewatch's own work per scrape, which, unlike the wall-clock times, does
+not depend on how fast charon answers.
 
 ## Results
 
 | N tunnels | series | body bytes | floor median | floor p99 | scrape median | scrape p99 | scrape / floor (median) | ikewatch peak RSS | target met |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
-		local n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 cup others sws cus lcs lsn seq lsb col2 ratio rssb tgt verdict any=no
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2; do
+		local n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 cup others sws cus lcs lsn seq lsb col2 cps prat ratio rssb tgt verdict any=no
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
 			ratio=$(awk -v a="$smed" -v b="$fmed" 'BEGIN { printf "%.2f", a / b }')
 			rssb=$((hwm * 1024))
 			verdict=""
@@ -507,18 +523,20 @@ Targets: scrape median within ${TARGET_RATIO}x of the floor median at 1000 and
 
 ### Context of each size
 
-| N | peers | lab up in | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
+| N | peers | lab up in | ikewatch CPU per scrape (user+sys) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2; do
-			printf '| %s | %s | %s s | %s / %s | %s / %s / %s | %s | %s / %s | %s MB | %s / %s | %s | %s |\n' \
-				"$n" "$k" "$ups" "$(fmt_s "$col")" "$(fmt_s "${col2:-0}")" \
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
+			printf '| %s | %s | %s s | %s | %s | %s / %s | %s / %s / %s | %s | %s / %s | %s MB | %s / %s | %s | %s |\n' \
+				"$n" "$k" "$ups" "$([[ -n $cps ]] && fmt_s "$cps" || echo -)" \
+				"$([[ -n $prat ]] && awk -v r="$prat" 'BEGIN { printf "%.2f", r }' || echo -)" \
+				"$(fmt_s "$col")" "$(fmt_s "${col2:-0}")" \
 				"$(fmt_s "${lcs:-0}")" "$(fmt_s "${lsn:-0}")" "$(fmt_s "${seq:-0}")" "$(fmt_s "${lsb:-0}")" \
 				"$(fmt_s "${sws:-0}")" "$(fmt_s "${cus:-0}")" \
 				"$(awk -v k="$crss" 'BEGIN { printf "%.0f", k * 1024 / 1e6 }')" "$l0" "$l1" "$cup" "${others:-?}"
 		done <"$sum"
 		printf '\n## Against the targets\n\n'
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2; do
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
 			if has_ratio_target "$n"; then
 				any=yes
 				awk -v n="$n" -v s="$smed" -v f="$fmed" -v t="$TARGET_RATIO" 'BEGIN {
@@ -550,7 +568,7 @@ EOF
 
 \`\`\`sh
 bash scripts/install-deps.sh          # strongSwan, curl, gnuplot-nox, ...
-bash bench/run.sh 2>&1 | tee /tmp/bench.log          # all four sizes, ~1 h
+bash bench/run.sh 2>&1 | tee /tmp/bench.log          # all four sizes, ~15 min when quiet
 BENCH_SIZES="1 100 1000" BENCH_ROUNDS=30 bash bench/run.sh   # quicker
 bash bench/run.sh report              # rebuild this page from bench/results/
 \`\`\`
