@@ -194,7 +194,10 @@ enum expo_format expo_negotiate(const char *accept)
 
 /* ---- writer ------------------------------------------------------------- */
 
-static bool expo_valid_name(const char *s, bool colon_ok)
+/* The checks below run as asserts only (sanitizer build): inline keeps the
+ * release build, which defines NDEBUG, from calling them unused. */
+
+static inline bool expo_valid_name(const char *s, bool colon_ok)
 {
 	size_t i;
 
@@ -210,7 +213,7 @@ static bool expo_valid_name(const char *s, bool colon_ok)
 	return true;
 }
 
-static bool expo_has_suffix(const char *s, const char *suffix)
+static inline bool expo_has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 
@@ -279,7 +282,17 @@ static void expo_escape(struct strbuf *out, const char *str, bool quote)
 	const unsigned char *s = (const unsigned char *)str;
 
 	while (*s) {
-		size_t n = expo_utf8_len(s);
+		const unsigned char *run = s;
+		size_t n;
+
+		/* the common case: a run of plain ASCII copied in one go */
+		while (*s >= 0x20 && *s < 0x7f && *s != '\\' && (*s != '"' || !quote))
+			s++;
+		if (s > run)
+			strbuf_add(out, run, (size_t)(s - run));
+		if (!*s)
+			break;
+		n = expo_utf8_len(s);
 
 		if (*s == '\\')
 			strbuf_add(out, "\\\\", 2);
