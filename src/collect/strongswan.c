@@ -4,6 +4,7 @@
 #include "collect/collector.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ struct ss_collector {
 	struct collector base;
 	char *socket_path;
 	struct vici_conn *conn;
+	struct vici_conn *conn2;   /* list-conns, in parallel with list-sas */
 };
 
 struct ss_conns {
@@ -64,30 +66,79 @@ static int ss_query(struct ss_collector *s, const char *cmd,
 	return r;
 }
 
-static int ss_list_conns(struct ss_collector *s, struct model *m,
-			 const struct deadline *dl, struct ikw_err *err)
+/* list-conns runs on a second connection while list-sas runs on the first:
+ * charon answers both at once, and a scrape costs little more than the
+ * listing of SAs alone.  It parses into a scratch model of its own (arenas
+ * are not shared between threads) that the snapshot then keeps. */
+struct ss_conns_job {
+	struct ss_collector *s;
+	const struct deadline *dl;
+	struct ss_conns c;
+	struct ikw_err err;
+	pthread_t thread;
+	int r;
+};
+
+static void *ss_conns_main(void *arg)
 {
-	struct ss_conns c = { m, NULL, 0, 0, err };
+	struct ss_conns_job *j = arg;
+	struct ss_collector *s = j->s;
+
+	j->r = 0;
+	if (!s->conn2)
+		j->r = vici_connect(s->socket_path, j->dl, &s->conn2, &j->err);
+	if (!j->r)
+		j->r = vici_call(s->conn2, "list-conns", NULL, "list-conn",
+				 ss_on_conn, &j->c, NULL, j->dl, &j->err);
+	if (j->r && j->r != -ENOTSUP) {
+		vici_close(s->conn2);
+		s->conn2 = NULL;
+	}
+	return NULL;
+}
+
+static int ss_conns_start(struct ss_conns_job *j, struct ss_collector *s,
+			  const struct deadline *dl)
+{
+	memset(j, 0, sizeof(*j));
+	j->s = s;
+	j->dl = dl;
+	j->c.m = model_new();
+	j->c.err = &j->err;
+	if (!j->c.m)
+		return -ENOMEM;
+	if (pthread_create(&j->thread, NULL, ss_conns_main, j)) {
+		model_unref(j->c.m);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Joins the job and moves its connections into m. */
+static int ss_conns_finish(struct ss_conns_job *j, struct model *m,
+			   struct ikw_err *err)
+{
 	size_t i;
 	int r;
 
-	r = vici_call(s->conn, "list-conns", NULL, "list-conn", ss_on_conn, &c,
-		      NULL, dl, err);
-	if (r) {
-		free(c.conns);
-		return r;
+	pthread_join(j->thread, NULL);
+	r = j->r;
+	if (r)
+		err_set(err, r, "%s", j->err.msg);
+	else if (!(m->conns = arena_alloc(&m->arena,
+					  (j->c.n ? j->c.n : 1) * sizeof(*m->conns))))
+		r = err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; !r && i < j->c.n; i++)
+		m->conns[i] = j->c.conns[i];
+	if (!r) {
+		m->nconns = j->c.n;
+		qsort(m->conns, m->nconns, sizeof(*m->conns), ss_cmp_conn);
+		m->aux = j->c.m;   /* the strings live in the scratch arena */
+	} else {
+		model_unref(j->c.m);
 	}
-	m->conns = arena_alloc(&m->arena, (c.n ? c.n : 1) * sizeof(*m->conns));
-	if (!m->conns) {
-		free(c.conns);
-		return err_set(err, -ENOMEM, "out of memory");
-	}
-	for (i = 0; i < c.n; i++)
-		m->conns[i] = c.conns[i];
-	m->nconns = c.n;
-	free(c.conns);
-	qsort(m->conns, m->nconns, sizeof(*m->conns), ss_cmp_conn);
-	return 0;
+	free(j->c.conns);
+	return r;
 }
 
 static int ss_list_sas(struct ss_collector *s, struct model *m,
@@ -143,8 +194,9 @@ static void ss_count_unlisted(struct model *m, uint64_t before)
 static int ss_collect_all(struct ss_collector *s, struct model *m,
 			  const struct deadline *dl, struct ikw_err *err)
 {
+	struct ss_conns_job job;
 	uint64_t before;
-	int r;
+	int r, conns;
 
 	r = ss_query(s, "version", NULL, ss_parse_version, m, dl, err);
 	if (!r)
@@ -152,9 +204,13 @@ static int ss_collect_all(struct ss_collector *s, struct model *m,
 	if (r)
 		return r;
 	before = m->daemon.ikesas_total;
-	r = ss_list_conns(s, m, dl, err);
+	r = ss_conns_start(&job, s, dl);
+	if (r)
+		return err_set(err, r, "cannot start the list-conns thread");
+	r = ss_list_sas(s, m, dl, err);
+	conns = ss_conns_finish(&job, m, r ? NULL : err);
 	if (!r)
-		r = ss_list_sas(s, m, dl, err);
+		r = conns;
 	if (!r)
 		r = ss_query(s, "stats", NULL, ss_parse_stats, m, dl, err);
 	if (r)
@@ -203,6 +259,7 @@ static void ss_destroy(struct collector *c)
 	if (!s)
 		return;
 	vici_close(s->conn);
+	vici_close(s->conn2);
 	free(s->socket_path);
 	free(s);
 }

@@ -75,6 +75,7 @@ void model_unref(struct model *m)
 	if (!m || atomic_fetch_sub(&m->refs, 1) != 1)
 		return;
 	free(m->ike_sas);
+	model_unref(m->aux);
 	arena_release(&m->arena);
 	free(m);
 }

@@ -158,6 +158,7 @@ struct model {
 	uint64_t ike_sas_unlisted;        /* stats said more than list-sas gave */
 	struct conn_view *views;          /* sorted by name */
 	size_t nviews;
+	struct model *aux;                /* owns strings parsed in parallel */
 	struct collector_result collectors[MODEL_MAX_COLLECTORS];
 	size_t ncollectors;
 	bool have_events;                 /* the event stream is enabled */
