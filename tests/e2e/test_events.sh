@@ -44,9 +44,11 @@ m3=$(scrape "$PORT")
 check "stream down while charon is down" test "$(metric "$m3" ikewatch_event_stream_up)" = 0
 lab "$NAME" start-charon hub --wait --reconnect >/dev/null 2>&1
 ok=0
-for i in $(seq 1 20); do
+for i in $(seq 1 40); do
 	m4=$(scrape "$PORT")
-	[ "$(metric "$m4" ikewatch_event_stream_up)" = 1 ] && ok=1 && break
+	# stream back, and the restarted charon has its configuration again
+	[ "$(metric "$m4" ikewatch_event_stream_up)" = 1 ] &&
+		grep -q '^ipsec_conn_info{conn="tun1"' <<<"$m4" && ok=1 && break
 	sleep 0.5
 done
 check "stream reconnected" test "$ok" = 1
