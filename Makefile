@@ -4,7 +4,7 @@
 #   make check           unit tests (add SAN=1 for the sanitizer run)
 #   make fuzz-replay     replay the fuzz corpora through every parser (gcc)
 #   make V=1             show the commands
-PKGS      := libmicrohttpd yaml-0.1 zlib
+PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 REVISION  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 

@@ -55,7 +55,8 @@ commands:
   list                  labs known on this machine
 
 options (any command): --name NAME (default ikwlab, env IKWLAB_NAME),
-  --state-dir DIR (default /tmp/NAME, env IKWLAB_STATE_DIR)
+  --state-dir DIR (default /tmp/NAME, env IKWLAB_STATE_DIR);
+  env IKWLAB_SYSLOG=1: the hub also logs to syslog (/dev/log)
 
 addressing: outer 192.0.2.0/24 (hub .1, peer K .(10+K)); tunnel I (1-based)
   uses hub 198.18.A.B/32 and peer 198.19.A.B/32 with A=(I-1)/254,
@@ -302,6 +303,14 @@ default_timeout() { printf '%d' $((60 + TUNNELS / 4)); }
 
 # ---------------------------------------------------------------- config gen
 
+# IKWLAB_SYSLOG=1: the hub also logs to syslog (/dev/log), e.g. into a
+# journald that a test runs; the peers do not, so the lines are the hub's
+syslog_section() {
+	[[ $1 == hub && -n ${IKWLAB_SYSLOG:-} ]] || return 0
+	printf '\tsyslog {\n\t\tidentifier = charon\n\t\tdaemon {\n'
+	printf '\t\t\tdefault = 1\n\t\t\tike_name = yes\n\t\t}\n\t}\n'
+}
+
 write_strongswan_conf() {
 	local t=$1 d=$SD/$1 plugins
 	plugins="kernel-libipsec kernel-netlink socket-default vici openssl nonce random kdf"
@@ -348,6 +357,7 @@ charon {
 			default = $LOGLEVEL
 		}
 	}
+$(syslog_section "$t")
 }
 # swanctl only talks VICI and loads PSKs here; the default plugin list
 # (openssl, x509, ...) makes every invocation ~4x slower

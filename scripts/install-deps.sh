@@ -6,12 +6,14 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev
+	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev libsystemd-dev
 	# the lab: strongSwan charon + swanctl, kernel-libipsec and counters plugins
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins
 	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
 	# tests: HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
+	# tests: a private systemd-journald for the journal follower
+	systemd
 	# benchmark plots
 	gnuplot-nox
 )

@@ -6,7 +6,7 @@
 #include "model/ledger_state.h"
 
 struct scraper *cli_scraper_new(const struct config *c,
-				struct event_store *events,
+				struct event_store *events, bool event_stream,
 				void (*annotate)(void *ctx, struct model *m),
 				void *annotate_ctx)
 {
@@ -14,6 +14,7 @@ struct scraper *cli_scraper_new(const struct config *c,
 	struct scraper_opts o = {
 		.timeout_ms = (int)c->vici_timeout_ms,
 		.events = events,
+		.event_stream = event_stream,
 		.annotate = annotate,
 		.annotate_ctx = annotate_ctx,
 		.rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000),
@@ -60,22 +61,31 @@ static void cli_load_state(struct scraper *s, const char *path)
 
 int cli_run_once(const struct config *c,
 		 int (*emit)(struct model *m, const struct config *c),
-		 const char *state_path)
+		 const char *ledger_state, const char *logs_state)
 {
-	struct scraper *s = cli_scraper_new(c, NULL, NULL, NULL);
+	struct cli_logs_once *lo = NULL;
 	struct ikw_err err = { "" };
+	struct scraper *s;
 	struct model *m;
 	size_t i;
 	int status = 0;
 
-	if (!s)
+	if (logs_state && cli_logs_once_wanted(c) &&
+	    !(lo = cli_logs_once_begin(c, logs_state)))
 		return 2;
-	if (state_path)
-		cli_load_state(s, state_path);
+	s = cli_scraper_new(c, cli_logs_once_store(lo), false,
+			    lo ? cli_logs_once_annotate : NULL, lo);
+	if (!s) {
+		cli_logs_once_end(lo, NULL);
+		return 2;
+	}
+	if (ledger_state)
+		cli_load_state(s, ledger_state);
 	m = scraper_collect(s);
-	if (state_path && m && m->have_sas &&
-	    ledger_state_save(scraper_ledger(s), state_path, &err))
+	if (ledger_state && m && m->have_sas &&
+	    ledger_state_save(scraper_ledger(s), ledger_state, &err))
 		log_error("%s", err.msg);
+	cli_logs_once_end(lo, logs_state);
 	if (!m || emit(m, c))
 		status = 2;
 	for (i = 0; m && i < m->ncollectors; i++)

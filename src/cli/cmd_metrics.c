@@ -35,5 +35,5 @@ static int cmd_metrics_print(struct model *m, const struct config *c)
 
 int cmd_metrics(const struct config *c)
 {
-	return cli_run_once(c, cmd_metrics_print, NULL);
+	return cli_run_once(c, cmd_metrics_print, NULL, NULL);
 }

@@ -56,7 +56,8 @@ static bool serve_is_loopback(const char *addr)
 
 static bool serve_wants_logs(const struct config *c)
 {
-	return c->logs.nfiles || c->logs.vici_log || c->logs.error_notify;
+	return c->logs.nfiles || c->logs.vici_log || c->logs.error_notify ||
+	       c->logs.journal;
 }
 
 /* charon's VICI log events, to the log collector. */
@@ -81,6 +82,8 @@ static void serve_annotate(void *arg, struct model *m)
 		.lines = st.lines, .long_lines = st.long_lines,
 		.rotations = st.rotations, .truncations = st.truncations,
 		.files = st.files, .files_open = st.files_open,
+		.journal = st.journal, .journal_entries = st.journal_entries,
+		.journal_errors = st.journal_errors,
 		.error_notify = st.error_notify,
 		.error_notify_connected = st.error_notify_connected,
 	};
@@ -152,7 +155,8 @@ int cmd_serve(const struct config *c)
 		serve_stop_events(&ctx);
 		return 2;
 	}
-	ctx.scraper = cli_scraper_new(c, ctx.events, serve_annotate, &ctx);
+	ctx.scraper = cli_scraper_new(c, ctx.events, ctx.stream != NULL,
+				      serve_annotate, &ctx);
 	if (!ctx.scraper) {
 		serve_stop_events(&ctx);
 		return 2;

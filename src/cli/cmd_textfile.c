@@ -28,16 +28,27 @@ static int cmd_textfile_write(struct model *m, const struct config *c)
 	return 0;
 }
 
+/* The state file's path: configured, or DIR/name. */
+static const char *cmd_textfile_state(const struct config *c, const char *set,
+				      const char *name, char *buf, size_t size)
+{
+	if (set)
+		return set;
+	snprintf(buf, size, "%s/%s", c->output_dir, name);
+	return buf;
+}
+
 int cmd_textfile(const struct config *c)
 {
-	char state[4096];
+	char ledger[4096], logs[4096];
 
 	if (!c->output_dir) {
 		log_error("textfile: --output DIR is required");
 		return 2;
 	}
-	if (c->textfile_state)
-		return cli_run_once(c, cmd_textfile_write, c->textfile_state);
-	snprintf(state, sizeof(state), "%s/.ikewatch-ledger.state", c->output_dir);
-	return cli_run_once(c, cmd_textfile_write, state);
+	return cli_run_once(c, cmd_textfile_write,
+			    cmd_textfile_state(c, c->textfile_state,
+					       ".ikewatch-ledger.state", ledger, sizeof(ledger)),
+			    cmd_textfile_state(c, c->textfile_logs_state,
+					       ".ikewatch-logs.state", logs, sizeof(logs)));
 }

@@ -134,6 +134,7 @@ static struct model *scraper_run(struct scraper *s)
 		scraper_apply_finals(s);
 		m->have_events = event_store_view(s->opts.events, &m->arena,
 						  &m->events) == 0;
+		m->have_event_stream = m->have_events && s->opts.event_stream;
 	}
 	if (m->have_sas) {
 		if (ledger_update(&s->ledger, m, m->ike_sas_unlisted == 0))

@@ -14,7 +14,8 @@ struct scraper;
 
 struct scraper_opts {
 	int timeout_ms;                 /* whole collection */
-	struct event_store *events;     /* NULL: no event stream */
+	struct event_store *events;     /* NULL: no events, failures, rules */
+	bool event_stream;              /* the VICI event stream feeds events */
 	int64_t rekey_overdue_margin;   /* seconds */
 	/* Adds what other parts of the daemon know (log source health) to a
 	 * snapshot; may be NULL.  Called once per collection. */

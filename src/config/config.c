@@ -37,6 +37,7 @@ static const struct setting config_settings[] = {
 	{ "connections", "ignore", "ignore", SET_LIST, OFF(ignore), OFF(n_ignore) },
 	{ "textfile", "directory", "output", SET_STRING, OFF(output_dir), 0 },
 	{ "textfile", "state_file", "textfile.state-file", SET_STRING, OFF(textfile_state), 0 },
+	{ "textfile", "logs_state_file", "textfile.logs-state-file", SET_STRING, OFF(textfile_logs_state), 0 },
 	{ "events", "enabled", "events", SET_BOOL, OFF(events_enabled), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
@@ -59,6 +60,9 @@ const char config_flags_usage[] =
 	"  --ignore=GLOB                   connections not exported at all (repeatable)\n"
 	"  --output=DIR                    textfile: directory to write ipsec.prom into\n"
 	"  --textfile.state-file=PATH      textfile: traffic counters between runs\n"
+	"                                  (default DIR/.ikewatch-ledger.state)\n"
+	"  --textfile.logs-state-file=PATH textfile: log positions and failure counters\n"
+	"                                  between runs (default DIR/.ikewatch-logs.state)\n"
 	"                                  (default DIR/.ikewatch-ledger.state)\n"
 	"  --[no-]events                   serve: follow charon's SA events (default on)\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
@@ -98,6 +102,7 @@ void config_release(struct config *c)
 	free(c->config_file);
 	free(c->output_dir);
 	free(c->textfile_state);
+	free(c->textfile_logs_state);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
 	log_config_release(&c->logs);

@@ -30,6 +30,7 @@ struct config {
 	char *config_file;
 	char *output_dir;      /* textfile --output */
 	char *textfile_state;  /* ledger state between runs */
+	char *textfile_logs_state; /* log positions and counters between runs */
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
 	bool events_enabled;             /* serve: the VICI event stream */

@@ -8,6 +8,7 @@
 
 #include "common/num.h"
 #include "logs/error_notify.h"
+#include "logs/log_journal.h"
 #include "logs/log_rules.h"
 
 struct logs_yaml {
@@ -23,20 +24,22 @@ void log_config_init(struct log_config *lc)
 	lc->builtin = true;
 }
 
-static void config_logs_free_files(struct log_config *lc)
+static void config_logs_free_list(char ***list, size_t *n)
 {
 	size_t i;
 
-	for (i = 0; i < lc->nfiles; i++)
-		free(lc->files[i]);
-	free(lc->files);
-	lc->files = NULL;
-	lc->nfiles = 0;
+	for (i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
 }
 
 void log_config_release(struct log_config *lc)
 {
-	config_logs_free_files(lc);
+	config_logs_free_list(&lc->files, &lc->nfiles);
+	config_logs_free_list(&lc->journal_matches, &lc->njournal_matches);
+	free(lc->journal_directory);
 	free(lc->error_notify);
 	log_rules_free(lc->rules);
 	log_config_init(lc);
@@ -87,42 +90,87 @@ static int config_logs_bool(const char *v, bool *out)
 
 /* ---- files, flags, socket ------------------------------------------------- */
 
-static int config_logs_add_file(struct logs_yaml *y, const yaml_node_t *n)
+/* A list of strings (or one scalar) that each pass valid(). */
+struct logs_list_spec {
+	const char *key, *want;
+	bool (*valid)(const char *v);
+	size_t max;
+};
+
+static bool config_logs_abs_path(const char *v)
+{
+	return v[0] == '/';
+}
+
+static int config_logs_add(struct logs_yaml *y, const yaml_node_t *n,
+			   const struct logs_list_spec *ls, char ***list, size_t *len)
 {
 	const char *v = config_logs_scalar(n);
-	struct log_config *lc = y->lc;
 	char **p;
 
-	if (!v || v[0] != '/')
-		return config_logs_fail(y, n, "logs.files: want absolute paths");
-	if (lc->nfiles >= LOG_CONFIG_FILES_MAX)
-		return config_logs_fail(y, n, "logs.files: more than %d files",
-					LOG_CONFIG_FILES_MAX);
-	p = realloc(lc->files, (lc->nfiles + 1) * sizeof(*p));
+	if (!v || !ls->valid(v))
+		return config_logs_fail(y, n, "logs.%s: want %s", ls->key, ls->want);
+	if (*len >= ls->max)
+		return config_logs_fail(y, n, "logs.%s: more than %zu entries", ls->key, ls->max);
+	p = realloc(*list, (*len + 1) * sizeof(*p));
 	if (!p)
 		return err_set(y->err, -ENOMEM, "out of memory");
-	lc->files = p;
-	p[lc->nfiles] = strdup(v);
-	if (!p[lc->nfiles])
+	*list = p;
+	p[*len] = strdup(v);
+	if (!p[*len])
 		return err_set(y->err, -ENOMEM, "out of memory");
-	lc->nfiles++;
+	(*len)++;
+	return 0;
+}
+
+static int config_logs_list(struct logs_yaml *y, const yaml_node_t *v,
+			    const struct logs_list_spec *ls, char ***list, size_t *len)
+{
+	yaml_node_item_t *it;
+	int rc;
+
+	config_logs_free_list(list, len);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return config_logs_add(y, v, ls, list, len);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		rc = config_logs_add(y, config_logs_node(y, *it), ls, list, len);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
 static int config_logs_files(struct logs_yaml *y, const yaml_node_t *v)
 {
-	yaml_node_item_t *it;
-	int rc;
+	static const struct logs_list_spec ls = {
+		"files", "absolute paths", config_logs_abs_path, LOG_CONFIG_FILES_MAX
+	};
 
-	config_logs_free_files(y->lc);
-	if (v->type != YAML_SEQUENCE_NODE)
-		return config_logs_add_file(y, v);
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		rc = config_logs_add_file(y, config_logs_node(y, *it));
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return config_logs_list(y, v, &ls, &y->lc->files, &y->lc->nfiles);
+}
+
+static int config_logs_journal_matches(struct logs_yaml *y, const yaml_node_t *v)
+{
+	static const struct logs_list_spec ls = {
+		"journal_matches", "FIELD=value matches (FIELD of A-Z, 0-9, _)",
+		log_journal_match_valid, LOG_JOURNAL_MATCHES_MAX
+	};
+
+	y->lc->journal = true;
+	return config_logs_list(y, v, &ls, &y->lc->journal_matches,
+				&y->lc->njournal_matches);
+}
+
+static int config_logs_journal_directory(struct logs_yaml *y, const yaml_node_t *v)
+{
+	const char *s = config_logs_scalar(v);
+
+	if (!s || s[0] != '/')
+		return config_logs_fail(y, v, "logs.journal_directory: want an absolute path");
+	free(y->lc->journal_directory);
+	y->lc->journal_directory = strdup(s);
+	y->lc->journal = true;
+	return y->lc->journal_directory ? 0 : err_set(y->err, -ENOMEM, "out of memory");
 }
 
 static int config_logs_flag(struct logs_yaml *y, const yaml_node_t *v,
@@ -371,6 +419,12 @@ static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml
 		return config_logs_files(y, v);
 	if (!strcmp(key, "vici_log"))
 		return config_logs_flag(y, v, key, &y->lc->vici_log);
+	if (!strcmp(key, "journal"))
+		return config_logs_flag(y, v, key, &y->lc->journal);
+	if (!strcmp(key, "journal_matches"))
+		return config_logs_journal_matches(y, v);
+	if (!strcmp(key, "journal_directory"))
+		return config_logs_journal_directory(y, v);
 	if (!strcmp(key, "builtin"))
 		return config_logs_flag(y, v, key, &y->lc->builtin);
 	if (!strcmp(key, "error_notify"))
@@ -378,7 +432,8 @@ static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml
 	if (!strcmp(key, "rules"))
 		return config_logs_rules(y, v);
 	return config_logs_fail(y, k,
-				"unknown key '%s' in 'logs' (files, vici_log, error_notify, builtin, rules)",
+				"unknown key '%s' in 'logs' (files, journal, journal_matches, "
+				"journal_directory, vici_log, error_notify, builtin, rules)",
 				key);
 }
 
@@ -399,9 +454,9 @@ int config_logs_parse(struct log_config *lc, yaml_document_t *doc,
 			return rc;
 	}
 	/* one source per failure, so that none is counted twice */
-	if (lc->error_notify && lc->builtin && (lc->nfiles || lc->vici_log))
+	if (lc->error_notify && lc->builtin && (lc->nfiles || lc->vici_log || lc->journal))
 		return config_logs_fail(&y, node,
-					"logs: error_notify and the built-in patterns of files/vici_log "
+					"logs: error_notify and the built-in patterns of files/journal/vici_log "
 					"count the same failures; set builtin: false (rules still apply)");
 	return 0;
 }

@@ -4,6 +4,9 @@
  *
  *   logs:
  *     files: [/var/log/charon.log]     # followed files (absolute paths)
+ *     journal: true                    # the systemd journal (sd-journal)
+ *     journal_matches: [SYSLOG_IDENTIFIER=charon]  # default: charon, charon-systemd
+ *     journal_directory: /var/log/journal/ID       # default: the local journal
  *     vici_log: true                   # charon's VICI 'log' events
  *     error_notify: unix:///var/run/charon.enfy   # or a path, true, false
  *     builtin: true                    # built-in failure patterns
@@ -19,7 +22,8 @@
  * configured connection.  See logs/log_rules.h.
  *
  * error_notify and the built-in patterns see the same failures: with both,
- * and files or vici_log, builtin must be false (an error otherwise). */
+ * and files, journal or vici_log, builtin must be false (an error
+ * otherwise).  journal_matches or journal_directory turn the journal on. */
 #ifndef IKW_CONFIG_LOGS_H
 #define IKW_CONFIG_LOGS_H
 
@@ -37,6 +41,10 @@ struct log_config {
 	char **files;              /* absolute paths */
 	size_t nfiles;
 	bool vici_log;             /* default false */
+	bool journal;              /* default false */
+	char **journal_matches;    /* "FIELD=value"; none = the default */
+	size_t njournal_matches;
+	char *journal_directory;   /* NULL = the local journal */
 	char *error_notify;        /* socket path; NULL = off (default) */
 	bool builtin;              /* default true */
 	struct log_rules *rules;   /* NULL when there are none */

@@ -309,6 +309,76 @@ int log_follow_start(struct log_follow **out, const char *path,
 	return 0;
 }
 
+/* ---- one-shot ------------------------------------------------------------- */
+
+/* Where the saved position says to start in the open file: there when it
+ * is the same file and not shorter, else from the start (rotated or
+ * truncated since). */
+static void log_follow_resume(struct log_follow *f, const struct log_follow_pos *pos)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st))
+		return;
+	if ((uint64_t)st.st_dev != pos->dev || (uint64_t)st.st_ino != pos->ino) {
+		atomic_fetch_add(&f->rotations, 1);
+	} else if ((uint64_t)st.st_size < pos->offset) {
+		atomic_fetch_add(&f->truncations, 1);
+	} else {
+		f->pos = (off_t)pos->offset;
+		return;
+	}
+	f->pos = 0;
+}
+
+/* After a one-shot read: the start of the line not yet complete, so that
+ * the next run reads it whole (an over-long one is not looked at again). */
+static void log_follow_save(const struct log_follow *f, struct log_follow_pos *pos)
+{
+	pos->valid = true;
+	pos->dev = (uint64_t)f->dev;
+	pos->ino = (uint64_t)f->ino;
+	pos->offset = (uint64_t)f->pos - (f->skipping ? 0 : f->line_len);
+}
+
+int log_follow_catchup(const char *path, struct log_follow_pos *pos,
+		       const struct log_follow_opts *opts, log_follow_fn fn,
+		       void *ctx, struct log_follow_stats *st)
+{
+	struct log_follow f = { .fd = -1, .fn = fn, .ctx = ctx };
+	int rc;
+
+	if (opts)
+		f.o = *opts;
+	f.o.line_max = f.o.line_max ? f.o.line_max : LOG_FOLLOW_LINE_MAX;
+	f.path = (char *)path;
+	f.line = malloc(f.o.line_max);
+	f.chunk = malloc(LOG_FOLLOW_CHUNK);
+	rc = f.line && f.chunk ? 0 : -ENOMEM;
+	if (!rc)
+		rc = log_follow_open(&f, !pos->valid);
+	if (!rc && pos->valid) {
+		log_follow_resume(&f, pos);
+		log_follow_reset_line(&f);
+	}
+	if (!rc && !pos->valid && f.skipping) {
+		/* first run: start after the last complete line instead */
+		f.skipping = false;
+		while (f.pos > 0 && pread(f.fd, f.chunk, 1, f.pos - 1) == 1 && f.chunk[0] != '\n')
+			f.pos--;
+	}
+	if (!rc)
+		rc = log_follow_drain(&f);
+	if (!rc)
+		log_follow_save(&f, pos);
+	if (st)
+		log_follow_get_stats(&f, st);
+	log_follow_close(&f);
+	free(f.line);
+	free(f.chunk);
+	return rc;
+}
+
 void log_follow_stop(struct log_follow *f)
 {
 	if (!f)

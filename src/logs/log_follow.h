@@ -63,4 +63,21 @@ void log_follow_stop(struct log_follow *f);
 
 void log_follow_get_stats(struct log_follow *f, struct log_follow_stats *st);
 
+/* Where a one-shot reader stopped in a file, kept between runs. */
+struct log_follow_pos {
+	bool valid;             /* false: never read (first run) */
+	uint64_t dev, ino, offset;
+};
+
+/* One-shot, for runs from cron: reads path from *pos to its end, handing
+ * complete lines to fn, and updates *pos.  The first run (pos->valid
+ * false) reads nothing before the end but the last incomplete line;
+ * another file at the path (rotated) or a shorter one (truncated) is read
+ * from its start: lines appended to a rotated file after the last run are
+ * not seen.  st (may be NULL) gets the counts.  Returns 0 or -errno; a
+ * missing file is -ENOENT and leaves *pos as it was. */
+int log_follow_catchup(const char *path, struct log_follow_pos *pos,
+		       const struct log_follow_opts *opts, log_follow_fn fn,
+		       void *ctx, struct log_follow_stats *st);
+
 #endif

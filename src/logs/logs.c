@@ -6,12 +6,16 @@
 
 #include "logs/error_notify.h"
 #include "logs/log_follow.h"
+#include "logs/log_journal.h"
+#include "logs/log_state.h"
+#include "common/log.h"
 
 struct logs_runtime {
 	struct log_collect *collect;
 	struct log_follow *follow[LOG_CONFIG_FILES_MAX];
 	size_t nfollow;
 	struct error_notify_reader *enfy;
+	struct log_journal *journal;
 };
 
 void logs_stop(struct logs_runtime *rt)
@@ -22,6 +26,7 @@ void logs_stop(struct logs_runtime *rt)
 		return;
 	for (i = 0; i < rt->nfollow; i++)
 		log_follow_stop(rt->follow[i]);
+	log_journal_stop(rt->journal);
 	error_notify_stop(rt->enfy);
 	log_collect_free(rt->collect);
 	free(rt);
@@ -44,6 +49,36 @@ static int logs_start_files(struct logs_runtime *rt, const struct log_config *lc
 	return 0;
 }
 
+void logs_on_journal(void *ctx, const struct log_journal_entry *e)
+{
+	struct log_collect *c = ctx;
+
+	/* charon-systemd names the SA in fields; syslog lines carry it inline */
+	if (e->conn)
+		log_collect_vici(c, e->msg, e->len, e->conn, e->sa_id, e->ts);
+	else
+		log_collect_line(c, e->msg, e->len, e->ts);
+}
+
+void logs_journal_opts(const struct log_config *lc, struct log_journal_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->directory = lc->journal_directory;
+	o->matches = (const char *const *)lc->journal_matches;
+	o->nmatches = lc->njournal_matches;
+}
+
+static int logs_start_journal(struct logs_runtime *rt, const struct log_config *lc,
+			      struct ikw_err *err)
+{
+	struct log_journal_opts o;
+
+	if (!lc->journal)
+		return 0;
+	logs_journal_opts(lc, &o);
+	return log_journal_start(&rt->journal, &o, logs_on_journal, rt->collect, err);
+}
+
 int logs_start(struct logs_runtime **out, const struct log_config *lc,
 	       struct event_store *store, log_conn_known_fn known,
 	       void *known_ctx, struct ikw_err *err)
@@ -57,6 +92,8 @@ int logs_start(struct logs_runtime **out, const struct log_config *lc,
 		return err_set(err, -ENOMEM, "out of memory");
 	}
 	rc = logs_start_files(rt, lc, err);
+	if (!rc)
+		rc = logs_start_journal(rt, lc, err);
 	if (!rc && lc->error_notify) {
 		struct error_notify_opts eo = { .path = lc->error_notify, .store = store };
 
@@ -100,6 +137,15 @@ void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st)
 		st->truncations += fs.truncations;
 		st->files_open += fs.open;
 	}
+	if (rt->journal) {
+		struct log_journal_stats js;
+
+		log_journal_get_stats(rt->journal, &js);
+		st->journal = true;
+		st->journal_entries = js.entries;
+		st->journal_errors = js.errors;
+		st->long_lines += js.long_entries;
+	}
 	if (rt->enfy) {
 		struct error_notify_stats es;
 
@@ -109,4 +155,60 @@ void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st)
 		st->error_notify_messages = es.messages;
 		st->error_notify_failures = es.failures;
 	}
+}
+
+/* ---- one-shot --------------------------------------------------------------- */
+
+static int logs_catchup_files(const struct log_config *lc, struct log_collect *col,
+			      struct log_state *ls, struct ikw_err *err)
+{
+	size_t i;
+	int rc = 0, r;
+
+	for (i = 0; i < lc->nfiles; i++) {
+		struct log_follow_pos *pos = log_state_pos_add(ls, lc->files[i]);
+
+		if (!pos)
+			return err_set(err, -ENOSPC, "too many log files in the state");
+		r = log_follow_catchup(lc->files[i], pos, NULL, log_collect_on_line, col, NULL);
+		if (r && r != -ENOENT) {
+			rc = err_set(err, r, "cannot read '%s': %s", lc->files[i], strerror(-r));
+			log_warn("logs: %s", err->msg);
+		}
+	}
+	return rc;
+}
+
+static int logs_catchup_journal(const struct log_config *lc, struct log_collect *col,
+				struct log_state *ls, struct ikw_err *err)
+{
+	char cursor[LOG_JOURNAL_CURSOR_MAX];
+	struct log_journal_opts o;
+	long n;
+
+	if (!lc->journal)
+		return 0;
+	logs_journal_opts(lc, &o);
+	n = log_journal_catchup(&o, ls->cursor, logs_on_journal, col, cursor, err);
+	if (n < 0) {
+		log_warn("logs: %s", err->msg);
+		return (int)n;
+	}
+	memcpy(ls->cursor, cursor, sizeof(ls->cursor));
+	return 0;
+}
+
+int logs_catchup(const struct log_config *lc, struct event_store *store,
+		 struct log_state *ls, struct ikw_err *err)
+{
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, NULL, NULL };
+	struct log_collect *col = log_collect_new(&co);
+	int rf, rj;
+
+	if (!col)
+		return err_set(err, -ENOMEM, "out of memory");
+	rf = logs_catchup_files(lc, col, ls, err);
+	rj = logs_catchup_journal(lc, col, ls, err);
+	log_collect_free(col);
+	return rf ? rf : rj;
 }

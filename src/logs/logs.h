@@ -1,5 +1,6 @@
 /* The log collector assembled from the `logs:` config: one follower thread
- * per file and the error-notify reader, all counting into one event store.
+ * per file, one for the journal and the error-notify reader, all counting
+ * into one event store.
  * The VICI 'log' events (when lc->vici_log) arrive on the lead's VICI
  * event thread, which hands them to logs_collector(). */
 #ifndef IKW_LOGS_H
@@ -11,6 +12,7 @@
 #include "common/err.h"
 #include "config/config_logs.h"
 #include "logs/log_collect.h"
+#include "logs/log_journal.h"
 #include "model/events.h"
 
 struct logs_stats {
@@ -20,6 +22,8 @@ struct logs_stats {
 	uint64_t failures;       /* built-in failures from lines */
 	uint64_t rule_matches;
 	unsigned files, files_open;
+	bool journal;
+	uint64_t journal_entries, journal_errors;
 	bool error_notify, error_notify_connected;
 	uint64_t error_notify_messages, error_notify_failures;
 };
@@ -39,5 +43,20 @@ void logs_stop(struct logs_runtime *rt);
 struct log_collect *logs_collector(struct logs_runtime *rt);
 
 void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st);
+
+/* The journal's options from the config, and its callback into a
+ * collector (ctx): also used by one-shot runs. */
+void logs_journal_opts(const struct log_config *lc, struct log_journal_opts *o);
+void logs_on_journal(void *ctx, const struct log_journal_entry *e);
+
+struct log_state;
+
+/* One-shot: reads the configured files and journal from where *ls says
+ * the last run stopped to their end, counting into store, and updates *ls.
+ * Sources that cannot be read are logged and make it return -errno (err
+ * names the last one); the others are still read.  A missing file is not
+ * an error (it may not have been created yet). */
+int logs_catchup(const struct log_config *lc, struct event_store *store,
+		 struct log_state *ls, struct ikw_err *err);
 
 #endif

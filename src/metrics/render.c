@@ -559,9 +559,14 @@ static bool render_have_events(const struct render_ctx *c)
 	return c->m->have_events;
 }
 
+static bool render_have_stream(const struct render_ctx *c)
+{
+	return c->m->have_event_stream;
+}
+
 static bool render_have_sas_events(const struct render_ctx *c)
 {
-	return c->m->have_events && c->m->have_sas;
+	return c->m->have_event_stream && c->m->have_sas;
 }
 
 static int render_cmp_event(const void *key, const void *elem)
@@ -783,6 +788,18 @@ static void render_log_files(const struct render_ctx *c, struct expo *e)
 	expo_sample(e, open, 1, c->m->logs.files_open);
 }
 
+static void render_journal_entries(const struct render_ctx *c, struct expo *e)
+{
+	if (c->m->logs.journal)
+		expo_sample_u64(e, NULL, 0, c->m->logs.journal_entries);
+}
+
+static void render_journal_errors(const struct render_ctx *c, struct expo *e)
+{
+	if (c->m->logs.journal)
+		expo_sample_u64(e, NULL, 0, c->m->logs.journal_errors);
+}
+
 static void render_error_notify_up(const struct render_ctx *c, struct expo *e)
 {
 	if (c->m->logs.error_notify)
@@ -906,10 +923,10 @@ static const struct render_family render_families[] = {
 	  render_child_overdue_conn),
 	G("ikewatch_event_stream_up", METRIC_GAUGE,
 	  "1 while the VICI event stream is connected.",
-	  render_have_events, render_stream_up),
+	  render_have_stream, render_stream_up),
 	G("ikewatch_event_stream_gaps", METRIC_COUNTER,
 	  "Times the event stream reconnected: events in between were not seen.",
-	  render_have_events, render_stream_gaps),
+	  render_have_stream, render_stream_gaps),
 	G("ikewatch_events_dropped", METRIC_COUNTER,
 	  "Events not kept under their own labels (key cap reached) or final counters dropped.",
 	  render_have_events, render_events_dropped),
@@ -935,7 +952,7 @@ static const struct render_family render_families[] = {
 	  "The reason of the connection's last failure.",
 	  render_have_events, render_last_failure),
 	G("ikewatch_log_lines", METRIC_COUNTER,
-	  "Log lines read from followed files and charon's VICI log events.",
+	  "Log lines read from followed files, the journal and charon's VICI log events.",
 	  render_have_logs, render_log_lines),
 	G("ikewatch_log_long_lines", METRIC_COUNTER,
 	  "Log lines longer than the cap, looked at only in their first 8 KiB.",
@@ -946,6 +963,12 @@ static const struct render_family render_families[] = {
 	G("ikewatch_log_files", METRIC_GAUGE,
 	  "Followed log files, configured and currently open.",
 	  render_have_logs, render_log_files),
+	G("ikewatch_log_journal_entries", METRIC_COUNTER,
+	  "Journal entries read (only when the journal is followed).",
+	  render_have_logs, render_journal_entries),
+	G("ikewatch_log_journal_errors", METRIC_COUNTER,
+	  "Errors reading or waiting on the journal (only when it is followed).",
+	  render_have_logs, render_journal_errors),
 	G("ikewatch_error_notify_up", METRIC_GAUGE,
 	  "1 while the error-notify socket is connected (only when configured).",
 	  render_have_logs, render_error_notify_up),

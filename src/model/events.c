@@ -233,16 +233,22 @@ static struct failure_counts *event_failure_get(struct event_store *s,
 void event_store_failure(struct event_store *s, enum fail_reason r,
 			 enum fail_source src, const char *conn, double ts)
 {
+	(void)src;
+	event_store_failure_add(s, r, conn, 1, ts);
+}
+
+void event_store_failure_add(struct event_store *s, enum fail_reason r,
+			     const char *conn, uint64_t n, double ts)
+{
 	struct failure_counts *f;
 
-	(void)src;
 	if ((unsigned)r >= FAIL_REASON_COUNT)
 		r = FAIL_OTHER;
 	pthread_mutex_lock(&s->lock);
 	f = event_failure_get(s, conn ? conn : "");
 	if (f) {
-		f->count[r]++;
-		if (ts >= f->last) {
+		f->count[r] += n;
+		if (ts > 0 && ts >= f->last) {
 			f->last = ts;
 			f->last_reason = r;
 		}
@@ -272,6 +278,14 @@ void event_store_rule(struct event_store *s, const char *rule,
 		      const char *const *label_names,
 		      const char *const *label_values, size_t nlabels)
 {
+	event_store_rule_add(s, rule, label_names, label_values, nlabels, 1);
+}
+
+void event_store_rule_add(struct event_store *s, const char *rule,
+			  const char *const *label_names,
+			  const char *const *label_values, size_t nlabels,
+			  uint64_t n)
+{
 	const char *parts[1 + 2 * EVENT_LABELS_MAX];
 	char key[(1 + 2 * EVENT_LABELS_MAX) * (EVENT_NAME_MAX + 1)];
 	struct rule_count *r;
@@ -299,7 +313,7 @@ void event_store_rule(struct event_store *s, const char *rule,
 			s->keys++;
 	}
 	if (r)
-		r->count++;
+		r->count += n;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -66,6 +66,14 @@ void event_store_failure(struct event_store *s, enum fail_reason r,
 void event_store_rule(struct event_store *s, const char *rule,
 		      const char *const *label_names,
 		      const char *const *label_values, size_t nlabels);
+/* The same with a count, for counters restored from a state file; n 0
+ * only sets the last failure (when ts is later). */
+void event_store_failure_add(struct event_store *s, enum fail_reason r,
+			     const char *conn, uint64_t n, double ts);
+void event_store_rule_add(struct event_store *s, const char *rule,
+			  const char *const *label_names,
+			  const char *const *label_values, size_t nlabels,
+			  uint64_t n);
 /* The event stream lost events (charon restarted, queue overflow). */
 void event_store_note_gap(struct event_store *s);
 

@@ -10,25 +10,10 @@
 
 #include "common/file.h"
 #include "common/num.h"
+#include "common/statefile.h"
 
 #define LS_MAGIC "ikewatch-ledger 1"
-#define LS_FIELDS_MAX 9
 #define LS_SAS_MAX 100000
-
-static void ls_hex(struct strbuf *out, const char *s, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	if (!len) {
-		strbuf_addch(out, '-');
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		strbuf_addch(out, digits[(unsigned char)s[i] >> 4]);
-		strbuf_addch(out, digits[(unsigned char)s[i] & 15]);
-	}
-}
 
 static void ls_totals(struct strbuf *out, const struct traffic_totals *t)
 {
@@ -49,18 +34,18 @@ void ledger_state_format(const struct ledger *l, struct strbuf *out)
 		size_t clen = strlen(key);
 
 		strbuf_addstr(out, "entry ");
-		ls_hex(out, key, clen);
+		statefile_hex(out, key, clen);
 		strbuf_addch(out, ' ');
-		ls_hex(out, key + clen + 1, keylen - clen - 1);
+		statefile_hex(out, key + clen + 1, keylen - clen - 1);
 		ls_totals(out, &e->base);
 		strbuf_addf(out, " %zu\n", e->nsas);
 		for (i = 0; i < e->nsas; i++) {
 			const struct ledger_sa *s = &e->sas[i];
 
 			strbuf_addf(out, "sa %u ", s->uniqueid);
-			ls_hex(out, s->spi_in, strlen(s->spi_in));
+			statefile_hex(out, s->spi_in, strlen(s->spi_in));
 			strbuf_addch(out, ' ');
-			ls_hex(out, s->spi_out, strlen(s->spi_out));
+			statefile_hex(out, s->spi_out, strlen(s->spi_out));
 			ls_totals(out, &s->last);
 			strbuf_addch(out, '\n');
 		}
@@ -70,63 +55,7 @@ void ledger_state_format(const struct ledger *l, struct strbuf *out)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-struct ls_line {
-	const char *f[LS_FIELDS_MAX];
-	size_t len[LS_FIELDS_MAX];
-	size_t n;
-};
-
-/* Splits one line on single spaces; false if it has too many fields. */
-static bool ls_split(const char *s, size_t len, struct ls_line *l)
-{
-	size_t i, start = 0;
-
-	l->n = 0;
-	for (i = 0; i <= len; i++) {
-		if (i < len && s[i] != ' ')
-			continue;
-		if (l->n == LS_FIELDS_MAX)
-			return false;
-		l->f[l->n] = s + start;
-		l->len[l->n++] = i - start;
-		start = i + 1;
-	}
-	return true;
-}
-
-static int ls_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Decodes hex (or "-" for empty) into out[size]; false if malformed or if
- * it would hold a NUL. */
-static bool ls_unhex(const char *s, size_t len, char *out, size_t size)
-{
-	size_t i;
-
-	if (len == 1 && s[0] == '-') {
-		out[0] = '\0';
-		return true;
-	}
-	if (!len || len % 2 || len / 2 >= size)
-		return false;
-	for (i = 0; i < len; i += 2) {
-		int hi = ls_hexval(s[i]), lo = ls_hexval(s[i + 1]);
-
-		if (hi < 0 || lo < 0 || (hi | lo) == 0)
-			return false;
-		out[i / 2] = (char)(hi << 4 | lo);
-	}
-	out[len / 2] = '\0';
-	return true;
-}
-
-static bool ls_totals_parse(const struct ls_line *l, size_t at,
+static bool ls_totals_parse(const struct statefile_line *l, size_t at,
 			    struct traffic_totals *t)
 {
 	uint64_t *v[4] = { &t->bytes_in, &t->bytes_out, &t->packets_in,
@@ -160,12 +89,12 @@ static int ls_flush(struct ls_parser *p)
 	return r;
 }
 
-static bool ls_entry(struct ls_parser *p, const struct ls_line *l)
+static bool ls_entry(struct ls_parser *p, const struct statefile_line *l)
 {
 	uint64_t n;
 
-	if (l->n != 8 || !ls_unhex(l->f[1], l->len[1], p->conn, sizeof(p->conn)) ||
-	    !ls_unhex(l->f[2], l->len[2], p->child, sizeof(p->child)) ||
+	if (l->n != 8 || !statefile_unhex(l->f[1], l->len[1], p->conn, sizeof(p->conn)) ||
+	    !statefile_unhex(l->f[2], l->len[2], p->child, sizeof(p->child)) ||
 	    !ls_totals_parse(l, 3, &p->base) ||
 	    num_parse_u64(l->f[7], l->len[7], LS_SAS_MAX, &n))
 		return false;
@@ -176,7 +105,7 @@ static bool ls_entry(struct ls_parser *p, const struct ls_line *l)
 	return !n || p->sas;
 }
 
-static bool ls_sa(struct ls_parser *p, const struct ls_line *l)
+static bool ls_sa(struct ls_parser *p, const struct statefile_line *l)
 {
 	struct ledger_sa *s;
 	uint64_t id;
@@ -185,8 +114,8 @@ static bool ls_sa(struct ls_parser *p, const struct ls_line *l)
 		return false;
 	s = &p->sas[p->have];
 	if (num_parse_u64(l->f[1], l->len[1], UINT32_MAX, &id) ||
-	    !ls_unhex(l->f[2], l->len[2], s->spi_in, sizeof(s->spi_in)) ||
-	    !ls_unhex(l->f[3], l->len[3], s->spi_out, sizeof(s->spi_out)) ||
+	    !statefile_unhex(l->f[2], l->len[2], s->spi_in, sizeof(s->spi_in)) ||
+	    !statefile_unhex(l->f[3], l->len[3], s->spi_out, sizeof(s->spi_out)) ||
 	    !ls_totals_parse(l, 4, &s->last))
 		return false;
 	s->uniqueid = (uint32_t)id;
@@ -194,23 +123,18 @@ static bool ls_sa(struct ls_parser *p, const struct ls_line *l)
 	return true;
 }
 
-static bool ls_is(const struct ls_line *l, const char *word)
-{
-	return l->len[0] == strlen(word) && !memcmp(l->f[0], word, l->len[0]);
-}
-
 static bool ls_line(struct ls_parser *p, const char *s, size_t len)
 {
-	struct ls_line l;
+	struct statefile_line l;
 
-	if (p->ended || !ls_split(s, len, &l))
+	if (p->ended || !statefile_split(s, len, &l))
 		return false;
-	if (ls_is(&l, "entry"))
+	if (statefile_is(&l, "entry"))
 		return (!p->in_entry || p->have == p->want) && !ls_flush(p) &&
 		       ls_entry(p, &l);
-	if (ls_is(&l, "sa"))
+	if (statefile_is(&l, "sa"))
 		return ls_sa(p, &l);
-	if (ls_is(&l, "end") && l.n == 1) {
+	if (statefile_is(&l, "end") && l.n == 1) {
 		p->ended = true;
 		return (!p->in_entry || p->have == p->want) && !ls_flush(p);
 	}
@@ -264,33 +188,12 @@ int ledger_state_load(struct ledger *l, const char *path, struct ikw_err *err)
 int ledger_state_save(const struct ledger *l, const char *path,
 		      struct ikw_err *err)
 {
-	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
-	int fd, r = 0;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
 
 	ledger_state_format(l, &sb);
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (strbuf_failed(&sb) || strbuf_failed(&tmp)) {
-		r = err_set(err, -ENOMEM, "out of memory");
-		goto out;
-	}
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		r = err_set(err, -errno, "cannot create '%s': %s", tmp.buf, strerror(errno));
-		goto out;
-	}
-	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd)) {
-		r = err_set(err, -EIO, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		close(fd);
-		unlink(tmp.buf);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp.buf, path)) {
-		r = err_set(err, -errno, "cannot rename to '%s': %s", path, strerror(errno));
-		unlink(tmp.buf);
-	}
-out:
+	r = strbuf_failed(&sb) ? err_set(err, -ENOMEM, "out of memory") :
+	    statefile_save(path, sb.buf, sb.len, err);
 	strbuf_release(&sb);
-	strbuf_release(&tmp);
 	return r;
 }

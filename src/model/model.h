@@ -140,6 +140,8 @@ struct collector_result {
 struct log_source_stats {
 	uint64_t lines, long_lines, rotations, truncations;
 	unsigned files, files_open;
+	bool journal;                     /* the journal is followed */
+	uint64_t journal_entries, journal_errors;
 	bool error_notify, error_notify_connected;
 };
 
@@ -161,7 +163,8 @@ struct model {
 	struct model *aux;                /* owns strings parsed in parallel */
 	struct collector_result collectors[MODEL_MAX_COLLECTORS];
 	size_t ncollectors;
-	bool have_events;                 /* the event stream is enabled */
+	bool have_events;                 /* the event store is in use */
+	bool have_event_stream;           /* ...and fed by the VICI event stream */
 	struct event_view events;
 	bool have_logs;                   /* log sources configured */
 	struct log_source_stats logs;

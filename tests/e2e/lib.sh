@@ -67,6 +67,34 @@ lab_extend() {
 		lab "$name" swanctl p1 --load-all --file "$dir/p1.conf" >/dev/null 2>&1
 }
 
+# conn "badpsk": the hub has another secret for its identities; conn
+# "badprop": CHILD proposals that the hub does not accept
+failing_conns() { # failing_conns hub|peer (for lab_extend)
+	local hub=0; [ "$1" = hub ] && hub=1
+	awk -v hub="$hub" 'BEGIN {
+		split("badpsk badprop", names, " ")
+		print "connections {"
+		for (k = 1; k <= 2; k++) {
+			n = names[k]
+			print "\t" n " {\n\t\tversion = 2"
+			print "\t\tlocal_addrs = " (hub ? "192.0.2.1" : "192.0.2.11")
+			print "\t\tremote_addrs = " (hub ? "192.0.2.11" : "192.0.2.1")
+			print "\t\tproposals = aes128gcm16-prfsha256-x25519"
+			print "\t\tkeyingtries = 1"
+			print "\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = " (hub ? "hub-" : "peer-") n "\n\t\t}"
+			print "\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = " (hub ? "peer-" : "hub-") n "\n\t\t}"
+			print "\t\tchildren {\n\t\t\t" n "net {"
+			print "\t\t\t\tlocal_ts = " (hub ? "198.18.250.1" : "198.19.250.1") "/32"
+			print "\t\t\t\tremote_ts = " (hub ? "198.19.250.1" : "198.18.250.1") "/32"
+			print "\t\t\t\tesp_proposals = " ((n == "badprop" && !hub) ? "aes256-sha512" : "aes128gcm16")
+			print "\t\t\t}\n\t\t}\n\t}"
+		}
+		print "}"
+		# the hub holds another secret for exactly this pair of identities
+		if (hub) print "secrets {\n\tike-bad {\n\t\tid-a = hub-badpsk\n\t\tid-b = peer-badpsk\n\t\tsecret = \"not-the-lab-secret\"\n\t}\n}"
+	}'
+}
+
 lab_vici() { "$LAB" --name "$1" vici hub | sed 's|^unix://||'; }
 
 # start_ikewatch NAME_OF_PORT_VAR ARGS... : serves on a free port; sets $IKW_PID

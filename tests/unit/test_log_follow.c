@@ -397,6 +397,103 @@ static void cleanup(void)
 		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+/* ---- one-shot catch-up (textfile runs) ------------------------------------ */
+
+static int catchup(const char *path, struct log_follow_pos *pos)
+{
+	got_reset();
+	return log_follow_catchup(path, pos, NULL, on_line, &got, NULL);
+}
+
+static void test_catchup_first_run_skips_history(void)
+{
+	struct log_follow_pos pos = { 0 };
+	char p[128];
+
+	path_of(p, sizeof(p), "cu-first.log");
+	append_str(p, "old 1\nold 2\npart");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(got_count(), 0);
+	CHECK(pos.valid);
+	CHECK_U64(pos.offset, 12);            /* the incomplete line's start */
+	append_str(p, "ial\nnew\n");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(got_count(), 2);
+	CHECK_STR(got.line[0], "partial");
+	CHECK_STR(got.line[1], "new");
+	CHECK_INT(catchup(p, &pos), 0);       /* nothing new: nothing twice */
+	CHECK_INT(got_count(), 0);
+}
+
+static void test_catchup_partial_waits(void)
+{
+	struct log_follow_pos pos = { 0 };
+	char p[128];
+
+	path_of(p, sizeof(p), "cu-partial.log");
+	append_str(p, "");
+	CHECK_INT(catchup(p, &pos), 0);
+	append_str(p, "half");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(got_count(), 0);
+	CHECK_U64(pos.offset, 0);
+	append_str(p, " done\n");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(got_count(), 1);
+	CHECK_STR(got.line[0], "half done");
+}
+
+static void test_catchup_rotation_and_truncation(void)
+{
+	struct log_follow_pos pos = { 0 };
+	struct log_follow_stats st;
+	char p[128], old[128];
+
+	path_of(p, sizeof(p), "cu-rot.log");
+	path_of(old, sizeof(old), "cu-rot.log.1");
+	append_str(p, "a\n");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(rename(p, old), 0);
+	append_str(p, "b\n");
+	got_reset();
+	CHECK_INT(log_follow_catchup(p, &pos, NULL, on_line, &got, &st), 0);
+	CHECK_INT(got_count(), 1);            /* the new file from its start */
+	CHECK_STR(got.line[0], "b");
+	CHECK_U64(st.rotations, 1);
+	append_str(p, "more\n");
+	CHECK_INT(catchup(p, &pos), 0);
+	CHECK_INT(got_count(), 1);
+	CHECK_INT(truncate(p, 0), 0);
+	append_str(p, "c\n");                /* shorter than the saved offset */
+	got_reset();
+	CHECK_INT(log_follow_catchup(p, &pos, NULL, on_line, &got, &st), 0);
+	CHECK_INT(got_count(), 1);
+	CHECK_STR(got.line[0], "c");
+	CHECK_U64(st.truncations, 1);
+}
+
+static void test_catchup_missing_and_long(void)
+{
+	struct log_follow_pos pos = { 0 }, before;
+	struct log_follow_opts o = { 0, 16, false };
+	char p[128];
+
+	path_of(p, sizeof(p), "cu-none.log");
+	CHECK_INT(catchup(p, &pos), -ENOENT);
+	CHECK(!pos.valid);
+	append_str(p, "");
+	CHECK_INT(catchup(p, &pos), 0);
+	append_str(p, "0123456789abcdefXYZ\nshort\n");
+	before = pos;
+	got_reset();
+	CHECK_INT(log_follow_catchup(p, &pos, &o, on_line, &got, NULL), 0);
+	CHECK_INT(got_count(), 2);
+	CHECK_INT(got.len[0], 16);
+	CHECK_INT(got.flags[0], LOG_FOLLOW_TRUNCATED);
+	CHECK_STR(got.line[1], "short");
+	CHECK_U64(pos.offset, before.offset + 26);
+}
+
 int main(void)
 {
 	int rc;
@@ -419,6 +516,10 @@ int main(void)
 	RUN(test_binary_bytes);
 	RUN(test_missing_file);
 	RUN(test_stop_is_prompt);
+	RUN(test_catchup_first_run_skips_history);
+	RUN(test_catchup_partial_waits);
+	RUN(test_catchup_rotation_and_truncation);
+	RUN(test_catchup_missing_and_long);
 	rc = testlib_done();
 	cleanup();
 	return rc;

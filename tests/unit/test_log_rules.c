@@ -395,7 +395,22 @@ static void test_config_variants(void)
 	log_config_release(&lc);
 	CHECK_INT(parse_logs("logs:\n  error_notify: /run/x.enfy\n", &lc, &err), 0);
 	CHECK_STR(lc.error_notify, "/run/x.enfy");
+	CHECK(!lc.journal);
 	log_config_release(&lc);
+	CHECK_INT(parse_logs("logs:\n  journal: yes\n", &lc, &err), 0);
+	CHECK(lc.journal);
+	CHECK_INT(lc.njournal_matches, 0);
+	CHECK(lc.journal_directory == NULL);
+	log_config_release(&lc);
+	CHECK_INT(parse_logs("logs:\n  journal_matches: [SYSLOG_IDENTIFIER=charon, "
+			     "_SYSTEMD_UNIT=strongswan.service]\n  journal_directory: /j\n",
+			     &lc, &err), 0);
+	CHECK(lc.journal);
+	CHECK_INT(lc.njournal_matches, 2);
+	CHECK_STR(lc.journal_matches[1], "_SYSTEMD_UNIT=strongswan.service");
+	CHECK_STR(lc.journal_directory, "/j");
+	log_config_release(&lc);
+	CHECK(lc.journal_matches == NULL && !lc.journal);
 }
 
 /* Each error names ikewatch.yml and the line of the offending node. */
@@ -416,6 +431,13 @@ static void test_config_errors(void)
 	config_fails("logs:\n  files: [/a]\n  error_notify: true\n",
 		     "ikewatch.yml:2: logs: error_notify and the built-in patterns");
 	config_fails("logs:\n  bogus: 1\n", "ikewatch.yml:2: unknown key 'bogus' in 'logs'");
+	config_fails("logs:\n  journal: true\n  error_notify: true\n",
+		     "ikewatch.yml:2: logs: error_notify and the built-in patterns");
+	config_fails("logs:\n  journal_matches:\n    - SYSLOG_IDENTIFIER=charon\n    - charon\n",
+		     "ikewatch.yml:4: logs.journal_matches: want FIELD=value");
+	config_fails("logs:\n  journal_matches: [lower=x]\n", "ikewatch.yml:2: logs.journal_matches");
+	config_fails("logs:\n  journal_directory: rel\n",
+		     "ikewatch.yml:2: logs.journal_directory: want an absolute path");
 	config_fails("logs:\n  files: [/a, rel.log]\n", "ikewatch.yml:2: logs.files: want absolute paths");
 	config_fails("logs:\n  vici_log: maybe\n", "ikewatch.yml:2: logs.vici_log: invalid boolean 'maybe'");
 	config_fails("logs:\n  error_notify: tcp://1.2.3.4\n", "ikewatch.yml:2: logs.error_notify: want");
