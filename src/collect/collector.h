@@ -8,9 +8,14 @@
 #include "common/err.h"
 #include "model/model.h"
 
+/* Returned by collect() when the source is absent (a /proc file of a
+ * subsystem this kernel does not have): the collector is off, which is
+ * not a failure and is not reported. */
+#define COLLECTOR_OFF 1
+
 struct collector {
 	const char *name;
-	/* Returns 0 or -errno with err set.  Must return by dl. */
+	/* Returns 0, COLLECTOR_OFF or -errno with err set.  Must return by dl. */
 	int (*collect)(struct collector *c, struct model *m,
 		       const struct deadline *dl, struct ikw_err *err);
 	void (*destroy)(struct collector *c);
@@ -19,5 +24,13 @@ struct collector {
 /* The strongSwan collector: version, stats, list-conns, list-sas (noblock)
  * and get-counters over VICI at socket_path (copied). */
 struct collector *strongswan_collector_new(const char *socket_path);
+
+/* The kernel: XFRM SAs and policies over netlink (in the network namespace
+ * netns of `ip netns`, or ikewatch's own when NULL); the XFRM error counters
+ * of /proc/net/xfrm_stat and the KLIPS table of /proc/net/ipsec_spi at the
+ * given paths (off when the file is missing).  Strings are copied. */
+struct collector *xfrm_collector_new(const char *netns);
+struct collector *xfrm_stat_collector_new(const char *path);
+struct collector *klips_collector_new(const char *path);
 
 #endif

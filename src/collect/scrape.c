@@ -14,6 +14,7 @@ struct scraper {
 	struct collector **collectors;
 	size_t ncollectors;
 	struct ledger ledger;
+	struct ledger kernel_traffic, kernel_errors;
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 	bool running;
@@ -37,6 +38,8 @@ struct scraper *scraper_new(const struct scraper_opts *o,
 	s->collectors = collectors;
 	s->ncollectors = n;
 	s->ledger = (struct ledger)LEDGER_INIT;
+	s->kernel_traffic = (struct ledger)LEDGER_INIT;
+	s->kernel_errors = (struct ledger)LEDGER_INIT;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->done, NULL);
 	return s;
@@ -54,6 +57,8 @@ void scraper_free(struct scraper *s)
 	free(s->collectors);
 	model_unref(s->last);
 	ledger_release(&s->ledger);
+	ledger_release(&s->kernel_traffic);
+	ledger_release(&s->kernel_errors);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->done);
 	free(s);
@@ -89,6 +94,8 @@ static void scraper_run_one(struct scraper *s, size_t i, struct model *m,
 	double start = monotonic_seconds();
 	int r = c->collect(c, m, dl, &err);
 
+	if (r == COLLECTOR_OFF)
+		return;
 	scraper_log_result(s, i, r, &err);
 	model_record_collector(m, c->name, r == 0, monotonic_seconds() - start);
 }
@@ -117,6 +124,14 @@ static void scraper_apply_finals(struct scraper *s)
 			ledger_apply_final(&s->ledger, &batch[i]);
 }
 
+static void scraper_join_kernel(struct scraper *s, struct model *m)
+{
+	struct kernel_ledgers kl = { &s->kernel_traffic, &s->kernel_errors };
+
+	if (kernel_join(m, &kl, m->ike_sas_unlisted == 0))
+		log_error("out of memory joining the kernel's SAs");
+}
+
 static struct model *scraper_run(struct scraper *s)
 {
 	struct deadline dl = deadline_in_ms(s->opts.timeout_ms);
@@ -143,6 +158,7 @@ static struct model *scraper_run(struct scraper *s)
 		if (model_build_views(m, &s->opts.policy, &s->ledger))
 			log_error("out of memory building the tunnel views");
 	}
+	scraper_join_kernel(s, m);
 	return m;
 }
 
@@ -196,4 +212,9 @@ int scraper_has_run(struct scraper *s)
 	n = s->finished;
 	pthread_mutex_unlock(&s->lock);
 	return n > 0;
+}
+
+struct kernel_ledgers scraper_kernel_ledgers(struct scraper *s)
+{
+	return (struct kernel_ledgers){ &s->kernel_traffic, &s->kernel_errors };
 }

@@ -35,6 +35,8 @@ struct model *scraper_collect(struct scraper *s);
 /* The traffic ledger, for loading and saving it around a one-shot run. Not
  * to be touched while a collection may run. */
 struct ledger *scraper_ledger(struct scraper *s);
+/* The same for the ledgers of the kernel's counters. */
+struct kernel_ledgers scraper_kernel_ledgers(struct scraper *s);
 
 /* True once one collection has completed (for /-/ready). */
 int scraper_has_run(struct scraper *s);

@@ -36,3 +36,64 @@ int file_read_all(const char *path, size_t max, char **buf, size_t *len,
 	*len = have;
 	return 0;
 }
+
+static int file_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t have = 0, cap = 4096;
+	char *p = malloc(cap + 1), *q;
+	ssize_t n;
+
+	if (!p)
+		return -ENOMEM;
+	for (;;) {
+		if (have == cap) {
+			if (cap > max) {
+				free(p);
+				return -EFBIG;
+			}
+			cap *= 2;
+			q = realloc(p, cap + 1);
+			if (!q) {
+				free(p);
+				return -ENOMEM;
+			}
+			p = q;
+		}
+		n = read(fd, p + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+
+			free(p);
+			return e;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	if (have > max) {
+		free(p);
+		return -EFBIG;
+	}
+	p[have] = '\0';
+	*buf = p;
+	*len = have;
+	return 0;
+}
+
+int file_read_proc(const char *path, size_t max, char **buf, size_t *len,
+		   struct ikw_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+	r = file_read_fd(fd, max, buf, len);
+	close(fd);
+	if (r == -EFBIG)
+		return err_set(err, r, "'%s' is larger than %zu bytes", path, max);
+	if (r)
+		return err_set(err, r, "cannot read '%s': %s", path, strerror(-r));
+	return 0;
+}

@@ -13,4 +13,9 @@
 int file_read_all(const char *path, size_t max, char **buf, size_t *len,
 		  struct ikw_err *err);
 
+/* The same for files whose size stat() does not tell (/proc): reads to the
+ * end, failing with -EFBIG past max bytes. */
+int file_read_proc(const char *path, size_t max, char **buf, size_t *len,
+		   struct ikw_err *err);
+
 #endif

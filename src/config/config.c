@@ -39,6 +39,11 @@ static const struct setting config_settings[] = {
 	{ "textfile", "state_file", "textfile.state-file", SET_STRING, OFF(textfile_state), 0 },
 	{ "textfile", "logs_state_file", "textfile.logs-state-file", SET_STRING, OFF(textfile_logs_state), 0 },
 	{ "events", "enabled", "events", SET_BOOL, OFF(events_enabled), 0 },
+	{ "kernel", "xfrm", "collector.xfrm", SET_BOOL, OFF(xfrm_enabled), 0 },
+	{ "kernel", "xfrm_netns", "collector.xfrm.netns", SET_STRING, OFF(xfrm_netns), 0 },
+	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_STRING,
+	  OFF(xfrm_stat_path), 0 },
+	{ "kernel", "klips_path", "collector.klips.path", SET_STRING, OFF(klips_path), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
 };
@@ -63,8 +68,12 @@ const char config_flags_usage[] =
 	"                                  (default DIR/.ikewatch-ledger.state)\n"
 	"  --textfile.logs-state-file=PATH textfile: log positions and failure counters\n"
 	"                                  between runs (default DIR/.ikewatch-logs.state)\n"
-	"                                  (default DIR/.ikewatch-ledger.state)\n"
 	"  --[no-]events                   serve: follow charon's SA events (default on)\n"
+	"  --[no-]collector.xfrm           the kernel's XFRM SAs and policies (default on)\n"
+	"  --collector.xfrm.netns=NAME     read XFRM in that `ip netns` namespace\n"
+	"  --collector.xfrm-stat.path=PATH XFRM error counters (default /proc/net/xfrm_stat;\n"
+	"                                  \"\" turns it off)\n"
+	"  --collector.klips.path=PATH     KLIPS SAs (default /proc/net/ipsec_spi; \"\" off)\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
 	"  -h, --help                      this help\n"
 	"  --version                       print the version\n";
@@ -80,6 +89,9 @@ void config_init(struct config *c)
 	c->peer_labels = true;
 	c->max_connections = 64;
 	c->events_enabled = true;
+	c->xfrm_enabled = true;
+	c->xfrm_stat_path = strdup("/proc/net/xfrm_stat");
+	c->klips_path = strdup("/proc/net/ipsec_spi");
 	log_config_init(&c->logs);
 	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
@@ -103,6 +115,9 @@ void config_release(struct config *c)
 	free(c->output_dir);
 	free(c->textfile_state);
 	free(c->textfile_logs_state);
+	free(c->xfrm_netns);
+	free(c->xfrm_stat_path);
+	free(c->klips_path);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
 	log_config_release(&c->logs);

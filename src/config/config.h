@@ -34,6 +34,9 @@ struct config {
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
 	bool events_enabled;             /* serve: the VICI event stream */
+	bool xfrm_enabled;               /* the XFRM netlink collector */
+	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
+	char *xfrm_stat_path, *klips_path;   /* "" turns them off */
 	uint64_t rekey_overdue_margin_ms;
 	struct log_config logs;          /* serve: failure sources (logs:) */
 };

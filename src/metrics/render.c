@@ -5,26 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/render_family.h"
 #include "model/view.h"
 
 #define RENDER_PIECE (16 * 1024)
-#define NL(a) (sizeof(a) / sizeof((a)[0]))
-
-struct render_ctx {
-	const struct model *m;
-	const struct render_opts *o;
-};
-
-struct render_family {
-	const char *name;
-	enum metric_type type;
-	const char *help;
-	bool (*present)(const struct render_ctx *c);
-	/* exactly one of these is set */
-	void (*global)(const struct render_ctx *c, struct expo *e);
-	void (*per_conn)(const struct render_ctx *c, const struct conn_view *v,
-			 struct expo *e);
-};
 
 struct render {
 	struct model *m;
@@ -991,10 +975,19 @@ struct render *render_new(struct model *m, enum expo_format f,
 	return r;
 }
 
+/* The catalog's families, then the kernel's. */
+#define RENDER_NFAMILIES (NL(render_families) + render_kernel_nfamilies)
+
+static const struct render_family *render_family_at(size_t i)
+{
+	return i < NL(render_families) ? &render_families[i] :
+	       &render_kernel_families[i - NL(render_families)];
+}
+
 static void render_family_step(struct render *r, const struct render_ctx *c,
 			       struct strbuf *sb)
 {
-	const struct render_family *f = &render_families[r->family];
+	const struct render_family *f = render_family_at(r->family);
 
 	r->expo.out = sb;
 	if (!r->header_done) {
@@ -1028,9 +1021,9 @@ int render_next(void *render, struct strbuf *sb)
 		return 0;
 	if (r->family == 0 && !r->header_done && !r->expo.out)
 		expo_init(&r->expo, r->expo.format, sb);
-	while (r->family < NL(render_families) && sb->len < RENDER_PIECE)
+	while (r->family < RENDER_NFAMILIES && sb->len < RENDER_PIECE)
 		render_family_step(r, &c, sb);
-	if (r->family == NL(render_families)) {
+	if (r->family == RENDER_NFAMILIES) {
 		r->expo.out = sb;
 		expo_finish(&r->expo);
 		r->finished = true;

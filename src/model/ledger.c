@@ -39,10 +39,11 @@ static struct ledger_entry *ledger_entry_get(struct ledger *l, const char *conn,
 	return e;
 }
 
-static bool ledger_sa_matches(const struct ledger_sa *s, const struct child_sa *c)
+static bool ledger_sa_matches(const struct ledger_sa *s, uint32_t uniqueid,
+			      const char *spi_in, const char *spi_out)
 {
-	return s->uniqueid == c->uniqueid && !strcmp(s->spi_in, c->spi_in) &&
-	       !strcmp(s->spi_out, c->spi_out);
+	return s->uniqueid == uniqueid && !strcmp(s->spi_in, spi_in) &&
+	       !strcmp(s->spi_out, spi_out);
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -50,17 +51,18 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-static int ledger_observe(struct ledger *l, const char *conn,
-			  const struct child_sa *c)
+int ledger_observe(struct ledger *l, const char *conn, const char *child,
+		   uint32_t uniqueid, const char *spi_in, const char *spi_out,
+		   const struct traffic_totals *t)
 {
-	struct ledger_entry *e = ledger_entry_get(l, conn, c->name, true);
+	struct ledger_entry *e = ledger_entry_get(l, conn, child, true);
 	struct ledger_sa *s = NULL;
 	size_t i;
 
 	if (!e)
 		return -ENOMEM;
 	for (i = 0; i < e->nsas && !s; i++)
-		if (ledger_sa_matches(&e->sas[i], c))
+		if (ledger_sa_matches(&e->sas[i], uniqueid, spi_in, spi_out))
 			s = &e->sas[i];
 	if (!s) {
 		if (e->nsas == e->alloc) {
@@ -74,15 +76,15 @@ static int ledger_observe(struct ledger *l, const char *conn,
 		}
 		s = &e->sas[e->nsas++];
 		memset(s, 0, sizeof(*s));
-		s->uniqueid = c->uniqueid;
-		snprintf(s->spi_in, sizeof(s->spi_in), "%s", c->spi_in);
-		snprintf(s->spi_out, sizeof(s->spi_out), "%s", c->spi_out);
+		s->uniqueid = uniqueid;
+		snprintf(s->spi_in, sizeof(s->spi_in), "%s", spi_in);
+		snprintf(s->spi_out, sizeof(s->spi_out), "%s", spi_out);
 	}
 	/* an SA's own counters only grow; never let a glitch make them shrink */
-	s->last.bytes_in = max_u64(s->last.bytes_in, c->bytes_in);
-	s->last.bytes_out = max_u64(s->last.bytes_out, c->bytes_out);
-	s->last.packets_in = max_u64(s->last.packets_in, c->packets_in);
-	s->last.packets_out = max_u64(s->last.packets_out, c->packets_out);
+	s->last.bytes_in = max_u64(s->last.bytes_in, t->bytes_in);
+	s->last.bytes_out = max_u64(s->last.bytes_out, t->bytes_out);
+	s->last.packets_in = max_u64(s->last.packets_in, t->packets_in);
+	s->last.packets_out = max_u64(s->last.packets_out, t->packets_out);
 	s->seen = l->generation;
 	return 0;
 }
@@ -109,23 +111,41 @@ static void ledger_fold_unseen(struct ledger *l, struct ledger_entry *e)
 	}
 }
 
-int ledger_update(struct ledger *l, const struct model *m, bool complete)
+void ledger_begin(struct ledger *l)
 {
-	size_t i, j, pos = 0;
+	l->generation++;
+}
+
+void ledger_end(struct ledger *l, bool complete)
+{
+	size_t pos = 0;
 	void *v;
 
-	l->generation++;
+	if (!complete)
+		return;
+	while (hmap_iter(&l->entries, &pos, NULL, NULL, &v))
+		ledger_fold_unseen(l, v);
+}
+
+int ledger_update(struct ledger *l, const struct model *m, bool complete)
+{
+	size_t i, j;
+
+	ledger_begin(l);
 	for (i = 0; i < m->nike; i++) {
 		const struct ike_sa *ike = &m->ike_sas[i];
 
-		for (j = 0; j < ike->nchildren; j++)
-			if (ledger_observe(l, ike->conn, &ike->children[j]))
+		for (j = 0; j < ike->nchildren; j++) {
+			const struct child_sa *c = &ike->children[j];
+			struct traffic_totals t = { c->bytes_in, c->bytes_out,
+						    c->packets_in, c->packets_out };
+
+			if (ledger_observe(l, ike->conn, c->name, c->uniqueid, c->spi_in,
+					   c->spi_out, &t))
 				return -ENOMEM;
+		}
 	}
-	if (!complete)
-		return 0;
-	while (hmap_iter(&l->entries, &pos, NULL, NULL, &v))
-		ledger_fold_unseen(l, v);
+	ledger_end(l, complete);
 	return 0;
 }
 

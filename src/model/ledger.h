@@ -42,6 +42,17 @@ struct ledger {
  * skipped or dropped SAs) keeps unseen SAs as they are instead of folding
  * them.  Returns 0 or -ENOMEM. */
 int ledger_update(struct ledger *l, const struct model *m, bool complete);
+
+/* The same in steps, for other per-SA counters (the kernel's): begin, one
+ * observe per live SA (counters of one SA only grow: the maximum is kept per
+ * field, so the inbound and outbound halves of one SA may be observed
+ * separately), end folds the SAs not observed when the listing was
+ * complete.  observe returns 0 or -ENOMEM. */
+void ledger_begin(struct ledger *l);
+int ledger_observe(struct ledger *l, const char *conn, const char *child,
+		   uint32_t uniqueid, const char *spi_in, const char *spi_out,
+		   const struct traffic_totals *t);
+void ledger_end(struct ledger *l, bool complete);
 /* The final counters of an SA that went away (from an event): raise its last
  * counters to them if the ledger knows the SA, so traffic after the last
  * scrape is not lost.  SAs the ledger never saw are ignored: counting them

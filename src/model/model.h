@@ -15,6 +15,7 @@
 
 #include "common/arena.h"
 #include "model/events.h"
+#include "model/kernel.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -100,6 +101,7 @@ struct child_view {
 	struct traffic_totals totals;
 	int64_t use_in, use_out;          /* most recent over all SAs, TIME_NONE */
 	size_t nsas;
+	struct kernel_child kernel;       /* see model/kernel.h */
 };
 
 /* Aggregation of all IKE SAs of one connection name. */
@@ -169,6 +171,7 @@ struct model {
 	bool have_logs;                   /* log sources configured */
 	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */
+	struct kernel_state kernel;       /* see model/kernel.h */
 };
 
 struct model *model_new(void);
