@@ -28,7 +28,9 @@
 #   bench/results/ikewatch-N.log ikewatch's log per size
 #   bench/performance.png        plot (gnuplot)
 #   docs/performance.md          the report; bench/findings.md, if present,
-#                                is included verbatim as the analysis section
+#                                is included verbatim as the analysis section,
+#                                and bench/results/section-*.md (written by
+#                                bench/kernel.sh and the other benchmarks) after it
 #
 # Environment:
 #   BENCH_SIZES   tunnel counts (default "1 100 1000 10000")
@@ -562,6 +564,10 @@ EOF
 			printf '\n'
 			cat "$FINDINGS"
 		fi
+		# sections other benchmarks write (bench/kernel.sh, ...)
+		for f in "$OUT"/section-*.md; do
+			[[ -f $f ]] && { printf '\n'; cat "$f"; }
+		done
 		cat <<EOF
 
 ## Reproducing

@@ -12,6 +12,7 @@ PACKAGES=(
 	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
 	# tests: HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
+	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio # tests/qemu: a kernel with ESP
 	# tests: a private systemd-journald for the journal follower
 	systemd
 	# benchmark plots

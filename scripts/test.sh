@@ -2,7 +2,8 @@
 # The whole test suite: installs what it needs, builds the release and the
 # ASan+UBSan binaries, runs the unit tests under both, replays the fuzz
 # corpora, then the end-to-end scenarios against a real strongSwan lab and a
-# real Prometheus (with the sanitizer build serving).  Ends with the summary
+# real Prometheus (with the sanitizer build serving), and the kernel
+# collectors in a qemu guest running Debian's kernel (real ESP).  Ends with the summary
 # line "N passed, N failed".  Needs root (network namespaces).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +41,12 @@ for t in tests/e2e/test_*.sh; do
 	name=${name/test_/}
 	step "$name" env IKEWATCH="$ROOT/build-san/ikewatch" ASAN_OPTIONS=detect_leaks=1 bash "$t"
 done
+# the kernel collectors on a real ESP kernel: Debian's kernel under qemu
+step qemu-kernel env IKEWATCH="$ROOT/build-san/ikewatch" QEMU_ENV="IKEWATCH ASAN_OPTIONS" \
+	ASAN_OPTIONS=detect_leaks=1 bash tests/qemu/test_kernel.sh
 # the sanitizer build must not have reported anything while serving
-if grep -l 'ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer' out/e2e/ikewatch-*.log 2>/dev/null; then
+if grep -l 'ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer' out/e2e/ikewatch-*.log \
+	out/e2e/qemu-kernel/ikewatch.err 2>/dev/null; then
 	echo "not ok - sanitizer reports in the daemon logs above"
 	total_fail=$((total_fail + 1))
 fi

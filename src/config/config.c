@@ -11,7 +11,7 @@
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
-		    SET_LIST, SET_UINT };
+		    SET_LIST, SET_UINT, SET_OPTIONAL };   /* OPTIONAL: "" turns it off */
 
 struct setting {
 	const char *section, *key;   /* YAML: section.key */
@@ -41,9 +41,9 @@ static const struct setting config_settings[] = {
 	{ "events", "enabled", "events", SET_BOOL, OFF(events_enabled), 0 },
 	{ "kernel", "xfrm", "collector.xfrm", SET_BOOL, OFF(xfrm_enabled), 0 },
 	{ "kernel", "xfrm_netns", "collector.xfrm.netns", SET_STRING, OFF(xfrm_netns), 0 },
-	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_STRING,
+	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_OPTIONAL,
 	  OFF(xfrm_stat_path), 0 },
-	{ "kernel", "klips_path", "collector.klips.path", SET_STRING, OFF(klips_path), 0 },
+	{ "kernel", "klips_path", "collector.klips.path", SET_OPTIONAL, OFF(klips_path), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
 };
@@ -178,6 +178,8 @@ static int config_apply(struct config *c, const struct setting *s,
 	case SET_PATH:
 		if (v[0] != '/')
 			return err_set(err, -EINVAL, "'%s' must start with '/'", v);
+		return config_replace((char **)(base + s->offset), v);
+	case SET_OPTIONAL:
 		return config_replace((char **)(base + s->offset), v);
 	case SET_STRING:
 		if (!*v)

@@ -91,6 +91,35 @@ static void test_flags(void)
 	config_release(&c);
 }
 
+/* The kernel collectors: on by default, off by "" (the /proc ones) or by
+ * --no-collector.xfrm; an empty value elsewhere stays an error. */
+static void test_kernel_flags(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			 (char[]){ "--collector.klips.path=" },
+			 (char[]){ "--collector.xfrm.netns=lab-hub" },
+			 (char[]){ "--no-collector.xfrm" }, NULL };
+	char *bad[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			(char[]){ "--vici.socket=" }, NULL };
+	struct ikw_err err = { "" };
+	bool help = false, version = false;
+	struct config c;
+
+	config_init(&c);
+	CHECK(c.xfrm_enabled);
+	CHECK_STR(c.xfrm_stat_path, "/proc/net/xfrm_stat");
+	CHECK_STR(c.klips_path, "/proc/net/ipsec_spi");
+	CHECK_INT(config_parse_args(&c, 5, argv, 2, &help, &version, &err), 0);
+	CHECK_STR(c.klips_path, "");
+	CHECK_STR(c.xfrm_netns, "lab-hub");
+	CHECK(!c.xfrm_enabled);
+	config_release(&c);
+	config_init(&c);
+	CHECK(config_parse_args(&c, 3, bad, 2, &help, &version, &err) < 0);
+	CHECK_STR(err.msg, "flag --vici.socket: empty value");
+	config_release(&c);
+}
+
 static void test_flag_errors(void)
 {
 	static const struct { const char *arg, *msg; } t[] = {
@@ -134,6 +163,7 @@ int main(void)
 	RUN(test_yaml_applies);
 	RUN(test_yaml_errors);
 	RUN(test_flags);
+	RUN(test_kernel_flags);
 	RUN(test_flag_errors);
 	RUN(test_shipped_example_parses);
 	return testlib_done();
