@@ -15,6 +15,12 @@ PACKAGES=(
 	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio # tests/qemu: a kernel with ESP
 	# tests: a private systemd-journald for the journal follower
 	systemd
+	# tests: the status table in a real terminal
+	tmux
+	# tests: the status page in a real browser (headless)
+	chromium
+	# tests: probes (ESP dropped, MTU black hole), blackbox_exporter; bench: capture
+	nftables prometheus-blackbox-exporter tcpdump
 	# benchmark plots
 	gnuplot-nox
 )

@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "run the exporter daemon (HTTP /metrics)" },
 	{ "metrics", cmd_metrics, "print one scrape to stdout" },
 	{ "textfile", cmd_textfile, "write ipsec.prom atomically for node_exporter (--output DIR)" },
+	{ "status", cmd_status, "every IKE and CHILD SA in a table (--json, --conn, --url)" },
+	{ "blackbox-config", cmd_blackbox, "blackbox_exporter modules and a scrape config for the probes" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -27,7 +29,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "Usage: ikewatch COMMAND [FLAGS]\n\nCommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nFlags (all commands; flags override --config.file):\n%s",
 		config_flags_usage);
 }

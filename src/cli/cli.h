@@ -10,6 +10,8 @@
 int cmd_serve(const struct config *c);
 int cmd_metrics(const struct config *c);
 int cmd_textfile(const struct config *c);
+int cmd_status(const struct config *c);
+int cmd_blackbox(const struct config *c);
 
 /* Shared by the subcommands: the scraper with every enabled collector. */
 struct scraper *cli_scraper_new(const struct config *c,
@@ -17,7 +19,8 @@ struct scraper *cli_scraper_new(const struct config *c,
 				void (*annotate)(void *ctx, struct model *m),
 				void *annotate_ctx);
 void cli_render_opts(const struct config *c, struct render_opts *o);
-/* One collection handed to emit (0 or -1).  With ledger_state, the traffic
+/* One collection handed to emit (0, -1, or a positive exit status of its
+ * own).  With ledger_state, the traffic
  * ledger is loaded from it before and saved to it after, so counters stay
  * monotonic across runs; with logs_state the same holds for the failure
  * and rule counters of the log files and journal (cli_logs_once_*).  Exit

@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "model/ledger_state.h"
+#include "probe/probes.h"
 
 #define CLI_COLLECTORS_MAX 4
 
@@ -135,7 +136,7 @@ int cli_run_once(const struct config *c,
 	struct scraper *s;
 	struct model *m;
 	size_t i;
-	int status = 0;
+	int status = 0, emitted;
 
 	if (logs_state && cli_logs_once_wanted(c) &&
 	    !(lo = cli_logs_once_begin(c, logs_state)))
@@ -149,11 +150,17 @@ int cli_run_once(const struct config *c,
 	if (ledger_state)
 		cli_load_state(s, ledger_state);
 	m = scraper_collect(s);
+	/* probes run after the collection: it gives their traffic selectors */
+	if (m && c->probes.n && probes_run_once(&c->probes, m))
+		log_error("out of memory running the probes");
 	if (ledger_state && m)
 		cli_save_state(s, m, ledger_state);
 	cli_logs_once_end(lo, logs_state);
-	if (!m || emit(m, c))
+	emitted = m ? emit(m, c) : -1;
+	if (emitted < 0)
 		status = 2;
+	else if (emitted > 0)
+		status = emitted;   /* the command's own verdict (status) */
 	for (i = 0; m && i < m->ncollectors; i++)
 		if (!m->collectors[i].success && !status)
 			status = 1;

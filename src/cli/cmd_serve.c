@@ -11,8 +11,10 @@
 
 #include "common/log.h"
 #include "collect/vici_events.h"
+#include "cli/serve_status.h"
 #include "http/http_server.h"
 #include "logs/logs.h"
+#include "probe/probes.h"
 
 struct serve_ctx {
 	struct scraper *scraper;
@@ -20,6 +22,8 @@ struct serve_ctx {
 	struct event_store *events;
 	struct vici_events *stream;
 	struct logs_runtime *logs;
+	struct probe_runtime *probes;
+	struct serve_status status;
 };
 
 static int serve_metrics(void *ctx, enum expo_format fmt,
@@ -43,6 +47,14 @@ static bool serve_ready(void *ctx)
 {
 	(void)ctx;
 	return true;
+}
+
+static void serve_app(void *ctx, const struct http_request *req,
+		      struct http_response *resp)
+{
+	struct serve_ctx *s = ctx;
+
+	serve_status_route(&s->status, req, resp);
 }
 
 static bool serve_is_loopback(const char *addr)
@@ -74,6 +86,7 @@ static void serve_annotate(void *arg, struct model *m)
 	struct serve_ctx *ctx = arg;
 	struct logs_stats st;
 
+	probes_annotate(ctx->probes, m);
 	if (!ctx->logs)
 		return;
 	logs_get_stats(ctx->logs, &st);
@@ -129,8 +142,8 @@ static void serve_stop_events(struct serve_ctx *ctx)
 
 int cmd_serve(const struct config *c)
 {
-	struct serve_ctx ctx = { NULL, { false }, NULL, NULL, NULL };
-	struct http_handlers h = { &ctx, serve_metrics, serve_ready };
+	struct serve_ctx ctx = { .scraper = NULL };
+	struct http_handlers h = { &ctx, serve_metrics, serve_ready, serve_app };
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
 		.telemetry_path = c->telemetry_path,
@@ -162,8 +175,19 @@ int cmd_serve(const struct config *c)
 		return 2;
 	}
 	cli_render_opts(c, &ctx.render);
+	if (serve_status_init(&ctx.status, ctx.scraper, c) ||
+	    (c->probes.n && probes_start(&ctx.probes, &c->probes, &err))) {
+		if (err.msg[0])
+			log_error("%s", err.msg);
+		serve_status_release(&ctx.status);
+		scraper_free(ctx.scraper);
+		serve_stop_events(&ctx);
+		return 2;
+	}
 	if (http_server_start(&o, &h, &srv, &err)) {
 		log_error("%s", err.msg);
+		probes_stop(ctx.probes);
+		serve_status_release(&ctx.status);
 		scraper_free(ctx.scraper);
 		serve_stop_events(&ctx);
 		return 2;
@@ -172,9 +196,14 @@ int cmd_serve(const struct config *c)
 		 IKW_VERSION, c->telemetry_path, c->listen_address, c->vici_socket);
 	if (!serve_is_loopback(c->listen_address))
 		log_warn("listening on a non-loopback address without TLS or authentication");
+	/* probes aimed at a traffic selector learn it from a collection */
+	if (ctx.probes && probes_derived(&c->probes))
+		model_unref(scraper_collect(ctx.scraper));
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", strsignal(sig));
 	http_server_stop(srv);
+	probes_stop(ctx.probes);
+	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
 	return 0;

@@ -124,6 +124,16 @@ static void scraper_apply_finals(struct scraper *s)
 			ledger_apply_final(&s->ledger, &batch[i]);
 }
 
+/* How many CHILD SAs each IKE SA negotiated, from the event stream. */
+static void scraper_ike_children(struct scraper *s, struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nike; i++)
+		m->ike_sas[i].children_negotiated =
+			event_store_ike_children(s->opts.events, m->ike_sas[i].uniqueid);
+}
+
 static void scraper_join_kernel(struct scraper *s, struct model *m)
 {
 	struct kernel_ledgers kl = { &s->kernel_traffic, &s->kernel_errors };
@@ -150,6 +160,8 @@ static struct model *scraper_run(struct scraper *s)
 		m->have_events = event_store_view(s->opts.events, &m->arena,
 						  &m->events) == 0;
 		m->have_event_stream = m->have_events && s->opts.event_stream;
+		if (m->have_event_stream)
+			scraper_ike_children(s, m);
 	}
 	if (m->have_sas) {
 		if (ledger_update(&s->ledger, m, m->ike_sas_unlisted == 0))

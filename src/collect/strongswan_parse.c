@@ -410,6 +410,7 @@ static int ss_parse_ike_sa(const struct vici_msg *msg, size_t s,
 	ike->integ_alg = ss_value(msg, s, "integ-alg", m);
 	ike->prf_alg = ss_value(msg, s, "prf-alg", m);
 	ike->dh_group = ss_value(msg, s, "dh-group", m);
+	ike->tasks_active = ss_list(msg, s, "tasks-active", m);
 	if (ss_u32(msg, s, "uniqueid", &ike->uniqueid, w, err) ||
 	    ss_u32(msg, s, "version", &v, w, err) ||
 	    ss_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||

@@ -69,6 +69,14 @@ static void ve_final(struct event_store *s, const struct vici_msg *m,
 	event_store_final(s, &f);
 }
 
+/* The IKE SA's unique id, 0 when charon sent none. */
+static uint32_t ve_ike_id(const struct vici_msg *m, size_t ike)
+{
+	uint64_t id;
+
+	return vici_get_u64(m, ike, "uniqueid", &id) || id > UINT32_MAX ? 0 : (uint32_t)id;
+}
+
 /* Each CHILD SA of child-updown / child-rekey: counts it under its config
  * name and hands the final counters of an SA that goes away to the ledger. */
 static void ve_children(struct event_store *s, const struct vici_msg *m,
@@ -76,6 +84,7 @@ static void ve_children(struct event_store *s, const struct vici_msg *m,
 			double now)
 {
 	size_t cs = vici_find(m, ike, "child-sas"), c;
+	uint32_t ike_id = ve_ike_id(m, ike);
 	char child[128];
 
 	if (cs == SIZE_MAX)
@@ -91,6 +100,8 @@ static void ve_children(struct event_store *s, const struct vici_msg *m,
 		if (!child[0])
 			ve_name(&m->elems[c], child, sizeof(child));
 		event_store_count(s, k, conn, child, now);
+		if (k == EV_CHILD_UP || k == EV_CHILD_REKEY)
+			event_store_ike_child(s, ike_id);
 		if (k == EV_CHILD_REKEY || k == EV_CHILD_DOWN)
 			ve_final(s, m, sa, conn, child);
 	}
@@ -127,8 +138,11 @@ int vici_event_apply(struct event_store *s, const char *event,
 		return err_set(err, -EBADMSG, "%s event without an IKE SA section",
 			       event);
 	ve_name(&msg->elems[ike], conn, sizeof(conn));
-	if (!strcmp(event, "ike-updown"))
+	if (!strcmp(event, "ike-updown")) {
 		event_store_count(s, up ? EV_IKE_UP : EV_IKE_DOWN, conn, NULL, now);
+		if (!up)
+			event_store_ike_gone(s, ve_ike_id(msg, ike));
+	}
 	else if (!strcmp(event, "ike-rekey"))
 		event_store_count(s, EV_IKE_REKEY, conn, NULL, now);
 	else if (!strcmp(event, "child-updown"))

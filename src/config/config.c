@@ -8,6 +8,7 @@
 
 #include "common/file.h"
 #include "common/num.h"
+#include "config/config_probes.h"
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
@@ -44,8 +45,21 @@ static const struct setting config_settings[] = {
 	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_OPTIONAL,
 	  OFF(xfrm_stat_path), 0 },
 	{ "kernel", "klips_path", "collector.klips.path", SET_OPTIONAL, OFF(klips_path), 0 },
+	{ "status", "actions", "status.actions", SET_BOOL, OFF(status_actions), 0 },
+	{ "status", "token_file", "status.token-file", SET_STRING, OFF(status_token_file), 0 },
+	{ "status", "audit_log", "status.audit-log", SET_STRING, OFF(status_audit_log), 0 },
+	{ "status", "refresh", "status.refresh", SET_DURATION, OFF(status_refresh_ms), 0 },
+	{ "status", "url", "url", SET_STRING, OFF(status_url), 0 },
+	{ "status", "color", "color", SET_BOOL, OFF(status_color), 0 },
+	{ NULL, NULL, "json", SET_BOOL, OFF(status_json), 0 },
+	{ NULL, NULL, "conn", SET_STRING, OFF(status_conn), 0 },
+	{ NULL, NULL, "width", SET_UINT, OFF(status_width), 0 },
+	{ NULL, NULL, "terminate-ike", SET_UINT, OFF(status_terminate_ike), 0 },
+	{ NULL, NULL, "terminate-child", SET_UINT, OFF(status_terminate_child), 0 },
+	{ NULL, NULL, "initiate", SET_STRING, OFF(status_initiate), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
+	{ "blackbox", "address", "blackbox.address", SET_STRING, OFF(blackbox_address), 0 },
 };
 
 #define NSETTINGS (sizeof(config_settings) / sizeof(config_settings[0]))
@@ -75,6 +89,21 @@ const char config_flags_usage[] =
 	"                                  \"\" turns it off)\n"
 	"  --collector.klips.path=PATH     KLIPS SAs (default /proc/net/ipsec_spi; \"\" off)\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
+	"  --blackbox.address=HOST:PORT    blackbox-config: where blackbox_exporter listens\n"
+	"                                  (default 127.0.0.1:9115)\n"
+	"status (also YAML status:):\n"
+	"  --json                          status: JSON instead of the table\n"
+	"  --conn=GLOB                     status: only these connections\n"
+	"  --[no-]color                    status: ANSI colour on a terminal (default on)\n"
+	"  --width=N                       status: table width (default: the terminal's)\n"
+	"  --url=http://HOST:PORT          status: ask a running daemon instead of charon\n"
+	"  --terminate-ike=ID, --terminate-child=ID, --initiate=CONN/CHILD\n"
+	"                                  status: act through the daemon (--url; needs\n"
+	"                                  --status.token-file and status.actions there)\n"
+	"  --[no-]status.actions           serve: allow actions from /status (default off)\n"
+	"  --status.token-file=PATH        the bearer token actions need\n"
+	"  --status.audit-log=PATH         serve: every action is appended here\n"
+	"  --status.refresh=DURATION       serve: /status reloads itself (default 10s)\n"
 	"  -h, --help                      this help\n"
 	"  --version                       print the version\n";
 
@@ -90,9 +119,13 @@ void config_init(struct config *c)
 	c->max_connections = 64;
 	c->events_enabled = true;
 	c->xfrm_enabled = true;
+	c->status_color = true;
+	c->status_refresh_ms = 10000;
 	c->xfrm_stat_path = strdup("/proc/net/xfrm_stat");
 	c->klips_path = strdup("/proc/net/ipsec_spi");
 	log_config_init(&c->logs);
+	probe_config_init(&c->probes);
+	c->blackbox_address = strdup("127.0.0.1:9115");
 	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
 }
@@ -116,11 +149,18 @@ void config_release(struct config *c)
 	free(c->textfile_state);
 	free(c->textfile_logs_state);
 	free(c->xfrm_netns);
+	free(c->status_token_file);
+	free(c->status_audit_log);
+	free(c->status_url);
+	free(c->status_conn);
+	free(c->status_initiate);
 	free(c->xfrm_stat_path);
 	free(c->klips_path);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
 	log_config_release(&c->logs);
+	probe_config_release(&c->probes);
+	free(c->blackbox_address);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -243,14 +283,15 @@ static int yaml_apply_scalar(struct yaml_ctx *y, const struct setting *s,
 {
 	const char *sv = yaml_scalar(v);
 	char why[sizeof(y->err->msg) + 64];
+	struct ikw_err e = { "" };   /* y->err may be NULL (the fuzzer) */
 	int r;
 
 	if (!sv)
 		return yaml_fail(y, v, "expected a single value");
-	r = config_apply(y->c, s, sv, y->err);
+	r = config_apply(y->c, s, sv, &e);
 	if (!r)
 		return 0;
-	snprintf(why, sizeof(why), "%s.%s: %s", s->section, s->key, y->err->msg);
+	snprintf(why, sizeof(why), "%s.%s: %s", s->section, s->key, e.msg);
 	return yaml_fail(y, v, why);
 }
 
@@ -276,7 +317,8 @@ static const struct setting *config_find_yaml(const char *section,
 	size_t i;
 
 	for (i = 0; i < NSETTINGS; i++)
-		if (!strcmp(config_settings[i].section, section) &&
+		if (config_settings[i].section &&   /* NULL: a flag only */
+		    !strcmp(config_settings[i].section, section) &&
 		    !strcmp(config_settings[i].key, key))
 			return &config_settings[i];
 	return NULL;
@@ -287,7 +329,7 @@ static bool config_known_section(const char *section)
 	size_t i;
 
 	for (i = 0; i < NSETTINGS; i++)
-		if (!strcmp(config_settings[i].section, section))
+		if (config_settings[i].section && !strcmp(config_settings[i].section, section))
 			return true;
 	return false;
 }
@@ -339,6 +381,14 @@ static int yaml_root(struct yaml_ctx *y)
 		const char *key = yaml_scalar(k);
 		int r;
 
+		if (key && !strcmp(key, "probes")) {
+			r = config_probes_parse(&y->c->probes, y->doc,
+						yaml_document_get_node(y->doc, p->value),
+						y->name, y->err);
+			if (r)
+				return r;
+			continue;
+		}
 		if (key && !strcmp(key, "logs")) {
 			r = config_logs_parse(&y->c->logs, y->doc,
 					      yaml_document_get_node(y->doc, p->value),

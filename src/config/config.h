@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "config/config_logs.h"
+#include "probe/probe.h"
 
 #define IKW_DEFAULT_PORT "9786"
 #define IKW_DEFAULT_LISTEN "127.0.0.1:" IKW_DEFAULT_PORT
@@ -37,8 +38,20 @@ struct config {
 	bool xfrm_enabled;               /* the XFRM netlink collector */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
 	char *xfrm_stat_path, *klips_path;   /* "" turns them off */
+	/* the status view (status:) and `ikewatch status` */
+	bool status_actions;             /* serve: actions allowed */
+	char *status_token_file, *status_audit_log;
+	uint64_t status_refresh_ms;
+	char *status_url;                /* status: ask this daemon */
+	bool status_color, status_json;
+	char *status_conn;               /* status: conn glob */
+	unsigned status_width;           /* status: 0 = the terminal's */
+	unsigned status_terminate_ike, status_terminate_child;
+	char *status_initiate;           /* CONN/CHILD */
 	uint64_t rekey_overdue_margin_ms;
 	struct log_config logs;          /* serve: failure sources (logs:) */
+	struct probe_config probes;      /* data-plane probes (probes:) */
+	char *blackbox_address;          /* blackbox-config: the exporter */
 };
 
 void config_init(struct config *c);

@@ -577,6 +577,7 @@ enum http_route {
 	HTTP_ROUTE_LANDING,
 	HTTP_ROUTE_HEALTHY,
 	HTTP_ROUTE_READY,
+	HTTP_ROUTE_APP,
 };
 
 static enum http_route http_route(const struct http_server *s, const char *url)
@@ -589,6 +590,8 @@ static enum http_route http_route(const struct http_server *s, const char *url)
 		return HTTP_ROUTE_HEALTHY;
 	if (!strcmp(url, "/-/ready"))
 		return HTTP_ROUTE_READY;
+	if (s->h.app && (!strcmp(url, "/status") || !strncmp(url, "/api/", 5)))
+		return HTTP_ROUTE_APP;
 	return HTTP_ROUTE_NONE;
 }
 
@@ -619,10 +622,151 @@ static enum MHD_Result http_dispatch(struct http_server *s,
 		if (s->h.ready && !s->h.ready(s->h.ctx))
 			return http_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Not ready\n");
 		return http_text(c, MHD_HTTP_OK, "OK\n");
+	case HTTP_ROUTE_APP:    /* handled before, by http_handle_app() */
 	case HTTP_ROUTE_NONE:
 		break;
 	}
 	return http_text(c, MHD_HTTP_NOT_FOUND, "Not Found\n");
+}
+
+/* ---- the application's routes (/status, /api/) ------------------------- */
+
+/* The status page is self-contained: inline style and script, fetches to
+ * itself only, no frames (clickjacking of its action buttons). */
+#define HTTP_APP_CSP "default-src 'none'; style-src 'unsafe-inline'; " \
+	"script-src 'unsafe-inline'; connect-src 'self'; img-src data:; " \
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/* A POST body being read; freed when the request completes. */
+struct http_upload {
+	struct strbuf body;
+	bool too_big;
+};
+
+const char *http_request_header(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_request_arg(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static void http_remote(struct MHD_Connection *c, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	char host[64] = "";
+
+	buf[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			  host, sizeof(host));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  host, sizeof(host));
+	snprintf(buf, size, "%s", host);
+}
+
+static enum MHD_Result http_serve_app(struct http_server *s, struct MHD_Connection *c,
+				      const char *url, const char *method,
+				      struct http_upload *up)
+{
+	struct http_request req = { .method = method, .url = url, .conn = c };
+	struct http_response resp = { 200, HTTP_TEXT_TYPE, STRBUF_INIT };
+	struct MHD_Response *r;
+	char remote[64];
+
+	if (up && up->too_big)
+		return http_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "Request body too large\n");
+	http_remote(c, remote, sizeof(remote));
+	req.remote = remote;
+	if (up) {
+		req.body = strbuf_str(&up->body);
+		req.body_len = up->body.len;
+	}
+	s->h.app(s->h.ctx, &req, &resp);
+	if (strbuf_failed(&resp.body)) {
+		strbuf_release(&resp.body);
+		return http_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Out of memory\n");
+	}
+	r = MHD_create_response_from_buffer(resp.body.len, (void *)strbuf_str(&resp.body),
+					    MHD_RESPMEM_MUST_COPY);
+	strbuf_release(&resp.body);
+	if (r && (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					  resp.content_type) != MHD_YES ||
+		  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+					  "no-store") != MHD_YES ||
+		  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") != MHD_YES ||
+		  MHD_add_response_header(r, "Content-Security-Policy", HTTP_APP_CSP) != MHD_YES)) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue(c, resp.status, r);
+}
+
+/* Collects a POST body for the app, up to HTTP_APP_BODY_MAX bytes. */
+static enum MHD_Result http_app_upload(struct http_upload *up, const char *data,
+				       size_t *size)
+{
+	if (!up->too_big && up->body.len + *size <= HTTP_APP_BODY_MAX)
+		strbuf_add(&up->body, data, *size);
+	else
+		up->too_big = true;
+	*size = 0;
+	return MHD_YES;
+}
+
+static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			   enum MHD_RequestTerminationCode code)
+{
+	struct http_server *s = cls;
+	struct http_upload *up = *con_cls;
+
+	(void)c;
+	(void)code;
+	if (up && (void *)up != (void *)s) {
+		strbuf_release(&up->body);
+		free(up);
+	}
+	*con_cls = NULL;
+}
+
+static enum MHD_Result http_handle_app(struct http_server *s, struct MHD_Connection *c,
+				       const char *url, const char *method,
+				       const char *upload, size_t *upload_size,
+				       void **con_cls)
+{
+	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+	struct http_upload *up;
+
+	if (!post && strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return http_not_allowed(c);
+	if (!post) {
+		if (!*con_cls && !http_has_body(c)) {
+			*con_cls = s;
+			return MHD_YES;
+		}
+		if (*upload_size) {
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		return http_serve_app(s, c, url, method, NULL);
+	}
+	if (!*con_cls) {
+		up = calloc(1, sizeof(*up));
+		if (!up)
+			return MHD_NO;
+		strbuf_init(&up->body, HTTP_APP_BODY_MAX + 1);
+		*con_cls = up;
+		return MHD_YES;
+	}
+	up = *con_cls;
+	if (*upload_size)
+		return http_app_upload(up, upload, upload_size);
+	return http_serve_app(s, c, url, method, up);
 }
 
 /* libmicrohttpd calls this once with the headers, then per body piece, then
@@ -637,7 +781,9 @@ static enum MHD_Result http_handle(void *cls, struct MHD_Connection *c,
 	bool head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
 
 	(void)version;
-	(void)upload_data;
+	if (route == HTTP_ROUTE_APP)
+		return http_handle_app(s, c, url, method, upload_data, upload_data_size,
+				       con_cls);
 	if (route != HTTP_ROUTE_NONE && !head &&
 	    strcmp(method, MHD_HTTP_METHOD_GET))
 		return http_not_allowed(c);
@@ -712,6 +858,7 @@ static int http_start_daemon(struct http_server *s,
 		flags |= o->listen_address[0] == ':' ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_handle, s,
 		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, (void *)NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, http_completed, (void *)s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,

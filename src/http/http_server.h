@@ -8,6 +8,8 @@
  *   /                 landing page (GET/HEAD)
  *   /-/healthy        200 "OK" while the process serves HTTP
  *   /-/ready          200 "OK" when handlers->ready says so, else 503
+ *   /status, /api/... handlers->app (GET, HEAD, POST; a POST body of at
+ *                     most HTTP_APP_BODY_MAX bytes is read, larger is 413)
  *   anything else     404
  */
 #ifndef IKW_HTTP_SERVER_H
@@ -39,6 +41,28 @@ struct http_body_source {
 	void (*free)(void *ctx);
 };
 
+#define HTTP_APP_BODY_MAX (16 * 1024)
+
+/* A request for handlers->app; strings valid during the call. */
+struct http_request {
+	const char *method, *url;
+	const char *remote;          /* the client's address, "" if unknown */
+	const char *body;            /* POST body (NUL-terminated), or NULL */
+	size_t body_len;
+	void *conn;                  /* for http_request_header/_arg */
+};
+/* A request header or query argument, NULL when absent. */
+const char *http_request_header(const struct http_request *r, const char *name);
+const char *http_request_arg(const struct http_request *r, const char *name);
+
+/* What handlers->app answers: the server has set status 200, the body to an
+ * empty strbuf and the type to text/plain. */
+struct http_response {
+	unsigned status;
+	const char *content_type;
+	struct strbuf body;
+};
+
 struct http_handlers {
 	void *ctx;
 	/* GET <telemetry path>: fills *src (zeroed before the call) and returns
@@ -50,6 +74,10 @@ struct http_handlers {
 		       struct http_body_source *src, struct ikw_err *err);
 	/* /-/ready: 200 "OK" when true, else 503.  NULL means always ready. */
 	bool (*ready)(void *ctx);
+	/* /status and /api/...: fills resp.  NULL: 404.  Runs on the
+	 * connection's thread. */
+	void (*app)(void *ctx, const struct http_request *req,
+		    struct http_response *resp);
 };
 
 /* Zero fields take the defaults in the comments. */

@@ -228,6 +228,7 @@ static const char *expo_sample_suffix(enum metric_type t)
 	case METRIC_INFO:
 		return "_info";
 	case METRIC_GAUGE:
+	case METRIC_HISTOGRAM:
 		break;
 	}
 	return "";
@@ -336,6 +337,8 @@ void expo_family(struct expo *e, const char *name, enum metric_type type,
 		tname = "counter";
 	else if (type == METRIC_INFO && om)
 		tname = "info";
+	else if (type == METRIC_HISTOGRAM)
+		tname = "histogram";
 	else
 		tname = "gauge";
 	if (help) {
@@ -418,6 +421,60 @@ void expo_sample_u64(struct expo *e, const struct label *labels,
 {
 	expo_sample_head(e, labels, nlabels);
 	strbuf_addf(e->out, "%" PRIu64 "\n", value);
+}
+
+/* ---- histograms -------------------------------------------------------- */
+
+static void expo_hist_line(struct expo *e, const char *suffix, const struct label *labels,
+			   size_t nlabels)
+{
+	strbuf_addstr(e->out, e->family);
+	strbuf_addstr(e->out, suffix);
+	expo_labels(e, labels, nlabels);
+	strbuf_addch(e->out, ' ');
+}
+
+/* An `le` value: integral bounds get ".0" in OpenMetrics, whose parsers
+ * compare them as floats written canonically. */
+static void expo_hist_le(const struct expo *e, double bound, char *buf, size_t size)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	expo_format_double(&sb, bound);
+	snprintf(buf, size, "%s%s", strbuf_str(&sb),
+		 e->format == EXPO_OPENMETRICS && bound == floor(bound) ? ".0" : "");
+	strbuf_release(&sb);
+}
+
+void expo_histogram(struct expo *e, const struct label *labels, size_t nlabels,
+		    const struct expo_histogram *h)
+{
+	struct label l[16];
+	char le[48];
+	uint64_t cum = 0;
+	size_t i;
+
+	assert(e->type == METRIC_HISTOGRAM && nlabels < sizeof(l) / sizeof(l[0]));
+	if (nlabels >= sizeof(l) / sizeof(l[0]))
+		return;
+	if (nlabels)
+		memcpy(l, labels, nlabels * sizeof(*l));
+	l[nlabels].name = "le";
+	l[nlabels].value = le;
+	for (i = 0; i < h->nbounds; i++) {
+		cum += h->counts[i];
+		expo_hist_le(e, h->bounds[i], le, sizeof(le));
+		expo_hist_line(e, "_bucket", l, nlabels + 1);
+		strbuf_addf(e->out, "%" PRIu64 "\n", cum);
+	}
+	snprintf(le, sizeof(le), "+Inf");
+	expo_hist_line(e, "_bucket", l, nlabels + 1);
+	strbuf_addf(e->out, "%" PRIu64 "\n", h->count);
+	expo_hist_line(e, "_sum", labels, nlabels);
+	expo_format_double(e->out, h->sum);
+	strbuf_addch(e->out, '\n');
+	expo_hist_line(e, "_count", labels, nlabels);
+	strbuf_addf(e->out, "%" PRIu64 "\n", h->count);
 }
 
 void expo_finish(struct expo *e)

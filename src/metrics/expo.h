@@ -23,6 +23,7 @@ enum metric_type {
 	METRIC_GAUGE,
 	METRIC_COUNTER,
 	METRIC_INFO,
+	METRIC_HISTOGRAM, /* samples only through expo_histogram() */
 };
 
 struct label {
@@ -61,6 +62,21 @@ void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 		 double value);
 void expo_sample_u64(struct expo *e, const struct label *labels,
 		     size_t nlabels, uint64_t value);
+/* One histogram of the current family (METRIC_HISTOGRAM): NAME_bucket with
+ * an `le` label appended to labels (nlabels < 15) for each bound and +Inf,
+ * cumulative, then NAME_sum and NAME_count.  counts[i] is the number of
+ * observations in (bounds[i-1], bounds[i]], not cumulative; those above the
+ * last bound are count minus their sum.  `le` reads as Go's client writes
+ * it: "0.25", "1" in text, "1.0" in OpenMetrics. */
+struct expo_histogram {
+	const double *bounds;
+	const uint64_t *counts;
+	size_t nbounds;
+	uint64_t count;
+	double sum;
+};
+void expo_histogram(struct expo *e, const struct label *labels, size_t nlabels,
+		    const struct expo_histogram *h);
 /* Ends the exposition ("# EOF" in OpenMetrics; nothing in text). */
 void expo_finish(struct expo *e);
 

@@ -975,13 +975,18 @@ struct render *render_new(struct model *m, enum expo_format f,
 	return r;
 }
 
-/* The catalog's families, then the kernel's. */
-#define RENDER_NFAMILIES (NL(render_families) + render_kernel_nfamilies)
+/* The catalog's families, then the kernel's, then the probes'. */
+#define RENDER_NFAMILIES (NL(render_families) + render_kernel_nfamilies + \
+			  render_probe_nfamilies)
 
 static const struct render_family *render_family_at(size_t i)
 {
-	return i < NL(render_families) ? &render_families[i] :
-	       &render_kernel_families[i - NL(render_families)];
+	if (i < NL(render_families))
+		return &render_families[i];
+	i -= NL(render_families);
+	if (i < render_kernel_nfamilies)
+		return &render_kernel_families[i];
+	return &render_probe_families[i - render_kernel_nfamilies];
 }
 
 static void render_family_step(struct render *r, const struct render_ctx *c,

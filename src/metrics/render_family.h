@@ -32,5 +32,7 @@ struct render_family {
 
 extern const struct render_family render_kernel_families[];
 extern const size_t render_kernel_nfamilies;
+extern const struct render_family render_probe_families[];
+extern const size_t render_probe_nfamilies;
 
 #endif

@@ -48,6 +48,8 @@ struct event_store {
 	bool connected;
 	struct sa_final *finals;  /* ring of EVENT_FINALS_MAX */
 	size_t finals_head, finals_count;
+	struct hmap ike_children; /* IKE SA unique id -> CHILD SAs negotiated,
+				     the count stored in the pointer */
 };
 
 struct event_store *event_store_new(size_t max_keys)
@@ -120,6 +122,7 @@ void event_store_free(struct event_store *s)
 	event_free_events(&s->events);
 	event_free_failures(&s->failures);
 	event_free_rules(&s->rules);
+	hmap_release(&s->ike_children);
 	free(s->finals);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -478,4 +481,37 @@ int event_store_view(struct event_store *s, struct arena *a,
 	v->connected = s->connected;
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+/* ---- CHILD SAs per IKE SA ------------------------------------------------ */
+
+void event_store_ike_child(struct event_store *s, uint32_t ike_id)
+{
+	void *v;
+
+	if (!ike_id)
+		return;
+	pthread_mutex_lock(&s->lock);
+	v = hmap_get(&s->ike_children, &ike_id, sizeof(ike_id));
+	if (v || s->ike_children.count < EVENT_IKE_CHILDREN_MAX)
+		hmap_put(&s->ike_children, &ike_id, sizeof(ike_id),
+			 (void *)((uintptr_t)v + 1));
+	pthread_mutex_unlock(&s->lock);
+}
+
+void event_store_ike_gone(struct event_store *s, uint32_t ike_id)
+{
+	pthread_mutex_lock(&s->lock);
+	hmap_del(&s->ike_children, &ike_id, sizeof(ike_id));
+	pthread_mutex_unlock(&s->lock);
+}
+
+int64_t event_store_ike_children(struct event_store *s, uint32_t ike_id)
+{
+	void *v;
+
+	pthread_mutex_lock(&s->lock);
+	v = hmap_get(&s->ike_children, &ike_id, sizeof(ike_id));
+	pthread_mutex_unlock(&s->lock);
+	return v ? (int64_t)(uintptr_t)v : -1;
 }

@@ -74,6 +74,15 @@ void event_store_rule_add(struct event_store *s, const char *rule,
 			  const char *const *label_names,
 			  const char *const *label_values, size_t nlabels,
 			  uint64_t n);
+/* CHILD SAs negotiated over an IKE SA's life (child up and rekey events),
+ * known for IKE SAs that came up while the stream was connected; the map is
+ * bounded and an IKE SA's entry goes with its down event. */
+#define EVENT_IKE_CHILDREN_MAX 200000
+void event_store_ike_child(struct event_store *s, uint32_t ike_id);
+void event_store_ike_gone(struct event_store *s, uint32_t ike_id);
+/* The count, or -1 when unknown. */
+int64_t event_store_ike_children(struct event_store *s, uint32_t ike_id);
+
 /* The event stream lost events (charon restarted, queue overflow). */
 void event_store_note_gap(struct event_store *s);
 

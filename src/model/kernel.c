@@ -12,7 +12,7 @@
 /* A CHILD SA that a kernel SA may belong to. */
 struct kj_target {
 	const char *conn;
-	const struct child_sa *sa;
+	struct child_sa *sa;
 	struct child_view *view;
 	bool inbound;
 };
@@ -54,7 +54,7 @@ static struct child_view *kj_child_view(struct model *m, const char *conn,
 			   kj_cmp_child) : NULL;
 }
 
-static int kj_add_target(struct kj *k, const char *conn, const struct child_sa *sa,
+static int kj_add_target(struct kj *k, const char *conn, struct child_sa *sa,
 			 bool inbound)
 {
 	const char *spi = inbound ? sa->spi_in : sa->spi_out;
@@ -82,7 +82,7 @@ static int kj_index(struct kj *k)
 	if (!k->targets)
 		return -ENOMEM;
 	for (i = 0; i < k->m->nike; i++) {
-		const struct ike_sa *ike = &k->m->ike_sas[i];
+		struct ike_sa *ike = &k->m->ike_sas[i];
 
 		for (j = 0; j < ike->nchildren; j++)
 			if (kj_add_target(k, ike->conn, &ike->children[j], true) ||
@@ -138,6 +138,12 @@ static int kj_joined(struct kj *k, const struct kj_target *t,
 			   t->sa->spi_in, t->sa->spi_out, &er))
 		return -ENOMEM;
 	k->m->kernel.joined++;
+	if (t->inbound) {
+		t->sa->kernel_in = true;
+		t->sa->kernel_errors.replay = sa->stats.replay;
+		t->sa->kernel_errors.replay_window = sa->stats.replay_window;
+		t->sa->kernel_errors.integrity = sa->stats.integrity_failed;
+	}
 	if (!kc)
 		return 0;
 	kc->have = true;

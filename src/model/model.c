@@ -96,6 +96,7 @@ struct ike_sa *model_add_ike_sa(struct model *m)
 	ike = &m->ike_sas[m->nike++];
 	memset(ike, 0, sizeof(*ike));
 	ike->established_for = ike->rekey_in = ike->reauth_in = TIME_NONE;
+	ike->children_negotiated = -1;
 	return ike;
 }
 

@@ -16,6 +16,7 @@
 #include "common/arena.h"
 #include "model/events.h"
 #include "model/kernel.h"
+#include "probe/probe_view.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -56,6 +57,9 @@ struct child_sa {
 	int64_t rekey_in, life_in;   /* seconds until rekey / hard expiry */
 	int64_t installed_for;       /* seconds since install */
 	const char *local_ts, *remote_ts; /* comma-joined */
+	/* this SA's inbound kernel SA, when kernel_join() found it */
+	bool kernel_in;
+	struct kernel_errors kernel_errors;
 };
 
 struct ike_sa {
@@ -69,8 +73,10 @@ struct ike_sa {
 	bool initiator, nat_local, nat_remote, nat_fake, nat_any;
 	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
 	uint32_t encr_keysize, integ_keysize;
+	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
 	int64_t established_for;     /* seconds; TIME_NONE if not established */
 	int64_t rekey_in, reauth_in; /* seconds until; TIME_NONE if none */
+	int64_t children_negotiated; /* over its life (event stream), -1 unknown */
 	struct child_sa *children;
 	size_t nchildren;
 };
@@ -172,6 +178,7 @@ struct model {
 	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */
 	struct kernel_state kernel;       /* see model/kernel.h */
+	struct probe_snapshot probes;     /* see probe/probe_view.h */
 };
 
 struct model *model_new(void);

@@ -14,10 +14,13 @@ tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 : >"$tmp/charon.log"
 printf 'logs:\n  vici_log: true\n  files: [%s]\n' "$tmp/charon.log" >"$tmp/ikewatch.yml"
+# a probe through the tunnel, so that the probe families are there too
+printf 'probes:\n  - {conn: tun1, child: net1, type: mtu, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
+	"$NAME" >>"$tmp/ikewatch.yml"
 # KLIPS is not in this kernel: its table comes from the man page's example
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"
-sleep 1
+sleep 2.5   # the probe's first run falls within its 2 s interval
 scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
 missing_doc=$(comm -23 <(echo "$scraped") <(echo "$documented"))

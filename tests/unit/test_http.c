@@ -188,10 +188,25 @@ static void ht_expected_body(struct strbuf *sb, int pieces, size_t bytes)
 		ht_piece(sb, i, bytes);
 }
 
+/* The application's routes: echoes what it got, so that the tests see the
+ * method, the path, a query argument, a header and the body. */
+static void ht_app_route(void *ctx, const struct http_request *req,
+			 struct http_response *resp)
+{
+	const char *q = http_request_arg(req, "q"), *h = http_request_header(req, "X-Test");
+
+	(void)ctx;
+	resp->status = !strcmp(req->url, "/api/teapot") ? 418 : 200;
+	resp->content_type = "application/json";
+	strbuf_addf(&resp->body, "%s %s q=%s h=%s remote=%s body=%zu:%s", req->method, req->url,
+		    q ? q : "-", h ? h : "-", req->remote, req->body_len,
+		    req->body ? req->body : "-");
+}
+
 static struct http_server *ht_start(struct ht_app *a,
 				    const struct http_server_opts *o)
 {
-	struct http_handlers h = { a, ht_metrics, ht_ready };
+	struct http_handlers h = { a, ht_metrics, ht_ready, ht_app_route };
 	struct http_server *s = NULL;
 	struct ikw_err err = { "" };
 	int r = http_server_start(o, &h, &s, &err);
@@ -820,7 +835,7 @@ static void test_error_midway(void)
 static void test_bind_conflict(void)
 {
 	struct http_server_opts o = { .listen_address = NULL };
-	struct http_handlers h = { &app, ht_metrics, ht_ready };
+	struct http_handlers h = { &app, ht_metrics, ht_ready, NULL };
 	struct http_server *s2 = NULL;
 	struct ikw_err err = { "" };
 	char addr[32], want[96];
@@ -1018,6 +1033,62 @@ static void test_large_body_streams(void)
 	ht_app_destroy(&a);
 }
 
+/* ---- the application's routes ------------------------------------------- */
+
+static void ht_post(const char *path, const char *body, size_t len, struct ht_resp *r)
+{
+	struct strbuf req = STRBUF_INIT;
+	int fd = ht_connect_af(AF_INET, port);
+
+	strbuf_addf(&req, "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n\r\n", path, len);
+	strbuf_add(&req, body, len);
+	if (fd < 0) {
+		testlib_fail(__FILE__, __LINE__, "connect: %s", strerror(errno));
+		strbuf_release(&req);
+		return;
+	}
+	ht_exchange(fd, req.buf, req.len, r, false);
+	close(fd);
+	strbuf_release(&req);
+}
+
+static void test_app_routes(void)
+{
+	struct ht_resp r;
+	char *big = malloc(HTTP_APP_BODY_MAX + 2);
+
+	ht_request(port, "GET", "/status?q=a%20b", "X-Test: yes\r\n", &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(strbuf_str(&r.body), "GET /status q=a b h=yes remote=127.0.0.1 body=0:-");
+	CHECK(ht_has_header(&r, "Content-Type", "application/json"));
+	CHECK(ht_has_header(&r, "Cache-Control", "no-store"));
+	ht_resp_release(&r);
+	ht_request(port, "GET", "/api/teapot", "", &r);
+	CHECK_INT(r.status, 418);
+	ht_resp_release(&r);
+	ht_post("/api/v1/x", "{\"a\":1}", 7, &r);
+	CHECK_INT(r.status, 200);
+	CHECK_STR(strbuf_str(&r.body), "POST /api/v1/x q=- h=- remote=127.0.0.1 body=7:{\"a\":1}");
+	ht_resp_release(&r);
+	ht_request(port, "PUT", "/api/v1/x", "", &r);
+	CHECK_INT(r.status, 405);
+	ht_resp_release(&r);
+	ht_request(port, "GET", "/statusx", "", &r);
+	CHECK_INT(r.status, 404);
+	ht_resp_release(&r);
+	if (big) {
+		memset(big, 'x', HTTP_APP_BODY_MAX + 1);
+		ht_post("/api/v1/x", big, HTTP_APP_BODY_MAX + 1, &r);
+		CHECK_INT(r.status, 413);
+		ht_resp_release(&r);
+		ht_post("/api/v1/x", big, HTTP_APP_BODY_MAX, &r);
+		CHECK_INT(r.status, 200);
+		ht_resp_release(&r);
+		free(big);
+	}
+}
+
 int main(void)
 {
 	/* the server's expected warnings (431, failed scrapes) are noise here */
@@ -1046,6 +1117,7 @@ int main(void)
 	RUN(test_scrape_failure);
 	RUN(test_error_midway);
 	RUN(test_bind_conflict);
+	RUN(test_app_routes);
 	http_server_stop(srv);
 	CHECK_INT(app.frees, app.calls - 1);  /* all but the failed metrics() */
 	ht_app_destroy(&app);

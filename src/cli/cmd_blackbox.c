@@ -1,0 +1,259 @@
+/* `ikewatch blackbox-config`: the configured probes as a blackbox_exporter
+ * module file and a Prometheus scrape config, for operators who already
+ * run blackbox_exporter.  Series get the same conn, child, probe and target
+ * labels as ikewatch's own probes.  A module per distinct prober setting
+ * (type, size, timeout, source address); one job per interval.  Probes
+ * whose target comes from a traffic selector are resolved with one VICI
+ * collection; blackbox_exporter has no network namespace or interface
+ * option: run it where the probes' sources are local (`ip netns exec`).
+ * An mtu probe becomes one ICMP check with Don't Fragment at mtu_max: "the
+ * full size passes", not the search.
+ *
+ * Without --output both files go to stdout as two YAML documents; with
+ * --output DIR they are written to DIR/blackbox.yml and
+ * DIR/prometheus-blackbox.yml. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "probe/probe_addr.h"
+#include "probe/probe_store.h"
+#include "probe/probes.h"
+
+/* One probe as blackbox sees it. */
+struct bb_probe {
+	const struct probe_spec *sp;
+	char target[PROBE_ADDR_MAX + 8];
+	char module[160];
+	char source[PROBE_ADDR_MAX];  /* "" when the kernel chooses */
+	bool ok;
+};
+
+/* A YAML single-quoted scalar. */
+static void bb_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addch(sb, '\'');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+static unsigned bb_payload(const struct probe_spec *sp)
+{
+	/* IP (20) and ICMP (8) headers are not payload */
+	return sp->type == PROBE_MTU ? sp->mtu_max - 28 : sp->payload;
+}
+
+static void bb_name(struct bb_probe *p, const struct probe_addrs *a)
+{
+	const struct probe_spec *sp = p->sp;
+	char size[24] = "";
+
+	if (a->has_source)
+		probe_addr_format(a->source, p->source, sizeof(p->source));
+	if (sp->type != PROBE_TCP)
+		snprintf(size, sizeof(size), "_%ub", bb_payload(sp));
+	snprintf(p->module, sizeof(p->module), "ikewatch_%s%s_%ums_from_%s",
+		 probe_type_names[sp->type], size, (unsigned)sp->timeout_ms,
+		 p->source[0] ? p->source : "any");
+}
+
+/* Addresses from the config, or derived from the collection m. */
+static void bb_resolve(struct bb_probe *p, const struct model *m)
+{
+	struct ikw_err err = { "" };
+	struct probe_addrs a = { 0 };
+	char addr[PROBE_ADDR_MAX];
+
+	if (p->sp->target)
+		a.target_known = !probe_addr_parse(p->sp->target, &a.target);
+	if (p->sp->source)
+		a.has_source = !probe_addr_parse(p->sp->source, &a.source);
+	if ((m && probes_derive(p->sp, m, &a, &err)) || !a.target_known) {
+		log_warn("blackbox-config: probe %s/%s/%s left out: %s", p->sp->conn,
+			 p->sp->child, p->sp->name, err.msg[0] ? err.msg : "no target");
+		return;
+	}
+	probe_addr_format(a.target, addr, sizeof(addr));
+	if (p->sp->type == PROBE_TCP)
+		snprintf(p->target, sizeof(p->target), "%s:%u", addr, p->sp->port);
+	else
+		snprintf(p->target, sizeof(p->target), "%s", addr);
+	bb_name(p, &a);
+	p->ok = true;
+}
+
+/* ---- blackbox.yml ---------------------------------------------------------- */
+
+static void bb_module(struct strbuf *sb, const struct bb_probe *p)
+{
+	const struct probe_spec *sp = p->sp;
+	bool tcp = sp->type == PROBE_TCP;
+
+	strbuf_addf(sb, "  %s:\n    prober: %s\n    timeout: %ums\n    %s:\n", p->module,
+		    tcp ? "tcp" : "icmp", (unsigned)sp->timeout_ms, tcp ? "tcp" : "icmp");
+	strbuf_addstr(sb, "      preferred_ip_protocol: ip4\n      ip_protocol_fallback: false\n");
+	if (p->source[0])
+		strbuf_addf(sb, "      source_ip_address: %s\n", p->source);
+	if (!tcp)
+		strbuf_addf(sb, "      payload_size: %u\n", bb_payload(sp));
+	if (sp->type == PROBE_MTU)
+		strbuf_addstr(sb, "      dont_fragment: true\n");
+}
+
+static void bb_modules(struct strbuf *sb, const struct bb_probe *p, size_t n)
+{
+	size_t i, j;
+
+	strbuf_addstr(sb, "# blackbox_exporter modules for ikewatch's probes "
+		      "(ikewatch blackbox-config).\n"
+		      "# Run the exporter where the source addresses are local, e.g. "
+		      "`ip netns exec NAME`.\nmodules:\n");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (p[j].ok && !strcmp(p[j].module, p[i].module))
+				break;
+		if (p[i].ok && j == i)
+			bb_module(sb, &p[i]);
+	}
+}
+
+/* ---- the scrape config ------------------------------------------------------ */
+
+static void bb_target(struct strbuf *sb, const struct bb_probe *p)
+{
+	strbuf_addstr(sb, "      - targets: [");
+	bb_quote(sb, p->target);
+	strbuf_addstr(sb, "]\n        labels:\n          conn: ");
+	bb_quote(sb, p->sp->conn);
+	strbuf_addstr(sb, "\n          child: ");
+	bb_quote(sb, p->sp->child);
+	strbuf_addstr(sb, "\n          probe: ");
+	bb_quote(sb, p->sp->name);
+	strbuf_addf(sb, "\n          __param_module: %s\n", p->module);
+}
+
+static void bb_job(struct strbuf *sb, const struct bb_probe *p, size_t n, uint32_t iv,
+		   const char *address)
+{
+	uint32_t timeout = iv < 10000 ? iv : 10000;
+	size_t i;
+
+	strbuf_addf(sb, "  - job_name: ikewatch_blackbox_%ums\n    metrics_path: /probe\n"
+		    "    scrape_interval: %ums\n    scrape_timeout: %ums\n    static_configs:\n",
+		    (unsigned)iv, (unsigned)iv, (unsigned)timeout);
+	for (i = 0; i < n; i++)
+		if (p[i].ok && p[i].sp->interval_ms == iv)
+			bb_target(sb, &p[i]);
+	/* the target is a URL parameter and a label; the scrape goes to blackbox */
+	strbuf_addstr(sb, "    relabel_configs:\n"
+		      "      - source_labels: [__address__]\n        target_label: __param_target\n"
+		      "      - source_labels: [__param_target]\n        target_label: target\n"
+		      "      - target_label: __address__\n        replacement: ");
+	bb_quote(sb, address);
+	strbuf_addch(sb, '\n');
+}
+
+static void bb_scrape(struct strbuf *sb, const struct bb_probe *p, size_t n, const char *address)
+{
+	size_t i, j;
+
+	strbuf_addstr(sb, "# Prometheus scrape configs: blackbox_exporter probes ikewatch's "
+		      "tunnels\n# (ikewatch blackbox-config).\nscrape_configs:\n");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (p[j].ok && p[j].sp->interval_ms == p[i].sp->interval_ms)
+				break;
+		if (p[i].ok && j == i)
+			bb_job(sb, p, n, p[i].sp->interval_ms, address);
+	}
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static int bb_write(const char *dir, const char *name, const struct strbuf *sb)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		log_error("blackbox-config: cannot create '%s': %s", tmp, strerror(errno));
+		return -1;
+	}
+	fwrite(strbuf_str(sb), 1, sb->len, f);
+	if (fclose(f) || rename(tmp, path)) {
+		log_error("blackbox-config: cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int bb_emit(const struct config *c, const struct strbuf *mods,
+		   const struct strbuf *scrape)
+{
+	if (c->output_dir)
+		return bb_write(c->output_dir, "blackbox.yml", mods) ||
+		       bb_write(c->output_dir, "prometheus-blackbox.yml", scrape) ? 2 : 0;
+	printf("# ==> blackbox.yml <==\n%s---\n# ==> prometheus-blackbox.yml <==\n%s",
+	       strbuf_str(mods), strbuf_str(scrape));
+	return fflush(stdout) ? 2 : 0;
+}
+
+/* One collection for the traffic selectors, when a probe needs them. */
+static struct model *bb_collect(const struct config *c)
+{
+	struct scraper *s;
+	struct model *m;
+
+	if (!probes_derived(&c->probes))
+		return NULL;
+	s = cli_scraper_new(c, NULL, false, NULL, NULL);
+	m = s ? scraper_collect(s) : NULL;
+	scraper_free(s);
+	if (m && !m->have_sas)
+		log_warn("blackbox-config: charon could not be read; probes aimed at traffic selectors are left out");
+	return m;
+}
+
+int cmd_blackbox(const struct config *c)
+{
+	struct strbuf mods = STRBUF_INIT, scrape = STRBUF_INIT;
+	struct bb_probe *p;
+	struct model *m;
+	size_t i;
+	int r;
+
+	if (!c->probes.n) {
+		log_error("blackbox-config: no probes configured (see `probes:` in the README)");
+		return 2;
+	}
+	p = calloc(c->probes.n, sizeof(*p));
+	if (!p)
+		return 2;
+	m = bb_collect(c);
+	for (i = 0; i < c->probes.n; i++) {
+		p[i].sp = &c->probes.v[i];
+		bb_resolve(&p[i], m);
+	}
+	bb_modules(&mods, p, c->probes.n);
+	bb_scrape(&scrape, p, c->probes.n, c->blackbox_address);
+	r = strbuf_failed(&mods) || strbuf_failed(&scrape) ? 2 : bb_emit(c, &mods, &scrape);
+	strbuf_release(&mods);
+	strbuf_release(&scrape);
+	model_unref(m);
+	free(p);
+	return r;
+}

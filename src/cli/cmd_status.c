@@ -1,0 +1,197 @@
+/* `ikewatch status`: every IKE and CHILD SA at a glance.  Reads charon
+ * (and the kernel) directly, or asks a running daemon (--url).  Exit
+ * status: 0 when nothing needs attention, 1 when a connection is down,
+ * missing a child, connecting or degraded, 2 on an error.  Actions
+ * (--terminate-ike, --terminate-child, --initiate) go through the daemon,
+ * which checks the token and writes the audit log. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/http_client.h"
+#include "common/file.h"
+#include "common/json_out.h"
+#include "common/log.h"
+#include "status/status_json.h"
+#include "status/status_table.h"
+
+#define STATUS_WIDTH_PIPE 120
+
+static unsigned cs_width(const struct config *c)
+{
+	struct winsize ws;
+
+	if (c->status_width)
+		return c->status_width < 60 ? 60 : c->status_width;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col < 60 ? 60 : ws.ws_col;
+	return STATUS_WIDTH_PIPE;
+}
+
+static bool cs_color(const struct config *c)
+{
+	return c->status_color && !c->status_json && isatty(STDOUT_FILENO) &&
+	       !getenv("NO_COLOR");
+}
+
+static int cs_print(const struct strbuf *sb)
+{
+	if (strbuf_failed(sb)) {
+		log_error("out of memory");
+		return 2;
+	}
+	fwrite(sb->buf ? sb->buf : "", 1, sb->len, stdout);
+	return fflush(stdout) ? 2 : 0;
+}
+
+/* ---- directly from charon ------------------------------------------------------ */
+
+static int cs_attention(const struct status_view *v)
+{
+	if (!v->ok)
+		return 2;
+	return v->counts[ST_DOWN] || v->counts[ST_CHILD_MISSING] ||
+	       v->counts[ST_CONNECTING] || v->counts[ST_DEGRADED] ? 1 : 0;
+}
+
+static int cs_emit(struct model *m, const struct config *c)
+{
+	struct status_filter f = { c->status_conn };
+	struct strbuf sb = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct status_view v;
+	int rc;
+
+	if (status_build(m, &f, &a, &v)) {
+		arena_release(&a);
+		return -1;
+	}
+	if (c->status_json) {
+		status_json(&v, &sb);
+	} else {
+		struct status_table_opts o = { cs_width(c), cs_color(c) };
+
+		status_table(&v, &o, &sb);
+	}
+	rc = cs_print(&sb) ? -1 : cs_attention(&v);
+	strbuf_release(&sb);
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- from a daemon ---------------------------------------------------------------- */
+
+static int cs_fetch(const struct config *c, const char *method, const char *path,
+		    const char *bearer, const char *body, struct strbuf *out, int *status)
+{
+	struct http_client_req r = { c->status_url, method, path, bearer, body,
+				     (int)c->vici_timeout_ms + 5000 };
+	struct ikw_err err = { "" };
+
+	if (http_client_fetch(&r, status, out, &err)) {
+		log_error("%s", err.msg);
+		return 2;
+	}
+	return 0;
+}
+
+static int cs_remote_view(const struct config *c)
+{
+	struct strbuf path = STRBUF_INIT, out = STRBUF_INIT;
+	int status = 0, rc;
+
+	strbuf_addstr(&path, "/api/v1/status?");
+	if (!c->status_json)
+		strbuf_addf(&path, "format=text&width=%u&color=%d&", cs_width(c), cs_color(c));
+	if (c->status_conn) {
+		strbuf_addstr(&path, "conn=");
+		http_client_query_escape(&path, c->status_conn);
+	}
+	rc = cs_fetch(c, "GET", strbuf_str(&path), NULL, NULL, &out, &status);
+	if (!rc && status != 200) {
+		log_error("%s answered %d: %s", c->status_url, status, strbuf_str(&out));
+		rc = 2;
+	} else if (!rc) {
+		rc = cs_print(&out);
+	}
+	strbuf_release(&path);
+	strbuf_release(&out);
+	return rc;
+}
+
+/* ---- actions through the daemon --------------------------------------------------- */
+
+static int cs_action_body(const struct config *c, struct strbuf *body, const char **action)
+{
+	struct json_out j;
+	char conn[256] = "", *slash;
+
+	json_init(&j, body);
+	json_obj_begin(&j, NULL);
+	if (c->status_terminate_ike || c->status_terminate_child) {
+		*action = "terminate";
+		json_u64(&j, c->status_terminate_ike ? "ike_id" : "child_id",
+			 c->status_terminate_ike ? c->status_terminate_ike : c->status_terminate_child);
+	} else {
+		*action = "initiate";
+		snprintf(conn, sizeof(conn), "%s", c->status_initiate);
+		slash = strchr(conn, '/');
+		if (!slash || !slash[1]) {
+			log_error("--initiate: want CONN/CHILD");
+			return 2;
+		}
+		*slash = '\0';
+		json_str(&j, "conn", conn);
+		json_str(&j, "child", slash + 1);
+	}
+	json_obj_end(&j);
+	return 0;
+}
+
+static int cs_action(const struct config *c)
+{
+	struct strbuf body = STRBUF_INIT, out = STRBUF_INIT;
+	struct ikw_err err = { "" };
+	const char *action = "";
+	char path[64], *token = NULL;
+	size_t len;
+	int status = 0, rc;
+
+	if (!c->status_url || !c->status_token_file) {
+		log_error("actions go through the daemon: give --url and --status.token-file");
+		return 2;
+	}
+	if (file_read_all(c->status_token_file, 4096, &token, &len, &err)) {
+		log_error("%s", err.msg);
+		return 2;
+	}
+	token[strcspn(token, "\r\n")] = '\0';
+	rc = cs_action_body(c, &body, &action);
+	snprintf(path, sizeof(path), "/api/v1/actions/%s", action);
+	if (!rc)
+		rc = cs_fetch(c, "POST", path, token, strbuf_str(&body), &out, &status);
+	if (!rc) {
+		fwrite(out.buf ? out.buf : "", 1, out.len, status == 200 ? stdout : stderr);
+		rc = status == 200 ? 0 : 2;
+	}
+	free(token);
+	strbuf_release(&body);
+	strbuf_release(&out);
+	return rc;
+}
+
+int cmd_status(const struct config *c)
+{
+	int rc;
+
+	if (c->status_terminate_ike || c->status_terminate_child || c->status_initiate)
+		return cs_action(c);
+	if (c->status_url)
+		return cs_remote_view(c);
+	rc = cli_run_once(c, cs_emit, NULL, NULL);
+	return rc;
+}

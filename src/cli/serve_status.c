@@ -1,0 +1,109 @@
+#include "cli/serve_status.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/num.h"
+#include "status/status_html.h"
+#include "status/status_json.h"
+#include "status/status_table.h"
+
+#define STATUS_ACTIONS_PREFIX "/api/v1/actions/"
+
+int serve_status_init(struct serve_status *st, struct scraper *s, const struct config *c)
+{
+	struct status_actions_opts o = {
+		.token_file = c->status_token_file,
+		.audit_log = c->status_audit_log,
+		.vici_socket = c->vici_socket,
+		.timeout_ms = (unsigned)c->vici_timeout_ms,
+	};
+	struct ikw_err err = { "" };
+
+	st->scraper = s;
+	st->c = c;
+	st->actions = NULL;
+	if (!c->status_actions)
+		return 0;
+	if (status_actions_new(&st->actions, &o, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	log_info("status actions enabled (token from %s, audit log %s)", c->status_token_file,
+		 c->status_audit_log);
+	return 0;
+}
+
+void serve_status_release(struct serve_status *st)
+{
+	status_actions_free(st->actions);
+	st->actions = NULL;
+}
+
+static unsigned ss_width(const struct http_request *req)
+{
+	const char *w = http_request_arg(req, "width");
+	uint64_t v;
+
+	if (!w || num_parse_u64_str(w, 1000, &v) || v < 60)
+		return 100;
+	return (unsigned)v;
+}
+
+/* One snapshot's status in the format asked for. */
+static void ss_view(struct serve_status *st, const struct http_request *req,
+		    struct http_response *resp, bool html)
+{
+	struct status_filter f = { http_request_arg(req, "conn") };
+	const char *format = http_request_arg(req, "format");
+	struct arena a = ARENA_INIT;
+	struct model *m = scraper_collect(st->scraper);
+	struct status_view v;
+
+	if (!m || status_build(m, &f, &a, &v)) {
+		resp->status = 500;
+		strbuf_addstr(&resp->body, "out of memory\n");
+	} else if (html) {
+		struct status_html_opts o = { (unsigned)(st->c->status_refresh_ms / 1000),
+					      f.conn, st->actions != NULL };
+
+		resp->content_type = "text/html; charset=utf-8";
+		status_html(&v, &o, &resp->body);
+	} else if (format && !strcmp(format, "text")) {
+		const char *color = http_request_arg(req, "color");
+		struct status_table_opts o = { ss_width(req), color && !strcmp(color, "1") };
+
+		status_table(&v, &o, &resp->body);
+	} else {
+		resp->content_type = "application/json";
+		status_json(&v, &resp->body);
+	}
+	arena_release(&a);
+	model_unref(m);
+}
+
+void serve_status_route(void *ctx, const struct http_request *req,
+			struct http_response *resp)
+{
+	struct serve_status *st = ctx;
+	bool read = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+
+	if (!strncmp(req->url, STATUS_ACTIONS_PREFIX, strlen(STATUS_ACTIONS_PREFIX))) {
+		status_actions_handle(st->actions, req->url + strlen(STATUS_ACTIONS_PREFIX),
+				      req, resp);
+		return;
+	}
+	if (strcmp(req->url, "/status") && strcmp(req->url, "/api/v1/status")) {
+		resp->status = 404;
+		strbuf_addstr(&resp->body, "Not Found\n");
+		return;
+	}
+	if (!read) {
+		resp->status = 405;
+		strbuf_addstr(&resp->body, "Method Not Allowed\n");
+		return;
+	}
+	ss_view(st, req, resp, !strcmp(req->url, "/status"));
+}

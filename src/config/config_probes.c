@@ -1,0 +1,434 @@
+#include "config/config_probes.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/num.h"
+#include "probe/probe_addr.h"
+#include "probe/probe_sock.h"
+
+struct probes_yaml {
+	struct probe_config *pc;
+	yaml_document_t *doc;
+	const char *file;
+	struct ikw_err *err;
+};
+
+enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME };
+
+/* One key of a probe: where it goes in struct probe_spec and its bounds. */
+struct pk_field {
+	const char *key;
+	enum pk_kind kind;
+	size_t off, size;
+	uint64_t min, max;
+	bool in_defaults;         /* may be set under defaults: */
+};
+
+#define PK(key, kind, field, min, max, dfl) \
+	{ key, kind, offsetof(struct probe_spec, field), \
+	  sizeof(((struct probe_spec *)0)->field), min, max, dfl }
+
+static const struct pk_field pk_fields[] = {
+	PK("conn", PK_LABEL, conn, 0, 0, false),
+	PK("child", PK_LABEL, child, 0, 0, false),
+	PK("name", PK_LABEL, name, 0, 0, false),
+	PK("type", PK_TYPE, type, 0, 0, true),
+	PK("target", PK_ADDR, target, 0, 0, false),
+	PK("target_offset", PK_OFFSET, target_offset, 0, UINT32_MAX, true),
+	PK("source", PK_ADDR, source, 0, 0, false),
+	PK("source_offset", PK_OFFSET, source_offset, 0, UINT32_MAX, true),
+	PK("port", PK_UINT, port, 1, 65535, true),
+	PK("interval", PK_MS, interval_ms, PROBE_INTERVAL_MIN_MS, PROBE_INTERVAL_MAX_MS, true),
+	PK("timeout", PK_MS, timeout_ms, 1, PROBE_TIMEOUT_MAX_MS, true),
+	PK("spacing", PK_MS, spacing_ms, 0, 10000, true),
+	PK("count", PK_UINT, count, 1, PROBE_COUNT_MAX, true),
+	PK("payload", PK_UINT, payload, PROBE_PAYLOAD_MIN, PROBE_PAYLOAD_MAX, true),
+	PK("mtu_min", PK_UINT, mtu_min, PROBE_MTU_MIN, PROBE_MTU_MAX, true),
+	PK("mtu_max", PK_UINT, mtu_max, PROBE_MTU_MIN, PROBE_MTU_MAX, true),
+	PK("netns", PK_NETNS, netns, 0, 0, true),
+	PK("interface", PK_IFNAME, interface, 0, 0, true),
+};
+
+#define PK_NFIELDS (sizeof(pk_fields) / sizeof(pk_fields[0]))
+#define PK_KEYS "conn, child, name, type, target, target_offset, source, source_offset, " \
+		"port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface"
+
+/* A spec being parsed, and which of its keys were given. */
+struct pk_entry {
+	struct probe_spec s;
+	bool set[PK_NFIELDS];
+};
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt, ...)
+{
+	char why[sizeof(y->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->file,
+		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
+}
+
+static const char *cp_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static yaml_node_t *cp_node(struct probes_yaml *y, int id)
+{
+	return yaml_document_get_node(y->doc, id);
+}
+
+static const struct pk_field *cp_field(const char *key, size_t *i)
+{
+	for (*i = 0; key && *i < PK_NFIELDS; (*i)++)
+		if (!strcmp(pk_fields[*i].key, key))
+			return &pk_fields[*i];
+	return NULL;
+}
+
+static bool cp_printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int cp_set_string(struct probes_yaml *y, char **slot, const char *v)
+{
+	char *p = strdup(v);
+
+	if (!p)
+		return err_set(y->err, -ENOMEM, "out of memory");
+	free(*slot);
+	*slot = p;
+	return 0;
+}
+
+static void cp_store_uint(void *p, size_t size, uint64_t v)
+{
+	if (size == sizeof(uint16_t))
+		*(uint16_t *)p = (uint16_t)v;
+	else if (size == sizeof(uint32_t))
+		*(uint32_t *)p = (uint32_t)v;
+	else
+		*(uint64_t *)p = v;
+}
+
+/* ---- one value -------------------------------------------------------------- */
+
+static int cp_type(enum probe_type *t, const char *v)
+{
+	int i;
+
+	for (i = 0; i < PROBE_TYPE_COUNT; i++)
+		if (!strcmp(v, probe_type_names[i]))
+			return *t = (enum probe_type)i, 0;
+	return -EINVAL;
+}
+
+static int cp_number(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
+		     const char *v, const char *where, void *p)
+{
+	uint64_t x;
+
+	if (f->kind == PK_MS) {
+		if (num_parse_duration_ms(v, f->max, &x) || x < f->min)
+			return cp_fail(y, n, "%s.%s: want a duration from %llums to %llus (e.g. 500ms, 30s)",
+				       where, f->key, (unsigned long long)f->min,
+				       (unsigned long long)f->max / 1000);
+	} else if (num_parse_u64_str(v, f->max, &x) || x < f->min) {
+		return cp_fail(y, n, "%s.%s: want a number from %llu to %llu", where, f->key,
+			       (unsigned long long)f->min, (unsigned long long)f->max);
+	}
+	cp_store_uint(p, f->size, x);
+	return 0;
+}
+
+static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
+		    const char *where, struct probe_spec *s)
+{
+	const char *v = cp_scalar(n);
+	void *p = (char *)s + f->off;
+	uint32_t a;
+
+	if (!v || !*v)
+		return cp_fail(y, n, "%s.%s: want a single value", where, f->key);
+	switch (f->kind) {
+	case PK_LABEL:
+		if (strlen(v) > PROBE_LABEL_MAX || !cp_printable(v))
+			return cp_fail(y, n, "%s.%s: want printable text of at most %d bytes",
+				       where, f->key, PROBE_LABEL_MAX);
+		return cp_set_string(y, p, v);
+	case PK_TYPE:
+		if (cp_type(p, v))
+			return cp_fail(y, n, "%s.type: unknown type '%s' (icmp, tcp, mtu)", where, v);
+		return 0;
+	case PK_ADDR:
+		if (probe_addr_parse(v, &a))
+			return cp_fail(y, n, "%s.%s: want an IPv4 address, not '%s'", where, f->key, v);
+		return cp_set_string(y, p, v);
+	case PK_NETNS:
+		if (!probe_sock_netns_ok(v))
+			return cp_fail(y, n, "%s.netns: want the name of an `ip netns` namespace", where);
+		return cp_set_string(y, p, v);
+	case PK_IFNAME:
+		if (strlen(v) >= PROBE_IFNAME_MAX || strchr(v, '/') || !cp_printable(v))
+			return cp_fail(y, n, "%s.interface: want an interface name (at most %d bytes)",
+				       where, PROBE_IFNAME_MAX - 1);
+		return cp_set_string(y, p, v);
+	case PK_OFFSET:
+	case PK_UINT:
+	case PK_MS:
+		break;
+	}
+	return cp_number(y, f, n, v, where, p);
+}
+
+/* ---- one probe -------------------------------------------------------------- */
+
+static int cp_keys(struct probes_yaml *y, const yaml_node_t *map, const char *where,
+		   bool defaults, struct pk_entry *e)
+{
+	yaml_node_pair_t *p;
+	size_t i;
+	int r;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return cp_fail(y, map, "%s: want a mapping (%s)", where, PK_KEYS);
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = cp_node(y, p->key);
+		const char *key = cp_scalar(k);
+		const struct pk_field *f = cp_field(key, &i);
+
+		if (!f)
+			return cp_fail(y, k, "%s: unknown key '%s' (%s)", where, key ? key : "?",
+				       PK_KEYS);
+		if (defaults && !f->in_defaults)
+			return cp_fail(y, k, "%s: '%s' cannot be a default", where, key);
+		r = cp_value(y, f, cp_node(y, p->value), where, &e->s);
+		if (r)
+			return r;
+		e->set[i] = true;
+	}
+	return 0;
+}
+
+static bool cp_was_set(const struct pk_entry *e, const char *key)
+{
+	size_t i;
+
+	return cp_field(key, &i) && e->set[i];
+}
+
+/* Fills what neither the probe nor the defaults gave. */
+static void cp_fill(struct pk_entry *e)
+{
+	struct probe_spec *s = &e->s;
+
+	if (!cp_was_set(e, "count"))
+		s->count = s->type == PROBE_TCP ? 1 : 3;
+	if (!s->name)
+		s->name = strdup(probe_type_names[s->type]);
+}
+
+/* What a probe must satisfy once all its keys are known. */
+static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_node_t *n,
+		    const char *where)
+{
+	const struct probe_spec *s = &e->s;
+	uint64_t run;
+
+	if (!s->conn || !s->child)
+		return cp_fail(y, n, "%s: needs 'conn' and 'child'", where);
+	if (!s->name)
+		return err_set(y->err, -ENOMEM, "out of memory");
+	if (!s->target == (s->target_offset == PROBE_OFFSET_NONE))
+		return cp_fail(y, n, "%s: needs exactly one of 'target' and 'target_offset'", where);
+	if (s->source && s->source_offset != PROBE_OFFSET_NONE)
+		return cp_fail(y, n, "%s: 'source' and 'source_offset' exclude each other", where);
+	if ((s->type == PROBE_TCP) != (s->port != 0))
+		return cp_fail(y, n, s->type == PROBE_TCP ? "%s: a tcp probe needs 'port'" :
+			       "%s: 'port' is for tcp probes only", where);
+	if (s->mtu_min > s->mtu_max)
+		return cp_fail(y, n, "%s: mtu_min is above mtu_max", where);
+	run = probe_spec_max_run_ms(s);
+	if (run >= s->interval_ms)
+		return cp_fail(y, n, "%s: a run can take %llums (count, spacing, timeout), "
+			       "not less than the interval of %ums", where,
+			       (unsigned long long)run, (unsigned)s->interval_ms);
+	return 0;
+}
+
+static int cp_unique(struct probes_yaml *y, const struct probe_spec *s, const yaml_node_t *n,
+		     const char *where)
+{
+	size_t i;
+
+	for (i = 0; i < y->pc->n; i++) {
+		const struct probe_spec *o = &y->pc->v[i];
+
+		if (!strcmp(o->conn, s->conn) && !strcmp(o->child, s->child) &&
+		    !strcmp(o->name, s->name))
+			return cp_fail(y, n, "%s: another probe is already named '%s' for %s/%s",
+				       where, s->name, s->conn, s->child);
+	}
+	return 0;
+}
+
+/* A copy of the defaults: the strings are duplicated. */
+static int cp_from_defaults(struct probes_yaml *y, const struct pk_entry *dfl, struct pk_entry *e)
+{
+	*e = *dfl;
+	e->s.netns = NULL;
+	e->s.interface = NULL;
+	if ((dfl->s.netns && cp_set_string(y, &e->s.netns, dfl->s.netns)) ||
+	    (dfl->s.interface && cp_set_string(y, &e->s.interface, dfl->s.interface)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int cp_append(struct probes_yaml *y, struct pk_entry *e)
+{
+	struct probe_spec *v = realloc(y->pc->v, (y->pc->n + 1) * sizeof(*v));
+
+	if (!v)
+		return err_set(y->err, -ENOMEM, "out of memory");
+	y->pc->v = v;
+	v[y->pc->n++] = e->s;
+	memset(&e->s, 0, sizeof(e->s));
+	return 0;
+}
+
+static int cp_probe(struct probes_yaml *y, const struct pk_entry *dfl, const yaml_node_t *n,
+		    const char *where)
+{
+	struct pk_entry e;
+	int r;
+
+	if (y->pc->n >= PROBES_MAX)
+		return cp_fail(y, n, "%s: more than %d probes", where, PROBES_MAX);
+	r = cp_from_defaults(y, dfl, &e);
+	if (!r)
+		r = cp_keys(y, n, where, false, &e);
+	if (!r) {
+		cp_fill(&e);
+		r = cp_check(y, &e, n, where);
+	}
+	if (!r)
+		r = cp_unique(y, &e.s, n, where);
+	if (!r)
+		r = cp_append(y, &e);
+	probe_spec_release(&e.s);
+	return r;
+}
+
+static int cp_list(struct probes_yaml *y, const struct pk_entry *dfl, const yaml_node_t *v,
+		   const char *prefix)
+{
+	yaml_node_item_t *it;
+	char where[64];
+	size_t i = 0;
+	int r;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return cp_fail(y, v, "%s: want a list of probes", prefix);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
+		snprintf(where, sizeof(where), "%s[%zu]", prefix, i);
+		r = cp_probe(y, dfl, cp_node(y, *it), where);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- the section ------------------------------------------------------------- */
+
+static void cp_defaults_init(struct pk_entry *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->s.type = PROBE_ICMP;
+	d->s.target_offset = PROBE_OFFSET_NONE;
+	d->s.source_offset = PROBE_OFFSET_NONE;
+	d->s.interval_ms = 30000;
+	d->s.timeout_ms = 2000;
+	d->s.spacing_ms = 200;
+	d->s.payload = 56;
+	d->s.mtu_min = 576;
+	d->s.mtu_max = 1500;
+}
+
+static int cp_max_concurrent(struct probes_yaml *y, const yaml_node_t *v)
+{
+	const char *s = cp_scalar(v);
+	uint64_t n;
+
+	if (!s || num_parse_u64_str(s, PROBE_CONCURRENT_MAX, &n) || n == 0)
+		return cp_fail(y, v, "probes.max_concurrent: want a number from 1 to %d",
+			       PROBE_CONCURRENT_MAX);
+	y->pc->max_concurrent = (unsigned)n;
+	return 0;
+}
+
+/* The mapping form: defaults and max_concurrent first, wherever they are
+ * written, then the list. */
+static int cp_mapping(struct probes_yaml *y, const yaml_node_t *map, struct pk_entry *dfl)
+{
+	const yaml_node_t *list = NULL;
+	yaml_node_pair_t *p;
+	int r = 0;
+
+	for (p = map->data.mapping.pairs.start; !r && p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = cp_node(y, p->key), *v = cp_node(y, p->value);
+		const char *key = cp_scalar(k);
+
+		if (key && !strcmp(key, "defaults"))
+			r = cp_keys(y, v, "probes.defaults", true, dfl);
+		else if (key && !strcmp(key, "max_concurrent"))
+			r = cp_max_concurrent(y, v);
+		else if (key && !strcmp(key, "list"))
+			list = v;
+		else
+			r = cp_fail(y, k, "unknown key '%s' in 'probes' (defaults, max_concurrent, list)",
+				    key ? key : "?");
+	}
+	if (!r && list)
+		r = cp_list(y, dfl, list, "probes.list");
+	return r;
+}
+
+int config_probes_parse(struct probe_config *pc, yaml_document_t *doc,
+			yaml_node_t *node, const char *filename, struct ikw_err *err)
+{
+	struct probes_yaml y = { pc, doc, filename ? filename : "config", err };
+	struct pk_entry dfl;
+	int r;
+
+	probe_config_release(pc);
+	cp_defaults_init(&dfl);
+	if (!node)
+		return cp_fail(&y, node, "'probes' must be a list or a mapping");
+	if (node->type == YAML_SCALAR_NODE && node->data.scalar.length == 0)
+		return 0;
+	if (node->type == YAML_SEQUENCE_NODE)
+		r = cp_list(&y, &dfl, node, "probes");
+	else if (node->type == YAML_MAPPING_NODE)
+		r = cp_mapping(&y, node, &dfl);
+	else
+		r = cp_fail(&y, node, "'probes' must be a list or a mapping");
+	probe_spec_release(&dfl.s);
+	return r;
+}

@@ -1,0 +1,163 @@
+/* The probes' families: success, loss, RTT, MTU per conn/child/probe.  See
+ * docs/metrics.md "Probes". */
+#include <math.h>
+
+#include "metrics/render_family.h"
+
+/* ---- presence --------------------------------------------------------- */
+
+static bool rp_have(const struct render_ctx *c)
+{
+	return c->m->probes.have;
+}
+
+/* Counters and histograms only where they accumulate: the daemon. */
+static bool rp_have_cumulative(const struct render_ctx *c)
+{
+	return c->m->probes.have && c->m->probes.cumulative;
+}
+
+/* ---- samples ------------------------------------------------------------ */
+
+#define RP_LABELS(v) { { "conn", (v)->conn }, { "child", (v)->child }, \
+		       { "probe", (v)->name }, { "target", (v)->target } }
+
+static void rp_success(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		expo_sample(e, l, NL(l), v->success);
+	}
+}
+
+static void rp_loss(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		if (!isnan(v->loss_ratio))
+			expo_sample(e, l, NL(l), v->loss_ratio);
+	}
+}
+
+static void rp_mtu(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		if (v->type == PROBE_MTU)
+			expo_sample(e, l, NL(l), v->mtu);
+	}
+}
+
+static void rp_rtt(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+		struct expo_histogram h = { probe_hist_bounds, v->buckets, PROBE_HIST_NBOUNDS,
+					    v->rtt_count, v->rtt_sum };
+
+		expo_histogram(e, l, NL(l), &h);
+	}
+}
+
+static void rp_last_run(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		expo_sample(e, l, NL(l), v->last_run);
+	}
+}
+
+static void rp_runs(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		expo_sample_u64(e, l, NL(l), v->runs);
+	}
+}
+
+/* Only reasons that occurred, like ipsec_conn_failures_total. */
+static void rp_failures(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+
+		for (r = PROBE_FAIL_NONE + 1; r < PROBE_FAIL_COUNT; r++) {
+			struct label l[] = { { "conn", v->conn }, { "child", v->child },
+					     { "probe", v->name }, { "target", v->target },
+					     { "reason", probe_fail_names[r] } };
+
+			if (v->failures[r])
+				expo_sample_u64(e, l, NL(l), v->failures[r]);
+		}
+	}
+}
+
+static void rp_info(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = { { "conn", v->conn }, { "child", v->child },
+				     { "probe", v->name }, { "target", v->target },
+				     { "type", probe_type_names[v->type] },
+				     { "source", v->source } };
+
+		expo_sample(e, l, NL(l), 1);
+	}
+}
+
+/* ---- the families --------------------------------------------------------- */
+
+#define G(name, type, help, present, fn) { name, type, help, present, fn, NULL }
+
+const struct render_family render_probe_families[] = {
+	G("ipsec_probe", METRIC_INFO,
+	  "A data-plane probe: its type and source address.", rp_have, rp_info),
+	G("ipsec_probe_success", METRIC_GAUGE,
+	  "1 if the probe's last run got through the tunnel (tcp: connected; mtu: the smallest size passed), else 0.",
+	  rp_have, rp_success),
+	G("ipsec_probe_loss_ratio", METRIC_GAUGE,
+	  "Share of the last run's echo requests or connects that got no answer (icmp, tcp).",
+	  rp_have, rp_loss),
+	G("ipsec_probe_mtu_bytes", METRIC_GAUGE,
+	  "Largest IP packet with Don't Fragment that passed in the last run (mtu probes; 0: none).",
+	  rp_have, rp_mtu),
+	G("ipsec_probe_rtt_seconds", METRIC_HISTOGRAM,
+	  "Round-trip time of each answered echo request or connect.",
+	  rp_have_cumulative, rp_rtt),
+	G("ipsec_probe_last_run_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the probe's last run ended.", rp_have, rp_last_run),
+	G("ipsec_probe_runs", METRIC_COUNTER,
+	  "Runs of the probe since ikewatch started.", rp_have_cumulative, rp_runs),
+	G("ipsec_probe_failures", METRIC_COUNTER,
+	  "Failed runs of the probe by reason.", rp_have_cumulative, rp_failures),
+};
+
+const size_t render_probe_nfamilies = NL(render_probe_families);

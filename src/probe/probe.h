@@ -1,0 +1,80 @@
+/* Data-plane probes: what one probe is (from the `probes:` config) and the
+ * limits that bound it.  A probe sends packets through one tunnel, from the
+ * tunnel's local inner address to an address behind the peer, so that "SA up
+ * but no traffic passes" shows (docs/metrics.md "Probes").  IPv4 only. */
+#ifndef IKW_PROBE_H
+#define IKW_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum probe_type {
+	PROBE_ICMP,     /* echo requests: loss and round-trip time */
+	PROBE_TCP,      /* connect() to a port */
+	PROBE_MTU,      /* echo requests with DF at a ladder of sizes */
+	PROBE_TYPE_COUNT
+};
+extern const char *const probe_type_names[PROBE_TYPE_COUNT];
+
+/* Why a run failed: a closed set, so that it can be a label. */
+enum probe_fail {
+	PROBE_FAIL_NONE,
+	PROBE_FAIL_TIMEOUT,      /* nothing came back in time */
+	PROBE_FAIL_REFUSED,      /* TCP: the peer's host answered with a reset */
+	PROBE_FAIL_UNREACHABLE,  /* ICMP unreachable, or no route */
+	PROBE_FAIL_ERROR,        /* a local error: socket, namespace, send */
+	PROBE_FAIL_UNRESOLVED,   /* the target (or source) could not be derived */
+	PROBE_FAIL_COUNT
+};
+extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
+
+#define PROBES_MAX 10000              /* probes in one config */
+#define PROBE_LABEL_MAX 128           /* conn, child and probe names */
+#define PROBE_COUNT_MAX 16            /* attempts per run */
+#define PROBE_ADDR_MAX 16             /* "255.255.255.255" + NUL */
+#define PROBE_IFNAME_MAX 16           /* IFNAMSIZ */
+#define PROBE_NETNS_MAX 255           /* NAME_MAX */
+#define PROBE_INTERVAL_MIN_MS 1000
+#define PROBE_INTERVAL_MAX_MS (3600 * 1000)
+#define PROBE_TIMEOUT_MAX_MS 60000
+#define PROBE_OFFSET_NONE (-1)        /* target/source given, not derived */
+#define PROBE_MTU_MIN 68              /* RFC 791's minimum */
+#define PROBE_MTU_MAX 9000
+#define PROBE_PAYLOAD_MIN 16          /* our tag: magic and token */
+#define PROBE_PAYLOAD_MAX 1472
+#define PROBE_CONCURRENT_MAX 1024
+
+struct probe_spec {
+	char *conn, *child, *name;    /* labels; name defaults to the type */
+	enum probe_type type;
+	char *target;                 /* IPv4; NULL when derived */
+	int64_t target_offset;        /* host in the child's remote_ts, or NONE */
+	char *source;                 /* IPv4; NULL: derived or the kernel's */
+	int64_t source_offset;        /* host in the child's local_ts, or NONE */
+	uint16_t port;                /* tcp */
+	uint32_t interval_ms, timeout_ms, spacing_ms;
+	unsigned count;               /* attempts per run (icmp, tcp) */
+	unsigned payload;             /* icmp: ICMP payload bytes */
+	unsigned mtu_min, mtu_max;    /* mtu: IP packet sizes searched */
+	char *netns;                  /* `ip netns` name; NULL: ikewatch's own */
+	char *interface;              /* SO_BINDTODEVICE; NULL: none */
+};
+
+struct probe_config {
+	struct probe_spec *v;
+	size_t n;
+	unsigned max_concurrent;      /* runs in flight at once */
+};
+
+#define PROBE_CONCURRENT_DEFAULT 64
+
+/* The most time one run can take, in milliseconds. */
+uint64_t probe_spec_max_run_ms(const struct probe_spec *s);
+/* Frees the strings of one spec. */
+void probe_spec_release(struct probe_spec *s);
+void probe_config_init(struct probe_config *pc);
+/* Frees everything and leaves pc as after probe_config_init. */
+void probe_config_release(struct probe_config *pc);
+
+#endif

@@ -1,0 +1,73 @@
+/* One run of one probe, as a state machine over non-blocking sockets, so
+ * that one thread drives many runs at once and a slow one delays no other:
+ *   probe_run_start()  opens the socket and sends what is due;
+ *   probe_run_pollfds() lists the descriptors to wait on;
+ *   probe_run_io()     handles one that poll() reported;
+ *   probe_run_tick()   sends the next attempt, ends attempts and phases
+ *                      whose time is up;
+ *   probe_run_done()   tells when r->res holds the result.
+ * Times are CLOCK_MONOTONIC nanoseconds.
+ *
+ * icmp: `count` echo requests `spacing` apart; each answered one gives an
+ *   RTT; success when any is answered, loss = unanswered / sent.
+ * tcp:  `count` connects `spacing` apart; a reset (closed port) is an
+ *   answer from the far side (no loss, RTT recorded) but not a success.
+ * mtu:  the DF ladder of mtu.h; success when the smallest size passes. */
+#ifndef IKW_PROBE_RUN_H
+#define IKW_PROBE_RUN_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/mtu.h"
+#include "probe/probe.h"
+#include "probe/probe_store.h"
+
+#define PROBE_RUN_FDS PROBE_COUNT_MAX
+
+enum probe_attempt {
+	ATT_NONE,                 /* not sent yet */
+	ATT_PENDING,
+	ATT_ANSWERED,             /* reply, connect, or a phase rung that passed */
+	ATT_REFUSED,              /* tcp reset */
+	ATT_UNREACHABLE,
+	ATT_ERROR,                /* local: EMSGSIZE, no route, send failed */
+	ATT_TIMEOUT,
+};
+
+struct probe_run {
+	const struct probe_spec *spec;
+	size_t idx;
+	struct probe_addrs addrs;
+	int64_t next_ns;          /* next send (icmp, tcp), or phase end (mtu) */
+	unsigned sent;
+	enum probe_attempt att[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
+	int64_t sent_ns[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
+	int fd[PROBE_RUN_FDS];    /* icmp/mtu: fd[0]; tcp: one per attempt; -1 */
+	bool raw;                 /* icmp socket with IP headers */
+	uint16_t id;
+	uint32_t token;
+	struct mtu_search mtu;
+	double first_rtt;         /* mtu: the smallest size's, phase 1; < 0 none */
+	bool done;
+	struct probe_result res;
+};
+
+/* Starts a run of spec (index idx) with the addresses addrs.  token tells
+ * this run's replies from any other's.  On a local failure (socket,
+ * namespace) the run is done at once with a failed result. */
+void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
+		     const struct probe_addrs *addrs, uint32_t token, int64_t now);
+/* Appends this run's descriptors to pfd (room for PROBE_RUN_FDS). */
+size_t probe_run_pollfds(const struct probe_run *r, struct pollfd *pfd);
+void probe_run_io(struct probe_run *r, int fd, short revents, int64_t now);
+void probe_run_tick(struct probe_run *r, int64_t now);
+/* The next time probe_run_tick() has something to do. */
+int64_t probe_run_next(const struct probe_run *r);
+static inline bool probe_run_done(const struct probe_run *r) { return r->done; }
+/* Closes what is still open (a stopped scheduler). */
+void probe_run_abort(struct probe_run *r);
+
+#endif

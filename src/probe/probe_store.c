@@ -1,0 +1,163 @@
+#include "probe/probe_store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "probe/probe_addr.h"
+
+const double probe_hist_bounds[PROBE_HIST_NBOUNDS] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+	0.1, 0.25, 0.5, 1, 2.5, 5,
+};
+
+struct probe_state {
+	bool ran;
+	struct probe_result last;
+	uint64_t runs, failures[PROBE_FAIL_COUNT];
+	uint64_t buckets[PROBE_HIST_NBOUNDS];
+	uint64_t rtt_count;
+	double rtt_sum;
+	struct probe_addrs addrs;
+};
+
+struct probe_store {
+	const struct probe_config *pc;
+	pthread_mutex_t lock;
+	struct probe_state *st;
+};
+
+/* What the config fixes: a given target and source. */
+static void probe_store_static_addrs(const struct probe_spec *sp, struct probe_addrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (sp->target)
+		a->target_known = !probe_addr_parse(sp->target, &a->target);
+	if (sp->source)
+		a->has_source = !probe_addr_parse(sp->source, &a->source);
+	else if (sp->source_offset != PROBE_OFFSET_NONE)
+		a->source_unknown = true;
+}
+
+struct probe_store *probe_store_new(const struct probe_config *pc)
+{
+	struct probe_store *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	if (!s)
+		return NULL;
+	s->st = calloc(pc->n ? pc->n : 1, sizeof(*s->st));
+	if (!s->st) {
+		free(s);
+		return NULL;
+	}
+	s->pc = pc;
+	for (i = 0; i < pc->n; i++)
+		probe_store_static_addrs(&pc->v[i], &s->st[i].addrs);
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void probe_store_free(struct probe_store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_destroy(&s->lock);
+	free(s->st);
+	free(s);
+}
+
+static void probe_store_observe(struct probe_state *st, double rtt)
+{
+	size_t b;
+
+	for (b = 0; b < PROBE_HIST_NBOUNDS; b++)
+		if (rtt <= probe_hist_bounds[b]) {
+			st->buckets[b]++;
+			break;
+		}
+	st->rtt_count++;
+	st->rtt_sum += rtt;
+}
+
+void probe_store_record(struct probe_store *s, size_t idx, const struct probe_result *r)
+{
+	struct probe_state *st;
+	size_t i;
+
+	if (idx >= s->pc->n)
+		return;
+	pthread_mutex_lock(&s->lock);
+	st = &s->st[idx];
+	st->ran = true;
+	st->last = *r;
+	st->runs++;
+	if (!r->success)
+		st->failures[r->fail < PROBE_FAIL_COUNT ? r->fail : PROBE_FAIL_ERROR]++;
+	for (i = 0; i < r->nrtt && i < PROBE_COUNT_MAX; i++)
+		probe_store_observe(st, r->rtt[i]);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (idx >= s->pc->n)
+		return;
+	pthread_mutex_lock(&s->lock);
+	*out = s->st[idx].addrs;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void probe_store_set_addrs(struct probe_store *s, size_t idx, const struct probe_addrs *a)
+{
+	if (idx >= s->pc->n)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->st[idx].addrs = *a;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void probe_store_fill(const struct probe_spec *sp, const struct probe_state *st,
+			     struct arena *a, bool cumulative, struct probe_view *v)
+{
+	v->conn = arena_strdup(a, sp->conn);
+	v->child = arena_strdup(a, sp->child);
+	v->name = arena_strdup(a, sp->name);
+	v->target = arena_strdup(a, st->last.target);
+	v->source = arena_strdup(a, st->last.source);
+	v->type = sp->type;
+	v->success = st->last.success;
+	v->fail = st->last.fail;
+	v->loss_ratio = st->last.loss_ratio;
+	v->mtu = st->last.mtu;
+	v->last_run = st->last.finished_at;
+	if (!cumulative)
+		return;
+	v->runs = st->runs;
+	memcpy(v->failures, st->failures, sizeof(v->failures));
+	memcpy(v->buckets, st->buckets, sizeof(v->buckets));
+	v->rtt_count = st->rtt_count;
+	v->rtt_sum = st->rtt_sum;
+}
+
+int probe_store_view(struct probe_store *s, struct arena *a, bool cumulative,
+		     struct probe_snapshot *out)
+{
+	size_t i, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->have = true;
+	out->cumulative = cumulative;
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->pc->n; i++)
+		n += s->st[i].ran;
+	out->v = n ? arena_alloc(a, n * sizeof(*out->v)) : NULL;
+	for (i = 0; out->v && i < s->pc->n; i++)
+		if (s->st[i].ran)
+			probe_store_fill(&s->pc->v[i], &s->st[i], a, cumulative, &out->v[out->n++]);
+	pthread_mutex_unlock(&s->lock);
+	return a->failed || (n && !out->v) ? -ENOMEM : 0;
+}

@@ -1,0 +1,56 @@
+/* Results of the probes: the scheduler writes one result per finished run,
+ * the resolver writes the addresses of probes whose target or source is
+ * derived from a traffic selector, and a scrape copies everything into its
+ * snapshot.  One mutex, held only for copies, so neither side waits on the
+ * other's I/O (like model/events.c). */
+#ifndef IKW_PROBE_STORE_H
+#define IKW_PROBE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/probe.h"
+#include "probe/probe_view.h"
+
+struct arena;
+
+/* One finished run. */
+struct probe_result {
+	bool success;
+	enum probe_fail fail;         /* NONE when success */
+	double loss_ratio;            /* NaN: not measured (mtu) */
+	unsigned mtu;
+	double rtt[PROBE_COUNT_MAX];  /* seconds, answered attempts */
+	size_t nrtt;
+	double finished_at;           /* Unix time */
+	char target[PROBE_ADDR_MAX + 8];  /* "A.B.C.D", tcp "A.B.C.D:PORT"; "" unresolved */
+	char source[PROBE_ADDR_MAX];  /* "" when the kernel chose */
+};
+
+/* The addresses of the next run (host order). */
+struct probe_addrs {
+	bool target_known;
+	uint32_t target;
+	bool has_source;              /* bind to source */
+	uint32_t source;
+	bool source_unknown;          /* derived, but not (yet) derivable */
+};
+
+struct probe_store;
+
+/* pc must outlive the store.  Addresses given in the config are known at
+ * once; derived ones wait for probe_store_set_addrs().  NULL on ENOMEM. */
+struct probe_store *probe_store_new(const struct probe_config *pc);
+void probe_store_free(struct probe_store *s);     /* accepts NULL */
+
+void probe_store_record(struct probe_store *s, size_t idx, const struct probe_result *r);
+void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out);
+void probe_store_set_addrs(struct probe_store *s, size_t idx, const struct probe_addrs *a);
+
+/* Copies the probes that ran into out (strings in a).  Returns 0 or
+ * -ENOMEM. */
+int probe_store_view(struct probe_store *s, struct arena *a, bool cumulative,
+		     struct probe_snapshot *out);
+
+#endif

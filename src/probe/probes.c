@@ -1,0 +1,159 @@
+#include "probe/probes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "model/model.h"
+#include "model/view.h"
+#include "probe/probe_addr.h"
+#include "probe/probe_store.h"
+#include "probe/scheduler.h"
+
+struct probe_runtime {
+	const struct probe_config *pc;
+	struct probe_store *store;
+	struct probe_sched *sched;
+	char (*why)[sizeof(((struct ikw_err *)0)->msg)];  /* last derivation error */
+};
+
+bool probes_derived(const struct probe_config *pc)
+{
+	size_t i;
+
+	for (i = 0; i < pc->n; i++)
+		if (pc->v[i].target_offset != PROBE_OFFSET_NONE ||
+		    pc->v[i].source_offset != PROBE_OFFSET_NONE)
+			return true;
+	return false;
+}
+
+static const struct child_cfg *probes_child(const struct model *m, const struct probe_spec *sp)
+{
+	const struct conn_cfg *c = model_find_conn(m, sp->conn);
+	size_t i;
+
+	for (i = 0; c && i < c->nchildren; i++)
+		if (!strcmp(c->children[i].name, sp->child))
+			return &c->children[i];
+	return NULL;
+}
+
+int probes_derive(const struct probe_spec *sp, const struct model *m,
+		  struct probe_addrs *a, struct ikw_err *err)
+{
+	const struct child_cfg *ch;
+	int r;
+
+	if (sp->target_offset == PROBE_OFFSET_NONE && sp->source_offset == PROBE_OFFSET_NONE)
+		return 0;
+	ch = m->have_sas ? probes_child(m, sp) : NULL;
+	if (!ch)
+		return err_set(err, -ENOENT, "charon has no child '%s' in connection '%s'",
+			       sp->child, sp->conn);
+	if (sp->target_offset != PROBE_OFFSET_NONE) {
+		r = probe_ts_host(ch->remote_ts, (uint64_t)sp->target_offset, &a->target, err);
+		if (r)
+			return err_prefix(err, r, "remote_ts");
+		a->target_known = true;
+	}
+	if (sp->source_offset != PROBE_OFFSET_NONE) {
+		r = probe_ts_host(ch->local_ts, (uint64_t)sp->source_offset, &a->source, err);
+		if (r)
+			return err_prefix(err, r, "local_ts");
+		a->has_source = true;
+		a->source_unknown = false;
+	}
+	return 0;
+}
+
+/* Derives what can be derived from m; keeps the last good addresses while
+ * charon cannot be read, and logs a derivation that fails once per reason. */
+static void probes_resolve(struct probe_runtime *rt, const struct model *m)
+{
+	size_t i;
+
+	if (!m->have_sas)
+		return;
+	for (i = 0; i < rt->pc->n; i++) {
+		const struct probe_spec *sp = &rt->pc->v[i];
+		struct ikw_err err = { "" };
+		struct probe_addrs a;
+
+		if (sp->target_offset == PROBE_OFFSET_NONE &&
+		    sp->source_offset == PROBE_OFFSET_NONE)
+			continue;
+		probe_store_addrs(rt->store, i, &a);
+		if (!probes_derive(sp, m, &a, &err)) {
+			probe_store_set_addrs(rt->store, i, &a);
+			rt->why[i][0] = '\0';
+			continue;
+		}
+		if (strcmp(rt->why[i], err.msg))
+			log_warn("probe %s/%s/%s: cannot derive its address: %s",
+				 sp->conn, sp->child, sp->name, err.msg);
+		memcpy(rt->why[i], err.msg, sizeof(rt->why[i]));
+	}
+}
+
+int probes_start(struct probe_runtime **out, const struct probe_config *pc,
+		 struct ikw_err *err)
+{
+	struct probe_runtime *rt = calloc(1, sizeof(*rt));
+	int r;
+
+	*out = NULL;
+	if (!rt)
+		return err_set(err, -ENOMEM, "out of memory");
+	rt->pc = pc;
+	rt->store = probe_store_new(pc);
+	rt->why = calloc(pc->n ? pc->n : 1, sizeof(*rt->why));
+	if (!rt->store || !rt->why) {
+		probes_stop(rt);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
+	r = probe_sched_start(&rt->sched, pc, rt->store, err);
+	if (r) {
+		probes_stop(rt);
+		return r;
+	}
+	*out = rt;
+	return 0;
+}
+
+void probes_stop(struct probe_runtime *rt)
+{
+	if (!rt)
+		return;
+	probe_sched_stop(rt->sched);
+	probe_store_free(rt->store);
+	free(rt->why);
+	free(rt);
+}
+
+void probes_annotate(struct probe_runtime *rt, struct model *m)
+{
+	if (!rt)
+		return;
+	probes_resolve(rt, m);
+	if (probe_store_view(rt->store, &m->arena, true, &m->probes))
+		log_error("out of memory copying the probe results");
+}
+
+int probes_run_once(const struct probe_config *pc, struct model *m)
+{
+	struct probe_runtime rt = { pc, probe_store_new(pc), NULL, NULL };
+	int r = -ENOMEM;
+
+	rt.why = calloc(pc->n ? pc->n : 1, sizeof(*rt.why));
+	if (rt.store && rt.why) {
+		probes_resolve(&rt, m);
+		r = probe_sched_run_once(pc, rt.store);
+		if (!r)
+			r = probe_store_view(rt.store, &m->arena, false, &m->probes);
+	}
+	probe_store_free(rt.store);
+	free(rt.why);
+	return r;
+}

@@ -1,0 +1,40 @@
+/* The probes as the rest of ikewatch sees them: started with `serve`,
+ * their addresses derived from the traffic selectors of each collection,
+ * their results copied into each snapshot; or run once for a one-shot
+ * command.  See docs/metrics.md "Probes". */
+#ifndef IKW_PROBES_H
+#define IKW_PROBES_H
+
+#include <stdbool.h>
+
+#include "common/err.h"
+#include "probe/probe.h"
+
+struct model;
+struct probe_runtime;
+
+/* Starts the scheduler for pc (which must outlive the runtime).  Returns 0
+ * with *out set, or -errno with err set. */
+int probes_start(struct probe_runtime **out, const struct probe_config *pc,
+		 struct ikw_err *err);
+void probes_stop(struct probe_runtime *rt);    /* accepts NULL */
+
+/* Some probe's target or source comes from a traffic selector. */
+bool probes_derived(const struct probe_config *pc);
+
+/* For each collection: derives addresses from m's configured children (when
+ * m has them) and copies the results into m->probes. */
+void probes_annotate(struct probe_runtime *rt, struct model *m);
+
+/* One-shot commands: runs every probe once against m's traffic selectors
+ * and puts the results (gauges only: no counters or histograms) into
+ * m->probes.  Returns 0 or -ENOMEM. */
+int probes_run_once(const struct probe_config *pc, struct model *m);
+
+/* Derives the addresses of probe i from m into a (pure; for tests and for
+ * blackbox-config).  Returns 0, or -errno with err saying why. */
+struct probe_addrs;
+int probes_derive(const struct probe_spec *sp, const struct model *m,
+		  struct probe_addrs *a, struct ikw_err *err);
+
+#endif

@@ -1,0 +1,85 @@
+/* The status view: every IKE and CHILD SA of a snapshot, and every
+ * configured connection without one, ordered so that what needs attention
+ * comes first.  Built from the model (pure); rendered as a terminal table
+ * (status_table.c), JSON (status_json.c) and an HTML page (status_html.c).
+ * Everything points into the snapshot or the arena it was built in. */
+#ifndef IKW_STATUS_H
+#define IKW_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "model/model.h"
+
+/* Why a connection needs attention, most urgent first. */
+enum status_attention {
+	ST_DOWN,            /* expected up, no IKE SA established */
+	ST_CHILD_MISSING,   /* IKE SA up, a configured child not installed */
+	ST_CONNECTING,      /* an IKE SA is being negotiated */
+	ST_DEGRADED,        /* up, but the kernel dropped packets (replay, ICV) */
+	ST_OK,              /* up, or down and not expected up */
+	ST_ATTENTION_COUNT
+};
+extern const char *const status_attention_names[ST_ATTENTION_COUNT];
+
+/* One CHILD SA (the table shows it as two rows: in and out). */
+struct status_child {
+	const struct child_sa *sa;
+	bool old;                   /* a newer SA of the same child exists:
+				       the rekeyed one, until deleted */
+	bool have_kernel;           /* its inbound kernel SA was found */
+	uint64_t kernel_errors;     /* replay + replay window + integrity */
+};
+
+struct status_ike {
+	const struct ike_sa *sa;
+	bool old;                   /* rekeyed: a newer IKE SA of the conn exists */
+	struct status_child *children;
+	size_t nchildren;
+	/* CHILD SAs negotiated over this IKE SA's life (event stream), or -1 */
+	int64_t children_life;
+};
+
+struct status_conn {
+	const char *name;
+	const struct conn_view *view;
+	enum status_attention attention;
+	const char *reason;         /* one line for a human, "" when OK */
+	bool expected_up, up;
+	struct status_ike *ikes;    /* newest first */
+	size_t nikes;
+	const char **missing;       /* configured children without an
+				       installed SA, while the IKE SA is up */
+	size_t nmissing;
+};
+
+struct status_view {
+	const struct model *m;
+	time_t at;                  /* the snapshot's collection time */
+	bool ok;                    /* charon answered (vici collector) */
+	const char *error;          /* why not, "" when ok */
+	struct status_conn *conns;  /* attention first, then by name */
+	size_t nconns;
+	size_t counts[ST_ATTENTION_COUNT];
+	size_t nike, nchild;        /* SAs shown */
+};
+
+struct status_filter {
+	const char *conn;           /* fnmatch(3) glob on the conn name, or NULL */
+};
+
+/* Builds the view of m into v, allocating from a (its lifetime bounds v's).
+ * Returns 0 or -ENOMEM. */
+int status_build(const struct model *m, const struct status_filter *f,
+		 struct arena *a, struct status_view *v);
+
+/* "1d 2h", "3h 04m", "5m 06s", "7s"; "-" for TIME_NONE or negative. */
+void status_duration(char *buf, size_t size, int64_t seconds);
+/* "1.2 MiB" style, 3 significant digits. */
+void status_bytes(char *buf, size_t size, uint64_t bytes);
+/* NAT-T as the status page says it: "none", "local", "remote", "both". */
+const char *status_nat(const struct ike_sa *sa);
+
+#endif

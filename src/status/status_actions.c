@@ -1,0 +1,284 @@
+#include "status/status_actions.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/strongswan_control.h"
+#include "common/file.h"
+#include "common/json_in.h"
+#include "common/json_out.h"
+#include "common/log.h"
+
+struct status_actions {
+	char *token;
+	char *vici_socket;
+	unsigned timeout_ms;
+	int audit_fd;
+	pthread_mutex_t lock;      /* one audit line at a time */
+};
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int sa_load_token(struct status_actions *a, const char *path, struct ikw_err *err)
+{
+	struct stat st;
+	size_t len;
+	char *buf;
+	int r = file_read_all(path, 4096, &buf, &len, err);
+
+	if (r)
+		return err_prefix(err, r, "status.token_file");
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (len < STATUS_TOKEN_MIN || strlen(buf) != len || strpbrk(buf, " \t\r\n")) {
+		free(buf);
+		return err_set(err, -EINVAL, "status.token_file '%s': want one line of at least "
+			       "%d characters without blanks", path, STATUS_TOKEN_MIN);
+	}
+	if (!stat(path, &st) && (st.st_mode & 077))
+		log_warn("status.token_file '%s' is readable by group or others", path);
+	a->token = buf;
+	return 0;
+}
+
+int status_actions_new(struct status_actions **out, const struct status_actions_opts *o,
+		       struct ikw_err *err)
+{
+	struct status_actions *a = calloc(1, sizeof(*a));
+	int r;
+
+	if (!a)
+		return err_set(err, -ENOMEM, "out of memory");
+	a->audit_fd = -1;
+	pthread_mutex_init(&a->lock, NULL);
+	a->timeout_ms = o->timeout_ms ? o->timeout_ms : 10000;
+	if (!o->token_file || !o->audit_log) {
+		r = err_set(err, -EINVAL, "status.actions needs status.token_file and status.audit_log");
+	} else if ((r = sa_load_token(a, o->token_file, err)) == 0) {
+		a->audit_fd = open(o->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (a->audit_fd < 0)
+			r = err_set(err, -errno, "status.audit_log '%s': %s", o->audit_log,
+				    strerror(errno));
+		else if (!(a->vici_socket = strdup(o->vici_socket)))
+			r = err_set(err, -ENOMEM, "out of memory");
+	}
+	if (r) {
+		status_actions_free(a);
+		return r;
+	}
+	*out = a;
+	return 0;
+}
+
+void status_actions_free(struct status_actions *a)
+{
+	if (!a)
+		return;
+	if (a->audit_fd >= 0)
+		close(a->audit_fd);
+	if (a->token)
+		explicit_bzero(a->token, strlen(a->token));
+	free(a->token);
+	free(a->vici_socket);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+/* ---- the audit log ---------------------------------------------------------- */
+
+struct sa_audit {
+	const char *action, *target, *result, *reason;
+};
+
+static void sa_audit(struct status_actions *a, const struct http_request *req,
+		     const struct sa_audit *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_out j;
+	char when[32];
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_init(&j, &sb);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "time", when);
+	json_str(&j, "remote", req->remote);
+	json_str(&j, "action", e->action);
+	json_str(&j, "target", e->target);
+	json_str(&j, "result", e->result);
+	json_str(&j, "reason", e->reason);
+	json_obj_end(&j);
+	strbuf_addch(&sb, '\n');
+	pthread_mutex_lock(&a->lock);
+	if (strbuf_failed(&sb) || write(a->audit_fd, sb.buf, sb.len) != (ssize_t)sb.len)
+		log_error("cannot write the audit log: %s", strerror(errno));
+	pthread_mutex_unlock(&a->lock);
+	log_info("action %s %s from %s: %s%s%s", e->action, e->target, req->remote, e->result,
+		 e->reason[0] ? ": " : "", e->reason);
+	strbuf_release(&sb);
+}
+
+/* ---- the answer ----------------------------------------------------------------- */
+
+static void sa_answer(struct http_response *resp, unsigned status, bool ok, const char *why)
+{
+	struct json_out j;
+
+	resp->status = status;
+	resp->content_type = "application/json";
+	json_init(&j, &resp->body);
+	json_obj_begin(&j, NULL);
+	json_bool(&j, "ok", ok);
+	if (!ok)
+		json_str(&j, "error", why);
+	json_obj_end(&j);
+	strbuf_addch(&resp->body, '\n');
+}
+
+/* ---- the checks ---------------------------------------------------------------- */
+
+bool status_same_origin(const char *origin, const char *host)
+{
+	const char *h;
+
+	if (!origin || !host)
+		return false;
+	if (!strncmp(origin, "http://", 7))
+		h = origin + 7;
+	else if (!strncmp(origin, "https://", 8))
+		h = origin + 8;
+	else
+		return false;
+	return !strcasecmp(h, host);
+}
+
+/* Constant time in the length of the expected token. */
+static bool sa_token_ok(const char *want, const char *auth)
+{
+	size_t i, n = strlen(want), got;
+	unsigned char diff = 0;
+
+	if (!auth || strncasecmp(auth, "Bearer ", 7))
+		return false;
+	auth += 7;
+	got = strlen(auth);
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(want[i] ^ (i < got ? auth[i] : 0));
+	return !diff && got == n;
+}
+
+/* 0 when the request may act; else the status to refuse with and why. */
+static unsigned sa_refuse(const struct status_actions *a, const struct http_request *req,
+			  const char **why)
+{
+	const char *type = http_request_header(req, "Content-Type");
+	const char *origin = http_request_header(req, "Origin");
+	const char *site = http_request_header(req, "Sec-Fetch-Site");
+
+	if (strcmp(req->method, "POST"))
+		return *why = "actions need POST", 405;
+	if (origin && !status_same_origin(origin, http_request_header(req, "Host")))
+		return *why = "cross-origin request refused", 403;
+	if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+		return *why = "cross-site request refused", 403;
+	if (!type || strncasecmp(type, "application/json", 16))
+		return *why = "Content-Type must be application/json", 415;
+	if (!sa_token_ok(a->token, http_request_header(req, "Authorization")))
+		return *why = "missing or wrong bearer token", 401;
+	return 0;
+}
+
+/* ---- the actions -------------------------------------------------------------- */
+
+static int sa_id(const struct json_in_object *o, const char *key, uint32_t *id)
+{
+	const struct json_in_member *m = json_in_get(o, key);
+
+	if (!m)
+		return -ENOENT;
+	if (m->type != JSON_IN_UINT || !m->num || m->num > UINT32_MAX)
+		return -EINVAL;
+	*id = (uint32_t)m->num;
+	return 0;
+}
+
+static int sa_terminate(struct status_actions *a, const struct json_in_object *o,
+			char *target, size_t tsize, struct ikw_err *err)
+{
+	uint32_t id;
+	int ike = sa_id(o, "ike_id", &id), child = -ENOENT;
+
+	if (ike == -ENOENT)
+		child = sa_id(o, "child_id", &id);
+	if (ike && child)
+		return err_set(err, -EINVAL, "want {\"ike_id\": N} or {\"child_id\": N}");
+	snprintf(target, tsize, "%s %u", ike ? "child" : "ike", id);
+	return ss_terminate(a->vici_socket, ike != 0, id, a->timeout_ms, err);
+}
+
+static const char *sa_str(const struct json_in_object *o, const char *key)
+{
+	const struct json_in_member *m = json_in_get(o, key);
+
+	return m && m->type == JSON_IN_STRING && m->str[0] ? m->str : NULL;
+}
+
+static int sa_initiate(struct status_actions *a, const struct json_in_object *o,
+		       char *target, size_t tsize, struct ikw_err *err)
+{
+	const char *conn = sa_str(o, "conn"), *child = sa_str(o, "child");
+
+	if (!child)
+		return err_set(err, -EINVAL, "want {\"conn\": \"NAME\", \"child\": \"NAME\"}");
+	snprintf(target, tsize, "%s/%s", conn ? conn : "", child);
+	return ss_initiate(a->vici_socket, conn, child, a->timeout_ms, err);
+}
+
+void status_actions_handle(struct status_actions *a, const char *action,
+			   const struct http_request *req, struct http_response *resp)
+{
+	struct sa_audit e = { action, "", "refused", "" };
+	struct json_in_object o;
+	struct ikw_err err = { "" };
+	char target[600] = "";
+	unsigned refuse;
+	int r;
+
+	if (!a) {
+		sa_answer(resp, 403, false, "actions are disabled (status.actions in the config)");
+		return;
+	}
+	if ((refuse = sa_refuse(a, req, &e.reason))) {
+		sa_answer(resp, refuse, false, e.reason);
+		sa_audit(a, req, &e);
+		return;
+	}
+	if (!req->body || json_in_parse(req->body, req->body_len, &o, &err)) {
+		e.reason = req->body ? err.msg : "a JSON body is required";
+		sa_answer(resp, 400, false, e.reason);
+		sa_audit(a, req, &e);
+		return;
+	}
+	if (!strcmp(action, "terminate"))
+		r = sa_terminate(a, &o, target, sizeof(target), &err);
+	else if (!strcmp(action, "initiate"))
+		r = sa_initiate(a, &o, target, sizeof(target), &err);
+	else
+		r = err_set(&err, -ENOENT, "unknown action '%s' (terminate, initiate)", action);
+	e.target = target;
+	e.result = r ? "failed" : "ok";
+	e.reason = r ? err.msg : "";
+	sa_answer(resp, r == -ENOENT ? 404 : r == -EINVAL ? 400 : r ? 502 : 200, !r, err.msg);
+	sa_audit(a, req, &e);
+}

@@ -1,0 +1,22 @@
+/* The status view as a terminal table (`ikewatch status`): one row per
+ * connection, per IKE SA and per direction of each CHILD SA, attention
+ * first.  Columns are dropped from the least important end so that every
+ * line fits `width` (80 shows name, state, peer/SPI, elapsed, rekey, bytes
+ * and idle; 200 shows everything); ANSI colour only when asked. */
+#ifndef IKW_STATUS_TABLE_H
+#define IKW_STATUS_TABLE_H
+
+#include <stdbool.h>
+
+#include "common/strbuf.h"
+#include "status/status.h"
+
+struct status_table_opts {
+	unsigned width;    /* terminal columns, at least 60 */
+	bool color;
+};
+
+void status_table(const struct status_view *v, const struct status_table_opts *o,
+		  struct strbuf *out);
+
+#endif
