@@ -117,3 +117,28 @@ int statefile_save(const char *path, const char *buf, size_t len,
 	strbuf_release(&tmp);
 	return r;
 }
+
+int statefile_parse(const char *buf, size_t len, size_t max, const char *magic,
+		    bool (*line_fn)(void *ctx, const char *s, size_t len), void *ctx,
+		    const bool *ended, struct ikw_err *err)
+{
+	size_t pos = 0, line = 0, mlen = strlen(magic);
+
+	if (len > max)
+		return err_set(err, -EFBIG, "state file larger than %zu bytes", max);
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		line++;
+		if (!nl)
+			break;   /* a last line without newline: truncated */
+		if (line == 1 ? (n != mlen || memcmp(buf, magic, mlen)) :
+				!line_fn(ctx, buf + pos, n))
+			return err_set(err, -EBADMSG, "line %zu: malformed", line);
+		pos += n + 1;
+	}
+	if (!*ended)
+		return err_set(err, -EBADMSG, "truncated (no 'end' line)");
+	return 0;
+}

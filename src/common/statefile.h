@@ -29,6 +29,15 @@ bool statefile_split(const char *s, size_t len, struct statefile_line *l);
 /* Whether field 0 is word. */
 bool statefile_is(const struct statefile_line *l, const char *word);
 
+/* Walks a state file: its size at most max, line 1 exactly magic, then
+ * each complete line to line_fn (false: malformed), a last line without
+ * its newline ignored (truncated).  *ended, which line_fn sets at the "end"
+ * line, must be true at the end.  Returns 0 or -EFBIG/-EBADMSG with err
+ * naming the line. */
+int statefile_parse(const char *buf, size_t len, size_t max, const char *magic,
+		    bool (*line_fn)(void *ctx, const char *s, size_t len), void *ctx,
+		    const bool *ended, struct ikw_err *err);
+
 /* Writes buf to path atomically (mode 0600). */
 int statefile_save(const char *path, const char *buf, size_t len,
 		   struct ikw_err *err);

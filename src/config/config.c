@@ -9,6 +9,7 @@
 #include "common/file.h"
 #include "common/num.h"
 #include "config/config_probes.h"
+#include "config/config_yaml.h"
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
@@ -166,17 +167,7 @@ void config_release(struct config *c)
 
 static int config_parse_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		if (!strcmp(v, yes[i]))
-			return *out = true, 0;
-		if (!strcmp(v, no[i]))
-			return *out = false, 0;
-	}
-	return -EINVAL;
+	return cfg_bool(v, out);
 }
 
 static int config_replace(char **slot, const char *v)

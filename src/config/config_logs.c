@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/num.h"
+#include "config/config_yaml.h"
 #include "logs/error_notify.h"
 #include "logs/log_journal.h"
 #include "logs/log_rules.h"
@@ -53,19 +54,18 @@ static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
 static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
 			    const char *fmt, ...)
 {
-	char why[sizeof(y->err->msg)];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	r = cfg_vfail(y->err, y->file, n, fmt, ap);
 	va_end(ap);
-	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->file,
-		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
+	return r;
 }
 
 static const char *config_logs_scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return cfg_scalar(n);
 }
 
 static yaml_node_t *config_logs_node(struct logs_yaml *y, int id)
@@ -75,17 +75,7 @@ static yaml_node_t *config_logs_node(struct logs_yaml *y, int id)
 
 static int config_logs_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	size_t i;
-
-	for (i = 0; v && i < 4; i++) {
-		if (!strcmp(v, yes[i]))
-			return *out = true, 0;
-		if (!strcmp(v, no[i]))
-			return *out = false, 0;
-	}
-	return -EINVAL;
+	return cfg_bool(v, out);
 }
 
 /* ---- files, flags, socket ------------------------------------------------- */

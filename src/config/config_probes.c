@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/num.h"
+#include "config/config_yaml.h"
 #include "probe/probe_addr.h"
 #include "probe/probe_sock.h"
 
@@ -71,19 +72,18 @@ static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt,
 
 static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt, ...)
 {
-	char why[sizeof(y->err->msg)];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	r = cfg_vfail(y->err, y->file, n, fmt, ap);
 	va_end(ap);
-	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->file,
-		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
+	return r;
 }
 
 static const char *cp_scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return cfg_scalar(n);
 }
 
 static yaml_node_t *cp_node(struct probes_yaml *y, int id)

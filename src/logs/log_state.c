@@ -227,30 +227,27 @@ static bool lst_line(struct log_state *ls, struct event_store *store,
 	return false;
 }
 
+struct lst_parser {
+	struct log_state *ls;
+	struct event_store *store;
+	bool ended;
+};
+
+static bool lst_line_cb(void *ctx, const char *s, size_t len)
+{
+	struct lst_parser *p = ctx;
+
+	return lst_line(p->ls, p->store, s, len, &p->ended);
+}
+
 int log_state_parse(struct log_state *ls, struct event_store *store,
 		    const char *buf, size_t len, struct ikw_err *err)
 {
-	size_t pos = 0, line = 0, mlen = strlen(LST_MAGIC);
-	bool ended = false;
+	struct lst_parser p = { ls, store, false };
 
 	memset(ls, 0, sizeof(*ls));
-	if (len > LOG_STATE_MAX)
-		return err_set(err, -EFBIG, "state file larger than %d bytes", LOG_STATE_MAX);
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-
-		line++;
-		if (!nl)
-			break;   /* a last line without newline: truncated */
-		if (line == 1 ? (n != mlen || memcmp(buf, LST_MAGIC, mlen)) :
-				!lst_line(ls, store, buf + pos, n, &ended))
-			return err_set(err, -EBADMSG, "line %zu: malformed", line);
-		pos += n + 1;
-	}
-	if (!ended)
-		return err_set(err, -EBADMSG, "truncated (no 'end' line)");
-	return 0;
+	return statefile_parse(buf, len, LOG_STATE_MAX, LST_MAGIC, lst_line_cb, &p, &p.ended,
+			       err);
 }
 
 /* ---- files ------------------------------------------------------------------ */

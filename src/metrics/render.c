@@ -427,8 +427,8 @@ static void render_child_sas(const struct render_ctx *c,
 }
 RENDER_PER_CHILD(render_child_sas)
 
-static void render_in_out(const struct conn_view *v, const struct child_view *ch,
-			  struct expo *e, uint64_t in, uint64_t out)
+void render_in_out(const struct conn_view *v, const struct child_view *ch,
+		   struct expo *e, uint64_t in, uint64_t out)
 {
 	struct label li[] = { { "conn", v->name }, { "child", ch->name },
 			      { "direction", "in" } };

@@ -30,6 +30,10 @@ struct render_family {
 			 struct expo *e);
 };
 
+/* Two samples of a child: direction="in" and direction="out". */
+void render_in_out(const struct conn_view *v, const struct child_view *ch,
+		   struct expo *e, uint64_t in, uint64_t out);
+
 extern const struct render_family render_kernel_families[];
 extern const size_t render_kernel_nfamilies;
 extern const struct render_family render_probe_families[];

@@ -68,28 +68,16 @@ static void rk_each_child(const struct conn_view *v, struct expo *e, rk_child_fn
 			fn(v, &v->children[i], e);
 }
 
-static void rk_in_out(const struct conn_view *v, const struct child_view *ch,
-		      struct expo *e, uint64_t in, uint64_t out)
-{
-	struct label li[] = { { "conn", v->name }, { "child", ch->name },
-			      { "direction", "in" } };
-	struct label lo[] = { { "conn", v->name }, { "child", ch->name },
-			      { "direction", "out" } };
-
-	expo_sample_u64(e, li, NL(li), in);
-	expo_sample_u64(e, lo, NL(lo), out);
-}
-
 static void rk_child_bytes(const struct conn_view *v, const struct child_view *ch,
 			   struct expo *e)
 {
-	rk_in_out(v, ch, e, ch->kernel.traffic.bytes_in, ch->kernel.traffic.bytes_out);
+	render_in_out(v, ch, e, ch->kernel.traffic.bytes_in, ch->kernel.traffic.bytes_out);
 }
 
 static void rk_child_packets(const struct conn_view *v, const struct child_view *ch,
 			     struct expo *e)
 {
-	rk_in_out(v, ch, e, ch->kernel.traffic.packets_in, ch->kernel.traffic.packets_out);
+	render_in_out(v, ch, e, ch->kernel.traffic.packets_in, ch->kernel.traffic.packets_out);
 }
 
 static void rk_errors(struct expo *e, struct label *l, size_t nl,

@@ -141,35 +141,22 @@ static bool ls_line(struct ls_parser *p, const char *s, size_t len)
 	return false;
 }
 
+static bool ls_line_cb(void *ctx, const char *s, size_t len)
+{
+	return ls_line(ctx, s, len);
+}
+
 int ledger_state_parse(struct ledger *l, const char *buf, size_t len,
 		       struct ikw_err *err)
 {
 	struct ls_parser p;
-	size_t pos = 0, line = 0, mlen = strlen(LS_MAGIC);
+	int r;
 
 	memset(&p, 0, sizeof(p));
 	p.l = l;
-	if (len > LEDGER_STATE_MAX)
-		return err_set(err, -EFBIG, "state file larger than %d bytes",
-			       LEDGER_STATE_MAX);
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-
-		line++;
-		if (!nl)
-			break;  /* a last line without newline: truncated */
-		if (line == 1 ? (n != mlen || memcmp(buf, LS_MAGIC, mlen)) :
-				!ls_line(&p, buf + pos, n)) {
-			free(p.sas);
-			return err_set(err, -EBADMSG, "line %zu: malformed", line);
-		}
-		pos += n + 1;
-	}
+	r = statefile_parse(buf, len, LEDGER_STATE_MAX, LS_MAGIC, ls_line_cb, &p, &p.ended, err);
 	free(p.sas);
-	if (!p.ended)
-		return err_set(err, -EBADMSG, "truncated (no 'end' line)");
-	return 0;
+	return r;
 }
 
 int ledger_state_load(struct ledger *l, const char *path, struct ikw_err *err)

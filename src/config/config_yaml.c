@@ -1,0 +1,35 @@
+#include "config/config_yaml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int cfg_vfail(struct ikw_err *err, const char *file, const yaml_node_t *n,
+	      const char *fmt, va_list ap)
+{
+	char why[sizeof(err->msg)];
+
+	vsnprintf(why, sizeof(why), fmt, ap);
+	return err_set(err, -EINVAL, "%s:%lu: %s", file,
+		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
+}
+
+const char *cfg_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+int cfg_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; v && i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(v, yes[i]))
+			return *out = true, 0;
+		if (!strcmp(v, no[i]))
+			return *out = false, 0;
+	}
+	return -EINVAL;
+}

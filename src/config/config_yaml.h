@@ -1,0 +1,20 @@
+/* What the config sections parsed from libyaml's document share: errors
+ * that name the file and the node's line, scalars, booleans. */
+#ifndef IKW_CONFIG_YAML_H
+#define IKW_CONFIG_YAML_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <yaml.h>
+
+#include "common/err.h"
+
+/* "FILE:LINE: why" into err; returns -EINVAL. */
+int cfg_vfail(struct ikw_err *err, const char *file, const yaml_node_t *n,
+	      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/* A scalar node's text, or NULL for other nodes and NULL. */
+const char *cfg_scalar(const yaml_node_t *n);
+/* true/yes/on/1 and false/no/off/0; -EINVAL otherwise (v may be NULL). */
+int cfg_bool(const char *v, bool *out);
+
+#endif
