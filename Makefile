@@ -4,7 +4,7 @@
 #   make check           unit tests (add SAN=1 for the sanitizer run)
 #   make fuzz-replay     replay the fuzz corpora through every parser (gcc)
 #   make V=1             show the commands
-PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd
+PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd gnutls
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 REVISION  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
@@ -18,7 +18,7 @@ CFLAGS    ?= $(OPT) -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc \
              $(shell pkg-config --cflags $(PKGS)) \
              -DIKW_VERSION='"$(VERSION)"' -DIKW_REVISION='"$(REVISION)"' -MMD -MP
-LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lcrypt -lpthread -lm
 
 ifeq ($(SAN),1)
   BUILD   ?= build-san

@@ -7,11 +7,13 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev libsystemd-dev
+	libgnutls28-dev libcrypt-dev  # TLS client checks and bcrypt (web-config.yml)
 	# the lab: strongSwan charon + swanctl, kernel-libipsec and counters plugins
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins
 	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
 	# tests: HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
+	openssl  # tests: certificates for TLS and mTLS (test_web_tls.sh)
 	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio # tests/qemu: a kernel with ESP
 	# tests: a private systemd-journald for the journal follower
 	systemd

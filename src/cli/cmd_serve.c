@@ -11,7 +11,9 @@
 
 #include "common/log.h"
 #include "collect/vici_events.h"
+#include "cli/serve_preflight.h"
 #include "cli/serve_status.h"
+#include "cli/serve_web.h"
 #include "http/http_server.h"
 #include "logs/logs.h"
 #include "probe/probes.h"
@@ -55,12 +57,6 @@ static void serve_app(void *ctx, const struct http_request *req,
 	struct serve_ctx *s = ctx;
 
 	serve_status_route(&s->status, req, resp);
-}
-
-static bool serve_is_loopback(const char *addr)
-{
-	return !strncmp(addr, "127.", 4) || !strncmp(addr, "[::1]", 5) ||
-	       !strncmp(addr, "localhost:", 10);
 }
 
 /* The event store is bounded: keys come from charon and logs. */
@@ -154,6 +150,7 @@ int cmd_serve(const struct config *c)
 	};
 	struct ikw_err err = { "" };
 	struct http_server *srv;
+	struct serve_web web;
 	sigset_t set;
 	int sig = 0;
 
@@ -163,15 +160,21 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c)) {
+		serve_web_release(&web);
+		return 2;
+	}
 	if ((c->events_enabled || serve_wants_logs(c)) &&
 	    serve_start_events(&ctx, c)) {
 		serve_stop_events(&ctx);
+		serve_web_release(&web);
 		return 2;
 	}
 	ctx.scraper = cli_scraper_new(c, ctx.events, ctx.stream != NULL,
 				      serve_annotate, &ctx);
 	if (!ctx.scraper) {
 		serve_stop_events(&ctx);
+		serve_web_release(&web);
 		return 2;
 	}
 	cli_render_opts(c, &ctx.render);
@@ -182,6 +185,7 @@ int cmd_serve(const struct config *c)
 		serve_status_release(&ctx.status);
 		scraper_free(ctx.scraper);
 		serve_stop_events(&ctx);
+		serve_web_release(&web);
 		return 2;
 	}
 	if (http_server_start(&o, &h, &srv, &err)) {
@@ -190,12 +194,11 @@ int cmd_serve(const struct config *c)
 		serve_status_release(&ctx.status);
 		scraper_free(ctx.scraper);
 		serve_stop_events(&ctx);
+		serve_web_release(&web);
 		return 2;
 	}
-	log_info("ikewatch %s serving %s on http://%s (plain HTTP), reading charon at %s",
-		 IKW_VERSION, c->telemetry_path, c->listen_address, c->vici_socket);
-	if (!serve_is_loopback(c->listen_address))
-		log_warn("listening on a non-loopback address without TLS or authentication");
+	serve_web_log_start(&web, c);
+	serve_preflight_vici(c->vici_socket);
 	/* probes aimed at a traffic selector learn it from a collection */
 	if (ctx.probes && probes_derived(&c->probes))
 		model_unref(scraper_collect(ctx.scraper));
@@ -206,5 +209,6 @@ int cmd_serve(const struct config *c)
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
+	serve_web_release(&web);
 	return 0;
 }

@@ -61,6 +61,8 @@ static const struct setting config_settings[] = {
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
 	{ "blackbox", "address", "blackbox.address", SET_STRING, OFF(blackbox_address), 0 },
+	{ "web", "config_file", "web.config.file", SET_STRING, OFF(web_config_file), 0 },
+	{ "process", "run_as", "run-as", SET_STRING, OFF(run_as), 0 },
 };
 
 #define NSETTINGS (sizeof(config_settings) / sizeof(config_settings[0]))
@@ -71,6 +73,10 @@ const char config_flags_usage[] =
 	"  --web.telemetry-path=PATH       path of the metrics (default /metrics)\n"
 	"  --web.max-connections=N         concurrent HTTP connections (default 64)\n"
 	"  --web.max-concurrent-scrapes=N  concurrent scrapes (default 4)\n"
+	"  --web.config.file=PATH          TLS, client certificates and basic auth, in the\n"
+	"                                  exporter-toolkit's web-config.yml format\n"
+	"  --run-as=USER                   serve: started as root, become USER and keep\n"
+	"                                  only the capabilities needed (docs/security.md)\n"
 	"  --vici.socket=PATH              charon's VICI socket (default " VICI_DEFAULT_SOCKET ")\n"
 	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
 	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
@@ -162,6 +168,8 @@ void config_release(struct config *c)
 	log_config_release(&c->logs);
 	probe_config_release(&c->probes);
 	free(c->blackbox_address);
+	free(c->web_config_file);
+	free(c->run_as);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -52,6 +52,8 @@ struct config {
 	struct log_config logs;          /* serve: failure sources (logs:) */
 	struct probe_config probes;      /* data-plane probes (probes:) */
 	char *blackbox_address;          /* blackbox-config: the exporter */
+	char *web_config_file;           /* serve: web-config.yml (TLS, auth) */
+	char *run_as;                    /* serve: drop to this user */
 };
 
 void config_init(struct config *c);

@@ -39,6 +39,10 @@ struct http_server {
 	unsigned max_scrapes;
 	atomic_uint scrapes;    /* metrics bodies currently being produced */
 	uint16_t port;
+	const struct http_tls *tls;         /* NULL: plain HTTP */
+	struct http_auth *auth;             /* NULL: no basic auth */
+	const struct web_header *headers;   /* on every response */
+	size_t n_headers;
 };
 
 /* One metrics response in flight: pieces pulled from the source as
@@ -263,6 +267,22 @@ static int http_open_listener(const char *addr, int *fd, bool *v6,
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The configured headers, found through the connection's socket context
+ * (the server, set when the connection opened). */
+static bool http_extra_headers(struct MHD_Connection *c, struct MHD_Response *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct http_server *s = ci ? ci->socket_context : NULL;
+	size_t i;
+
+	for (i = 0; s && i < s->n_headers; i++)
+		if (MHD_add_response_header(r, s->headers[i].name,
+					    s->headers[i].value) != MHD_YES)
+			return false;
+	return true;
+}
+
 static enum MHD_Result http_queue(struct MHD_Connection *c, unsigned status,
 				  struct MHD_Response *r)
 {
@@ -270,6 +290,10 @@ static enum MHD_Result http_queue(struct MHD_Connection *c, unsigned status,
 
 	if (!r)
 		return MHD_NO;
+	if (!http_extra_headers(c, r)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -769,6 +793,61 @@ static enum MHD_Result http_handle_app(struct http_server *s, struct MHD_Connect
 	return http_serve_app(s, c, url, method, up);
 }
 
+/* ---- client certificate and basic authentication ----------------------- */
+
+static enum MHD_Result http_unauthorized(struct MHD_Connection *c)
+{
+	struct MHD_Response *r = http_buffer_response("Unauthorized\n", HTTP_TEXT_TYPE);
+
+	if (r && MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					 "Basic realm=\"ikewatch\", charset=\"UTF-8\"")
+	    != MHD_YES) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue(c, MHD_HTTP_UNAUTHORIZED, r);
+}
+
+static bool http_basic_auth_ok(struct http_server *s, struct MHD_Connection *c)
+{
+	char *pass = NULL, *user = MHD_basic_auth_get_username_password(c, &pass);
+	bool ok = http_auth_check(s->auth, user, pass);
+
+	if (pass) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	if (user)
+		MHD_free(user);
+	return ok;
+}
+
+/* Whether the request may go on; if not, *ret is what to return (a 403 or
+ * 401 has been queued). */
+static bool http_gate(struct http_server *s, struct MHD_Connection *c,
+		      enum MHD_Result *ret)
+{
+	const char *why;
+	char why_nl[96];
+
+	if (s->tls) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+
+		if (!http_tls_client_ok(s->tls, ci ? ci->tls_session : NULL, &why)) {
+			log_debug("http: refused a request: %s", why);
+			snprintf(why_nl, sizeof(why_nl), "%s\n", why);
+			*ret = http_text(c, MHD_HTTP_FORBIDDEN, why_nl);
+			return false;
+		}
+	}
+	if (s->auth && !http_basic_auth_ok(s, c)) {
+		*ret = http_unauthorized(c);
+		return false;
+	}
+	return true;
+}
+
 /* libmicrohttpd calls this once with the headers, then per body piece, then
  * once more with an empty piece. */
 static enum MHD_Result http_handle(void *cls, struct MHD_Connection *c,
@@ -779,8 +858,13 @@ static enum MHD_Result http_handle(void *cls, struct MHD_Connection *c,
 	struct http_server *s = cls;
 	enum http_route route = http_route(s, url);
 	bool head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	enum MHD_Result gate_ret;
 
 	(void)version;
+	/* the first call of a request (again while a body arrives on routes
+	 * that do not read one; the check is then cached) */
+	if (!*con_cls && (s->tls || s->auth) && !http_gate(s, c, &gate_ret))
+		return gate_ret;
 	if (route == HTTP_ROUTE_APP)
 		return http_handle_app(s, c, url, method, upload_data, upload_data_size,
 				       con_cls);
@@ -815,6 +899,17 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
 	log_warn("http: %s", msg);
+}
+
+/* Points each connection's socket context at the server, for
+ * http_extra_headers(). */
+static void http_notify_connection(void *cls, struct MHD_Connection *c,
+				   void **socket_context,
+				   enum MHD_ConnectionNotificationCode code)
+{
+	(void)c;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		*socket_context = cls;
 }
 
 static void http_opts_defaults(const struct http_server_opts *o,
@@ -853,11 +948,26 @@ static int http_start_daemon(struct http_server *s,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
 			 MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls[5] = { { MHD_OPTION_END, 0, NULL } };
+	size_t n = 0;
 
 	if (v6)
 		flags |= o->listen_address[0] == ':' ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
+	if (o->tls) {
+		flags |= MHD_USE_TLS;
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, o->tls->cert };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, o->tls->key };
+		tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+						    o->tls->priorities };
+		if (o->tls->trust)
+			tls[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+							    o->tls->trust };
+		tls[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	}
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_handle, s,
 		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, (void *)NULL,
+		MHD_OPTION_ARRAY, tls,
+		MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, (void *)s,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, (void *)s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
@@ -899,6 +1009,10 @@ static struct http_server *http_server_new(const struct http_server_opts *o,
 		return NULL;
 	s->h = *h;
 	s->max_scrapes = o->max_concurrent_scrapes;
+	s->tls = o->tls;
+	s->auth = o->auth;
+	s->headers = o->headers;
+	s->n_headers = o->n_headers;
 	atomic_init(&s->scrapes, 0);
 	s->telemetry_path = strdup(o->telemetry_path);
 	s->landing = http_build_landing(o->telemetry_path);

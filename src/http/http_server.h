@@ -11,6 +11,9 @@
  *   /status, /api/... handlers->app (GET, HEAD, POST; a POST body of at
  *                     most HTTP_APP_BODY_MAX bytes is read, larger is 413)
  *   anything else     404
+ *
+ * Before any route: the client certificate (opts.tls) and then basic
+ * authentication (opts.auth) are checked; 403 or 401 otherwise.
  */
 #ifndef IKW_HTTP_SERVER_H
 #define IKW_HTTP_SERVER_H
@@ -22,6 +25,8 @@
 
 #include "common/err.h"
 #include "common/strbuf.h"
+#include "http/http_auth.h"
+#include "http/http_tls.h"
 #include "metrics/expo.h"
 
 struct http_server;
@@ -96,6 +101,18 @@ struct http_server_opts {
 	 * line and headers (larger requests get 431 or are closed).  Default
 	 * 8 KiB. */
 	size_t max_request_header_bytes;
+	/* HTTPS instead of HTTP, with the client certificate checked on every
+	 * request (see http_tls.h).  NULL: plain HTTP.  Must outlive the
+	 * server. */
+	const struct http_tls *tls;
+	/* HTTP basic authentication on every route, /-/healthy included (as
+	 * the exporter-toolkit does): 401 with WWW-Authenticate otherwise.
+	 * NULL: none.  Must outlive the server. */
+	struct http_auth *auth;
+	/* Added to every response (web-config.yml http_server_config.headers);
+	 * must outlive the server. */
+	const struct web_header *headers;
+	size_t n_headers;
 };
 
 #define HTTP_DEFAULT_LISTEN_ADDRESS ":9786"

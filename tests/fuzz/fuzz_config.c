@@ -3,7 +3,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE \
  *     -Isrc -DIKW_VERSION='"fuzz"' -DIKW_REVISION='"fuzz"' \
  *     tests/fuzz/fuzz_config.c $(find src -name '*.c' ! -name main.c) $(pkg-config --cflags --libs \
- *     libmicrohttpd yaml-0.1 zlib libsystemd) -lpthread -o build/fuzz_config
+ *     libmicrohttpd yaml-0.1 zlib libsystemd gnutls) -lcrypt -lpthread -o build/fuzz_config
  *   build/fuzz_config -max_total_time=300 tests/fuzz/corpus/config
  */
 #include <stdint.h>

@@ -4,7 +4,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE \
  *     -Isrc -DIKW_VERSION='"fuzz"' -DIKW_REVISION='"fuzz"' \
  *     tests/fuzz/fuzz_ledger_state.c $(find src -name '*.c' ! -name main.c) \
- *     $(pkg-config --cflags --libs libmicrohttpd yaml-0.1 zlib libsystemd) -lpthread -lm \
+ *     $(pkg-config --cflags --libs libmicrohttpd yaml-0.1 zlib libsystemd gnutls) -lcrypt -lpthread -lm \
  *     -o build/fuzz_ledger_state
  *   build/fuzz_ledger_state -max_total_time=300 tests/fuzz/corpus/ledger_state
  */

@@ -9,7 +9,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE \
  *     -Isrc -DIKW_VERSION='"fuzz"' -DIKW_REVISION='"fuzz"' \
  *     tests/fuzz/fuzz_xfrm_stat.c $(find src -name '*.c' ! -name main.c) $(pkg-config --cflags --libs \
- *     libmicrohttpd yaml-0.1 zlib libsystemd) -lpthread -o build/fuzz_xfrm_stat
+ *     libmicrohttpd yaml-0.1 zlib libsystemd gnutls) -lcrypt -lpthread -o build/fuzz_xfrm_stat
  *   build/fuzz_xfrm_stat -max_total_time=90 tests/fuzz/corpus/xfrm_stat
  */
 #include <errno.h>

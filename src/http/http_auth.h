@@ -1,0 +1,32 @@
+/* HTTP basic authentication against bcrypt hashes (web-config.yml's
+ * basic_auth_users).
+ *
+ * bcrypt is slow on purpose (tens of milliseconds), so a successful check is
+ * remembered: per user, a SHA-256 of (hash, password) of the last password
+ * that verified.  The next request with the same password compares digests
+ * instead of running bcrypt; a wrong password always runs bcrypt.  An unknown
+ * user runs bcrypt against another user's hash as well, so that the answer
+ * time does not tell which users exist.  Comparisons are constant-time.
+ * Thread-safe. */
+#ifndef IKW_HTTP_AUTH_H
+#define IKW_HTTP_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/web_config.h"
+
+struct http_auth;
+
+/* Copies the users; NULL when n is 0 or out of memory (check n). */
+struct http_auth *http_auth_new(const struct web_user *users, size_t n);
+/* Accepts NULL. */
+void http_auth_free(struct http_auth *a);
+
+/* Whether user and password match one of the users.  NULLs are refused. */
+bool http_auth_check(struct http_auth *a, const char *user, const char *password);
+
+/* How many checks ran bcrypt (for tests of the cache). */
+unsigned long http_auth_bcrypt_runs(struct http_auth *a);
+
+#endif
