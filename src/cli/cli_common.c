@@ -52,6 +52,7 @@ struct scraper *cli_scraper_new(const struct config *c,
 		.annotate = annotate,
 		.annotate_ctx = annotate_ctx,
 		.rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000),
+		.redact = &c->redact,
 		.policy = {
 			.expect_up = (const char *const *)c->expect_up,
 			.n_expect_up = c->n_expect_up,

@@ -152,6 +152,9 @@ static struct model *scraper_run(struct scraper *s)
 		return NULL;
 	for (i = 0; i < s->ncollectors; i++)
 		scraper_run_one(s, i, m, &dl);
+	/* before anything keeps or renders a peer's name */
+	if (s->opts.redact && redact_model(s->opts.redact, m))
+		log_error("out of memory redacting peers");
 	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
 	if (s->opts.annotate)
 		s->opts.annotate(s->opts.annotate_ctx, m);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "collect/collector.h"
+#include "model/redact.h"
 #include "model/view.h"
 
 struct scraper;
@@ -22,6 +23,7 @@ struct scraper_opts {
 	void (*annotate)(void *ctx, struct model *m);
 	void *annotate_ctx;
 	struct expect_policy policy;    /* pointers must outlive the scraper */
+	const struct redact_config *redact;   /* NULL: none; must outlive it */
 };
 
 /* Takes ownership of the collectors (destroyed by scraper_free). */

@@ -9,6 +9,7 @@
 #include "common/file.h"
 #include "common/num.h"
 #include "config/config_probes.h"
+#include "config/config_redact.h"
 #include "config/config_yaml.h"
 #include "vici/vici_conn.h"
 
@@ -34,6 +35,8 @@ static const struct setting config_settings[] = {
 	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
 	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
 	{ "labels", "peer", "collector.peer-labels", SET_BOOL, OFF(peer_labels), 0 },
+	{ NULL, NULL, "collector.redact", SET_STRING, OFF(redact_mode_flag), 0 },
+	{ NULL, NULL, "collector.redact.salt-file", SET_STRING, OFF(redact_salt_flag), 0 },
 	{ "connections", "expect_up", "expect-up", SET_LIST, OFF(expect_up),
 	  OFF(n_expect_up) },
 	{ "connections", "ignore", "ignore", SET_LIST, OFF(ignore), OFF(n_ignore) },
@@ -81,6 +84,9 @@ const char config_flags_usage[] =
 	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
 	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
 	"  --[no-]collector.peer-labels    peer addresses as labels of info metrics (default on)\n"
+	"  --collector.redact=MODE         none, hash or alias: peers' addresses and identities\n"
+	"                                  replaced in metrics and pages (YAML redact:)\n"
+	"  --collector.redact.salt-file=PATH  the secret the hashes are keyed with\n"
 	"  --expect-up=GLOB                connections expected up (repeatable; default: all\n"
 	"                                  that can initiate, i.e. remote_addrs not %any)\n"
 	"  --ignore=GLOB                   connections not exported at all (repeatable)\n"
@@ -131,6 +137,7 @@ void config_init(struct config *c)
 	c->xfrm_stat_path = strdup("/proc/net/xfrm_stat");
 	c->klips_path = strdup("/proc/net/ipsec_spi");
 	log_config_init(&c->logs);
+	redact_config_init(&c->redact);
 	probe_config_init(&c->probes);
 	c->blackbox_address = strdup("127.0.0.1:9115");
 	c->rekey_overdue_margin_ms = 60000;
@@ -156,6 +163,8 @@ void config_release(struct config *c)
 	free(c->textfile_state);
 	free(c->textfile_logs_state);
 	free(c->xfrm_netns);
+	free(c->redact_mode_flag);
+	free(c->redact_salt_flag);
 	free(c->status_token_file);
 	free(c->status_audit_log);
 	free(c->status_url);
@@ -166,6 +175,7 @@ void config_release(struct config *c)
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
 	log_config_release(&c->logs);
+	redact_config_release(&c->redact);
 	probe_config_release(&c->probes);
 	free(c->blackbox_address);
 	free(c->web_config_file);
@@ -388,6 +398,14 @@ static int yaml_root(struct yaml_ctx *y)
 				return r;
 			continue;
 		}
+		if (key && !strcmp(key, "redact")) {
+			r = config_redact_parse(&y->c->redact, y->doc,
+						yaml_document_get_node(y->doc, p->value),
+						y->name, y->err);
+			if (r)
+				return r;
+			continue;
+		}
 		if (key && !strcmp(key, "logs")) {
 			r = config_logs_parse(&y->c->logs, y->doc,
 					      yaml_document_get_node(y->doc, p->value),
@@ -530,6 +548,16 @@ static int config_one_flag(struct config *c, int argc, char **argv, int *i,
 	return r ? err_prefix(err, r, "flag --%s", s->flag) : 0;
 }
 
+/* --collector.redact and its salt file over the YAML's redact: section. */
+static int config_redact_flags(struct config *c, struct ikw_err *err)
+{
+	if (c->redact_mode_flag && redact_mode_parse(c->redact_mode_flag, &c->redact.mode))
+		return err_set(err, -EINVAL, "flag --collector.redact: want none, hash or alias");
+	if (c->redact_salt_flag && config_redact_salt_file(&c->redact, c->redact_salt_flag, err))
+		return err_prefix(err, -EINVAL, "flag --collector.redact.salt-file");
+	return 0;
+}
+
 int config_parse_args(struct config *c, int argc, char **argv, int start,
 		      bool *want_help, bool *want_version, struct ikw_err *err)
 {
@@ -553,5 +581,5 @@ int config_parse_args(struct config *c, int argc, char **argv, int start,
 		if (r)
 			return r;
 	}
-	return 0;
+	return config_redact_flags(c, err);
 }

@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "config/config_logs.h"
+#include "model/redact.h"
 #include "probe/probe.h"
 
 #define IKW_DEFAULT_PORT "9786"
@@ -50,6 +51,8 @@ struct config {
 	char *status_initiate;           /* CONN/CHILD */
 	uint64_t rekey_overdue_margin_ms;
 	struct log_config logs;          /* serve: failure sources (logs:) */
+	struct redact_config redact;     /* redact: (flags below override) */
+	char *redact_mode_flag, *redact_salt_flag;
 	struct probe_config probes;      /* data-plane probes (probes:) */
 	char *blackbox_address;          /* blackbox-config: the exporter */
 	char *web_config_file;           /* serve: web-config.yml (TLS, auth) */
