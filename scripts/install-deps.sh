@@ -25,7 +25,14 @@ PACKAGES=(
 	nftables prometheus-blackbox-exporter tcpdump
 	# benchmark plots
 	gnuplot-nox
+	# tests: alerting (test_alerts.sh, test_rules.sh): a real Alertmanager and
+	# amtool; rule and dashboard checks in python
+	prometheus-alertmanager python3-yaml
 )
+# tests: the dashboard type check (tests/dashboard: tsc, @grafana/schema from
+# the npm registry); Debian's nodejs and npm unless a node with npm is there
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm package)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

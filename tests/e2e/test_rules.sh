@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The shipped Prometheus rules (deploy/prometheus/): promtool check rules,
+# the promtool unit tests (each alert fires on its fault and stays quiet on
+# a missed scrape, a scheduled rekey...), and tests/rules/lint_rules.py:
+# severity, summary, description, runbook_url and runbook for every alert,
+# metric names as in docs/metrics.md, docs/alerting.md in step.  No lab.
+source "$(dirname "$0")/lib.sh"
+
+D=$E2E_ROOT/deploy/prometheus
+command -v promtool >/dev/null || { fail "promtool not installed (scripts/install-deps.sh)"; e2e_finish rules; exit 1; }
+python3 -c 'import yaml' 2>/dev/null || { fail "python3-yaml not installed (scripts/install-deps.sh)"; e2e_finish rules; exit 1; }
+
+out=$(promtool check rules "$D/ikewatch-recording.rules.yml" 2>&1)
+check "promtool check rules: recording rules ($(grep -o 'SUCCESS.*' <<<"$out"))" grep -q SUCCESS <<<"$out"
+out=$(promtool check rules "$D/ikewatch-alerts.rules.yml" 2>&1)
+check "promtool check rules: alerts ($(grep -o 'SUCCESS.*' <<<"$out"))" grep -q SUCCESS <<<"$out"
+out=$(promtool check config "$D/prometheus.yml" 2>&1)
+check "promtool check config: the example prometheus.yml with both rule files" grep -q 'SUCCESS: 14 rules' <<<"$out"
+if command -v amtool >/dev/null; then
+	check "amtool check-config: the example alertmanager.yml" \
+		bash -c 'amtool check-config "$1" >/dev/null 2>&1' _ "$E2E_ROOT/deploy/alertmanager/alertmanager.yml"
+else
+	fail "amtool not installed (prometheus-alertmanager; scripts/install-deps.sh)"
+fi
+out=$(cd "$D" && promtool test rules tests/ikewatch-rules.test.yml 2>&1)
+check "promtool test rules: the unit tests pass" grep -q SUCCESS <<<"$out" || printf '%s\n' "$out" | head -40
+
+# the unit tests must be able to fail: a broken threshold is caught
+tmp=$(mktemp -d)
+trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/tests"
+cp "$D/ikewatch-recording.rules.yml" "$tmp/"
+sed 's/for: 2m/for: 1m/' "$D/ikewatch-alerts.rules.yml" >"$tmp/ikewatch-alerts.rules.yml"
+cp "$D/tests/ikewatch-rules.test.yml" "$tmp/tests/"
+out=$(cd "$tmp" && promtool test rules tests/ikewatch-rules.test.yml 2>&1)
+check "promtool test rules catches a changed for: (2m -> 1m)" grep -q FAILED <<<"$out"
+
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) pass "${line#ok - }" ;;
+	"not ok - "*) fail "${line#not ok - }" ;;
+	*) printf '%s\n' "$line" ;;
+	esac
+done < <(python3 "$E2E_ROOT/tests/rules/lint_rules.py" 2>&1 || echo "not ok - lint_rules.py exited with an error")
+e2e_finish rules
