@@ -45,9 +45,19 @@ die() {
 [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || die "QEMU_TIMEOUT must be seconds > 0"
 script=$(realpath -e -- "$1" 2>/dev/null) || die "no such script: $1"
 shift
-case $script in
-/tmp/* | /run/* | /dev/* | /proc/* | /sys/*) die "$script: the guest does not see the host's ${script#/}; put the script elsewhere" ;;
-esac
+# The guest has fresh /tmp and /run: a checkout there (CI clones anywhere)
+# is shared as a directory of its own and mounted at the same path
+REPO=$(cd "$HERE/../.." && pwd)
+SHARE=""
+case $REPO in /tmp/* | /run/*) SHARE=$REPO ;; esac
+hidden() {
+	case $1 in
+	"$SHARE"/*) [ -n "$SHARE" ] && return 1 ;;
+	esac
+	case $1 in /tmp/* | /run/* | /dev/* | /proc/* | /sys/*) return 0 ;; esac
+	return 1
+}
+hidden "$script" && die "$script: the guest does not see the host's ${script#/}; put the script elsewhere"
 [ -f "$CACHE/guest.env" ] || die "no guest in $CACHE; run tests/qemu/prepare.sh first"
 # shellcheck source=/dev/null
 . "$CACHE/guest.env"
@@ -89,7 +99,8 @@ trap 'exit 130' INT TERM
 
 # the command the guest runs (bash, chrooted into the overlay of the host root)
 cwd=$PWD
-case $cwd in /tmp | /tmp/* | /run | /run/* | /dev | /dev/*) cwd=/ ;; esac
+case $cwd in /tmp | /run | /dev) cwd=/ ;; esac
+hidden "$cwd" && cwd=/
 {
 	echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 	echo 'export HOME=/root LANG=C.UTF-8 TERM=dumb QEMU_GUEST=1 QEMU_OUT=/out'
@@ -104,6 +115,7 @@ case $cwd in /tmp | /tmp/* | /run | /run/* | /dev | /dev/*) cwd=/ ;; esac
 	printf ' %q' "$@"
 	printf '; fi\n'
 } >"$CTL/ctl/cmd"
+[ -n "$SHARE" ] && printf '%s\n' "$SHARE" >"$CTL/ctl/share-path"
 
 # console filter: passes the guest's output through, notes the boot time
 now() { date +%s.%N; }
@@ -139,6 +151,7 @@ BIOS=/usr/share/qemu/qboot.rom
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$CTL/ctl,mount_tag=ctl,security_model=none" \
 	-virtfs "local,path=$OUT,mount_tag=out,security_model=none" \
+	${SHARE:+-virtfs "local,path=$SHARE,mount_tag=share,security_model=none,readonly=on,multidevs=remap"} \
 	</dev/null >"$CTL/console" &
 QPID=$!
 
