@@ -17,6 +17,7 @@
 #include "http/http_server.h"
 #include "logs/logs.h"
 #include "probe/probes.h"
+#include "remediate/remediate.h"
 
 struct serve_ctx {
 	struct scraper *scraper;
@@ -26,6 +27,7 @@ struct serve_ctx {
 	struct logs_runtime *logs;
 	struct probe_runtime *probes;
 	struct serve_status status;
+	struct remediate *remediate;   /* NULL: remediation off */
 };
 
 static int serve_metrics(void *ctx, enum expo_format fmt,
@@ -56,6 +58,10 @@ static void serve_app(void *ctx, const struct http_request *req,
 {
 	struct serve_ctx *s = ctx;
 
+	if (!strcmp(req->url, REMEDIATE_PATH)) {
+		remediate_handle(s->remediate, req, resp);
+		return;
+	}
 	serve_status_route(&s->status, req, resp);
 }
 
@@ -83,6 +89,7 @@ static void serve_annotate(void *arg, struct model *m)
 	struct logs_stats st;
 
 	probes_annotate(ctx->probes, m);
+	remediate_annotate(ctx->remediate, m);
 	if (!ctx->logs)
 		return;
 	logs_get_stats(ctx->logs, &st);
@@ -188,8 +195,22 @@ int cmd_serve(const struct config *c)
 		serve_web_release(&web);
 		return 2;
 	}
+	if (c->remediate.enabled &&
+	    remediate_start(&ctx.remediate, &c->remediate, c->vici_socket, ctx.scraper, &err)) {
+		log_error("%s", err.msg);
+		probes_stop(ctx.probes);
+		serve_status_release(&ctx.status);
+		scraper_free(ctx.scraper);
+		serve_stop_events(&ctx);
+		serve_web_release(&web);
+		return 2;
+	}
+	if (ctx.remediate)
+		log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
+			 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
 	if (http_server_start(&o, &h, &srv, &err)) {
 		log_error("%s", err.msg);
+		remediate_stop(ctx.remediate);
 		probes_stop(ctx.probes);
 		serve_status_release(&ctx.status);
 		scraper_free(ctx.scraper);
@@ -205,6 +226,7 @@ int cmd_serve(const struct config *c)
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", strsignal(sig));
 	http_server_stop(srv);
+	remediate_stop(ctx.remediate);
 	probes_stop(ctx.probes);
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);

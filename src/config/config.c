@@ -139,6 +139,7 @@ void config_init(struct config *c)
 	log_config_init(&c->logs);
 	redact_config_init(&c->redact);
 	probe_config_init(&c->probes);
+	remediate_config_init(&c->remediate);
 	c->blackbox_address = strdup("127.0.0.1:9115");
 	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
@@ -177,6 +178,7 @@ void config_release(struct config *c)
 	log_config_release(&c->logs);
 	redact_config_release(&c->redact);
 	probe_config_release(&c->probes);
+	remediate_config_release(&c->remediate);
 	free(c->blackbox_address);
 	free(c->web_config_file);
 	free(c->run_as);
@@ -402,6 +404,14 @@ static int yaml_root(struct yaml_ctx *y)
 			r = config_redact_parse(&y->c->redact, y->doc,
 						yaml_document_get_node(y->doc, p->value),
 						y->name, y->err);
+			if (r)
+				return r;
+			continue;
+		}
+		if (key && !strcmp(key, "remediation")) {
+			r = config_remediate_parse(&y->c->remediate, y->doc,
+						   yaml_document_get_node(y->doc, p->value),
+						   y->name, y->err);
 			if (r)
 				return r;
 			continue;

@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "config/config_logs.h"
+#include "config/config_remediate.h"
 #include "model/redact.h"
 #include "probe/probe.h"
 
@@ -57,6 +58,7 @@ struct config {
 	char *blackbox_address;          /* blackbox-config: the exporter */
 	char *web_config_file;           /* serve: web-config.yml (TLS, auth) */
 	char *run_as;                    /* serve: drop to this user */
+	struct remediate_config remediate;   /* serve: remediation: */
 };
 
 void config_init(struct config *c);

@@ -703,8 +703,12 @@ static enum MHD_Result http_serve_app(struct http_server *s, struct MHD_Connecti
 	struct MHD_Response *r;
 	char remote[64];
 
-	if (up && up->too_big)
+	if (up && up->too_big) {
+		http_remote(c, remote, sizeof(remote));
+		log_warn("a request from %s with a body over %d bytes refused (413)", remote,
+			 HTTP_APP_BODY_MAX);
 		return http_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "Request body too large\n");
+	}
 	http_remote(c, remote, sizeof(remote));
 	req.remote = remote;
 	if (up) {

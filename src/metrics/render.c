@@ -975,9 +975,9 @@ struct render *render_new(struct model *m, enum expo_format f,
 	return r;
 }
 
-/* The catalog's families, then the kernel's, then the probes'. */
+/* The catalog's families, then the kernel's, the probes', remediation's. */
 #define RENDER_NFAMILIES (NL(render_families) + render_kernel_nfamilies + \
-			  render_probe_nfamilies)
+			  render_probe_nfamilies + render_remediate_nfamilies)
 
 static const struct render_family *render_family_at(size_t i)
 {
@@ -986,7 +986,10 @@ static const struct render_family *render_family_at(size_t i)
 	i -= NL(render_families);
 	if (i < render_kernel_nfamilies)
 		return &render_kernel_families[i];
-	return &render_probe_families[i - render_kernel_nfamilies];
+	i -= render_kernel_nfamilies;
+	if (i < render_probe_nfamilies)
+		return &render_probe_families[i];
+	return &render_remediate_families[i - render_probe_nfamilies];
 }
 
 static void render_family_step(struct render *r, const struct render_ctx *c,

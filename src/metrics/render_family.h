@@ -38,5 +38,7 @@ extern const struct render_family render_kernel_families[];
 extern const size_t render_kernel_nfamilies;
 extern const struct render_family render_probe_families[];
 extern const size_t render_probe_nfamilies;
+extern const struct render_family render_remediate_families[];
+extern const size_t render_remediate_nfamilies;
 
 #endif

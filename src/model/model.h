@@ -17,6 +17,7 @@
 #include "model/events.h"
 #include "model/kernel.h"
 #include "probe/probe_view.h"
+#include "remediate/remediate_view.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -179,6 +180,7 @@ struct model {
 	int64_t rekey_overdue_margin;     /* seconds */
 	struct kernel_state kernel;       /* see model/kernel.h */
 	struct probe_snapshot probes;     /* see probe/probe_view.h */
+	struct remediate_snapshot remediation; /* see remediate/remediate_view.h */
 };
 
 struct model *model_new(void);

@@ -17,6 +17,10 @@ printf 'logs:\n  vici_log: true\n  files: [%s]\n' "$tmp/charon.log" >"$tmp/ikewa
 # a probe through the tunnel, so that the probe families are there too
 printf 'probes:\n  - {conn: tun1, child: net1, type: mtu, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
 	"$NAME" >>"$tmp/ikewatch.yml"
+# remediation enabled (dry-run, nothing sent to it), so that its families are there too
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
+printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diagnostics: {directory: %s}\n' \
+	"$tmp/token" "$tmp/remediation.jsonl" "$tmp/diag" >>"$tmp/ikewatch.yml"
 # KLIPS is not in this kernel: its table comes from the man page's example
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"

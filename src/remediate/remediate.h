@@ -1,0 +1,38 @@
+/* The remediation engine (docs/remediation.md).  The webhook handler only
+ * authenticates, validates and enqueues (202 at once); one thread works the
+ * queue: persistence checks on fresh snapshots, the global cap, the per
+ * conn cooldown, a diagnostics bundle, then re-initiation over VICI and, if
+ * configured and allowed, the restart command.  Every decision is a JSON
+ * line in the audit log and a counter in the snapshot (remediate_annotate).
+ *
+ * The policy's clock runs time_scale times faster than the wall clock
+ * (tests); every configured duration is policy time. */
+#ifndef IKW_REMEDIATE_H
+#define IKW_REMEDIATE_H
+
+#include "collect/scrape.h"
+#include "common/err.h"
+#include "config/config_remediate.h"
+#include "http/http_server.h"
+#include "model/model.h"
+
+#define REMEDIATE_PATH "/api/v1/alertmanager"
+#define REMEDIATE_QUEUE_MAX 256
+
+struct remediate;
+
+/* Loads the token, opens the audit log, starts the thread.  rc and
+ * vici_socket must outlive the engine; the scraper too.  0 or -errno. */
+int remediate_start(struct remediate **out, const struct remediate_config *rc,
+		    const char *vici_socket, struct scraper *s, struct ikw_err *err);
+/* Stops the thread (an action under way finishes first); accepts NULL. */
+void remediate_stop(struct remediate *r);
+
+/* POST /api/v1/alertmanager; a NULL r means remediation is off (404). */
+void remediate_handle(struct remediate *r, const struct http_request *req,
+		      struct http_response *resp);
+
+/* Copies the counters into m (called by the scraper at each collection). */
+void remediate_annotate(struct remediate *r, struct model *m);
+
+#endif

@@ -1,0 +1,126 @@
+#include "remediate/remediate_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/deadline.h"
+
+extern char **environ;
+
+static int rr_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wfd)
+{
+	sigset_t none, dfl;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	if (posix_spawn_file_actions_init(fa))
+		return -ENOMEM;
+	if (posix_spawnattr_init(at)) {
+		posix_spawn_file_actions_destroy(fa);
+		return -ENOMEM;
+	}
+	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(fa, wfd, 1);
+	posix_spawn_file_actions_adddup2(fa, wfd, 2);
+	posix_spawnattr_setsigmask(at, &none);
+	posix_spawnattr_setsigdefault(at, &dfl);
+	posix_spawnattr_setflags(at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(at, 0);
+	return 0;
+}
+
+int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t max_bytes,
+	    struct rem_run_result *res, struct ikw_err *err)
+{
+	struct deadline dl = deadline_in_ms((int)(timeout_ms > 3600000 ? 3600000 : timeout_ms));
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int pfd[2], r, status = 0;
+	bool open_pipe = true;
+	size_t kept = 0;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	res->exit_code = -1;
+	if (pipe2(pfd, O_CLOEXEC))
+		return err_set(err, -errno, "pipe: %s", strerror(errno));
+	if ((r = rr_setup(&fa, &at, pfd[1]))) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return err_set(err, r, "out of memory");
+	}
+	r = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(pfd[1]);
+	if (r) {
+		close(pfd[0]);
+		return err_set(err, -r, "cannot run '%s': %s", argv[0], strerror(r));
+	}
+	for (;;) {
+		int left = deadline_remaining_ms(&dl);
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		char buf[4096];
+		ssize_t n;
+		pid_t w;
+
+		if (!open_pipe) {
+			w = waitpid(pid, &status, WNOHANG);
+			if (w == pid)
+				break;
+			if (left <= 0) {
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+				res->timed_out = 1;
+				break;
+			}
+			usleep(20000);
+			continue;
+		}
+		if (left <= 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			res->timed_out = 1;
+			break;
+		}
+		if (poll(&p, 1, left > 100 ? 100 : left) <= 0)
+			continue;
+		n = read(pfd[0], buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			open_pipe = false;
+			continue;
+		}
+		if (out && kept < max_bytes) {
+			size_t k = (size_t)n < max_bytes - kept ? (size_t)n : max_bytes - kept;
+
+			strbuf_add(out, buf, k);
+			kept += k;
+			if (k < (size_t)n)
+				res->truncated = 1;
+		} else if (out) {
+			res->truncated = 1;
+		}
+	}
+	close(pfd[0]);
+	if (!res->timed_out && WIFEXITED(status))
+		res->exit_code = WEXITSTATUS(status);
+	else if (!res->timed_out && WIFSIGNALED(status))
+		res->signal = WTERMSIG(status);
+	return 0;
+}
