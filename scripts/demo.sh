@@ -54,8 +54,10 @@ cat <<EOF
 ikewatch (pid $(cat "$STATE/ikewatch.pid")) serves the lab hub's tunnels:
   metrics     http://127.0.0.1:$PORT/metrics
   landing     http://127.0.0.1:$PORT/
+  status page http://127.0.0.1:$PORT/status
   log         $STATE/ikewatch.log
   one scrape  build/ikewatch metrics --vici.socket=$VICI
+  the table   build/ikewatch status --vici.socket=$VICI
   more        bash lab/lab.sh --name $LAB_NAME ping 2 5      # traffic through tunnel 2
               bash lab/lab.sh --name $LAB_NAME swanctl hub --terminate --ike tun2
   stop        scripts/demo.sh stop
