@@ -205,6 +205,7 @@ int cmd_serve(const struct config *c)
 		serve_web_release(&web);
 		return 2;
 	}
+	remediate_set_logs(ctx.remediate, logs_collector(ctx.logs));
 	if (ctx.remediate)
 		log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
 			 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);

@@ -1,6 +1,7 @@
 #include "logs/log_collect.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,18 @@
 #include "logs/log_classify.h"
 #include "logs/log_follow.h"
 
+/* The last lines that named a connection, for remediation's diagnostics. */
+struct log_recent {
+	char conn[LOG_CONN_MAX + 1];
+	char line[LOG_COLLECT_RECENT_LINE];
+};
+
 struct log_collect {
 	struct log_collect_opts o;
-	pthread_mutex_t lock;          /* guards sa */
+	pthread_mutex_t lock;          /* guards sa and recent */
 	struct log_classify_state sa;
+	struct log_recent recent[LOG_COLLECT_RECENT_MAX];
+	size_t recent_head, recent_n;
 	atomic_uint_least64_t lines, failures, rule_matches, long_lines;
 };
 
@@ -78,14 +87,59 @@ static void log_collect_rules(struct log_collect *c, const struct log_event *ev)
 		atomic_fetch_add(&c->rule_matches, (uint64_t)hits);
 }
 
+/* Keeps the line (sanitized, cut) if it names a connection. */
+static void log_collect_remember(struct log_collect *c, const struct log_event *ev,
+				 const char *conn)
+{
+	struct log_recent *r;
+	size_t n = ev->msg_len < LOG_COLLECT_RECENT_LINE - 1 ? ev->msg_len :
+		   LOG_COLLECT_RECENT_LINE - 1;
+
+	if (!conn[0])
+		return;
+	pthread_mutex_lock(&c->lock);
+	r = &c->recent[(c->recent_head + c->recent_n) % LOG_COLLECT_RECENT_MAX];
+	if (c->recent_n < LOG_COLLECT_RECENT_MAX)
+		c->recent_n++;
+	else
+		c->recent_head = (c->recent_head + 1) % LOG_COLLECT_RECENT_MAX;
+	snprintf(r->conn, sizeof(r->conn), "%s", conn);
+	text_sanitize(r->line, ev->msg, n);
+	pthread_mutex_unlock(&c->lock);
+}
+
+size_t log_collect_recent(struct log_collect *c, const char *conn, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < c->recent_n; i++) {
+		const struct log_recent *r = &c->recent[(c->recent_head + i) % LOG_COLLECT_RECENT_MAX];
+
+		if (strcmp(r->conn, conn))
+			continue;
+		strbuf_addf(out, "%s\n", r->line);
+		n++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
 void log_collect_line(struct log_collect *c, const char *line, size_t len,
 		      double ts)
 {
 	struct log_event ev;
+	char conn[LOG_CONN_MAX + 1];
 
 	atomic_fetch_add(&c->lines, 1);
 	if (!log_classify(line, len, &ev) && log_rules_count(c->o.rules))
 		log_classify_conn(&ev, ev.conn);   /* rules want it even so */
+	if (ev.conn_raw) {
+		log_classify_conn(&ev, conn);
+		log_collect_remember(c, &ev, conn);
+	}
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }
@@ -106,6 +160,7 @@ void log_collect_vici(struct log_collect *c, const char *msg, size_t len,
 	}
 	if (sa_id)
 		ev.sa_id = sa_id;
+	log_collect_remember(c, &ev, ev.conn);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/strbuf.h"
 #include "logs/log_rules.h"
 #include "model/events.h"
 
@@ -48,5 +49,12 @@ void log_collect_on_line(void *ctx, const char *line, size_t len,
 			 unsigned flags);
 
 void log_collect_get_stats(struct log_collect *c, struct log_collect_stats *st);
+
+/* The last LOG_COLLECT_RECENT_MAX lines that named a connection are kept
+ * (cut at LOG_COLLECT_RECENT_LINE bytes, sanitized); this appends conn's,
+ * oldest first, one per line, and returns how many.  c may be NULL. */
+#define LOG_COLLECT_RECENT_MAX 512
+#define LOG_COLLECT_RECENT_LINE 300
+size_t log_collect_recent(struct log_collect *c, const char *conn, struct strbuf *out);
 
 #endif

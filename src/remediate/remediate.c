@@ -18,6 +18,8 @@
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/log.h"
+#include "logs/log_collect.h"
+#include "metrics/render.h"
 #include "remediate/alertmanager.h"
 #include "remediate/remediate_diag.h"
 #include "remediate/remediate_policy.h"
@@ -45,6 +47,7 @@ struct remediate {
 	const struct remediate_config *rc;
 	const char *vici_socket;
 	struct scraper *scraper;
+	struct log_collect *logs;      /* recent log lines, or NULL */
 	char *token;
 	int audit_fd;
 	struct rem_limits limits;
@@ -425,6 +428,44 @@ static int rem_restart_cmd(struct remediate *r, char *detail, size_t dsize)
 	return res.exit_code == 0 ? 0 : -1;
 }
 
+void remediate_set_logs(struct remediate *r, struct log_collect *lc)
+{
+	if (r)
+		r->logs = lc;
+}
+
+/* The lines of a fresh exposition that name conn: its tunnels' state,
+ * traffic, kernel figures, failures and probe results. */
+static void rem_conn_metrics(struct remediate *r, const char *conn, struct strbuf *out)
+{
+	struct render_opts ro = { true };
+	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
+	int more = 1;
+	struct model *m = scraper_collect(r->scraper);
+	struct render *rd = m ? render_new(m, EXPO_TEXT, &ro) : NULL;
+	char needle[AM_VALUE_MAX + 16];
+	const char *p, *nl;
+
+	snprintf(needle, sizeof(needle), "conn=\"%s\"", conn);
+	/* render_next() wants an emptied buffer for each piece */
+	while (rd && more > 0) {
+		more = render_next(rd, &piece);
+		strbuf_add(&all, strbuf_str(&piece), piece.len);
+		strbuf_reset(&piece);
+	}
+	strbuf_release(&piece);
+	for (p = strbuf_str(&all); *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if (*p != '#' && memmem(p, (size_t)(nl - p), needle, strlen(needle)))
+			strbuf_add(out, p, (size_t)(nl - p + 1));
+	}
+	render_free(rd);
+	model_unref(m);
+	strbuf_release(&all);
+}
+
 static void rem_bundle(struct remediate *r, const struct rem_job *job, const struct rem_check *c,
 		       const struct strbuf *status, char *path, size_t psize)
 {
@@ -433,8 +474,8 @@ static void rem_bundle(struct remediate *r, const struct rem_job *job, const str
 		r->rc->diag_output_max_bytes, r->rc->diag_timeout_ms,
 		r->rc->diag_commands, r->rc->ndiag_commands,
 	};
-	struct strbuf sum = STRBUF_INIT;
-	struct rem_diag_file files[2];
+	struct strbuf sum = STRBUF_INIT, metrics = STRBUF_INIT, logs = STRBUF_INIT;
+	struct rem_diag_file files[4];
 	struct ikw_err err = { "" };
 	struct json_out j;
 	int rc;
@@ -452,8 +493,16 @@ static void rem_bundle(struct remediate *r, const struct rem_job *job, const str
 	files[0] = (struct rem_diag_file){ "summary.json", sum.buf ? sum.buf : "", sum.len };
 	files[1] = (struct rem_diag_file){ "status.json", status->buf ? status->buf : "",
 					   status->len };
-	rc = rem_diag_bundle(&o, time(NULL), job->conn, files, 2, path, psize, &err);
+	rem_conn_metrics(r, job->conn, &metrics);
+	files[2] = (struct rem_diag_file){ "metrics.txt", strbuf_str(&metrics), metrics.len };
+	if (!log_collect_recent(r->logs, job->conn, &logs))
+		strbuf_addstr(&logs, r->logs ? "(no recent log lines of this connection)\n" :
+			      "(no log source configured: logs: in the config)\n");
+	files[3] = (struct rem_diag_file){ "log.txt", strbuf_str(&logs), logs.len };
+	rc = rem_diag_bundle(&o, time(NULL), job->conn, files, 4, path, psize, &err);
 	strbuf_release(&sum);
+	strbuf_release(&metrics);
+	strbuf_release(&logs);
 	if (rc) {
 		log_error("remediation diagnostics: %s", err.msg);
 		path[0] = '\0';

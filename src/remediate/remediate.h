@@ -25,6 +25,10 @@ struct remediate;
  * vici_socket must outlive the engine; the scraper too.  0 or -errno. */
 int remediate_start(struct remediate **out, const struct remediate_config *rc,
 		    const char *vici_socket, struct scraper *s, struct ikw_err *err);
+/* The log collector whose recent lines go into the diagnostics bundle
+ * (log.txt); call before the web server starts.  lc may be NULL. */
+struct log_collect;
+void remediate_set_logs(struct remediate *r, struct log_collect *lc);
 /* Stops the thread (an action under way finishes first); accepts NULL. */
 void remediate_stop(struct remediate *r);
 

@@ -76,6 +76,8 @@ head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
 chmod 600 "$tmp/token"
 TOKEN=$(cat "$tmp/token")
 cat >"$tmp/a.yml" <<YML
+logs:
+  vici_log: true               # charon's recent lines go into the bundles
 remediation:
   enabled: true
   dry_run: false
@@ -249,6 +251,10 @@ check "...with the route, XFRM state/policy and the SA listing" bash -c \
 check "...the bundle is private (0700)" test "$(stat -c %a "$diag")" = 700
 check "...it names the timestamp and conn" bash -c '[[ ${1##*/} =~ ^[0-9]{8}T[0-9]{6}Z-tun1$ ]]' _ "$diag"
 check "...summary says what was seen" grep -q '"seen":"down' "$diag/summary.json"
+check "...the bundle has tun1's metrics (down when confirmed)" \
+	grep -q '^ipsec_conn_up{conn="tun1"} 0$' "$diag/metrics.txt"
+check "...and charon's recent log lines of tun1 ($(wc -l <"$diag/log.txt") lines)" \
+	bash -c 'grep -q "IKE_SA tun1\[" "$1" && ! grep -q "^(no " "$1"' _ "$diag/log.txt"
 check "...the on-call webhook got conn, peer, what was seen and done, the bundle" python3 -c '
 import json, sys
 for l in open(sys.argv[1]):

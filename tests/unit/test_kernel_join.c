@@ -177,11 +177,16 @@ static void test_join_and_rekey(void)
 static char *render_text(struct model *m, bool peer)
 {
 	struct render_opts o = { peer };
-	struct strbuf all = STRBUF_INIT;
+	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
 	struct render *r = render_new(m, EXPO_TEXT, &o);
+	int more;
 
-	while (render_next(r, &all) > 0)
-		;
+	do {   /* render_next() wants an emptied buffer for each piece */
+		more = render_next(r, &piece);
+		strbuf_add(&all, strbuf_str(&piece), piece.len);
+		strbuf_reset(&piece);
+	} while (more > 0);
+	strbuf_release(&piece);
 	render_free(r);
 	return strbuf_detach(&all, NULL);
 }

@@ -149,6 +149,41 @@ static void test_vici(void)
 	log_collect_free(NULL);
 }
 
+/* The recent lines of a connection, for remediation's bundles: only the
+ * lines that name it, oldest first, sanitized and cut; the ring keeps the
+ * newest LOG_COLLECT_RECENT_MAX. */
+static void test_recent(void)
+{
+	struct log_collect_opts o = { NULL, NULL, true, NULL, NULL };
+	struct log_collect *c = log_collect_new(&o);
+	struct strbuf sb = STRBUF_INIT;
+	char big[1000];
+	size_t i;
+
+	feed(c, "2026-11-23 11:21:25 16[IKE] <a|7> first of a");
+	feed(c, "2026-11-23 11:21:26 16[IKE] <b|8> one of b");
+	feed(c, "2026-11-23 11:21:27 10[NET] no conn here");
+	log_collect_vici(c, "second of a\x01", 12, "a", 7, 1.0);
+	CHECK_INT(log_collect_recent(c, "a", &sb), 2);
+	CHECK_STR(strbuf_str(&sb), "first of a\nsecond of a?\n");
+	strbuf_reset(&sb);
+	CHECK_INT(log_collect_recent(c, "nosuch", &sb), 0);
+	CHECK_INT(log_collect_recent(NULL, "a", &sb), 0);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "2026-11-23 11:21:25 16[IKE] <a|7> ", 34);
+	log_collect_line(c, big, sizeof(big), 2.0);
+	strbuf_reset(&sb);
+	CHECK_INT(log_collect_recent(c, "a", &sb), 3);
+	CHECK(sb.len < 2 * 40 + LOG_COLLECT_RECENT_LINE);   /* cut */
+	for (i = 0; i < LOG_COLLECT_RECENT_MAX; i++)
+		log_collect_vici(c, "later", 5, "b", 8, 3.0);
+	strbuf_reset(&sb);
+	CHECK_INT(log_collect_recent(c, "a", &sb), 0);      /* pushed out */
+	CHECK_INT(log_collect_recent(c, "b", &sb), LOG_COLLECT_RECENT_MAX);
+	strbuf_release(&sb);
+	log_collect_free(c);
+}
+
 static void test_builtin_off(void)
 {
 	struct event_store *s = event_store_new(100);
@@ -283,6 +318,7 @@ int main(void)
 {
 	RUN(test_lines);
 	RUN(test_vici);
+	RUN(test_recent);
 	RUN(test_builtin_off);
 	RUN(test_threads);
 	RUN(test_runtime);
