@@ -33,3 +33,22 @@ int cfg_bool(const char *v, bool *out)
 	}
 	return -EINVAL;
 }
+
+int cfg_yaml_load(yaml_document_t *doc, const char *name, const char *text, size_t len,
+		  size_t max, struct ikw_err *err)
+{
+	yaml_parser_t parser;
+	int r = 0;
+
+	if (len > max)
+		return err_set(err, -EFBIG, "%s: larger than %zu bytes", name, max);
+	if (!yaml_parser_initialize(&parser))
+		return err_set(err, -ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, doc))
+		r = err_set(err, -EINVAL, "%s:%lu: %s", name,
+			    (unsigned long)parser.problem_mark.line + 1,
+			    parser.problem ? parser.problem : "invalid YAML");
+	yaml_parser_delete(&parser);
+	return r;
+}

@@ -12,6 +12,10 @@
 /* "FILE:LINE: why" into err; returns -EINVAL. */
 int cfg_vfail(struct ikw_err *err, const char *file, const yaml_node_t *n,
 	      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/* Loads text (at most max bytes) into doc; errors name the file and the
+ * line ("NAME:LINE: why").  0 or -errno; on success the caller deletes doc. */
+int cfg_yaml_load(yaml_document_t *doc, const char *name, const char *text, size_t len,
+		  size_t max, struct ikw_err *err);
 /* A scalar node's text, or NULL for other nodes and NULL. */
 const char *cfg_scalar(const yaml_node_t *n);
 /* true/yes/on/1 and false/no/off/0; -EINVAL otherwise (v may be NULL). */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "config/config_yaml.h"
 #include "common/file.h"
 
 static const char *const web_client_auth_names[] = {
@@ -504,27 +505,14 @@ int web_config_parse(struct web_config *w, const char *name, const char *text,
 		     size_t len, struct ikw_err *err)
 {
 	struct web_yaml y = { w, NULL, name, err };
-	yaml_parser_t parser;
 	yaml_document_t doc;
-	int r;
+	int r = cfg_yaml_load(&doc, name, text, len, WEB_CONFIG_FILE_MAX, err);
 
-	if (len > WEB_CONFIG_FILE_MAX)
-		return err_set(err, -EFBIG, "%s: larger than %d bytes", name,
-			       WEB_CONFIG_FILE_MAX);
-	if (!yaml_parser_initialize(&parser))
-		return err_set(err, -ENOMEM, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		r = err_set(err, -EINVAL, "%s:%lu: %s", name,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    parser.problem ? parser.problem : "invalid YAML");
-		yaml_parser_delete(&parser);
+	if (r)
 		return r;
-	}
 	y.doc = &doc;
 	r = wy_root(&y);
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return r;
 }
 

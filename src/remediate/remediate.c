@@ -17,6 +17,7 @@
 #include "collect/strongswan_control.h"
 #include "common/file.h"
 #include "common/json_out.h"
+#include "common/token_file.h"
 #include "common/log.h"
 #include "logs/log_collect.h"
 #include "metrics/render.h"
@@ -960,24 +961,7 @@ void remediate_handle(struct remediate *r, const struct http_request *req,
 
 static int rem_load_token(struct remediate *r, const char *path, struct ikw_err *err)
 {
-	struct stat st;
-	size_t len;
-	char *buf;
-	int rc = file_read_all(path, 4096, &buf, &len, err);
-
-	if (rc)
-		return err_prefix(err, rc, "remediation.token_file");
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		buf[--len] = '\0';
-	if (len < REM_TOKEN_MIN || strlen(buf) != len || strpbrk(buf, " \t\r\n")) {
-		free(buf);
-		return err_set(err, -EINVAL, "remediation.token_file '%s': want one line of at "
-			       "least %d characters without blanks", path, REM_TOKEN_MIN);
-	}
-	if (!stat(path, &st) && (st.st_mode & 077))
-		log_warn("remediation.token_file '%s' is readable by group or others", path);
-	r->token = buf;
-	return 0;
+	return token_file_load(path, "remediation.token_file", REM_TOKEN_MIN, &r->token, err);
 }
 
 int remediate_start(struct remediate **out, const struct remediate_config *rc,

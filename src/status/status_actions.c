@@ -15,6 +15,7 @@
 #include "common/file.h"
 #include "common/json_in.h"
 #include "common/json_out.h"
+#include "common/token_file.h"
 #include "common/log.h"
 
 struct status_actions {
@@ -29,24 +30,7 @@ struct status_actions {
 
 static int sa_load_token(struct status_actions *a, const char *path, struct ikw_err *err)
 {
-	struct stat st;
-	size_t len;
-	char *buf;
-	int r = file_read_all(path, 4096, &buf, &len, err);
-
-	if (r)
-		return err_prefix(err, r, "status.token_file");
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		buf[--len] = '\0';
-	if (len < STATUS_TOKEN_MIN || strlen(buf) != len || strpbrk(buf, " \t\r\n")) {
-		free(buf);
-		return err_set(err, -EINVAL, "status.token_file '%s': want one line of at least "
-			       "%d characters without blanks", path, STATUS_TOKEN_MIN);
-	}
-	if (!stat(path, &st) && (st.st_mode & 077))
-		log_warn("status.token_file '%s' is readable by group or others", path);
-	a->token = buf;
-	return 0;
+	return token_file_load(path, "status.token_file", STATUS_TOKEN_MIN, &a->token, err);
 }
 
 int status_actions_new(struct status_actions **out, const struct status_actions_opts *o,
