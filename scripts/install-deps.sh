@@ -9,7 +9,7 @@ PACKAGES=(
 	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev libsystemd-dev
 	libgnutls28-dev libcrypt-dev  # TLS client checks and bcrypt (web-config.yml)
 	# the lab: strongSwan charon + swanctl, kernel-libipsec and counters plugins
-	strongswan-charon strongswan-swanctl libcharon-extra-plugins
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
 	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
 	# tests: HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
