@@ -222,7 +222,7 @@ main() {
 	((EUID == 0)) || die "must run as root (network namespaces, raw sockets)"
 	[[ $N =~ ^[1-9][0-9]*$ && $N -le 10000 ]] || die "PROBE_N must be 1..10000"
 	for c in tcpdump curl python3 ip; do
-		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh)"
+		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh bench)"
 	done
 	if [[ ${BENCH_BUILD:-yes} != no ]]; then
 		log "building ikewatch: make BUILD=build-bench"

@@ -573,7 +573,7 @@ EOF
 ## Reproducing
 
 \`\`\`sh
-bash scripts/install-deps.sh          # strongSwan, curl, gnuplot-nox, ...
+bash scripts/install-deps.sh bench    # strongSwan, curl, gnuplot-nox, ...
 bash bench/run.sh 2>&1 | tee /tmp/bench.log          # all four sizes, ~15 min when quiet
 BENCH_SIZES="1 100 1000" BENCH_ROUNDS=30 bash bench/run.sh   # quicker
 bash bench/run.sh report              # rebuild this page from bench/results/
@@ -604,7 +604,7 @@ main() {
 		[[ $n =~ ^[1-9][0-9]*$ ]] || die "bad size '$n' in BENCH_SIZES"
 	done
 	for c in curl python3 "$SWANCTL" awk; do
-		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh)"
+		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh bench)"
 	done
 	if [[ ${BENCH_BUILD:-yes} != no ]]; then
 		log "building ikewatch: make BUILD=build-bench"

@@ -28,7 +28,7 @@ if [ "${1:-}" = stop ]; then
 fi
 TUNNELS=${1:-3}
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh demo
 make -j2
 [ -f "$STATE/ikewatch.pid" ] && stop
 mkdir -p "$STATE"

@@ -1,38 +1,98 @@
 #!/usr/bin/env bash
-# Installs everything ikewatch needs to build, run its lab and run its tests,
-# from Debian 12's archive.  Used by the README's commands and by .ci/run.
-# Idempotent; needs root (or sudo).
+# Installs, from Debian 12's archive, what one use of ikewatch needs.
+#   scripts/install-deps.sh [PROFILE...]      default: test
+#   scripts/install-deps.sh --list PROFILE... print the packages, install nothing
+# Profiles (each includes the ones it names):
+#   runtime  the shared libraries the ikewatch binary links to
+#   build    compiler, pkg-config and the -dev packages     (runtime)
+#   lab      strongSwan charon + swanctl and the tools lab/lab.sh uses
+#   demo     what scripts/demo.sh needs                     (build, lab)
+#   package  what builds and checks the Debian package      (build)
+#   bench    what bench/*.sh need                           (build, lab)
+#   test     everything scripts/test.sh runs                (all of the above)
+# Every package the lab, the demo, the benchmarks and the tests use is named
+# here: a package once installed by hand hides a missing step from CI.
+# Idempotent; needs root (or sudo).  Never installs libreswan: Debian's
+# package conflicts with strongswan-charon and would remove it.
 set -euo pipefail
 
-PACKAGES=(
-	# build
+RUNTIME=(
+	libmicrohttpd12 libyaml-0-2 zlib1g libsystemd0 libgnutls30 libcrypt1
+)
+BUILD=(
 	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev libsystemd-dev
-	libgnutls28-dev libcrypt-dev  # TLS client checks and bcrypt (web-config.yml)
-	# the lab: strongSwan charon + swanctl, kernel-libipsec and counters plugins
-	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
-	libstrongswan-extra-plugins iproute2 iputils-ping procps util-linux
-	# tests: HTTP client, a real Prometheus (and promtool), valgrind
+	libgnutls28-dev libcrypt-dev  # TLS and bcrypt (web-config.yml)
+	git                           # the revision in --version and ikewatch_build_info
+)
+LAB=(
+	# charon + swanctl; kernel-libipsec and counters (extra), openssl with its
+	# SHA1/AES (standard: without it charon aborts "plugin 'openssl': failed to load")
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins
+	libstrongswan-standard-plugins libstrongswan-extra-plugins
+	iproute2 iputils-ping procps util-linux
+)
+DEMO=(
+	curl
+)
+PACKAGE=(
+	# dpkg-buildpackage, debhelper, lintian; hardening-check is in devscripts
+	dpkg-dev debhelper fakeroot lintian devscripts
+	# systemd-analyze verify for the unit; adduser for the package's user
+	systemd adduser
+)
+BENCH=(
+	curl python3 tcpdump
+	gnuplot-nox  # the benchmark plot
+)
+TEST=(
+	# an HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
-	openssl  # tests: certificates for TLS and mTLS (test_web_tls.sh)
+	openssl  # certificates for TLS and mTLS (test_web_tls.sh)
 	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio # tests/qemu: a kernel with ESP
-	# tests: a private systemd-journald for the journal follower
-	systemd
-	# tests: the status table in a real terminal
-	tmux
-	# tests: the status page in a real browser (headless)
-	chromium
-	# tests: probes (ESP dropped, MTU black hole), blackbox_exporter; bench: capture
+	systemd  # a private systemd-journald for the journal follower
+	tmux     # the status table in a real terminal
+	chromium # the status page in a real browser (headless)
+	# probes (ESP dropped, MTU black hole), blackbox_exporter
 	nftables prometheus-blackbox-exporter tcpdump
-	# benchmark plots
-	gnuplot-nox
-	# tests: alerting (test_alerts.sh, test_rules.sh): a real Alertmanager and
+	# alerting (test_alerts.sh, test_rules.sh): a real Alertmanager and
 	# amtool; rule and dashboard checks in python
 	prometheus-alertmanager python3-yaml
+	mandoc groff-base groff  # man pages: lint and render (test_manpages.sh)
 )
-# tests: the dashboard type check (tests/dashboard: tsc, @grafana/schema from
-# the npm registry); Debian's nodejs and npm unless a node with npm is there
-# (NodeSource's nodejs bundles npm and conflicts with Debian's npm package)
-command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+
+profile() { # profile NAME: the packages of NAME and of what it includes
+	case $1 in
+	runtime) printf '%s\n' "${RUNTIME[@]}" ;;
+	build) profile runtime; printf '%s\n' "${BUILD[@]}" ;;
+	lab) printf '%s\n' "${LAB[@]}" ;;
+	demo) profile build; profile lab; printf '%s\n' "${DEMO[@]}" ;;
+	package) profile build; printf '%s\n' "${PACKAGE[@]}" ;;
+	bench) profile build; profile lab; printf '%s\n' "${BENCH[@]}" ;;
+	test)
+		profile demo; profile package; profile bench; printf '%s\n' "${TEST[@]}"
+		# the dashboard type check (tests/dashboard: tsc, @grafana/schema from
+		# the npm registry): Debian's nodejs and npm unless a node with npm is
+		# there (NodeSource's nodejs bundles npm and conflicts with Debian's npm)
+		command -v npm >/dev/null 2>&1 || printf '%s\n' nodejs npm
+		;;
+	*) echo "install-deps: unknown profile '$1' (runtime build lab demo package bench test)" >&2
+	   return 1 ;;
+	esac
+}
+
+list_only=0
+if [ "${1:-}" = --list ]; then list_only=1; shift; fi
+[ $# -gt 0 ] || set -- test
+PACKAGES=()
+for p in "$@"; do
+	out=$(profile "$p") || exit 2
+	mapfile -t -O "${#PACKAGES[@]}" PACKAGES <<<"$out"
+done
+mapfile -t PACKAGES < <(printf '%s\n' "${PACKAGES[@]}" | awk 'NF && !seen[$0]++')
+if [ "$list_only" -eq 1 ]; then
+	printf '%s\n' "${PACKAGES[@]}"
+	exit 0
+fi
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -42,10 +102,10 @@ for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "install-deps: all ${#PACKAGES[@]} packages present"
+	echo "install-deps ($*): all ${#PACKAGES[@]} packages present"
 	exit 0
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps ($*): installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # no init system here: keep package scripts from starting the daemons
 if [ ! -e /usr/sbin/policy-rc.d ]; then

@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 mkdir -p out
-bash scripts/install-deps.sh || exit 1
+bash scripts/install-deps.sh test || exit 1
 
 total_pass=0 total_fail=0
 tally() { # tally LOGFILE: add up every "NAME: N passed, N failed" line
