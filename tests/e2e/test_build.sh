@@ -28,7 +28,7 @@ done
 rev_of() { build/ikewatch --version | sed -n 's/.*(revision \([0-9a-f]*\)).*/\1/p'; }
 check "--version names HEAD's revision" test "$(rev_of)" = "$(git rev-parse --short=12 HEAD)"
 git -c user.name=t -c user.email=t@t commit -q --allow-empty -m next
-make -s -j2 V=1 >"$tmp/make2.log" 2>&1
+make -j2 V=1 >"$tmp/make2.log" 2>&1
 check "after a commit --version names the new revision" \
 	test "$(rev_of)" = "$(git rev-parse --short=12 HEAD)"
 rebuilt=$(grep -c -- ' -c -o ' "$tmp/make2.log")
@@ -43,9 +43,9 @@ for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/-/healthy" >/dev/null
 info=$(curl -fsS "http://127.0.0.1:$port/metrics" | grep '^ikewatch_build_info')
 check "ikewatch_build_info names the new revision" \
 	grep -q "revision=\"$(git rev-parse --short=12 HEAD)\"" <<<"$info"
-make -s -j2 V=1 >"$tmp/make3.log" 2>&1
+make -j2 V=1 >"$tmp/make3.log" 2>&1
 check "nothing is rebuilt when nothing changed" test "$(grep -c -- ' -c -o ' "$tmp/make3.log")" -eq 0
-make -s -j2 V=1 OPT=-O1 >"$tmp/make4.log" 2>&1
+make -j2 V=1 OPT=-O1 >"$tmp/make4.log" 2>&1
 total=$(find src -name '*.c' | wc -l)
 check "a flag change recompiles every source file ($total)" \
 	test "$(grep -c -- ' -c -o .*src/' "$tmp/make4.log")" -eq "$total"
