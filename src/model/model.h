@@ -16,8 +16,8 @@
 #include "common/arena.h"
 #include "model/events.h"
 #include "model/kernel.h"
-#include "probe/probe_view.h"
-#include "remediate/remediate_view.h"
+#include "model/probe_view.h"
+#include "model/remediate_view.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -179,8 +179,8 @@ struct model {
 	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */
 	struct kernel_state kernel;       /* see model/kernel.h */
-	struct probe_snapshot probes;     /* see probe/probe_view.h */
-	struct remediate_snapshot remediation; /* see remediate/remediate_view.h */
+	struct probe_snapshot probes;     /* see model/probe_view.h */
+	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 };
 
 struct model *model_new(void);

@@ -25,7 +25,7 @@
 #include "remediate/remediate_diag.h"
 #include "remediate/remediate_policy.h"
 #include "remediate/remediate_run.h"
-#include "remediate/remediate_view.h"
+#include "model/remediate_view.h"
 #include "status/status.h"
 #include "status/status_json.h"
 

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "collect/xfrm_parse.h"
+#include "parse/xfrm_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /* What a snapshot holds of remediation (docs/remediation.md): counters of
  * decisions and actions, copied from the engine at each collection.
  * Strings live in the snapshot's arena.  Enum-to-name tables in
- * remediate_stats.c. */
+ * remediate_view.c. */
 #ifndef IKW_REMEDIATE_VIEW_H
 #define IKW_REMEDIATE_VIEW_H
 

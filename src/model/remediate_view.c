@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "remediate/remediate_view.h"
+#include "model/remediate_view.h"
 
 const char *const rem_outcome_names[RO_COUNT] = {
 	[RO_ACTED] = "acted", [RO_SKIPPED] = "skipped", [RO_REFUSED] = "refused",
