@@ -145,13 +145,19 @@ struct collector_result {
 	double duration_seconds;
 };
 
-/* Health of the log and error-notify sources (daemon with `logs:`). */
+/* Health of the log and error-notify sources (daemon with `logs:`), as
+ * logs_get_stats() reads it. */
 struct log_source_stats {
-	uint64_t lines, long_lines, rotations, truncations;
+	uint64_t lines;                   /* from files and VICI */
+	uint64_t long_lines;              /* cut at LOG_FOLLOW_LINE_MAX */
+	uint64_t rotations, truncations;
+	uint64_t failures;                /* built-in failures from lines */
+	uint64_t rule_matches;
 	unsigned files, files_open;
 	bool journal;                     /* the journal is followed */
 	uint64_t journal_entries, journal_errors;
 	bool error_notify, error_notify_connected;
+	uint64_t error_notify_messages, error_notify_failures;
 };
 
 #define MODEL_MAX_COLLECTORS 8

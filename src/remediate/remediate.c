@@ -149,8 +149,9 @@ static void rem_count_action(struct remediate *r, const char *conn, enum rem_act
 	pthread_mutex_unlock(&r->lock);
 }
 
-void remediate_annotate(struct remediate *r, struct model *m)
+void remediate_contribute(void *ctx, struct model *m)
 {
+	struct remediate *r = ctx;
 	struct remediate_snapshot *s = &m->remediation;
 	size_t i;
 
