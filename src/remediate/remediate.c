@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/http_client.h"
-#include "collect/strongswan_control.h"
+#include "vici/vici_control.h"
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/token_file.h"
@@ -396,7 +396,7 @@ static int rem_initiate(struct remediate *r, const struct rem_job *job, const st
 
 	detail[0] = '\0';
 	for (i = 0; i < c->nchildren; i++) {
-		int x = ss_initiate(r->vici_socket, job->conn, c->children[i],
+		int x = vici_control_initiate(r->vici_socket, job->conn, c->children[i],
 				    (unsigned)r->rc->initiate_timeout_ms, &err);
 
 		if (x) {
