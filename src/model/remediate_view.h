@@ -21,8 +21,8 @@ enum rem_reason {
 	RR_COUNT
 };
 extern const char *const rem_reason_names[RR_COUNT];
-/* The reason named name (the policy's strings), or RR_COUNT. */
-enum rem_reason rem_reason_from_name(const char *name);
+/* No reason (an action's plain record): not counted, written as "". */
+#define RR_NONE RR_COUNT
 
 enum rem_action { RA_DIAGNOSTICS, RA_INITIATE, RA_RESTART, RA_COUNT };
 extern const char *const rem_action_names[RA_COUNT];

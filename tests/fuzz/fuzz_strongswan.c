@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ledger l = LEDGER_INIT;
 	struct conn_cfg *conns = NULL;
 	size_t n = 0, alloc = 0, i;
-	struct render_opts o = { true };
+	struct render_opts o = { .peer_labels = true };
 	struct strbuf sb = STRBUF_INIT;
 	struct model *m;
 	struct render *r;
