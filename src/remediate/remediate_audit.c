@@ -102,6 +102,11 @@ void rem_decide(struct remediate *r, const struct rem_event *e)
 		r->decisions[o][e->reason]++;
 	pthread_mutex_unlock(&r->lock);
 	rem_audit(r, e);
-	if (r->rc->notify_url && (o == RO_ACTED || o == RO_ESCALATED || o == RO_DRY_RUN))
-		rem_notify(r, e);
+	if (r->rc->notify_url && (o == RO_ACTED || o == RO_ESCALATED || o == RO_DRY_RUN)) {
+		struct strbuf sb = STRBUF_INIT;
+
+		rem_event_json(r, e, &sb);
+		rem_notify(r, &sb);
+		strbuf_release(&sb);
+	}
 }

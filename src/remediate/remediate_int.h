@@ -109,8 +109,8 @@ void rem_audit(struct remediate *r, const struct rem_event *e);
 void rem_decide(struct remediate *r, const struct rem_event *e);
 /* The event as one JSON object (the audit line and the notification). */
 void rem_event_json(const struct remediate *r, const struct rem_event *e, struct strbuf *sb);
-/* remediate_notify.c: POSTs the event to remediation.notify_url. */
-void rem_notify(struct remediate *r, const struct rem_event *e);
+/* remediate_notify.c: POSTs body (an event's JSON) to remediation.notify_url. */
+void rem_notify(struct remediate *r, const struct strbuf *body);
 
 /* remediate_check.c: one fresh check of job's conn; the status JSON into
  * json when not NULL.  0 or -ENOMEM. */

@@ -7,26 +7,22 @@
 #include "common/log.h"
 #include "remediate/remediate_int.h"
 
-void rem_notify(struct remediate *r, const struct rem_event *e)
+void rem_notify(struct remediate *r, const struct strbuf *body)
 {
 	const char *url = r->rc->notify_url;
 	const char *slash = strchr(url + 7, '/');   /* after "http://" */
-	struct strbuf sb = STRBUF_INIT, answer = STRBUF_INIT;
+	struct strbuf answer = STRBUF_INIT;
 	struct ikw_err err = { "" };
 	char base[256];
-	struct http_client_req req = { base, "POST", slash ? slash : "/", NULL, NULL,
+	struct http_client_req req = { base, "POST", slash ? slash : "/", NULL, body->buf,
 				       (int)r->rc->notify_timeout_ms };
 	int status = 0;
 
-	rem_event_json(r, e, &sb);
-	req.body = sb.buf;
 	snprintf(base, sizeof(base), "%.*s",
 		 (int)(slash ? (size_t)(slash - url) : strlen(url)), url);
-
-	if (strbuf_failed(&sb) || http_client_fetch(&req, &status, &answer, &err) ||
+	if (strbuf_failed(body) || http_client_fetch(&req, &status, &answer, &err) ||
 	    status / 100 != 2)
 		log_warn("remediation notify %s: %s", url,
 			 err.msg[0] ? err.msg : "not a 2xx answer");
 	strbuf_release(&answer);
-	strbuf_release(&sb);
 }
