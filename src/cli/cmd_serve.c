@@ -30,6 +30,8 @@ struct serve_ctx {
 	struct remediate *remediate;   /* NULL: remediation off */
 };
 
+/* ---- routes (everything the HTTP server dispatches to) ------------------ */
+
 static int serve_metrics(void *ctx, enum expo_format fmt,
 			 struct http_body_source *src, struct ikw_err *err)
 {
@@ -64,6 +66,15 @@ static void serve_app(void *ctx, const struct http_request *req,
 	}
 	serve_status_route(&s->status, req, resp);
 }
+
+/* The routes: /metrics and /-/ready by the server, the remediation
+ * webhook, and the status pages for the rest. */
+static struct http_handlers serve_routes(struct serve_ctx *ctx)
+{
+	return (struct http_handlers){ ctx, serve_metrics, serve_ready, serve_app };
+}
+
+/* ---- the daemon's parts --------------------------------------------------- */
 
 /* The event store is bounded: keys come from charon and logs. */
 #define SERVE_EVENT_KEYS_MAX 20000
@@ -118,13 +129,6 @@ static void serve_stop_events(struct serve_ctx *ctx)
 	ctx->stream = NULL;
 	ctx->logs = NULL;
 	ctx->events = NULL;
-}
-
-/* The routes: /metrics and /-/ready by the server, the remediation
- * webhook, and the status pages for the rest. */
-static struct http_handlers serve_routes(struct serve_ctx *ctx)
-{
-	return (struct http_handlers){ ctx, serve_metrics, serve_ready, serve_app };
 }
 
 /* The snapshot's assembly: the collectors (cli_scraper_new) and the
