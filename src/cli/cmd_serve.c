@@ -30,6 +30,8 @@ struct serve_ctx {
 	struct remediate *remediate;   /* NULL: remediation off */
 };
 
+/* ---- routes (everything the HTTP server dispatches to) ------------------ */
+
 static int serve_metrics(void *ctx, enum expo_format fmt,
 			 struct http_body_source *src, struct ikw_err *err)
 {
@@ -65,6 +67,15 @@ static void serve_app(void *ctx, const struct http_request *req,
 	serve_status_route(&s->status, req, resp);
 }
 
+/* The routes: /metrics and /-/ready by the server, the remediation
+ * webhook, and the status pages for the rest. */
+static struct http_handlers serve_routes(struct serve_ctx *ctx)
+{
+	return (struct http_handlers){ ctx, serve_metrics, serve_ready, serve_app };
+}
+
+/* ---- the daemon's parts --------------------------------------------------- */
+
 /* The event store is bounded: keys come from charon and logs. */
 #define SERVE_EVENT_KEYS_MAX 20000
 
@@ -80,29 +91,6 @@ static void serve_on_log(void *ctx, const char *conn, uint32_t sa_id,
 {
 	log_collect_vici(logs_collector(ctx), msg, len, conn, sa_id,
 			 (double)time(NULL));
-}
-
-/* Log source health into each snapshot. */
-static void serve_annotate(void *arg, struct model *m)
-{
-	struct serve_ctx *ctx = arg;
-	struct logs_stats st;
-
-	probes_annotate(ctx->probes, m);
-	remediate_annotate(ctx->remediate, m);
-	if (!ctx->logs)
-		return;
-	logs_get_stats(ctx->logs, &st);
-	m->have_logs = true;
-	m->logs = (struct log_source_stats){
-		.lines = st.lines, .long_lines = st.long_lines,
-		.rotations = st.rotations, .truncations = st.truncations,
-		.files = st.files, .files_open = st.files_open,
-		.journal = st.journal, .journal_entries = st.journal_entries,
-		.journal_errors = st.journal_errors,
-		.error_notify = st.error_notify,
-		.error_notify_connected = st.error_notify_connected,
-	};
 }
 
 static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
@@ -143,10 +131,50 @@ static void serve_stop_events(struct serve_ctx *ctx)
 	ctx->events = NULL;
 }
 
+/* The snapshot's assembly: the collectors (cli_scraper_new) and the
+ * daemon's contributors, each filling its own section. */
+static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
+{
+	struct scraper_opts o = { .events = ctx->events, .event_stream = ctx->stream != NULL };
+
+	ctx->scraper = cli_scraper_new(c, &o);
+	if (!ctx->scraper)
+		return -1;
+	if (ctx->logs)
+		scraper_add_contributor(ctx->scraper, (struct contributor){ logs_contribute, ctx->logs });
+	return 0;
+}
+
+/* Probes and remediation, both contributors.  Remediation reads snapshots
+ * of the scraper, so it starts after it. */
+static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
+{
+	struct ikw_err err = { "" };
+
+	if (c->probes.n && probes_start(&ctx->probes, &c->probes, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (ctx->probes)
+		scraper_add_contributor(ctx->scraper, (struct contributor){ probes_contribute, ctx->probes });
+	if (c->remediate.enabled &&
+	    remediate_start(&ctx->remediate, &c->remediate, c->vici_socket, ctx->scraper, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (!ctx->remediate)
+		return 0;
+	scraper_add_contributor(ctx->scraper, (struct contributor){ remediate_contribute, ctx->remediate });
+	remediate_set_logs(ctx->remediate, logs_collector(ctx->logs));
+	log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
+		 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
+	return 0;
+}
+
 int cmd_serve(const struct config *c)
 {
 	struct serve_ctx ctx = { .scraper = NULL };
-	struct http_handlers h = { &ctx, serve_metrics, serve_ready, serve_app };
+	struct http_handlers h = serve_routes(&ctx);
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
 		.telemetry_path = c->telemetry_path,
@@ -156,10 +184,10 @@ int cmd_serve(const struct config *c)
 		.max_request_header_bytes = 8192,
 	};
 	struct ikw_err err = { "" };
-	struct http_server *srv;
+	struct http_server *srv = NULL;
 	struct serve_web web;
 	sigset_t set;
-	int sig = 0;
+	int sig = 0, status = 2;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -167,57 +195,20 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c)) {
-		serve_web_release(&web);
-		return 2;
-	}
+	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c))
+		goto out_web;
 	if ((c->events_enabled || serve_wants_logs(c)) &&
-	    serve_start_events(&ctx, c)) {
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	ctx.scraper = cli_scraper_new(c, ctx.events, ctx.stream != NULL,
-				      serve_annotate, &ctx);
-	if (!ctx.scraper) {
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
+	    serve_start_events(&ctx, c))
+		goto out;
+	if (serve_start_scraper(&ctx, c))
+		goto out;
 	cli_render_opts(c, &ctx.render);
 	if (serve_status_init(&ctx.status, ctx.scraper, c) ||
-	    (c->probes.n && probes_start(&ctx.probes, &c->probes, &err))) {
-		if (err.msg[0])
-			log_error("%s", err.msg);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	if (c->remediate.enabled &&
-	    remediate_start(&ctx.remediate, &c->remediate, c->vici_socket, ctx.scraper, &err)) {
-		log_error("%s", err.msg);
-		probes_stop(ctx.probes);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	remediate_set_logs(ctx.remediate, logs_collector(ctx.logs));
-	if (ctx.remediate)
-		log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
-			 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
+	    serve_start_workers(&ctx, c))
+		goto out;
 	if (http_server_start(&o, &h, &srv, &err)) {
 		log_error("%s", err.msg);
-		remediate_stop(ctx.remediate);
-		probes_stop(ctx.probes);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
+		goto out;
 	}
 	serve_web_log_start(&web, c);
 	serve_preflight_vici(c->vici_socket);
@@ -226,12 +217,16 @@ int cmd_serve(const struct config *c)
 		model_unref(scraper_collect(ctx.scraper));
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", strsignal(sig));
-	http_server_stop(srv);
+	status = 0;
+out:
+	if (srv)
+		http_server_stop(srv);
 	remediate_stop(ctx.remediate);
 	probes_stop(ctx.probes);
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
+out_web:
 	serve_web_release(&web);
-	return 0;
+	return status;
 }

@@ -19,12 +19,6 @@ struct logs_yaml {
 	struct ikw_err *err;
 };
 
-void log_config_init(struct log_config *lc)
-{
-	memset(lc, 0, sizeof(*lc));
-	lc->builtin = true;
-}
-
 static void config_logs_free_list(char ***list, size_t *n)
 {
 	size_t i;
@@ -34,16 +28,6 @@ static void config_logs_free_list(char ***list, size_t *n)
 	free(*list);
 	*list = NULL;
 	*n = 0;
-}
-
-void log_config_release(struct log_config *lc)
-{
-	config_logs_free_list(&lc->files, &lc->nfiles);
-	config_logs_free_list(&lc->journal_matches, &lc->njournal_matches);
-	free(lc->journal_directory);
-	free(lc->error_notify);
-	log_rules_free(lc->rules);
-	log_config_init(lc);
 }
 
 /* ---- helpers --------------------------------------------------------------- */

@@ -240,6 +240,21 @@ void expo_init(struct expo *e, enum expo_format f, struct strbuf *out)
 	e->out = out;
 	e->family = NULL;
 	e->type = METRIC_GAUGE;
+	e->only_conn = NULL;
+}
+
+/* Whether a sample with these labels is written (see only_conn). */
+static bool expo_wanted(const struct expo *e, const struct label *labels, size_t nlabels)
+{
+	size_t i;
+
+	if (!e->only_conn)
+		return true;
+	for (i = 0; i < nlabels; i++)
+		if (!strcmp(labels[i].name, "conn") && labels[i].value &&
+		    !strcmp(labels[i].value, e->only_conn))
+			return true;
+	return false;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
@@ -333,6 +348,8 @@ void expo_family(struct expo *e, const char *name, enum metric_type type,
 	assert(type != METRIC_INFO || !expo_has_suffix(name, "_info"));
 	e->family = name;
 	e->type = type;
+	if (e->only_conn)
+		return;
 	if (type == METRIC_COUNTER)
 		tname = "counter";
 	else if (type == METRIC_INFO && om)
@@ -411,6 +428,8 @@ static void expo_format_double(struct strbuf *out, double v)
 void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 		 double value)
 {
+	if (!expo_wanted(e, labels, nlabels))
+		return;
 	expo_sample_head(e, labels, nlabels);
 	expo_format_double(e->out, value);
 	strbuf_addch(e->out, '\n');
@@ -419,6 +438,8 @@ void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 void expo_sample_u64(struct expo *e, const struct label *labels,
 		     size_t nlabels, uint64_t value)
 {
+	if (!expo_wanted(e, labels, nlabels))
+		return;
 	expo_sample_head(e, labels, nlabels);
 	strbuf_addf(e->out, "%" PRIu64 "\n", value);
 }
@@ -455,7 +476,7 @@ void expo_histogram(struct expo *e, const struct label *labels, size_t nlabels,
 	size_t i;
 
 	assert(e->type == METRIC_HISTOGRAM && nlabels < sizeof(l) / sizeof(l[0]));
-	if (nlabels >= sizeof(l) / sizeof(l[0]))
+	if (nlabels >= sizeof(l) / sizeof(l[0]) || !expo_wanted(e, labels, nlabels))
 		return;
 	if (nlabels)
 		memcpy(l, labels, nlabels * sizeof(*l));

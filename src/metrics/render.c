@@ -1027,8 +1027,10 @@ int render_next(void *render, struct strbuf *sb)
 
 	if (r->finished)
 		return 0;
-	if (r->family == 0 && !r->header_done && !r->expo.out)
+	if (r->family == 0 && !r->header_done && !r->expo.out) {
 		expo_init(&r->expo, r->expo.format, sb);
+		r->expo.only_conn = r->opts.conn;
+	}
 	while (r->family < RENDER_NFAMILIES && sb->len < RENDER_PIECE)
 		render_family_step(r, &c, sb);
 	if (r->family == RENDER_NFAMILIES) {

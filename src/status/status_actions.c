@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/strongswan_control.h"
+#include "vici/vici_control.h"
 #include "common/file.h"
 #include "common/json_in.h"
 #include "common/json_out.h"
@@ -208,7 +208,7 @@ static int sa_terminate(struct status_actions *a, const struct json_in_object *o
 	if (ike && child)
 		return err_set(err, -EINVAL, "want {\"ike_id\": N} or {\"child_id\": N}");
 	snprintf(target, tsize, "%s %u", ike ? "child" : "ike", id);
-	return ss_terminate(a->vici_socket, ike != 0, id, a->timeout_ms, err);
+	return vici_control_terminate(a->vici_socket, ike != 0, id, a->timeout_ms, err);
 }
 
 static const char *sa_str(const struct json_in_object *o, const char *key)
@@ -226,7 +226,7 @@ static int sa_initiate(struct status_actions *a, const struct json_in_object *o,
 	if (!child)
 		return err_set(err, -EINVAL, "want {\"conn\": \"NAME\", \"child\": \"NAME\"}");
 	snprintf(target, tsize, "%s/%s", conn ? conn : "", child);
-	return ss_initiate(a->vici_socket, conn, child, a->timeout_ms, err);
+	return vici_control_initiate(a->vici_socket, conn, child, a->timeout_ms, err);
 }
 
 void status_actions_handle(struct status_actions *a, const char *action,
