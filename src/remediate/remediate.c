@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/http_client.h"
+#include "http/http_client.h"
 #include "collect/strongswan_control.h"
 #include "common/file.h"
 #include "common/json_out.h"
