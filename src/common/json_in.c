@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 struct ji {
 	const char *p, *end, *start;
 	struct ikw_err *err;
@@ -99,35 +101,6 @@ static int ji_escape(struct ji *j, char *out, size_t *n)
 	return ji_hex4(j, &cp) ? -EINVAL : ji_put_cp(j, out, n, cp);
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), 0 if invalid. */
-static size_t ji_utf8(const unsigned char *p, const unsigned char *end)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static int ji_string(struct ji *j, char *out)
 {
 	size_t n = 0, len;
@@ -145,7 +118,7 @@ static int ji_string(struct ji *j, char *out)
 				return -EINVAL;
 			continue;
 		}
-		len = ji_utf8((const unsigned char *)j->p, (const unsigned char *)j->end);
+		len = utf8_seq_len((const unsigned char *)j->p, (size_t)(j->end - j->p));
 		if (!len)
 			return ji_fail(j, "invalid UTF-8");
 		if (n + len > JSON_IN_STR_MAX)

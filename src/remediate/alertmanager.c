@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 struct am_reader {
 	const unsigned char *p, *start, *end;
 	struct ikw_err *err;
@@ -78,33 +80,6 @@ static bool am_put_cp(char *out, size_t cap, size_t *n, unsigned cp)
 	       am_put(out, cap, n, (unsigned char)(0x80 | (cp & 0x3f)));
 }
 
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if none. */
-static size_t am_utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* A string into out (cap bytes with the NUL); too long is an error. */
 static int am_string(struct am_reader *r, char *out, size_t cap)
 {
@@ -161,7 +136,7 @@ static int am_string(struct am_reader *r, char *out, size_t cap)
 			continue;
 		}
 		{
-			size_t k = am_utf8_len(r->p, r->end), i;
+			size_t k = utf8_seq_len(r->p, (size_t)(r->end - r->p)), i;
 
 			if (!k)
 				return am_fail(r, "invalid UTF-8");
