@@ -108,14 +108,6 @@ query() { # query PROMQL -> first value, or empty
 r=json.load(sys.stdin)["data"]["result"]
 print(r[0]["value"][1] if r else "")' 2>/dev/null
 }
-# wait_for SECONDS COMMAND...: polls every 0.5 s until COMMAND holds
-wait_for() {
-	local until=$((SECONDS + $1)); shift
-	until "$@"; do
-		((SECONDS < until)) || return 1
-		sleep 0.5
-	done
-}
 q_is() { [ "$(query "$1")" = "$2" ]; }
 firing() { python3 "$HELPER" firing "$HOOK" "$1" | paste -sd' ' -; }
 seen() { python3 "$HELPER" seen "$HOOK" "$1" | paste -sd' ' -; }
