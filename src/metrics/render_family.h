@@ -54,7 +54,6 @@ static inline bool render_always(const struct render_ctx *c)
 	return true;
 }
 
-
 static inline bool render_have_sas(const struct render_ctx *c)
 {
 	return c->m->have_sas;
