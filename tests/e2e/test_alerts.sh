@@ -144,7 +144,7 @@ phase_fires() {
 	local what=$1 since=$2 want=$3 t0=$SECONDS
 	check "$what: '$want' notified firing" wait_for "$4" firing_is "$since" "$want"
 	e2e_log "$what: firing after $((SECONDS - t0))s (got: $(firing "$since"))"
-	sleep 2
+	sleep 2   # on purpose: time for a notification that must not come
 	check "$what: exactly these were notified (seen: $(seen "$since"))" test "$(seen "$since")" = "$want"
 	check "$what: Prometheus fires exactly these ($(prom_firing))" test "$(prom_firing)" = "$want"
 }
@@ -226,7 +226,7 @@ suppressed() {
 		grep -q "\"silencedBy\":\[\"$sid\"\]"
 }
 check "...Alertmanager holds it as suppressed by the silence" wait_for 10 suppressed
-sleep 3
+sleep 3   # on purpose: time for a notification that must not come
 check "...and notifies nobody" test "$(seen "$m")" = ""
 amtool --alertmanager.url="$AMURL" silence expire "$sid" >/dev/null 2>&1
 check "the silence expired: the notification is delivered" \
