@@ -28,12 +28,13 @@ struct serve_ctx {
 	struct probe_runtime *probes;
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
+	struct http_routes routes;
 };
 
 /* ---- routes (everything the HTTP server dispatches to) ------------------ */
 
 static int serve_metrics(void *ctx, enum expo_format fmt,
-			 struct http_body_source *src, struct ikw_err *err)
+			 struct body_source *src, struct ikw_err *err)
 {
 	struct serve_ctx *s = ctx;
 	struct model *m = scraper_collect(s->scraper);
@@ -49,29 +50,61 @@ static int serve_metrics(void *ctx, enum expo_format fmt,
 	return 0;
 }
 
-static bool serve_ready(void *ctx)
-{
-	(void)ctx;
-	return true;
-}
-
-static void serve_app(void *ctx, const struct http_request *req,
-		      struct http_response *resp)
+/* /-/ready: ready once a collection has completed. */
+static void serve_ready(void *ctx, const struct http_request *req,
+			struct http_response *resp)
 {
 	struct serve_ctx *s = ctx;
 
-	if (!strcmp(req->url, REMEDIATE_PATH)) {
-		remediate_handle(s->remediate, req, resp);
+	(void)req;
+	if (!scraper_has_run(s->scraper)) {
+		resp->status = 503;
+		strbuf_addstr(&resp->body, "Not ready\n");
 		return;
 	}
-	serve_status_route(&s->status, req, resp);
+	strbuf_addstr(&resp->body, "OK\n");
 }
 
-/* The routes: /metrics and /-/ready by the server, the remediation
- * webhook, and the status pages for the rest. */
-static struct http_handlers serve_routes(struct serve_ctx *ctx)
+static void serve_remediate(void *ctx, const struct http_request *req,
+			    struct http_response *resp)
 {
-	return (struct http_handlers){ ctx, serve_metrics, serve_ready, serve_app };
+	struct serve_ctx *s = ctx;
+
+	remediate_handle(s->remediate, req, resp);
+}
+
+/* The one route table of `serve`: every path it answers, with its methods
+ * and handler.  The handlers read ctx when called, so this may run before
+ * the parts they use have started. */
+static const struct http_routes *serve_register_routes(struct serve_ctx *ctx,
+						       const struct config *c)
+{
+	const unsigned read = HTTP_GET | HTTP_HEAD, any = read | HTTP_POST;
+	const struct http_route routes[] = {
+		{ .path = c->telemetry_path, .methods = read, .stream = serve_metrics,
+		  .ctx = ctx },
+		{ .path = "/", .methods = read, .handle = http_handle_landing,
+		  .ctx = c->telemetry_path },
+		{ .path = "/-/healthy", .methods = read, .handle = http_handle_healthy },
+		{ .path = "/-/ready", .methods = read, .handle = serve_ready, .ctx = ctx },
+		{ .path = "/status", .methods = read, .handle = serve_status_page,
+		  .ctx = &ctx->status, .private_page = true },
+		{ .path = "/api/v1/status", .methods = read, .handle = serve_status_api,
+		  .ctx = &ctx->status, .private_page = true },
+		/* the handlers answer other methods themselves, into their audit */
+		{ .path = SERVE_STATUS_ACTIONS_PREFIX, .prefix = true, .methods = any,
+		  .handle = serve_status_action, .ctx = &ctx->status, .private_page = true },
+		{ .path = REMEDIATE_PATH, .methods = any, .handle = serve_remediate,
+		  .ctx = ctx, .private_page = true },
+	};
+	size_t i, n = sizeof(routes) / sizeof(routes[0]);
+
+	if (!c->remediate.enabled)
+		n--;   /* the webhook is last */
+	ctx->routes.n = 0;
+	for (i = 0; i < n; i++)
+		http_routes_add(&ctx->routes, &routes[i]);
+	return &ctx->routes;
 }
 
 /* ---- the daemon's parts --------------------------------------------------- */
@@ -174,10 +207,8 @@ static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
 int cmd_serve(const struct config *c)
 {
 	struct serve_ctx ctx = { .scraper = NULL };
-	struct http_handlers h = serve_routes(&ctx);
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
-		.telemetry_path = c->telemetry_path,
 		.max_connections = c->max_connections,
 		.connection_timeout_s = 30,
 		.max_concurrent_scrapes = c->max_concurrent_scrapes,
@@ -206,7 +237,7 @@ int cmd_serve(const struct config *c)
 	if (serve_status_init(&ctx.status, ctx.scraper, c) ||
 	    serve_start_workers(&ctx, c))
 		goto out;
-	if (http_server_start(&o, &h, &srv, &err)) {
+	if (http_server_start(&o, serve_register_routes(&ctx, c), &srv, &err)) {
 		log_error("%s", err.msg);
 		goto out;
 	}

@@ -4,12 +4,14 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/qvalue.h"
+#include "common/utf8.h"
 
 /* Integral doubles up to 2^53 are exact and print without exponent. */
 #define EXPO_EXACT_MAX 9007199254740992.0
@@ -257,39 +259,6 @@ static bool expo_wanted(const struct expo *e, const struct label *labels, size_t
 	return false;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, at most U+10FFFF), 0 if there is none. */
-static size_t expo_utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (s[0] == 0xE0)
-		lo = 0xA0;
-	else if (s[0] == 0xED)
-		hi = 0x9F;
-	else if (s[0] == 0xF0)
-		lo = 0x90;
-	else if (s[0] == 0xF4)
-		hi = 0x8F;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 /* Appends s with \\ and \n escaped, and \" too when quote is set.  Bytes
  * that are not UTF-8 become U+FFFD: Prometheus rejects the whole scrape for
  * one invalid label value, and values come from peers. */
@@ -308,7 +277,7 @@ static void expo_escape(struct strbuf *out, const char *str, bool quote)
 			strbuf_add(out, run, (size_t)(s - run));
 		if (!*s)
 			break;
-		n = expo_utf8_len(s);
+		n = utf8_seq_len(s, SIZE_MAX);
 
 		if (*s == '\\')
 			strbuf_add(out, "\\\\", 2);

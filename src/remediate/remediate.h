@@ -13,7 +13,7 @@
 #include "collect/scrape.h"
 #include "common/err.h"
 #include "config/config_remediate.h"
-#include "http/http_server.h"
+#include "http/http_route.h"
 #include "model/model.h"
 
 #define REMEDIATE_PATH "/api/v1/alertmanager"

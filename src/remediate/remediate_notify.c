@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/http_client.h"
+#include "http/http_client.h"
 #include "common/log.h"
 #include "remediate/remediate_int.h"
 

@@ -8,21 +8,8 @@
 
 #include "common/json_out.h"
 #include "common/log.h"
+#include "http/http_auth.h"
 #include "remediate/remediate_int.h"
-
-static bool rem_token_ok(const char *want, const char *auth)
-{
-	size_t i, n = strlen(want), got;
-	unsigned char diff = 0;
-
-	if (!auth || strncasecmp(auth, "Bearer ", 7))
-		return false;
-	auth += 7;
-	got = strlen(auth);
-	for (i = 0; i < n; i++)
-		diff |= (unsigned char)(want[i] ^ (i < got ? auth[i] : 0));
-	return !diff && got == n;
-}
 
 static void rem_answer(struct http_response *resp, unsigned status, const char *error,
 		       size_t accepted, size_t refused)
@@ -109,7 +96,7 @@ static bool rem_request_ok(struct remediate *r, const struct http_request *req,
 		rem_answer(resp, 405, "the webhook needs POST", 0, 0);
 		return false;
 	}
-	if (!rem_token_ok(r->token, http_request_header(req, "Authorization"))) {
+	if (!http_bearer_ok(r->token, http_request_header(req, "Authorization"))) {
 		rem_answer(resp, 401, "missing or wrong bearer token", 0, 0);
 		log_warn("remediation webhook: request from %s without the right token, refused",
 			 req->remote);
