@@ -1,3 +1,6 @@
+/* Over 700 lines on purpose: one table-driven parser of every field of the
+ * KLIPS, Openswan and libreswan printers of /proc/net/ipsec_spi, kept in one
+ * file so the field table, its checks and the fuzz target read together. */
 #include "parse/klips_parse.h"
 
 #include <arpa/inet.h>
