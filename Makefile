@@ -37,8 +37,9 @@ else
   ALL_CFLAGS += -DNDEBUG
   # hardened release (hardening-check build/ikewatch): canaries, fortified
   # libc calls, a position-independent executable, read-only relocations
-  # bound at start
-  HARDEN  := -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE
+  # bound at start, stack clash probes, CET control-flow marks
+  HARDEN  := -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+             -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE
   LDFLAGS += -pie -Wl,-z,relro,-z,now
 endif
 
@@ -69,6 +70,11 @@ $(VERSION_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(VERSION) $(REVISION)' | cmp -s - $@ || echo '$(VERSION) $(REVISION)' >$@
 $(VERSION_USERS): $(VERSION_STAMP)
+# the same for the compiler and its flags: a change rebuilds every object
+FLAGS_STAMP := $(BUILD)/flags.stamp
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' >$@
 
 $(BUILD)/ikewatch: $(MAIN_OBJ) $(BUILD)/libikewatch.a
 	@echo "  LD      $@"
@@ -78,7 +84,7 @@ $(BUILD)/libikewatch.a: $(LIB_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

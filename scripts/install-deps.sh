@@ -37,6 +37,7 @@ DEMO=(
 PACKAGE=(
 	# dpkg-buildpackage, debhelper, lintian; hardening-check is in devscripts
 	dpkg-dev debhelper fakeroot lintian devscripts
+	perl-openssl-defaults  # lintian's TLS modules need its virtual perl-openssl-abi-3
 	# systemd-analyze verify for the unit; adduser for the package's user
 	systemd adduser
 )
