@@ -7,7 +7,8 @@
 # the unit's own command line run the way systemd would run it (its User,
 # Group and supplementary groups, its capabilities, NoNewPrivileges, UMask)
 # against a lab whose VICI socket got the group the way the docs say, and
-# scraped; finally purged, and nothing it installed or made is left.
+# scraped; reinstalled and removed (the edited conffile and the user stay);
+# finally purged, and nothing it installed or made is left.
 # Refuses to run where an ikewatch package or user already exists; purges
 # what it installed on any exit.  Needs root.
 source "$(dirname "$0")/lib.sh"
@@ -19,8 +20,14 @@ UNIT=/lib/systemd/system/ikewatch.service
 WANTS=/etc/systemd/system/multi-user.target.wants/ikewatch.service
 work=$(mktemp -d /tmp/ikw-pkg.XXXXXX)
 installed=0
+# pkg_present: dpkg has ikewatch in any state but not-installed
+pkg_present() {
+	local s
+	s=$(dpkg-query -W -f='${Status}' ikewatch 2>/dev/null)
+	[ -n "$s" ] && [[ $s != *not-installed ]]
+}
 pkg_cleanup() {
-	if [ "$installed" = 1 ] && dpkg-query -W -f='${Status}' ikewatch 2>/dev/null | grep -q installed; then
+	if [ "$installed" = 1 ] && pkg_present; then
 		e2e_log "cleanup: purging the package this test installed"
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ikewatch >/dev/null 2>&1 ||
 			dpkg --purge ikewatch >/dev/null 2>&1
@@ -30,8 +37,7 @@ trap 'e2e_cleanup; pkg_cleanup; rm -rf "$work"' EXIT
 stop() { fail "$1"; e2e_finish "$T"; exit 1; }
 
 [ "$(id -u)" = 0 ] || stop "needs root (installs a package)"
-dpkg-query -W -f='${Status}' ikewatch 2>/dev/null | grep -q 'installed' &&
-	stop "an ikewatch package is installed already: not touching it"
+pkg_present && stop "an ikewatch package is installed already: not touching it"
 getent passwd ikewatch >/dev/null && stop "a user ikewatch exists already: purge would remove it"
 vici_before=no
 getent group vici >/dev/null && vici_before=yes
@@ -117,6 +123,14 @@ for page in 1:ikewatch 5:ikewatch.yml; do
 	fi
 done
 
+# ---- a reinstall keeps the user and an operator's edit of the conffile
+echo "# edited by test_package.sh" >>/etc/ikewatch/ikewatch.yml
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "$DEB" \
+	>>"$E2E_OUT/package-install.log" 2>&1
+check "reinstall succeeds" test $? = 0
+check "reinstall keeps the user's uid ($uid)" test "$(id -u ikewatch 2>&1)" = "$uid"
+check "reinstall keeps the edited conffile" grep -qx '# edited by test_package.sh' /etc/ikewatch/ikewatch.yml
+
 # ---- the unit's command line, as systemd would run it, against a lab
 unit_value() { sed -n "s/^$1=//p" "$UNIT" | tail -n 1; }
 # "CAP_NET_ADMIN CAP_NET_RAW" -> "-all,+net_admin,+net_raw" for setpriv
@@ -187,12 +201,19 @@ check "ikewatch_build_info says version $VERSION" grep -q "^ikewatch_build_info{
 kill "$pid"; wait "$pid"
 check "SIGTERM: exits 0" test $? = 0
 
-# ---- purge: nothing left
+# ---- remove keeps the configuration and the user; purge: nothing left
 mapfile -t listed < <(dpkg -L ikewatch)
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ikewatch >"$E2E_OUT/package-purge.log" 2>&1
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq ikewatch >"$E2E_OUT/package-purge.log" 2>&1
+check "apt-get remove -y ikewatch succeeds" test $? = 0
+check "remove: dpkg keeps config-files" \
+	test "$(dpkg-query -W -f='${Status}' ikewatch 2>&1)" = "deinstall ok config-files"
+check "remove: no /usr/bin/ikewatch, no unit" test ! -e /usr/bin/ikewatch -a ! -e "$UNIT"
+check "remove: the edited conffile stays" grep -qx '# edited by test_package.sh' /etc/ikewatch/ikewatch.yml
+check "remove: the user stays" bash -c "getent passwd ikewatch >/dev/null"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ikewatch >>"$E2E_OUT/package-purge.log" 2>&1
 rc=$?
 check "apt-get purge -y ikewatch succeeds" test "$rc" = 0
-check "dpkg knows no ikewatch" bash -c "! dpkg-query -W -f='\${Status}' ikewatch 2>/dev/null | grep -q installed"
+check "dpkg knows no ikewatch" bash -c "$(declare -f pkg_present); ! pkg_present"
 check "no /usr/bin/ikewatch" test ! -e /usr/bin/ikewatch
 check "no /etc/ikewatch" test ! -e /etc/ikewatch
 check "no /var/lib/ikewatch" test ! -e /var/lib/ikewatch
