@@ -95,7 +95,8 @@ rc=$?
 check "apt-get install ./ikewatch_${VERSION}_$ARCH.deb succeeds" test "$rc" = 0
 check "dpkg: install ok installed" \
 	test "$(dpkg-query -W -f='${Status}' ikewatch 2>/dev/null)" = "install ok installed"
-check "/usr/bin/ikewatch --version says $VERSION" grep -q "$VERSION" <<<"$(/usr/bin/ikewatch --version 2>&1)"
+check "/usr/bin/ikewatch --version says $VERSION, revision $(cat "$src/REVISION")" \
+	grep -q "$VERSION (revision $(cat "$src/REVISION"))" <<<"$(/usr/bin/ikewatch --version 2>&1)"
 
 IFS=: read -r _ _ uid gid _ home shell <<<"$(getent passwd ikewatch)"
 check "user ikewatch exists" test -n "${uid:-}"
