@@ -20,7 +20,9 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS    ?= $(OPT) -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CPPFLAGS) $(CFLAGS) -Isrc \
              $(shell pkg-config --cflags $(PKGS)) \
-             -DIKW_VERSION='"$(VERSION)"' -DIKW_REVISION='"$(REVISION)"' -MMD -MP
+             -MMD -MP
+# apart from ALL_CFLAGS, so that a new revision is not a flag change
+VERSION_DEFS = -DIKW_VERSION='"$(VERSION)"' -DIKW_REVISION='"$(REVISION)"'
 LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lcrypt -lpthread -lm
 
 ifeq ($(SAN),1)
@@ -87,7 +89,7 @@ $(BUILD)/libikewatch.a: $(LIB_OBJS)
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(VERSION_DEFS) -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELP) $(BUILD)/libikewatch.a
 	@echo "  LD      $@"

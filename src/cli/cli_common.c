@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "common/log.h"
-#include "model/ledger_state.h"
+#include "logs/logs_once.h"
 #include "probe/probes.h"
 
 #define CLI_COLLECTORS_MAX 4
@@ -39,34 +39,27 @@ nomem:
 	return 0;
 }
 
-struct scraper *cli_scraper_new(const struct config *c,
-				struct event_store *events, bool event_stream,
-				void (*annotate)(void *ctx, struct model *m),
-				void *annotate_ctx)
+/* Fills what the config decides in o (the caller set the rest: events,
+ * ledger state) and builds the scraper. */
+struct scraper *cli_scraper_new(const struct config *c, struct scraper_opts *o)
 {
 	struct collector **cols = calloc(CLI_COLLECTORS_MAX, sizeof(*cols));
-	struct scraper_opts o = {
-		.timeout_ms = (int)c->vici_timeout_ms,
-		.events = events,
-		.event_stream = event_stream,
-		.annotate = annotate,
-		.annotate_ctx = annotate_ctx,
-		.rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000),
-		.redact = &c->redact,
-		.policy = {
-			.expect_up = (const char *const *)c->expect_up,
-			.n_expect_up = c->n_expect_up,
-			.ignore = (const char *const *)c->ignore,
-			.n_ignore = c->n_ignore,
-		},
-	};
 	struct scraper *s;
 	size_t n;
 
+	o->timeout_ms = (int)c->vici_timeout_ms;
+	o->rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000);
+	o->redact = &c->redact;
+	o->policy = (struct expect_policy){
+		.expect_up = (const char *const *)c->expect_up,
+		.n_expect_up = c->n_expect_up,
+		.ignore = (const char *const *)c->ignore,
+		.n_ignore = c->n_ignore,
+	};
 	if (!cols)
 		return NULL;
 	n = cli_collectors(c, cols);
-	s = n ? scraper_new(&o, cols, n) : NULL;
+	s = n ? scraper_new(o, cols, n) : NULL;
 	if (!s) {
 		cli_free_collectors(cols, n);
 		free(cols);
@@ -76,95 +69,66 @@ struct scraper *cli_scraper_new(const struct config *c,
 
 void cli_render_opts(const struct config *c, struct render_opts *o)
 {
-	o->peer_labels = c->peer_labels;
+	*o = (struct render_opts){ .peer_labels = c->peer_labels };
 }
 
-static void cli_load_ledger(struct ledger *l, const char *path)
+/* The same assembly as the daemon's: the collectors, then the one-shot
+ * contributors (the log catch-up, the probes run once). */
+static struct scraper *cli_once_scraper(const struct config *c, struct logs_once *lo,
+					const char *ledger_state)
 {
-	struct ikw_err err = { "" };
+	struct scraper_opts o = {
+		.events = logs_once_store(lo),
+		.ledger_state = ledger_state,
+	};
+	struct scraper *s = cli_scraper_new(c, &o);
 
-	if (!ledger_state_load(l, path, &err))
-		return;
-	log_warn("ignoring the traffic state (counters restart): %s", err.msg);
-	ledger_release(l);
-	*l = (struct ledger)LEDGER_INIT;
+	if (!s)
+		return NULL;
+	if (lo)
+		scraper_add_contributor(s, (struct contributor){ logs_once_contribute, lo });
+	if (c->probes.n)
+		scraper_add_contributor(s, (struct contributor){
+			probes_once_contribute, (void *)&c->probes });
+	return s;
 }
 
-/* The kernel's ledgers live beside charon's: PATH.kernel-traffic and
- * PATH.kernel-errors. */
-static void cli_kernel_path(char *buf, size_t size, const char *path, const char *what)
+/* 0, 1 when a collector failed (the output is still written), 2 when emit
+ * failed or the snapshot could not be made, or emit's own verdict. */
+static int cli_once_status(const struct model *m, int emitted)
 {
-	snprintf(buf, size, "%s.kernel-%s", path, what);
-}
+	size_t i;
 
-static void cli_load_state(struct scraper *s, const char *path)
-{
-	struct kernel_ledgers kl = scraper_kernel_ledgers(s);
-	char kp[4200];
-
-	cli_load_ledger(scraper_ledger(s), path);
-	cli_kernel_path(kp, sizeof(kp), path, "traffic");
-	cli_load_ledger(kl.traffic, kp);
-	cli_kernel_path(kp, sizeof(kp), path, "errors");
-	cli_load_ledger(kl.errors, kp);
-}
-
-static void cli_save_state(struct scraper *s, const struct model *m, const char *path)
-{
-	struct kernel_ledgers kl = scraper_kernel_ledgers(s);
-	struct ikw_err err = { "" };
-	char kp[4200];
-
-	if (!m->have_sas)
-		return;
-	if (ledger_state_save(scraper_ledger(s), path, &err))
-		log_error("%s", err.msg);
-	if (!m->kernel.have_xfrm)
-		return;
-	cli_kernel_path(kp, sizeof(kp), path, "traffic");
-	if (ledger_state_save(kl.traffic, kp, &err))
-		log_error("%s", err.msg);
-	cli_kernel_path(kp, sizeof(kp), path, "errors");
-	if (ledger_state_save(kl.errors, kp, &err))
-		log_error("%s", err.msg);
+	if (emitted < 0)
+		return 2;
+	if (emitted > 0)
+		return emitted;
+	for (i = 0; i < m->ncollectors; i++)
+		if (!m->collectors[i].success)
+			return 1;
+	return 0;
 }
 
 int cli_run_once(const struct config *c,
 		 int (*emit)(struct model *m, const struct config *c),
 		 const char *ledger_state, const char *logs_state)
 {
-	struct cli_logs_once *lo = NULL;
+	struct logs_once *lo = NULL;
 	struct scraper *s;
 	struct model *m;
-	size_t i;
-	int status = 0, emitted;
+	int status;
 
-	if (logs_state && cli_logs_once_wanted(c) &&
-	    !(lo = cli_logs_once_begin(c, logs_state)))
+	if (logs_state && logs_once_wanted(&c->logs) &&
+	    !(lo = logs_once_begin(&c->logs, logs_state)))
 		return 2;
-	s = cli_scraper_new(c, cli_logs_once_store(lo), false,
-			    lo ? cli_logs_once_annotate : NULL, lo);
+	s = cli_once_scraper(c, lo, ledger_state);
 	if (!s) {
-		cli_logs_once_end(lo, NULL);
+		logs_once_end(lo, NULL);
 		return 2;
 	}
-	if (ledger_state)
-		cli_load_state(s, ledger_state);
 	m = scraper_collect(s);
-	/* probes run after the collection: it gives their traffic selectors */
-	if (m && c->probes.n && probes_run_once(&c->probes, m))
-		log_error("out of memory running the probes");
-	if (ledger_state && m)
-		cli_save_state(s, m, ledger_state);
-	cli_logs_once_end(lo, logs_state);
-	emitted = m ? emit(m, c) : -1;
-	if (emitted < 0)
-		status = 2;
-	else if (emitted > 0)
-		status = emitted;   /* the command's own verdict (status) */
-	for (i = 0; m && i < m->ncollectors; i++)
-		if (!m->collectors[i].success && !status)
-			status = 1;
+	logs_once_end(lo, logs_state);
+	status = m ? cli_once_status(m, emit(m, c)) : 2;
 	model_unref(m);
 	scraper_free(s);
 	return status;

@@ -215,12 +215,13 @@ static int bb_emit(const struct config *c, const struct strbuf *mods,
 /* One collection for the traffic selectors, when a probe needs them. */
 static struct model *bb_collect(const struct config *c)
 {
+	struct scraper_opts o = { .events = NULL };
 	struct scraper *s;
 	struct model *m;
 
 	if (!probes_derived(&c->probes))
 		return NULL;
-	s = cli_scraper_new(c, NULL, false, NULL, NULL);
+	s = cli_scraper_new(c, &o);
 	m = s ? scraper_collect(s) : NULL;
 	scraper_free(s);
 	if (m && !m->have_sas)

@@ -28,10 +28,13 @@ struct serve_ctx {
 	struct probe_runtime *probes;
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
+	struct http_routes routes;
 };
 
+/* ---- routes (everything the HTTP server dispatches to) ------------------ */
+
 static int serve_metrics(void *ctx, enum expo_format fmt,
-			 struct http_body_source *src, struct ikw_err *err)
+			 struct body_source *src, struct ikw_err *err)
 {
 	struct serve_ctx *s = ctx;
 	struct model *m = scraper_collect(s->scraper);
@@ -47,23 +50,64 @@ static int serve_metrics(void *ctx, enum expo_format fmt,
 	return 0;
 }
 
-static bool serve_ready(void *ctx)
-{
-	(void)ctx;
-	return true;
-}
-
-static void serve_app(void *ctx, const struct http_request *req,
-		      struct http_response *resp)
+/* /-/ready: ready once a collection has completed. */
+static void serve_ready(void *ctx, const struct http_request *req,
+			struct http_response *resp)
 {
 	struct serve_ctx *s = ctx;
 
-	if (!strcmp(req->url, REMEDIATE_PATH)) {
-		remediate_handle(s->remediate, req, resp);
+	(void)req;
+	if (!scraper_has_run(s->scraper)) {
+		resp->status = 503;
+		strbuf_addstr(&resp->body, "Not ready\n");
 		return;
 	}
-	serve_status_route(&s->status, req, resp);
+	strbuf_addstr(&resp->body, "OK\n");
 }
+
+static void serve_remediate(void *ctx, const struct http_request *req,
+			    struct http_response *resp)
+{
+	struct serve_ctx *s = ctx;
+
+	remediate_handle(s->remediate, req, resp);
+}
+
+/* The one route table of `serve`: every path it answers, with its methods
+ * and handler.  The handlers read ctx when called, so this may run before
+ * the parts they use have started. */
+static const struct http_routes *serve_register_routes(struct serve_ctx *ctx,
+						       const struct config *c)
+{
+	const unsigned read = HTTP_GET | HTTP_HEAD, any = read | HTTP_POST;
+	const struct http_route routes[] = {
+		{ .path = c->telemetry_path, .methods = read, .stream = serve_metrics,
+		  .ctx = ctx },
+		{ .path = "/", .methods = read, .handle = http_handle_landing,
+		  .ctx = c->telemetry_path },
+		{ .path = "/-/healthy", .methods = read, .handle = http_handle_healthy },
+		{ .path = "/-/ready", .methods = read, .handle = serve_ready, .ctx = ctx },
+		{ .path = "/status", .methods = read, .handle = serve_status_page,
+		  .ctx = &ctx->status, .private_page = true },
+		{ .path = "/api/v1/status", .methods = read, .handle = serve_status_api,
+		  .ctx = &ctx->status, .private_page = true },
+		/* the handlers answer other methods themselves, into their audit */
+		{ .path = SERVE_STATUS_ACTIONS_PREFIX, .prefix = true, .methods = any,
+		  .handle = serve_status_action, .ctx = &ctx->status, .private_page = true },
+		{ .path = REMEDIATE_PATH, .methods = any, .handle = serve_remediate,
+		  .ctx = ctx, .private_page = true },
+	};
+	size_t i, n = sizeof(routes) / sizeof(routes[0]);
+
+	if (!c->remediate.enabled)
+		n--;   /* the webhook is last */
+	ctx->routes.n = 0;
+	for (i = 0; i < n; i++)
+		http_routes_add(&ctx->routes, &routes[i]);
+	return &ctx->routes;
+}
+
+/* ---- the daemon's parts --------------------------------------------------- */
 
 /* The event store is bounded: keys come from charon and logs. */
 #define SERVE_EVENT_KEYS_MAX 20000
@@ -80,29 +124,6 @@ static void serve_on_log(void *ctx, const char *conn, uint32_t sa_id,
 {
 	log_collect_vici(logs_collector(ctx), msg, len, conn, sa_id,
 			 (double)time(NULL));
-}
-
-/* Log source health into each snapshot. */
-static void serve_annotate(void *arg, struct model *m)
-{
-	struct serve_ctx *ctx = arg;
-	struct logs_stats st;
-
-	probes_annotate(ctx->probes, m);
-	remediate_annotate(ctx->remediate, m);
-	if (!ctx->logs)
-		return;
-	logs_get_stats(ctx->logs, &st);
-	m->have_logs = true;
-	m->logs = (struct log_source_stats){
-		.lines = st.lines, .long_lines = st.long_lines,
-		.rotations = st.rotations, .truncations = st.truncations,
-		.files = st.files, .files_open = st.files_open,
-		.journal = st.journal, .journal_entries = st.journal_entries,
-		.journal_errors = st.journal_errors,
-		.error_notify = st.error_notify,
-		.error_notify_connected = st.error_notify_connected,
-	};
 }
 
 static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
@@ -143,23 +164,61 @@ static void serve_stop_events(struct serve_ctx *ctx)
 	ctx->events = NULL;
 }
 
+/* The snapshot's assembly: the collectors (cli_scraper_new) and the
+ * daemon's contributors, each filling its own section. */
+static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
+{
+	struct scraper_opts o = { .events = ctx->events, .event_stream = ctx->stream != NULL };
+
+	ctx->scraper = cli_scraper_new(c, &o);
+	if (!ctx->scraper)
+		return -1;
+	if (ctx->logs)
+		scraper_add_contributor(ctx->scraper, (struct contributor){ logs_contribute, ctx->logs });
+	return 0;
+}
+
+/* Probes and remediation, both contributors.  Remediation reads snapshots
+ * of the scraper, so it starts after it. */
+static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
+{
+	struct ikw_err err = { "" };
+
+	if (c->probes.n && probes_start(&ctx->probes, &c->probes, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (ctx->probes)
+		scraper_add_contributor(ctx->scraper, (struct contributor){ probes_contribute, ctx->probes });
+	if (c->remediate.enabled &&
+	    remediate_start(&ctx->remediate, &c->remediate, c->vici_socket, ctx->scraper, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (!ctx->remediate)
+		return 0;
+	scraper_add_contributor(ctx->scraper, (struct contributor){ remediate_contribute, ctx->remediate });
+	remediate_set_logs(ctx->remediate, logs_collector(ctx->logs));
+	log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
+		 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
+	return 0;
+}
+
 int cmd_serve(const struct config *c)
 {
 	struct serve_ctx ctx = { .scraper = NULL };
-	struct http_handlers h = { &ctx, serve_metrics, serve_ready, serve_app };
 	struct http_server_opts o = {
 		.listen_address = c->listen_address,
-		.telemetry_path = c->telemetry_path,
 		.max_connections = c->max_connections,
 		.connection_timeout_s = 30,
 		.max_concurrent_scrapes = c->max_concurrent_scrapes,
 		.max_request_header_bytes = 8192,
 	};
 	struct ikw_err err = { "" };
-	struct http_server *srv;
+	struct http_server *srv = NULL;
 	struct serve_web web;
 	sigset_t set;
-	int sig = 0;
+	int sig = 0, status = 2;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -167,57 +226,20 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c)) {
-		serve_web_release(&web);
-		return 2;
-	}
+	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c))
+		goto out_web;
 	if ((c->events_enabled || serve_wants_logs(c)) &&
-	    serve_start_events(&ctx, c)) {
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	ctx.scraper = cli_scraper_new(c, ctx.events, ctx.stream != NULL,
-				      serve_annotate, &ctx);
-	if (!ctx.scraper) {
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
+	    serve_start_events(&ctx, c))
+		goto out;
+	if (serve_start_scraper(&ctx, c))
+		goto out;
 	cli_render_opts(c, &ctx.render);
 	if (serve_status_init(&ctx.status, ctx.scraper, c) ||
-	    (c->probes.n && probes_start(&ctx.probes, &c->probes, &err))) {
-		if (err.msg[0])
-			log_error("%s", err.msg);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	if (c->remediate.enabled &&
-	    remediate_start(&ctx.remediate, &c->remediate, c->vici_socket, ctx.scraper, &err)) {
+	    serve_start_workers(&ctx, c))
+		goto out;
+	if (http_server_start(&o, serve_register_routes(&ctx, c), &srv, &err)) {
 		log_error("%s", err.msg);
-		probes_stop(ctx.probes);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
-	}
-	remediate_set_logs(ctx.remediate, logs_collector(ctx.logs));
-	if (ctx.remediate)
-		log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
-			 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
-	if (http_server_start(&o, &h, &srv, &err)) {
-		log_error("%s", err.msg);
-		remediate_stop(ctx.remediate);
-		probes_stop(ctx.probes);
-		serve_status_release(&ctx.status);
-		scraper_free(ctx.scraper);
-		serve_stop_events(&ctx);
-		serve_web_release(&web);
-		return 2;
+		goto out;
 	}
 	serve_web_log_start(&web, c);
 	serve_preflight_vici(c->vici_socket);
@@ -226,12 +248,16 @@ int cmd_serve(const struct config *c)
 		model_unref(scraper_collect(ctx.scraper));
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", strsignal(sig));
-	http_server_stop(srv);
+	status = 0;
+out:
+	if (srv)
+		http_server_stop(srv);
 	remediate_stop(ctx.remediate);
 	probes_stop(ctx.probes);
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
+out_web:
 	serve_web_release(&web);
-	return 0;
+	return status;
 }

@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cli/http_client.h"
+#include "http/http_client.h"
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/log.h"

@@ -11,7 +11,7 @@
 
 static int cmd_textfile_write(struct model *m, const struct config *c)
 {
-	struct http_body_source src;
+	struct body_source src;
 	struct ikw_err err = { "" };
 	struct render_opts o;
 

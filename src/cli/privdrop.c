@@ -60,20 +60,52 @@ static int privdrop_capset(uint64_t keep)
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
+/* Skips blanks, then measures the token that follows (up to a blank or
+ * the end of the line). */
+static const char *privdrop_token(const char *p, size_t *len)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*len = strcspn(p, " \t\n");
+	return p;
+}
+
+/* The kernel prints a capability mask as exactly 16 hex digits; num.h reads
+ * decimal only, so this is the one strict hex reader: all digits, the
+ * whole token, at most 64 bits. */
+static int privdrop_hex_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!len || len > 16)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		char ch = s[i];
+		unsigned d;
+
+		if (ch >= '0' && ch <= '9')
+			d = (unsigned)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			d = (unsigned)(ch - 'a' + 10);
+		else
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
 /* The hex mask of a "CapXxx:" line of /proc/self/status. */
 static int privdrop_status_caps(const char *status, const char *key, uint64_t *out)
 {
 	const char *p = strstr(status, key);
-	char *end;
+	size_t len;
 
 	if (!p)
 		return -ENOENT;
-	p += strlen(key);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	errno = 0;
-	*out = strtoull(p, &end, 16);
-	return errno || end == p ? -EINVAL : 0;
+	p = privdrop_token(p + strlen(key), &len);
+	return privdrop_hex_u64(p, len, out);
 }
 
 static int privdrop_verify(uid_t uid, uint64_t keep, struct ikw_err *err)
@@ -146,13 +178,19 @@ int privdrop_to(const char *user, uint64_t *keep_io, bool icmp_probes,
 bool privdrop_ping_sockets_allowed(gid_t gid)
 {
 	char *buf;
-	size_t len;
-	unsigned long lo = 1, hi = 0;
+	const char *p;
+	size_t len, n;
+	uint64_t lo = 1, hi = 0;
 	bool ok = false;
 
+	/* "LOW\tHIGH\n" */
 	if (file_read_proc("/proc/sys/net/ipv4/ping_group_range", 256, &buf, &len,
 			   NULL) == 0) {
-		ok = sscanf(buf, "%lu %lu", &lo, &hi) == 2 && lo <= gid && gid <= hi;
+		p = privdrop_token(buf, &n);
+		ok = !num_parse_u64(p, n, UINT32_MAX, &lo);
+		p = privdrop_token(p + n, &n);
+		ok = ok && !num_parse_u64(p, n, UINT32_MAX, &hi) &&
+		     lo <= gid && gid <= hi;
 		free(buf);
 	}
 	return ok;

@@ -4,17 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vici/vici_control.h"
 #include "common/log.h"
 #include "common/num.h"
 #include "status/status_html.h"
 #include "status/status_json.h"
 #include "status/status_table.h"
 
-#define STATUS_ACTIONS_PREFIX "/api/v1/actions/"
-
 int serve_status_init(struct serve_status *st, struct scraper *s, const struct config *c)
 {
 	struct status_actions_opts o = {
+		.control = { vici_control_terminate, vici_control_initiate },
 		.token_file = c->status_token_file,
 		.audit_log = c->status_audit_log,
 		.vici_socket = c->vici_socket,
@@ -42,7 +42,7 @@ void serve_status_release(struct serve_status *st)
 	st->actions = NULL;
 }
 
-static unsigned ss_width(const struct http_request *req)
+static unsigned serve_status_width(const struct http_request *req)
 {
 	const char *w = http_request_arg(req, "width");
 	uint64_t v;
@@ -53,7 +53,7 @@ static unsigned ss_width(const struct http_request *req)
 }
 
 /* One snapshot's status in the format asked for. */
-static void ss_view(struct serve_status *st, const struct http_request *req,
+static void serve_status_view(struct serve_status *st, const struct http_request *req,
 		    struct http_response *resp, bool html)
 {
 	struct status_filter f = { http_request_arg(req, "conn") };
@@ -73,7 +73,7 @@ static void ss_view(struct serve_status *st, const struct http_request *req,
 		status_html(&v, &o, &resp->body);
 	} else if (format && !strcmp(format, "text")) {
 		const char *color = http_request_arg(req, "color");
-		struct status_table_opts o = { ss_width(req), color && !strcmp(color, "1") };
+		struct status_table_opts o = { serve_status_width(req), color && !strcmp(color, "1") };
 
 		status_table(&v, &o, &resp->body);
 	} else {
@@ -84,26 +84,23 @@ static void ss_view(struct serve_status *st, const struct http_request *req,
 	model_unref(m);
 }
 
-void serve_status_route(void *ctx, const struct http_request *req,
-			struct http_response *resp)
+void serve_status_page(void *ctx, const struct http_request *req,
+		       struct http_response *resp)
+{
+	serve_status_view(ctx, req, resp, true);
+}
+
+void serve_status_api(void *ctx, const struct http_request *req,
+		      struct http_response *resp)
+{
+	serve_status_view(ctx, req, resp, false);
+}
+
+void serve_status_action(void *ctx, const struct http_request *req,
+			 struct http_response *resp)
 {
 	struct serve_status *st = ctx;
-	bool read = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
 
-	if (!strncmp(req->url, STATUS_ACTIONS_PREFIX, strlen(STATUS_ACTIONS_PREFIX))) {
-		status_actions_handle(st->actions, req->url + strlen(STATUS_ACTIONS_PREFIX),
-				      req, resp);
-		return;
-	}
-	if (strcmp(req->url, "/status") && strcmp(req->url, "/api/v1/status")) {
-		resp->status = 404;
-		strbuf_addstr(&resp->body, "Not Found\n");
-		return;
-	}
-	if (!read) {
-		resp->status = 405;
-		strbuf_addstr(&resp->body, "Method Not Allowed\n");
-		return;
-	}
-	ss_view(st, req, resp, !strcmp(req->url, "/status"));
+	status_actions_handle(st->actions, req->url + strlen(SERVE_STATUS_ACTIONS_PREFIX),
+			      req, resp);
 }

@@ -5,7 +5,7 @@
 
 #include "collect/scrape.h"
 #include "config/config.h"
-#include "http/http_server.h"
+#include "http/http_route.h"
 #include "status/status_actions.h"
 
 struct serve_status {
@@ -17,8 +17,17 @@ struct serve_status {
 /* Loads the actions' token and audit log when enabled; 0 or -1 (logged). */
 int serve_status_init(struct serve_status *st, struct scraper *s, const struct config *c);
 void serve_status_release(struct serve_status *st);
-/* handlers->app */
-void serve_status_route(void *ctx, const struct http_request *req,
-			struct http_response *resp);
+#define SERVE_STATUS_ACTIONS_PREFIX "/api/v1/actions/"
+
+/* Route handlers; ctx is the struct serve_status.  GET /status: the HTML
+ * page. */
+void serve_status_page(void *ctx, const struct http_request *req,
+		       struct http_response *resp);
+/* GET /api/v1/status: JSON, or the terminal table with ?format=text. */
+void serve_status_api(void *ctx, const struct http_request *req,
+		      struct http_response *resp);
+/* POST /api/v1/actions/<action> (the prefix route). */
+void serve_status_action(void *ctx, const struct http_request *req,
+			 struct http_response *resp);
 
 #endif

@@ -21,6 +21,17 @@ struct collector {
 	void (*destroy)(struct collector *c);
 };
 
+/* A contributor: a source that runs apart from the collection (probes,
+ * remediation, the log followers, a one-shot log catch-up) and copies what
+ * it holds into its own section of each snapshot.  Called once per
+ * collection, after the collectors, before the snapshot is shared; it may
+ * read what the collectors put there (the traffic selectors) and must write
+ * only its own section. */
+struct contributor {
+	void (*contribute)(void *ctx, struct model *m);
+	void *ctx;
+};
+
 /* The strongSwan collector: version, stats, list-conns, list-sas (noblock)
  * and get-counters over VICI at socket_path (copied). */
 struct collector *strongswan_collector_new(const char *socket_path);

@@ -1,5 +1,6 @@
 #include "collect/scrape.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "common/log.h"
 #include "model/ledger.h"
+#include "model/ledger_state.h"
 
 struct scraper {
 	struct scraper_opts opts;
@@ -15,6 +17,9 @@ struct scraper {
 	size_t ncollectors;
 	struct ledger ledger;
 	struct ledger kernel_traffic, kernel_errors;
+	char *kernel_traffic_path, *kernel_errors_path;  /* NULL: not kept */
+	struct contributor contributors[SCRAPER_CONTRIBUTORS_MAX];
+	size_t ncontributors;
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 	bool running;
@@ -22,6 +27,63 @@ struct scraper {
 	struct model *last;         /* result of the latest collection */
 	char last_error[MODEL_MAX_COLLECTORS][sizeof(((struct ikw_err *)0)->msg)];
 };
+
+/* "PATH.kernel-WHAT": the kernel's ledgers live beside charon's. */
+static char *scraper_kernel_path(const char *path, const char *what)
+{
+	size_t n = strlen(path) + strlen(".kernel-") + strlen(what) + 1;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s.kernel-%s", path, what);
+	return p;
+}
+
+/* A damaged state restarts the counters rather than trusting it. */
+static void scraper_load_ledger(struct ledger *l, const char *path)
+{
+	struct ikw_err err = { "" };
+
+	if (!ledger_state_load(l, path, &err))
+		return;
+	log_warn("ignoring the traffic state (counters restart): %s", err.msg);
+	ledger_release(l);
+	*l = (struct ledger)LEDGER_INIT;
+}
+
+static int scraper_load_state(struct scraper *s)
+{
+	const char *path = s->opts.ledger_state;
+
+	s->kernel_traffic_path = scraper_kernel_path(path, "traffic");
+	s->kernel_errors_path = scraper_kernel_path(path, "errors");
+	if (!s->kernel_traffic_path || !s->kernel_errors_path)
+		return -1;
+	scraper_load_ledger(&s->ledger, path);
+	scraper_load_ledger(&s->kernel_traffic, s->kernel_traffic_path);
+	scraper_load_ledger(&s->kernel_errors, s->kernel_errors_path);
+	return 0;
+}
+
+static void scraper_save_ledger(const struct ledger *l, const char *path)
+{
+	struct ikw_err err = { "" };
+
+	if (ledger_state_save(l, path, &err))
+		log_error("%s", err.msg);
+}
+
+/* Only what this collection could read: a failed read keeps the last. */
+static void scraper_save_state(struct scraper *s, const struct model *m)
+{
+	if (!m->have_sas)
+		return;
+	scraper_save_ledger(&s->ledger, s->opts.ledger_state);
+	if (!m->kernel.have_xfrm)
+		return;
+	scraper_save_ledger(&s->kernel_traffic, s->kernel_traffic_path);
+	scraper_save_ledger(&s->kernel_errors, s->kernel_errors_path);
+}
 
 struct scraper *scraper_new(const struct scraper_opts *o,
 			    struct collector **collectors, size_t n)
@@ -35,14 +97,31 @@ struct scraper *scraper_new(const struct scraper_opts *o,
 		return NULL;
 	}
 	s->opts = *o;
-	s->collectors = collectors;
-	s->ncollectors = n;
 	s->ledger = (struct ledger)LEDGER_INIT;
 	s->kernel_traffic = (struct ledger)LEDGER_INIT;
 	s->kernel_errors = (struct ledger)LEDGER_INIT;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->done, NULL);
+	if (o->ledger_state && scraper_load_state(s)) {
+		scraper_free(s);    /* leaves the collectors to the caller */
+		return NULL;
+	}
+	s->collectors = collectors;
+	s->ncollectors = n;
 	return s;
+}
+
+int scraper_add_contributor(struct scraper *s, struct contributor c)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->ncontributors < SCRAPER_CONTRIBUTORS_MAX)
+		s->contributors[s->ncontributors++] = c;
+	else
+		r = -ENOSPC;
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 void scraper_free(struct scraper *s)
@@ -59,6 +138,8 @@ void scraper_free(struct scraper *s)
 	ledger_release(&s->ledger);
 	ledger_release(&s->kernel_traffic);
 	ledger_release(&s->kernel_errors);
+	free(s->kernel_traffic_path);
+	free(s->kernel_errors_path);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->done);
 	free(s);
@@ -142,7 +223,8 @@ static void scraper_join_kernel(struct scraper *s, struct model *m)
 		log_error("out of memory joining the kernel's SAs");
 }
 
-static struct model *scraper_run(struct scraper *s)
+static struct model *scraper_run(struct scraper *s, const struct contributor *cb,
+				 size_t ncb)
 {
 	struct deadline dl = deadline_in_ms(s->opts.timeout_ms);
 	struct model *m = model_new();
@@ -156,8 +238,8 @@ static struct model *scraper_run(struct scraper *s)
 	if (s->opts.redact && redact_model(s->opts.redact, m))
 		log_error("out of memory redacting peers");
 	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
-	if (s->opts.annotate)
-		s->opts.annotate(s->opts.annotate_ctx, m);
+	for (i = 0; i < ncb; i++)
+		cb[i].contribute(cb[i].ctx, m);
 	if (s->opts.events) {
 		scraper_apply_finals(s);
 		m->have_events = event_store_view(s->opts.events, &m->arena,
@@ -174,12 +256,16 @@ static struct model *scraper_run(struct scraper *s)
 			log_error("out of memory building the tunnel views");
 	}
 	scraper_join_kernel(s, m);
+	if (s->opts.ledger_state)
+		scraper_save_state(s, m);
 	return m;
 }
 
 struct model *scraper_collect(struct scraper *s)
 {
+	struct contributor cb[SCRAPER_CONTRIBUTORS_MAX];
 	struct model *m;
+	size_t ncb;
 	uint64_t want;
 
 	pthread_mutex_lock(&s->lock);
@@ -195,13 +281,15 @@ struct model *scraper_collect(struct scraper *s)
 		return m;
 	}
 	s->running = true;
+	ncb = s->ncontributors;
+	memcpy(cb, s->contributors, sizeof(cb));
 	/* nobody will be handed the old snapshot again: free it now so that a
 	 * large model is not held twice while the new one is built */
 	model_unref(s->last);
 	s->last = NULL;
 	pthread_mutex_unlock(&s->lock);
 
-	m = scraper_run(s);
+	m = scraper_run(s, cb, ncb);
 
 	pthread_mutex_lock(&s->lock);
 	s->last = m;
@@ -214,11 +302,6 @@ struct model *scraper_collect(struct scraper *s)
 	return m;
 }
 
-struct ledger *scraper_ledger(struct scraper *s)
-{
-	return &s->ledger;
-}
-
 int scraper_has_run(struct scraper *s)
 {
 	uint64_t n;
@@ -227,9 +310,4 @@ int scraper_has_run(struct scraper *s)
 	n = s->finished;
 	pthread_mutex_unlock(&s->lock);
 	return n > 0;
-}
-
-struct kernel_ledgers scraper_kernel_ledgers(struct scraper *s)
-{
-	return (struct kernel_ledgers){ &s->kernel_traffic, &s->kernel_errors };
 }

@@ -1,7 +1,12 @@
-/* Runs the collectors into a fresh snapshot, with one deadline for all.
- * Scrapes that arrive while a collection runs wait for it and share its
- * snapshot, so N concurrent scrapers cost charon one read.  The traffic
- * ledger lives here because it must outlive snapshots. */
+/* Assembles every snapshot, in the daemon and in one-shot runs alike: runs
+ * the collectors into a fresh model with one deadline for all, redacts it,
+ * lets each contributor fill its section, adds the event store's view, and
+ * builds the tunnel views from the traffic ledger.  Scrapes that arrive
+ * while a collection runs wait for it and share its snapshot, so N
+ * concurrent scrapers cost charon one read.  The ledgers (charon's traffic,
+ * the kernel's traffic and errors) live here because they must outlive
+ * snapshots; with ledger_state they are loaded from files and saved after
+ * each collection. */
 #ifndef IKW_SCRAPE_H
 #define IKW_SCRAPE_H
 
@@ -18,10 +23,10 @@ struct scraper_opts {
 	struct event_store *events;     /* NULL: no events, failures, rules */
 	bool event_stream;              /* the VICI event stream feeds events */
 	int64_t rekey_overdue_margin;   /* seconds */
-	/* Adds what other parts of the daemon know (log source health) to a
-	 * snapshot; may be NULL.  Called once per collection. */
-	void (*annotate)(void *ctx, struct model *m);
-	void *annotate_ctx;
+	/* Where the ledgers persist between runs (one-shot commands): PATH,
+	 * PATH.kernel-traffic and PATH.kernel-errors; NULL: memory only.
+	 * Must outlive the scraper. */
+	const char *ledger_state;
 	struct expect_policy policy;    /* pointers must outlive the scraper */
 	const struct redact_config *redact;   /* NULL: none; must outlive it */
 };
@@ -34,11 +39,13 @@ void scraper_free(struct scraper *s);
 /* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM. */
 struct model *scraper_collect(struct scraper *s);
 
-/* The traffic ledger, for loading and saving it around a one-shot run. Not
- * to be touched while a collection may run. */
-struct ledger *scraper_ledger(struct scraper *s);
-/* The same for the ledgers of the kernel's counters. */
-struct kernel_ledgers scraper_kernel_ledgers(struct scraper *s);
+#define SCRAPER_CONTRIBUTORS_MAX 4
+
+/* Registers a contributor (see collector.h), called in the order added.
+ * Returns 0, or -ENOSPC past SCRAPER_CONTRIBUTORS_MAX.  Safe while other
+ * threads collect: a contributor added takes part from the next collection
+ * on. */
+int scraper_add_contributor(struct scraper *s, struct contributor c);
 
 /* True once one collection has completed (for /-/ready). */
 int scraper_has_run(struct scraper *s);

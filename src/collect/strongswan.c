@@ -11,43 +11,44 @@
 #include "collect/strongswan_parse.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
+#include "vici/vici_control.h"
 
-struct ss_collector {
+struct swc_collector {
 	struct collector base;
 	char *socket_path;
 	struct vici_conn *conn;
 	struct vici_conn *conn2;   /* list-conns, in parallel with list-sas */
 };
 
-struct ss_conns {
+struct swc_conns {
 	struct model *m;
 	struct conn_cfg *conns;
 	size_t n, alloc;
 	struct ikw_err *err;
 };
 
-static int ss_on_conn(void *ctx, const struct vici_msg *msg)
+static int swc_on_conn(void *ctx, const struct vici_msg *msg)
 {
-	struct ss_conns *c = ctx;
+	struct swc_conns *c = ctx;
 
-	return ss_parse_conn(msg, c->m, &c->conns, &c->n, &c->alloc, c->err);
+	return strongswan_parse_conn(msg, c->m, &c->conns, &c->n, &c->alloc, c->err);
 }
 
-static int ss_on_sa(void *ctx, const struct vici_msg *msg)
+static int swc_on_sa(void *ctx, const struct vici_msg *msg)
 {
-	struct ss_conns *c = ctx;
+	struct swc_conns *c = ctx;
 
-	return ss_parse_sa(msg, c->m, c->err);
+	return strongswan_parse_sa(msg, c->m, c->err);
 }
 
-static int ss_cmp_conn(const void *a, const void *b)
+static int swc_cmp_conn(const void *a, const void *b)
 {
 	return strcmp(((const struct conn_cfg *)a)->name,
 		      ((const struct conn_cfg *)b)->name);
 }
 
 /* Runs a command without streaming and parses its response. */
-static int ss_query(struct ss_collector *s, const char *cmd,
+static int swc_query(struct swc_collector *s, const char *cmd,
 		    const struct vici_builder *req,
 		    int (*parse)(const struct vici_msg *, struct model *,
 				 struct ikw_err *),
@@ -59,7 +60,7 @@ static int ss_query(struct ss_collector *s, const char *cmd,
 
 	r = vici_call(s->conn, cmd, req, NULL, NULL, NULL, &resp, dl, err);
 	if (!r)
-		r = ss_check_success(&resp, cmd, err);
+		r = vici_check_success(&resp, cmd, err);
 	if (!r)
 		r = parse(&resp, m, err);
 	vici_msg_release(&resp);
@@ -70,26 +71,26 @@ static int ss_query(struct ss_collector *s, const char *cmd,
  * charon answers both at once, and a scrape costs little more than the
  * listing of SAs alone.  It parses into a scratch model of its own (arenas
  * are not shared between threads) that the snapshot then keeps. */
-struct ss_conns_job {
-	struct ss_collector *s;
+struct swc_conns_job {
+	struct swc_collector *s;
 	const struct deadline *dl;
-	struct ss_conns c;
+	struct swc_conns c;
 	struct ikw_err err;
 	pthread_t thread;
 	int r;
 };
 
-static void *ss_conns_main(void *arg)
+static void *swc_conns_main(void *arg)
 {
-	struct ss_conns_job *j = arg;
-	struct ss_collector *s = j->s;
+	struct swc_conns_job *j = arg;
+	struct swc_collector *s = j->s;
 
 	j->r = 0;
 	if (!s->conn2)
 		j->r = vici_connect(s->socket_path, j->dl, &s->conn2, &j->err);
 	if (!j->r)
 		j->r = vici_call(s->conn2, "list-conns", NULL, "list-conn",
-				 ss_on_conn, &j->c, NULL, j->dl, &j->err);
+				 swc_on_conn, &j->c, NULL, j->dl, &j->err);
 	if (j->r && j->r != -ENOTSUP) {
 		vici_close(s->conn2);
 		s->conn2 = NULL;
@@ -97,7 +98,7 @@ static void *ss_conns_main(void *arg)
 	return NULL;
 }
 
-static int ss_conns_start(struct ss_conns_job *j, struct ss_collector *s,
+static int swc_conns_start(struct swc_conns_job *j, struct swc_collector *s,
 			  const struct deadline *dl)
 {
 	memset(j, 0, sizeof(*j));
@@ -107,7 +108,7 @@ static int ss_conns_start(struct ss_conns_job *j, struct ss_collector *s,
 	j->c.err = &j->err;
 	if (!j->c.m)
 		return -ENOMEM;
-	if (pthread_create(&j->thread, NULL, ss_conns_main, j)) {
+	if (pthread_create(&j->thread, NULL, swc_conns_main, j)) {
 		model_unref(j->c.m);
 		return -EAGAIN;
 	}
@@ -115,7 +116,7 @@ static int ss_conns_start(struct ss_conns_job *j, struct ss_collector *s,
 }
 
 /* Joins the job and moves its connections into m. */
-static int ss_conns_finish(struct ss_conns_job *j, struct model *m,
+static int swc_conns_finish(struct swc_conns_job *j, struct model *m,
 			   struct ikw_err *err)
 {
 	size_t i;
@@ -132,7 +133,7 @@ static int ss_conns_finish(struct ss_conns_job *j, struct model *m,
 		m->conns[i] = j->c.conns[i];
 	if (!r) {
 		m->nconns = j->c.n;
-		qsort(m->conns, m->nconns, sizeof(*m->conns), ss_cmp_conn);
+		qsort(m->conns, m->nconns, sizeof(*m->conns), swc_cmp_conn);
 		m->aux = j->c.m;   /* the strings live in the scratch arena */
 	} else {
 		model_unref(j->c.m);
@@ -141,10 +142,10 @@ static int ss_conns_finish(struct ss_conns_job *j, struct model *m,
 	return r;
 }
 
-static int ss_list_sas(struct ss_collector *s, struct model *m,
+static int swc_list_sas(struct swc_collector *s, struct model *m,
 		       const struct deadline *dl, struct ikw_err *err)
 {
-	struct ss_conns c = { m, NULL, 0, 0, err };
+	struct swc_conns c = { m, NULL, 0, 0, err };
 	struct vici_builder req;
 	int r;
 
@@ -153,21 +154,21 @@ static int ss_list_sas(struct ss_collector *s, struct model *m,
 	vici_add_kv_str(&req, "noblock", "yes");
 	r = vici_builder_finish(&req, err);
 	if (!r)
-		r = vici_call(s->conn, "list-sas", &req, "list-sa", ss_on_sa, &c,
+		r = vici_call(s->conn, "list-sas", &req, "list-sa", swc_on_sa, &c,
 			      NULL, dl, err);
 	vici_builder_release(&req);
 	return r;
 }
 
 /* The counters plugin is optional: skipped when charon does not load it. */
-static int ss_counters(struct ss_collector *s, struct model *m,
+static int swc_counters(struct swc_collector *s, struct model *m,
 		       const struct deadline *dl, struct ikw_err *err)
 {
 	int r;
 
 	if (m->daemon.have_stats && !m->daemon.counters_plugin)
 		return 0;
-	r = ss_query(s, "get-counters", NULL, ss_parse_counters, m, dl, err);
+	r = swc_query(s, "get-counters", NULL, strongswan_parse_counters, m, dl, err);
 	if (r == -ENOTSUP) {
 		log_debug("vici: get-counters unknown, counters plugin not loaded");
 		return 0;
@@ -179,7 +180,7 @@ static int ss_counters(struct ss_collector *s, struct model *m,
  * list-sa events over 512 KiB that charon drops without telling the client.
  * Stats are read before and after the listing to discount SAs that came or
  * went meanwhile. */
-static void ss_count_unlisted(struct model *m, uint64_t before)
+static void swc_count_unlisted(struct model *m, uint64_t before)
 {
 	uint64_t expect = before < m->daemon.ikesas_total ? before :
 			  m->daemon.ikesas_total;
@@ -191,34 +192,34 @@ static void ss_count_unlisted(struct model *m, uint64_t before)
 			 (unsigned long long)expect, m->nike);
 }
 
-static int ss_collect_all(struct ss_collector *s, struct model *m,
+static int swc_collect_all(struct swc_collector *s, struct model *m,
 			  const struct deadline *dl, struct ikw_err *err)
 {
-	struct ss_conns_job job;
+	struct swc_conns_job job;
 	uint64_t before;
 	int r, conns;
 
-	r = ss_query(s, "version", NULL, ss_parse_version, m, dl, err);
+	r = swc_query(s, "version", NULL, strongswan_parse_version, m, dl, err);
 	if (!r)
-		r = ss_query(s, "stats", NULL, ss_parse_stats, m, dl, err);
+		r = swc_query(s, "stats", NULL, strongswan_parse_stats, m, dl, err);
 	if (r)
 		return r;
 	before = m->daemon.ikesas_total;
-	r = ss_conns_start(&job, s, dl);
+	r = swc_conns_start(&job, s, dl);
 	if (r)
 		return err_set(err, r, "cannot start the list-conns thread");
-	r = ss_list_sas(s, m, dl, err);
-	conns = ss_conns_finish(&job, m, r ? NULL : err);
+	r = swc_list_sas(s, m, dl, err);
+	conns = swc_conns_finish(&job, m, r ? NULL : err);
 	if (!r)
 		r = conns;
 	if (!r)
-		r = ss_query(s, "stats", NULL, ss_parse_stats, m, dl, err);
+		r = swc_query(s, "stats", NULL, strongswan_parse_stats, m, dl, err);
 	if (r)
 		return r;
-	ss_count_unlisted(m, before);
+	swc_count_unlisted(m, before);
 	m->have_sas = true;
 	/* optional: a counters failure must not discard the SA data */
-	r = ss_counters(s, m, dl, err);
+	r = swc_counters(s, m, dl, err);
 	if (r) {
 		log_warn("vici: IKE message counters skipped: %s", err->msg);
 		vici_close(s->conn);  /* its stream state is unknown */
@@ -227,10 +228,10 @@ static int ss_collect_all(struct ss_collector *s, struct model *m,
 	return 0;
 }
 
-static int ss_collect(struct collector *c, struct model *m,
+static int swc_collect(struct collector *c, struct model *m,
 		      const struct deadline *dl, struct ikw_err *err)
 {
-	struct ss_collector *s = (struct ss_collector *)c;
+	struct swc_collector *s = (struct swc_collector *)c;
 	int r;
 
 	if (!s->conn) {
@@ -238,7 +239,7 @@ static int ss_collect(struct collector *c, struct model *m,
 		if (r)
 			return r;
 	}
-	r = ss_collect_all(s, m, dl, err);
+	r = swc_collect_all(s, m, dl, err);
 	if (r && r != -ENOTSUP && r != -EIO) {
 		/* the stream is in an unknown state: start afresh next time */
 		vici_close(s->conn);
@@ -252,9 +253,9 @@ static int ss_collect(struct collector *c, struct model *m,
 	return r;
 }
 
-static void ss_destroy(struct collector *c)
+static void swc_destroy(struct collector *c)
 {
-	struct ss_collector *s = (struct ss_collector *)c;
+	struct swc_collector *s = (struct swc_collector *)c;
 
 	if (!s)
 		return;
@@ -266,7 +267,7 @@ static void ss_destroy(struct collector *c)
 
 struct collector *strongswan_collector_new(const char *socket_path)
 {
-	struct ss_collector *s = calloc(1, sizeof(*s));
+	struct swc_collector *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
@@ -276,7 +277,7 @@ struct collector *strongswan_collector_new(const char *socket_path)
 		return NULL;
 	}
 	s->base.name = "vici";
-	s->base.collect = ss_collect;
-	s->base.destroy = ss_destroy;
+	s->base.collect = swc_collect;
+	s->base.destroy = swc_destroy;
 	return &s->base;
 }

@@ -12,7 +12,7 @@
 #define SS_LIST_MAX 4096  /* longest joined list kept (traffic selectors) */
 
 /* Copies a value (sanitized) into the arena; "" when absent. */
-static const char *ss_value(const struct vici_msg *msg, size_t parent,
+static const char *swp_value(const struct vici_msg *msg, size_t parent,
 			    const char *name, struct model *m)
 {
 	size_t i = name ? vici_find(msg, parent, name) : parent;
@@ -30,7 +30,7 @@ static const char *ss_value(const struct vici_msg *msg, size_t parent,
 }
 
 /* A section or element name, sanitized into the arena. */
-static const char *ss_name(const struct vici_elem *e, struct model *m)
+static const char *swp_name(const struct vici_elem *e, struct model *m)
 {
 	char *s = arena_alloc(&m->arena, (size_t)e->name_len + 1);
 
@@ -41,7 +41,7 @@ static const char *ss_name(const struct vici_elem *e, struct model *m)
 }
 
 /* Joins a list's items with ",", capped at SS_LIST_MAX bytes. */
-static const char *ss_list(const struct vici_msg *msg, size_t parent,
+static const char *swp_list(const struct vici_msg *msg, size_t parent,
 			   const char *name, struct model *m)
 {
 	size_t l = vici_find(msg, parent, name), i;
@@ -71,7 +71,7 @@ static const char *ss_list(const struct vici_msg *msg, size_t parent,
 }
 
 /* Optional number: absent → *out untouched, 0; malformed → -EBADMSG. */
-static int ss_u64(const struct vici_msg *msg, size_t parent, const char *name,
+static int swp_u64(const struct vici_msg *msg, size_t parent, const char *name,
 		  uint64_t *out, const char *where, struct ikw_err *err)
 {
 	int r = vici_get_u64(msg, parent, name, out);
@@ -82,11 +82,11 @@ static int ss_u64(const struct vici_msg *msg, size_t parent, const char *name,
 		       name);
 }
 
-static int ss_u32(const struct vici_msg *msg, size_t parent, const char *name,
+static int swp_u32(const struct vici_msg *msg, size_t parent, const char *name,
 		  uint32_t *out, const char *where, struct ikw_err *err)
 {
 	uint64_t v = *out;
-	int r = ss_u64(msg, parent, name, &v, where, err);
+	int r = swp_u64(msg, parent, name, &v, where, err);
 
 	if (r)
 		return r;
@@ -98,7 +98,7 @@ static int ss_u32(const struct vici_msg *msg, size_t parent, const char *name,
 }
 
 /* Seconds field that charon omits when there is nothing to report. */
-static int ss_secs(const struct vici_msg *msg, size_t parent, const char *name,
+static int swp_secs(const struct vici_msg *msg, size_t parent, const char *name,
 		   int64_t *out, const char *where, struct ikw_err *err)
 {
 	uint64_t v;
@@ -118,7 +118,7 @@ static int ss_secs(const struct vici_msg *msg, size_t parent, const char *name,
 /* Countdown to a scheduled event.  charon prints it as (scheduled - now),
  * which goes negative once the time has passed without the event happening
  * (a rekey that keeps failing): that is the overdue case, not an error. */
-static int ss_countdown(const struct vici_msg *msg, size_t parent,
+static int swp_countdown(const struct vici_msg *msg, size_t parent,
 			const char *name, int64_t *out, const char *where,
 			struct ikw_err *err)
 {
@@ -137,33 +137,20 @@ static int ss_countdown(const struct vici_msg *msg, size_t parent,
 		*out = -(int64_t)v;
 		return 0;
 	}
-	return ss_secs(msg, parent, name, out, where, err);
+	return swp_secs(msg, parent, name, out, where, err);
 }
 
-int ss_check_success(const struct vici_msg *msg, const char *cmd,
-		     struct ikw_err *err)
-{
-	char errmsg[200];
-
-	if (vici_find(msg, VICI_ROOT, "success") == SIZE_MAX ||
-	    vici_get_yes(msg, VICI_ROOT, "success"))
-		return 0;
-	if (vici_get_str(msg, VICI_ROOT, "errmsg", errmsg, sizeof(errmsg)) != 0)
-		snprintf(errmsg, sizeof(errmsg), "no reason given");
-	return err_set(err, -EIO, "%s failed: %s", cmd, errmsg);
-}
-
-int ss_parse_version(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_version(const struct vici_msg *msg, struct model *m,
 		     struct ikw_err *err)
 {
 	struct daemon_info *d = &m->daemon;
 
 	(void)err;
-	d->daemon = ss_value(msg, VICI_ROOT, "daemon", m);
-	d->version = ss_value(msg, VICI_ROOT, "version", m);
-	d->sysname = ss_value(msg, VICI_ROOT, "sysname", m);
-	d->release = ss_value(msg, VICI_ROOT, "release", m);
-	d->machine = ss_value(msg, VICI_ROOT, "machine", m);
+	d->daemon = swp_value(msg, VICI_ROOT, "daemon", m);
+	d->version = swp_value(msg, VICI_ROOT, "version", m);
+	d->sysname = swp_value(msg, VICI_ROOT, "sysname", m);
+	d->release = swp_value(msg, VICI_ROOT, "release", m);
+	d->machine = swp_value(msg, VICI_ROOT, "machine", m);
 	d->have_version = true;
 	return 0;
 }
@@ -171,7 +158,7 @@ int ss_parse_version(const struct vici_msg *msg, struct model *m,
 /* "uptime.since" is ctime-like local time ("Nov 23 10:00:01 2026"); the
  * "running" text is not machine friendly, so the start time is derived from
  * since when it parses and left unknown otherwise. */
-static double ss_parse_since(const char *since)
+static double swp_parse_since(const char *since)
 {
 	struct tm tm;
 	char *end;
@@ -184,7 +171,7 @@ static double ss_parse_since(const char *since)
 	return (double)mktime(&tm);
 }
 
-static int ss_parse_priorities(const struct vici_msg *msg, size_t sec,
+static int swp_parse_priorities(const struct vici_msg *msg, size_t sec,
 			       uint64_t out[4], const char *where,
 			       struct ikw_err *err)
 {
@@ -193,12 +180,12 @@ static int ss_parse_priorities(const struct vici_msg *msg, size_t sec,
 	if (sec == SIZE_MAX)
 		return 0;
 	for (i = 0; i < 4; i++)
-		if (ss_u64(msg, sec, job_priority_names[i], &out[i], where, err))
+		if (swp_u64(msg, sec, job_priority_names[i], &out[i], where, err))
 			return -EBADMSG;
 	return 0;
 }
 
-static bool ss_list_contains(const struct vici_msg *msg, size_t parent,
+static bool swp_list_contains(const struct vici_msg *msg, size_t parent,
 			     const char *name, const char *item)
 {
 	size_t l = vici_find(msg, parent, name), i, n = strlen(item);
@@ -212,7 +199,7 @@ static bool ss_list_contains(const struct vici_msg *msg, size_t parent,
 	return false;
 }
 
-int ss_parse_stats(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_stats(const struct vici_msg *msg, struct model *m,
 		   struct ikw_err *err)
 {
 	struct daemon_info *d = &m->daemon;
@@ -224,34 +211,34 @@ int ss_parse_stats(const struct vici_msg *msg, struct model *m,
 
 	if (up != SIZE_MAX &&
 	    vici_get_str(msg, up, "since", since, sizeof(since)) == 0)
-		d->start_time = ss_parse_since(since);
+		d->start_time = swp_parse_since(since);
 	if (w != SIZE_MAX &&
-	    (ss_u64(msg, w, "total", &d->workers_total, "stats.workers", err) ||
-	     ss_u64(msg, w, "idle", &d->workers_idle, "stats.workers", err) ||
-	     ss_parse_priorities(msg, vici_find(msg, w, "active"),
+	    (swp_u64(msg, w, "total", &d->workers_total, "stats.workers", err) ||
+	     swp_u64(msg, w, "idle", &d->workers_idle, "stats.workers", err) ||
+	     swp_parse_priorities(msg, vici_find(msg, w, "active"),
 				 d->workers_active, "stats.workers.active", err)))
 		return -EBADMSG;
-	if (ss_parse_priorities(msg, q, d->queues, "stats.queues", err) ||
-	    ss_u64(msg, VICI_ROOT, "scheduled", &d->scheduled, "stats", err))
+	if (swp_parse_priorities(msg, q, d->queues, "stats.queues", err) ||
+	    swp_u64(msg, VICI_ROOT, "scheduled", &d->scheduled, "stats", err))
 		return -EBADMSG;
 	if (ike == SIZE_MAX)
 		return err_set(err, -EBADMSG, "stats: no 'ikesas' section");
-	if (ss_u64(msg, ike, "total", &d->ikesas_total, "stats.ikesas", err) ||
-	    ss_u64(msg, ike, "half-open", &d->ikesas_half_open, "stats.ikesas", err))
+	if (swp_u64(msg, ike, "total", &d->ikesas_total, "stats.ikesas", err) ||
+	    swp_u64(msg, ike, "half-open", &d->ikesas_half_open, "stats.ikesas", err))
 		return -EBADMSG;
-	d->counters_plugin = ss_list_contains(msg, VICI_ROOT, "plugins", "counters");
+	d->counters_plugin = swp_list_contains(msg, VICI_ROOT, "plugins", "counters");
 	d->have_stats = true;
 	return 0;
 }
 
-static bool ss_is_any(const char *addrs)
+static bool swp_is_any(const char *addrs)
 {
 	return !*addrs || !strcmp(addrs, "%any") || !strcmp(addrs, "0.0.0.0/0") ||
 	       !strcmp(addrs, "::/0") || !strcmp(addrs, "%any,%any6") ||
 	       !strcmp(addrs, "0.0.0.0/0,::/0");
 }
 
-static int ss_parse_child_cfgs(const struct vici_msg *msg, size_t conn,
+static int swp_parse_child_cfgs(const struct vici_msg *msg, size_t conn,
 			       struct model *m, struct conn_cfg *c,
 			       struct ikw_err *err)
 {
@@ -269,19 +256,19 @@ static int ss_parse_child_cfgs(const struct vici_msg *msg, size_t conn,
 
 		if (msg->elems[i].type != VICI_SECTION_START)
 			continue;
-		cc->name = ss_name(&msg->elems[i], m);
-		cc->mode = ss_value(msg, i, "mode", m);
-		cc->local_ts = ss_list(msg, i, "local-ts", m);
-		cc->remote_ts = ss_list(msg, i, "remote-ts", m);
-		if (ss_u64(msg, i, "rekey_time", &cc->rekey_time, c->name, err) ||
-		    ss_u64(msg, i, "life_time", &cc->life_time, c->name, err))
+		cc->name = swp_name(&msg->elems[i], m);
+		cc->mode = swp_value(msg, i, "mode", m);
+		cc->local_ts = swp_list(msg, i, "local-ts", m);
+		cc->remote_ts = swp_list(msg, i, "remote-ts", m);
+		if (swp_u64(msg, i, "rekey_time", &cc->rekey_time, c->name, err) ||
+		    swp_u64(msg, i, "life_time", &cc->life_time, c->name, err))
 			return -EBADMSG;
 		c->nchildren++;
 	}
 	return 0;
 }
 
-int ss_parse_conn(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_conn(const struct vici_msg *msg, struct model *m,
 		  struct conn_cfg **conns, size_t *n, size_t *alloc,
 		  struct ikw_err *err)
 {
@@ -304,65 +291,65 @@ int ss_parse_conn(const struct vici_msg *msg, struct model *m,
 		}
 		c = &(*conns)[*n];
 		memset(c, 0, sizeof(*c));
-		c->name = ss_name(&msg->elems[i], m);
-		c->version = ss_value(msg, i, "version", m);
-		c->local_addrs = ss_list(msg, i, "local_addrs", m);
-		c->remote_addrs = ss_list(msg, i, "remote_addrs", m);
-		c->responder_only = ss_is_any(c->remote_addrs);
-		if (ss_u64(msg, i, "rekey_time", &c->rekey_time, c->name, err) ||
-		    ss_u64(msg, i, "reauth_time", &c->reauth_time, c->name, err) ||
-		    ss_parse_child_cfgs(msg, i, m, c, err))
+		c->name = swp_name(&msg->elems[i], m);
+		c->version = swp_value(msg, i, "version", m);
+		c->local_addrs = swp_list(msg, i, "local_addrs", m);
+		c->remote_addrs = swp_list(msg, i, "remote_addrs", m);
+		c->responder_only = swp_is_any(c->remote_addrs);
+		if (swp_u64(msg, i, "rekey_time", &c->rekey_time, c->name, err) ||
+		    swp_u64(msg, i, "reauth_time", &c->reauth_time, c->name, err) ||
+		    swp_parse_child_cfgs(msg, i, m, c, err))
 			return err_prefix(err, -EBADMSG, "list-conn");
 		(*n)++;
 	}
 	return 0;
 }
 
-static int ss_parse_child_sa(const struct vici_msg *msg, size_t s,
+static int swp_parse_child_sa(const struct vici_msg *msg, size_t s,
 			     struct model *m, struct child_sa *c,
 			     const char *where, struct ikw_err *err)
 {
 	uint32_t keysize = 0;
 
-	c->name = ss_value(msg, s, "name", m);
+	c->name = swp_value(msg, s, "name", m);
 	if (!*c->name)
-		c->name = ss_name(&msg->elems[s], m);
-	c->state = child_state_parse(ss_value(msg, s, "state", m));
-	c->mode = ss_value(msg, s, "mode", m);
-	c->protocol = ss_value(msg, s, "protocol", m);
+		c->name = swp_name(&msg->elems[s], m);
+	c->state = child_state_parse(swp_value(msg, s, "state", m));
+	c->mode = swp_value(msg, s, "mode", m);
+	c->protocol = swp_value(msg, s, "protocol", m);
 	c->encap = vici_get_yes(msg, s, "encap");
-	c->spi_in = ss_value(msg, s, "spi-in", m);
-	c->spi_out = ss_value(msg, s, "spi-out", m);
-	c->cpi_in = ss_value(msg, s, "cpi-in", m);
-	c->cpi_out = ss_value(msg, s, "cpi-out", m);
-	c->encr_alg = ss_value(msg, s, "encr-alg", m);
-	c->integ_alg = ss_value(msg, s, "integ-alg", m);
-	c->prf_alg = ss_value(msg, s, "prf-alg", m);
-	c->dh_group = ss_value(msg, s, "dh-group", m);
-	c->local_ts = ss_list(msg, s, "local-ts", m);
-	c->remote_ts = ss_list(msg, s, "remote-ts", m);
-	if (ss_u32(msg, s, "uniqueid", &c->uniqueid, where, err) ||
-	    ss_u32(msg, s, "reqid", &c->reqid, where, err) ||
-	    ss_u32(msg, s, "encr-keysize", &keysize, where, err))
+	c->spi_in = swp_value(msg, s, "spi-in", m);
+	c->spi_out = swp_value(msg, s, "spi-out", m);
+	c->cpi_in = swp_value(msg, s, "cpi-in", m);
+	c->cpi_out = swp_value(msg, s, "cpi-out", m);
+	c->encr_alg = swp_value(msg, s, "encr-alg", m);
+	c->integ_alg = swp_value(msg, s, "integ-alg", m);
+	c->prf_alg = swp_value(msg, s, "prf-alg", m);
+	c->dh_group = swp_value(msg, s, "dh-group", m);
+	c->local_ts = swp_list(msg, s, "local-ts", m);
+	c->remote_ts = swp_list(msg, s, "remote-ts", m);
+	if (swp_u32(msg, s, "uniqueid", &c->uniqueid, where, err) ||
+	    swp_u32(msg, s, "reqid", &c->reqid, where, err) ||
+	    swp_u32(msg, s, "encr-keysize", &keysize, where, err))
 		return -EBADMSG;
 	c->encr_keysize = keysize;
 	keysize = 0;
-	if (ss_u32(msg, s, "integ-keysize", &keysize, where, err) ||
-	    ss_u64(msg, s, "bytes-in", &c->bytes_in, where, err) ||
-	    ss_u64(msg, s, "packets-in", &c->packets_in, where, err) ||
-	    ss_u64(msg, s, "bytes-out", &c->bytes_out, where, err) ||
-	    ss_u64(msg, s, "packets-out", &c->packets_out, where, err) ||
-	    ss_secs(msg, s, "use-in", &c->use_in, where, err) ||
-	    ss_secs(msg, s, "use-out", &c->use_out, where, err) ||
-	    ss_countdown(msg, s, "rekey-time", &c->rekey_in, where, err) ||
-	    ss_countdown(msg, s, "life-time", &c->life_in, where, err) ||
-	    ss_secs(msg, s, "install-time", &c->installed_for, where, err))
+	if (swp_u32(msg, s, "integ-keysize", &keysize, where, err) ||
+	    swp_u64(msg, s, "bytes-in", &c->bytes_in, where, err) ||
+	    swp_u64(msg, s, "packets-in", &c->packets_in, where, err) ||
+	    swp_u64(msg, s, "bytes-out", &c->bytes_out, where, err) ||
+	    swp_u64(msg, s, "packets-out", &c->packets_out, where, err) ||
+	    swp_secs(msg, s, "use-in", &c->use_in, where, err) ||
+	    swp_secs(msg, s, "use-out", &c->use_out, where, err) ||
+	    swp_countdown(msg, s, "rekey-time", &c->rekey_in, where, err) ||
+	    swp_countdown(msg, s, "life-time", &c->life_in, where, err) ||
+	    swp_secs(msg, s, "install-time", &c->installed_for, where, err))
 		return -EBADMSG;
 	c->integ_keysize = keysize;
 	return 0;
 }
 
-static int ss_parse_children(const struct vici_msg *msg, size_t ike_idx,
+static int swp_parse_children(const struct vici_msg *msg, size_t ike_idx,
 			     struct model *m, struct ike_sa *ike,
 			     struct ikw_err *err)
 {
@@ -378,7 +365,7 @@ static int ss_parse_children(const struct vici_msg *msg, size_t ike_idx,
 	for (i = vici_first(msg, cs); i < vici_stop(msg, cs); i = vici_next(msg, i)) {
 		if (msg->elems[i].type != VICI_SECTION_START)
 			continue;
-		if (ss_parse_child_sa(msg, i, m, &ike->children[ike->nchildren],
+		if (swp_parse_child_sa(msg, i, m, &ike->children[ike->nchildren],
 				      ike->conn, err))
 			return -EBADMSG;
 		ike->nchildren++;
@@ -386,52 +373,52 @@ static int ss_parse_children(const struct vici_msg *msg, size_t ike_idx,
 	return 0;
 }
 
-static int ss_parse_ike_sa(const struct vici_msg *msg, size_t s,
+static int swp_parse_ike_sa(const struct vici_msg *msg, size_t s,
 			   struct model *m, struct ike_sa *ike,
 			   struct ikw_err *err)
 {
 	const char *w;
 	uint32_t v = 0, port;
 
-	ike->conn = w = ss_name(&msg->elems[s], m);
-	ike->state = ike_state_parse(ss_value(msg, s, "state", m));
-	ike->local_host = ss_value(msg, s, "local-host", m);
-	ike->remote_host = ss_value(msg, s, "remote-host", m);
-	ike->local_id = ss_value(msg, s, "local-id", m);
-	ike->remote_id = ss_value(msg, s, "remote-id", m);
-	ike->initiator_spi = ss_value(msg, s, "initiator-spi", m);
-	ike->responder_spi = ss_value(msg, s, "responder-spi", m);
+	ike->conn = w = swp_name(&msg->elems[s], m);
+	ike->state = ike_state_parse(swp_value(msg, s, "state", m));
+	ike->local_host = swp_value(msg, s, "local-host", m);
+	ike->remote_host = swp_value(msg, s, "remote-host", m);
+	ike->local_id = swp_value(msg, s, "local-id", m);
+	ike->remote_id = swp_value(msg, s, "remote-id", m);
+	ike->initiator_spi = swp_value(msg, s, "initiator-spi", m);
+	ike->responder_spi = swp_value(msg, s, "responder-spi", m);
 	ike->initiator = vici_get_yes(msg, s, "initiator");
 	ike->nat_local = vici_get_yes(msg, s, "nat-local");
 	ike->nat_remote = vici_get_yes(msg, s, "nat-remote");
 	ike->nat_fake = vici_get_yes(msg, s, "nat-fake");
 	ike->nat_any = vici_get_yes(msg, s, "nat-any");
-	ike->encr_alg = ss_value(msg, s, "encr-alg", m);
-	ike->integ_alg = ss_value(msg, s, "integ-alg", m);
-	ike->prf_alg = ss_value(msg, s, "prf-alg", m);
-	ike->dh_group = ss_value(msg, s, "dh-group", m);
-	ike->tasks_active = ss_list(msg, s, "tasks-active", m);
-	if (ss_u32(msg, s, "uniqueid", &ike->uniqueid, w, err) ||
-	    ss_u32(msg, s, "version", &v, w, err) ||
-	    ss_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||
-	    ss_u32(msg, s, "integ-keysize", &ike->integ_keysize, w, err) ||
-	    ss_secs(msg, s, "established", &ike->established_for, w, err) ||
-	    ss_countdown(msg, s, "rekey-time", &ike->rekey_in, w, err) ||
-	    ss_countdown(msg, s, "reauth-time", &ike->reauth_in, w, err))
+	ike->encr_alg = swp_value(msg, s, "encr-alg", m);
+	ike->integ_alg = swp_value(msg, s, "integ-alg", m);
+	ike->prf_alg = swp_value(msg, s, "prf-alg", m);
+	ike->dh_group = swp_value(msg, s, "dh-group", m);
+	ike->tasks_active = swp_list(msg, s, "tasks-active", m);
+	if (swp_u32(msg, s, "uniqueid", &ike->uniqueid, w, err) ||
+	    swp_u32(msg, s, "version", &v, w, err) ||
+	    swp_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||
+	    swp_u32(msg, s, "integ-keysize", &ike->integ_keysize, w, err) ||
+	    swp_secs(msg, s, "established", &ike->established_for, w, err) ||
+	    swp_countdown(msg, s, "rekey-time", &ike->rekey_in, w, err) ||
+	    swp_countdown(msg, s, "reauth-time", &ike->reauth_in, w, err))
 		return -EBADMSG;
 	ike->version = v;
 	port = 0;
-	if (ss_u32(msg, s, "local-port", &port, w, err) || port > 65535)
+	if (swp_u32(msg, s, "local-port", &port, w, err) || port > 65535)
 		return err_set(err, -EBADMSG, "%s: bad local-port", w);
 	ike->local_port = (uint16_t)port;
 	port = 0;
-	if (ss_u32(msg, s, "remote-port", &port, w, err) || port > 65535)
+	if (swp_u32(msg, s, "remote-port", &port, w, err) || port > 65535)
 		return err_set(err, -EBADMSG, "%s: bad remote-port", w);
 	ike->remote_port = (uint16_t)port;
-	return ss_parse_children(msg, s, m, ike, err);
+	return swp_parse_children(msg, s, m, ike, err);
 }
 
-int ss_parse_sa(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_sa(const struct vici_msg *msg, struct model *m,
 		struct ikw_err *err)
 {
 	size_t i;
@@ -445,7 +432,7 @@ int ss_parse_sa(const struct vici_msg *msg, struct model *m,
 		ike = model_add_ike_sa(m);
 		if (!ike)
 			return err_set(err, -ENOMEM, "out of memory");
-		if (ss_parse_ike_sa(msg, i, m, ike, err)) {
+		if (swp_parse_ike_sa(msg, i, m, ike, err)) {
 			m->nike--;
 			return err_prefix(err, -EBADMSG, "list-sa");
 		}
@@ -453,7 +440,7 @@ int ss_parse_sa(const struct vici_msg *msg, struct model *m,
 	return m->arena.failed ? err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
-int ss_parse_counters(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_counters(const struct vici_msg *msg, struct model *m,
 		      struct ikw_err *err)
 {
 	size_t c = vici_find(msg, VICI_ROOT, "counters"), sec, i, n = 0;
@@ -481,7 +468,7 @@ int ss_parse_counters(const struct vici_msg *msg, struct model *m,
 			return err_set(err, -EBADMSG,
 				       "get-counters: counter '%.*s' is not a number",
 				       (int)e->name_len, e->name);
-		d->counter_names[d->ncounters++] = ss_name(e, m);
+		d->counter_names[d->ncounters++] = swp_name(e, m);
 	}
 	d->have_counters = true;
 	return 0;

@@ -9,24 +9,20 @@
 #include "model/model.h"
 #include "vici/vici_codec.h"
 
-int ss_parse_version(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_version(const struct vici_msg *msg, struct model *m,
 		     struct ikw_err *err);
 /* `now` is the collection time, used to date "uptime.since". */
-int ss_parse_stats(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_stats(const struct vici_msg *msg, struct model *m,
 		   struct ikw_err *err);
 /* One list-conn event: appends its connections to *conns (a growable array
  * owned by the caller, strings in m's arena). */
-int ss_parse_conn(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_conn(const struct vici_msg *msg, struct model *m,
 		  struct conn_cfg **conns, size_t *n, size_t *alloc,
 		  struct ikw_err *err);
 /* One list-sa event: appends its IKE SAs (with their CHILD SAs) to m. */
-int ss_parse_sa(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_sa(const struct vici_msg *msg, struct model *m,
 		struct ikw_err *err);
 /* A get-counters response (global counters). */
-int ss_parse_counters(const struct vici_msg *msg, struct model *m,
+int strongswan_parse_counters(const struct vici_msg *msg, struct model *m,
 		      struct ikw_err *err);
-/* Checks a command response's "success" key: -EIO with errmsg when "no". */
-int ss_check_success(const struct vici_msg *msg, const char *cmd,
-		     struct ikw_err *err);
-
 #endif

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collect/xfrm_parse.h"
+#include "parse/xfrm_parse.h"
 #include "common/deadline.h"
 #include "common/err.h"
 

@@ -3,237 +3,338 @@
 #include <errno.h>
 #include <string.h>
 
-struct ji {
-	const char *p, *end, *start;
-	struct ikw_err *err;
-};
+#include "common/utf8.h"
 
-static int ji_fail(struct ji *j, const char *why)
+/* ---- the reader ---------------------------------------------------------- */
+
+void json_reader_init(struct json_reader *r, const char *buf, size_t len,
+		      const char *what, struct ikw_err *err)
 {
-	return err_set(j->err, -EINVAL, "invalid JSON at byte %zu: %s",
-		       (size_t)(j->p - j->start), why);
+	*r = (struct json_reader){
+		.p = (const unsigned char *)buf, .start = (const unsigned char *)buf,
+		.end = (const unsigned char *)buf + (buf ? len : 0), .what = what,
+		.depth_max = 8, .members_max = 256, .string_max = JSON_READER_STRING_MAX,
+		.err = err,
+	};
 }
 
-static void ji_ws(struct ji *j)
+bool json_reader_peek(struct json_reader *r, char c)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-		j->p++;
+	json_reader_ws(r);
+	return r->p < r->end && *r->p == (unsigned char)c;
 }
 
-static bool ji_eat(struct ji *j, char c)
+bool json_reader_word(struct json_reader *r, const char *w)
 {
-	ji_ws(j);
-	if (j->p < j->end && *j->p == c) {
-		j->p++;
+	size_t n = strlen(w);
+
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, w, n))
+		return false;
+	r->p += n;
+	return true;
+}
+
+int json_reader_end(struct json_reader *r)
+{
+	json_reader_ws(r);
+	return r->p == r->end ? 0 : json_reader_fail(r, "trailing bytes");
+}
+
+int json_reader_fail(struct json_reader *r, const char *why)
+{
+	return err_set(r->err, -EINVAL, "%s at byte %zu: %s", r->what,
+		       (size_t)(r->p - r->start), why);
+}
+
+void json_reader_ws(struct json_reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+bool json_reader_eat(struct json_reader *r, char c)
+{
+	json_reader_ws(r);
+	if (r->p < r->end && *r->p == (unsigned char)c) {
+		r->p++;
 		return true;
 	}
 	return false;
 }
 
-static int ji_hex4(struct ji *j, unsigned *v)
+static int json_reader_hex4(struct json_reader *r, unsigned *v)
 {
-	int i;
+	unsigned i;
 
 	*v = 0;
-	if (j->end - j->p < 4)
-		return ji_fail(j, "short \\u escape");
+	if (r->end - r->p < 4)
+		return json_reader_fail(r, "truncated \\u escape");
 	for (i = 0; i < 4; i++) {
-		char c = *j->p++;
+		unsigned char c = *r->p++;
 
 		*v <<= 4;
 		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
+			*v |= c - '0';
 		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
+			*v |= c - 'a' + 10;
 		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
+			*v |= c - 'A' + 10;
 		else
-			return ji_fail(j, "bad \\u escape");
+			return json_reader_fail(r, "invalid \\u escape");
 	}
 	return 0;
 }
 
-/* Appends code point cp (BMP, no surrogates, not NUL) as UTF-8. */
-static int ji_put_cp(struct ji *j, char *out, size_t *n, unsigned cp)
+static bool json_reader_put(char *out, size_t cap, size_t *n, unsigned char c)
 {
-	unsigned char b[3];
-	size_t k, len;
-
-	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
-		return ji_fail(j, "NUL or surrogate escape");
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		b[0] = (unsigned char)(0xc0 | cp >> 6);
-		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		len = 2;
-	} else {
-		b[0] = (unsigned char)(0xe0 | cp >> 12);
-		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		len = 3;
-	}
-	if (*n + len > JSON_IN_STR_MAX)
-		return ji_fail(j, "string too long");
-	for (k = 0; k < len; k++)
-		out[(*n)++] = (char)b[k];
-	return 0;
+	if (*n + 1 >= cap)
+		return false;
+	out[(*n)++] = (char)c;
+	return true;
 }
 
-static int ji_escape(struct ji *j, char *out, size_t *n)
+static bool json_reader_put_cp(char *out, size_t cap, size_t *n, unsigned cp)
 {
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *e;
-	unsigned cp;
-
-	if (j->p >= j->end)
-		return ji_fail(j, "unterminated escape");
-	e = strchr(from, *j->p);
-	if (e && *j->p) {
-		j->p++;
-		return ji_put_cp(j, out, n, (unsigned char)to[e - from]);
-	}
-	if (*j->p++ != 'u')
-		return ji_fail(j, "unknown escape");
-	return ji_hex4(j, &cp) ? -EINVAL : ji_put_cp(j, out, n, cp);
+	if (cp < 0x80)
+		return json_reader_put(out, cap, n, (unsigned char)cp);
+	if (cp < 0x800)
+		return json_reader_put(out, cap, n, (unsigned char)(0xc0 | cp >> 6)) &&
+		       json_reader_put(out, cap, n, (unsigned char)(0x80 | (cp & 0x3f)));
+	if (cp < 0x10000)
+		return json_reader_put(out, cap, n, (unsigned char)(0xe0 | cp >> 12)) &&
+		       json_reader_put(out, cap, n, (unsigned char)(0x80 | ((cp >> 6) & 0x3f))) &&
+		       json_reader_put(out, cap, n, (unsigned char)(0x80 | (cp & 0x3f)));
+	return json_reader_put(out, cap, n, (unsigned char)(0xf0 | cp >> 18)) &&
+	       json_reader_put(out, cap, n, (unsigned char)(0x80 | ((cp >> 12) & 0x3f))) &&
+	       json_reader_put(out, cap, n, (unsigned char)(0x80 | ((cp >> 6) & 0x3f))) &&
+	       json_reader_put(out, cap, n, (unsigned char)(0x80 | (cp & 0x3f)));
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), 0 if invalid. */
-static size_t ji_utf8(const unsigned char *p, const unsigned char *end)
+/* A string into out (cap bytes with the NUL); too long is an error. */
+int json_reader_string(struct json_reader *r, char *out, size_t cap)
 {
-	size_t len, i;
-	unsigned cp;
+	size_t n = 0;
 
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-static int ji_string(struct ji *j, char *out)
-{
-	size_t n = 0, len;
-
-	if (!ji_eat(j, '"'))
-		return ji_fail(j, "expected a string");
-	while (j->p < j->end && *j->p != '"') {
-		unsigned char c = (unsigned char)*j->p;
+	if (cap > r->string_max + 1)
+		cap = r->string_max + 1;
+	if (!json_reader_eat(r, '"'))
+		return json_reader_fail(r, "expected a string");
+	while (r->p < r->end && *r->p != '"') {
+		unsigned char c = *r->p;
+		unsigned cp, lo;
 
 		if (c < 0x20)
-			return ji_fail(j, "control character in string");
+			return json_reader_fail(r, "control character in a string");
 		if (c == '\\') {
-			j->p++;
-			if (ji_escape(j, out, &n))
-				return -EINVAL;
+			if (++r->p >= r->end)
+				return json_reader_fail(r, "unterminated escape");
+			c = *r->p++;
+			switch (c) {
+			case '"': case '\\': case '/': cp = c; break;
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				if (json_reader_hex4(r, &cp))
+					return -EINVAL;
+				if (cp >= 0xdc00 && cp <= 0xdfff)
+					return json_reader_fail(r, "NUL or surrogate escape (a lone low surrogate)");
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (r->end - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u')
+						return json_reader_fail(r, "NUL or surrogate escape (a lone high surrogate)");
+					r->p += 2;
+					if (json_reader_hex4(r, &lo))
+						return -EINVAL;
+					if (lo < 0xdc00 || lo > 0xdfff)
+						return json_reader_fail(r, "NUL or surrogate escape (an invalid surrogate pair)");
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				}
+				if (!cp)
+					return json_reader_fail(r, "NUL or surrogate escape (NUL)");
+				break;
+			default:
+				return json_reader_fail(r, "unknown escape");
+			}
+			if (!json_reader_put_cp(out, cap, &n, cp))
+				return json_reader_fail(r, "string too long");
 			continue;
 		}
-		len = ji_utf8((const unsigned char *)j->p, (const unsigned char *)j->end);
-		if (!len)
-			return ji_fail(j, "invalid UTF-8");
-		if (n + len > JSON_IN_STR_MAX)
-			return ji_fail(j, "string too long");
-		memcpy(out + n, j->p, len);
-		n += len;
-		j->p += len;
+		if (c < 0x80) {
+			if (!json_reader_put(out, cap, &n, c))
+				return json_reader_fail(r, "string too long");
+			r->p++;
+			continue;
+		}
+		{
+			size_t k = utf8_seq_len(r->p, (size_t)(r->end - r->p)), i;
+
+			if (!k)
+				return json_reader_fail(r, "invalid UTF-8");
+			for (i = 0; i < k; i++)
+				if (!json_reader_put(out, cap, &n, r->p[i]))
+					return json_reader_fail(r, "string too long");
+			r->p += k;
+		}
 	}
-	if (j->p >= j->end)
-		return ji_fail(j, "unterminated string");
-	j->p++;
+	if (r->p >= r->end)
+		return json_reader_fail(r, "unterminated string");
+	r->p++;
 	out[n] = '\0';
 	return 0;
 }
 
-static int ji_uint(struct ji *j, uint64_t *v)
+
+static int json_reader_skip_number(struct json_reader *r)
 {
-	const char *s = j->p;
+	const unsigned char *s = r->p;
 
-	*v = 0;
-	if (*j->p == '0' && j->p + 1 < j->end && j->p[1] >= '0' && j->p[1] <= '9')
-		return ji_fail(j, "leading zero");
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
-		unsigned d = (unsigned)(*j->p - '0');
-
-		if (*v > (UINT64_MAX - d) / 10)
-			return ji_fail(j, "number too large");
-		*v = *v * 10 + d;
-		j->p++;
+	if (r->p < r->end && *r->p == '-')
+		r->p++;
+	if (r->p >= r->end || *r->p < '0' || *r->p > '9')
+		return json_reader_fail(r, "invalid value");
+	if (*r->p == '0')
+		r->p++;
+	else
+		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+			r->p++;
+	if (r->p < r->end && *r->p == '.') {
+		r->p++;
+		if (r->p >= r->end || *r->p < '0' || *r->p > '9')
+			return json_reader_fail(r, "invalid number");
+		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+			r->p++;
 	}
-	if (j->p == s)
-		return ji_fail(j, "expected a value");
-	if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E'))
-		return ji_fail(j, "only unsigned integers are accepted");
+	if (r->p < r->end && (*r->p == 'e' || *r->p == 'E')) {
+		r->p++;
+		if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+			r->p++;
+		if (r->p >= r->end || *r->p < '0' || *r->p > '9')
+			return json_reader_fail(r, "invalid number");
+		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+			r->p++;
+	}
+	return r->p - s > 64 ? json_reader_fail(r, "number too long") : 0;
+}
+
+static int json_reader_skip_word(struct json_reader *r, const char *w)
+{
+	return json_reader_word(r, w) ? 0 : json_reader_fail(r, "invalid value");
+}
+
+int json_reader_container(struct json_reader *r, bool obj, unsigned depth, json_member_fn fn, void *ctx)
+{
+	char key[JSON_READER_STRING_MAX + 1];
+	size_t n = 0;
+	int rc;
+
+	if (depth > r->depth_max)
+		return json_reader_fail(r, "nested too deep");
+	if (!json_reader_eat(r, obj ? '{' : '['))
+		return json_reader_fail(r, obj ? "expected an object" : "expected an array");
+	if (json_reader_eat(r, obj ? '}' : ']'))
+		return 0;
+	do {
+		if (++n > r->members_max)
+			return json_reader_fail(r, "too many members");
+		key[0] = '\0';
+		if (obj) {
+			json_reader_ws(r);
+			if ((rc = json_reader_string(r, key, r->string_max + 1)))
+				return rc;
+			if (!json_reader_eat(r, ':'))
+				return json_reader_fail(r, "expected ':'");
+		}
+		json_reader_ws(r);
+		rc = fn ? fn(r, key, depth + 1, ctx) : json_reader_skip(r, depth + 1);
+		if (rc)
+			return rc;
+	} while (json_reader_eat(r, ','));
+	if (!json_reader_eat(r, obj ? '}' : ']'))
+		return json_reader_fail(r, obj ? "expected ',' or '}'" : "expected ',' or ']'");
 	return 0;
 }
 
-static bool ji_word(struct ji *j, const char *w)
+int json_reader_skip(struct json_reader *r, unsigned depth)
 {
-	size_t n = strlen(w);
+	char scratch[JSON_READER_STRING_MAX + 1];
 
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n))
-		return false;
-	j->p += n;
-	return true;
+	json_reader_ws(r);
+	if (r->p >= r->end)
+		return json_reader_fail(r, "unexpected end");
+	switch (*r->p) {
+	case '{': return json_reader_container(r, true, depth, NULL, NULL);
+	case '[': return json_reader_container(r, false, depth, NULL, NULL);
+	case '"': return json_reader_string(r, scratch, r->string_max + 1);
+	case 't': return json_reader_skip_word(r, "true");
+	case 'f': return json_reader_skip_word(r, "false");
+	case 'n': return json_reader_skip_word(r, "null");
+	default: return json_reader_skip_number(r);
+	}
 }
 
-static int ji_value(struct ji *j, struct json_in_member *m)
+/* ---- one flat object --------------------------------------------------- */
+
+static int json_in_uint(struct json_reader *r, uint64_t *v)
 {
-	ji_ws(j);
-	if (j->p >= j->end)
-		return ji_fail(j, "expected a value");
-	if (*j->p == '"') {
-		m->type = JSON_IN_STRING;
-		return ji_string(j, m->str);
+	const unsigned char *s = r->p;
+
+	*v = 0;
+	if (*r->p == '0' && r->p + 1 < r->end && r->p[1] >= '0' && r->p[1] <= '9')
+		return json_reader_fail(r, "leading zero");
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+		unsigned d = (unsigned)(*r->p - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return json_reader_fail(r, "number too large");
+		*v = *v * 10 + d;
+		r->p++;
 	}
-	if (*j->p == '{' || *j->p == '[')
-		return ji_fail(j, "nested values are not accepted");
-	if (ji_word(j, "true") || ji_word(j, "false")) {
+	if (r->p == s)
+		return json_reader_fail(r, "expected a value");
+	if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+		return json_reader_fail(r, "only unsigned integers are accepted");
+	return 0;
+}
+
+static int json_in_value(struct json_reader *r, struct json_in_member *m)
+{
+	json_reader_ws(r);
+	if (r->p >= r->end)
+		return json_reader_fail(r, "expected a value");
+	if (*r->p == '"') {
+		m->type = JSON_IN_STRING;
+		return json_reader_string(r, m->str, sizeof(m->str));
+	}
+	if (*r->p == '{' || *r->p == '[')
+		return json_reader_fail(r, "nested values are not accepted");
+	if (json_reader_word(r, "true") || json_reader_word(r, "false")) {
 		m->type = JSON_IN_BOOL;
-		m->num = j->p[-1] == 'e' && j->p[-2] == 'u';
+		m->num = r->p[-1] == 'e' && r->p[-2] == 'u';
 		return 0;
 	}
-	if (ji_word(j, "null")) {
+	if (json_reader_word(r, "null")) {
 		m->type = JSON_IN_NULL;
 		return 0;
 	}
-	if (*j->p == '-')
-		return ji_fail(j, "negative numbers are not accepted");
+	if (*r->p == '-')
+		return json_reader_fail(r, "negative numbers are not accepted");
 	m->type = JSON_IN_UINT;
-	return ji_uint(j, &m->num);
+	return json_in_uint(r, &m->num);
 }
 
-static int ji_member(struct ji *j, struct json_in_object *o)
+static int json_in_member(struct json_reader *r, const char *key, unsigned depth, void *ctx)
 {
-	struct json_in_member *m;
+	struct json_in_object *o = ctx;
+	struct json_in_member *m = &o->m[o->n];
 
-	if (o->n >= JSON_IN_MEMBERS_MAX)
-		return ji_fail(j, "too many members");
-	m = &o->m[o->n];
+	(void)depth;
+	if (json_in_get(o, key))
+		return json_reader_fail(r, "duplicate key");
 	memset(m, 0, sizeof(*m));
-	if (ji_string(j, m->key))
-		return -EINVAL;
-	if (json_in_get(o, m->key))
-		return ji_fail(j, "duplicate key");
-	if (!ji_eat(j, ':'))
-		return ji_fail(j, "expected ':'");
-	if (ji_value(j, m))
+	memcpy(m->key, key, strlen(key) + 1);   /* at most string_max bytes */
+	if (json_in_value(r, m))
 		return -EINVAL;
 	o->n++;
 	return 0;
@@ -242,24 +343,16 @@ static int ji_member(struct ji *j, struct json_in_object *o)
 int json_in_parse(const char *buf, size_t len, struct json_in_object *out,
 		  struct ikw_err *err)
 {
-	struct ji j = { buf, buf + len, buf, err };
+	struct json_reader r;
+	int rc;
 
+	json_reader_init(&r, buf, len, "invalid JSON", err);
+	r.depth_max = 1;
+	r.members_max = JSON_IN_MEMBERS_MAX;
+	r.string_max = JSON_IN_STR_MAX;
 	out->n = 0;
-	if (!ji_eat(&j, '{'))
-		return ji_fail(&j, "expected an object");
-	if (!ji_eat(&j, '}')) {
-		do {
-			ji_ws(&j);
-			if (ji_member(&j, out))
-				return -EINVAL;
-		} while (ji_eat(&j, ','));
-		if (!ji_eat(&j, '}'))
-			return ji_fail(&j, "expected ',' or '}'");
-	}
-	ji_ws(&j);
-	if (j.p != j.end)
-		return ji_fail(&j, "trailing bytes");
-	return 0;
+	rc = json_reader_container(&r, true, 1, json_in_member, out);
+	return rc ? rc : json_reader_end(&r);
 }
 
 const struct json_in_member *json_in_get(const struct json_in_object *o, const char *key)

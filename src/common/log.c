@@ -40,23 +40,58 @@ int log_parse_level(const char *s, enum log_level *out)
 	return -EINVAL;
 }
 
+/* The escape of one byte, or NULL when it stands for itself. */
+static const char *log_escape_byte(unsigned char c, char tmp[5])
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default: break;
+	}
+	if (c >= 0x20 && c != 0x7f)
+		return NULL;
+	snprintf(tmp, 5, "\\x%02x", c);
+	return tmp;
+}
+
+size_t log_escape(char *out, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	if (!cap)
+		return 0;
+	for (; *s; s++) {
+		char tmp[5];
+		const char *esc = log_escape_byte((unsigned char)*s, tmp);
+		size_t len = esc ? strlen(esc) : 1;
+
+		if (n + len >= cap)
+			break;    /* never half an escape */
+		memcpy(out + n, esc ? esc : s, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	char msg[1024], stamp[32];
+	char raw[1024], msg[2048], stamp[32];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
-	size_t i;
 
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	/* one line per message: a newline from a peer must not forge a line */
-	for (i = 0; msg[i]; i++)
-		if (msg[i] == '\n' || msg[i] == '\r')
-			msg[i] = ' ';
+	/* one line per message, and the value ends at its closing quote: a
+	 * newline or a quote from a peer must not forge a line or a field */
+	log_escape(msg, sizeof(msg), raw);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);

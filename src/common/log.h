@@ -4,6 +4,8 @@
 #ifndef IKW_LOG_H
 #define IKW_LOG_H
 
+#include <stddef.h>
+
 enum log_level {
 	LOG_LEVEL_ERROR,
 	LOG_LEVEL_WARN,
@@ -15,6 +17,11 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* Accepts "error", "warn", "info", "debug".  Returns 0 or -EINVAL. */
 int log_parse_level(const char *s, enum log_level *out);
+/* s escaped for a quoted logfmt value into out (capacity cap, NUL-
+ * terminated): " and \ get a backslash, newline, return and tab become
+ * \n \r \t, other control bytes \xHH; cut at cap, never inside an escape.
+ * Returns the length written. */
+size_t log_escape(char *out, size_t cap, const char *s);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

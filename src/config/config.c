@@ -185,11 +185,6 @@ void config_release(struct config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int config_parse_bool(const char *v, bool *out)
-{
-	return cfg_bool(v, out);
-}
-
 static int config_replace(char **slot, const char *v)
 {
 	char *p = strdup(v);
@@ -248,7 +243,7 @@ static int config_apply(struct config *c, const struct setting *s,
 				       "invalid log level '%s' (error, warn, info, debug)", v);
 		return 0;
 	case SET_BOOL:
-		if (config_parse_bool(v, (bool *)(base + s->offset)))
+		if (cfg_bool(v, (bool *)(base + s->offset)))
 			return err_set(err, -EINVAL, "invalid boolean '%s'", v);
 		return 0;
 	case SET_UINT:
@@ -272,38 +267,25 @@ static int config_apply(struct config *c, const struct setting *s,
 /* ---- YAML -------------------------------------------------------------- */
 
 struct yaml_ctx {
+	struct cfg_yaml base;     /* first */
 	struct config *c;
-	yaml_document_t *doc;
-	const char *name;
-	struct ikw_err *err;
 };
-
-static int yaml_fail(struct yaml_ctx *y, const yaml_node_t *n, const char *what)
-{
-	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->name,
-		       (unsigned long)n->start_mark.line + 1, what);
-}
-
-static const char *yaml_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 static int yaml_apply_scalar(struct yaml_ctx *y, const struct setting *s,
 			     const yaml_node_t *v)
 {
-	const char *sv = yaml_scalar(v);
-	char why[sizeof(y->err->msg) + 64];
-	struct ikw_err e = { "" };   /* y->err may be NULL (the fuzzer) */
+	const char *sv = cfg_scalar(v);
+	char why[sizeof(y->base.err->msg) + 64];
+	struct ikw_err e = { "" };   /* y->base.err may be NULL (the fuzzer) */
 	int r;
 
 	if (!sv)
-		return yaml_fail(y, v, "expected a single value");
+		return cfg_fail(&y->base, v, "expected a single value");
 	r = config_apply(y->c, s, sv, &e);
 	if (!r)
 		return 0;
 	snprintf(why, sizeof(why), "%s.%s: %s", s->section, s->key, e.msg);
-	return yaml_fail(y, v, why);
+	return cfg_fail(&y->base, v, "%s", why);
 }
 
 static int yaml_apply(struct yaml_ctx *y, const struct setting *s,
@@ -314,7 +296,7 @@ static int yaml_apply(struct yaml_ctx *y, const struct setting *s,
 	if (s->kind != SET_LIST || v->type != YAML_SEQUENCE_NODE)
 		return yaml_apply_scalar(y, s, v);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		int r = yaml_apply_scalar(y, s, yaml_document_get_node(y->doc, *it));
+		int r = yaml_apply_scalar(y, s, cfg_node(&y->base, *it));
 
 		if (r)
 			return r;
@@ -356,19 +338,19 @@ static int yaml_section(struct yaml_ctx *y, const char *section,
 		return 0;
 	if (map->type != YAML_MAPPING_NODE) {
 		snprintf(why, sizeof(why), "'%s' must be a mapping", section);
-		return yaml_fail(y, map, why);
+		return cfg_fail(&y->base, map, "%s", why);
 	}
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-		const yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-		const char *key = yaml_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key);
+		const yaml_node_t *v = cfg_node(&y->base, p->value);
+		const char *key = cfg_scalar(k);
 		const struct setting *s = key ? config_find_yaml(section, key) : NULL;
 		int r;
 
 		if (!s) {
 			snprintf(why, sizeof(why), "unknown key '%s' in '%s'",
 				 key ? key : "?", section);
-			return yaml_fail(y, k, why);
+			return cfg_fail(&y->base, k, "%s", why);
 		}
 		r = yaml_apply(y, s, v);
 		if (r)
@@ -379,56 +361,56 @@ static int yaml_section(struct yaml_ctx *y, const char *section,
 
 static int yaml_root(struct yaml_ctx *y)
 {
-	const yaml_node_t *root = yaml_document_get_root_node(y->doc);
+	const yaml_node_t *root = yaml_document_get_root_node(y->base.doc);
 	yaml_node_pair_t *p;
 	char why[200];
 
 	if (!root)
 		return 0;  /* empty file: defaults */
 	if (root->type != YAML_MAPPING_NODE)
-		return yaml_fail(y, root, "the top level must be a mapping");
+		return cfg_fail(&y->base, root, "the top level must be a mapping");
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-		const char *key = yaml_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key);
+		const char *key = cfg_scalar(k);
 		int r;
 
 		if (key && !strcmp(key, "probes")) {
-			r = config_probes_parse(&y->c->probes, y->doc,
-						yaml_document_get_node(y->doc, p->value),
-						y->name, y->err);
+			r = config_probes_parse(&y->c->probes, y->base.doc,
+						cfg_node(&y->base, p->value),
+						y->base.file, y->base.err);
 			if (r)
 				return r;
 			continue;
 		}
 		if (key && !strcmp(key, "redact")) {
-			r = config_redact_parse(&y->c->redact, y->doc,
-						yaml_document_get_node(y->doc, p->value),
-						y->name, y->err);
+			r = config_redact_parse(&y->c->redact, y->base.doc,
+						cfg_node(&y->base, p->value),
+						y->base.file, y->base.err);
 			if (r)
 				return r;
 			continue;
 		}
 		if (key && !strcmp(key, "remediation")) {
-			r = config_remediate_parse(&y->c->remediate, y->doc,
-						   yaml_document_get_node(y->doc, p->value),
-						   y->name, y->err);
+			r = config_remediate_parse(&y->c->remediate, y->base.doc,
+						   cfg_node(&y->base, p->value),
+						   y->base.file, y->base.err);
 			if (r)
 				return r;
 			continue;
 		}
 		if (key && !strcmp(key, "logs")) {
-			r = config_logs_parse(&y->c->logs, y->doc,
-					      yaml_document_get_node(y->doc, p->value),
-					      y->name, y->err);
+			r = config_logs_parse(&y->c->logs, y->base.doc,
+					      cfg_node(&y->base, p->value),
+					      y->base.file, y->base.err);
 			if (r)
 				return r;
 			continue;
 		}
 		if (!key || !config_known_section(key)) {
 			snprintf(why, sizeof(why), "unknown section '%s'", key ? key : "?");
-			return yaml_fail(y, k, why);
+			return cfg_fail(&y->base, k, "%s", why);
 		}
-		r = yaml_section(y, key, yaml_document_get_node(y->doc, p->value));
+		r = yaml_section(y, key, cfg_node(&y->base, p->value));
 		if (r)
 			return r;
 	}
@@ -438,13 +420,13 @@ static int yaml_root(struct yaml_ctx *y)
 int config_parse_yaml(struct config *c, const char *name, const char *text,
 		      size_t len, struct ikw_err *err)
 {
-	struct yaml_ctx y = { c, NULL, name, err };
+	struct yaml_ctx y = { { NULL, name, err }, c };
 	yaml_document_t doc;
 	int r = cfg_yaml_load(&doc, name, text, len, CONFIG_FILE_MAX, err);
 
 	if (r)
 		return r;
-	y.doc = &doc;
+	y.base.doc = &doc;
 	r = yaml_root(&y);
 	yaml_document_delete(&doc);
 	return r;

@@ -1,7 +1,6 @@
 #include "config/config_logs.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +12,9 @@
 #include "logs/log_rules.h"
 
 struct logs_yaml {
+	struct cfg_yaml base;     /* first */
 	struct log_config *lc;
-	yaml_document_t *doc;
-	const char *file;
-	struct ikw_err *err;
 };
-
-void log_config_init(struct log_config *lc)
-{
-	memset(lc, 0, sizeof(*lc));
-	lc->builtin = true;
-}
 
 static void config_logs_free_list(char ***list, size_t *n)
 {
@@ -36,47 +27,7 @@ static void config_logs_free_list(char ***list, size_t *n)
 	*n = 0;
 }
 
-void log_config_release(struct log_config *lc)
-{
-	config_logs_free_list(&lc->files, &lc->nfiles);
-	config_logs_free_list(&lc->journal_matches, &lc->njournal_matches);
-	free(lc->journal_directory);
-	free(lc->error_notify);
-	log_rules_free(lc->rules);
-	log_config_init(lc);
-}
-
 /* ---- helpers --------------------------------------------------------------- */
-
-static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
-			    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int config_logs_fail(struct logs_yaml *y, const yaml_node_t *n,
-			    const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = cfg_vfail(y->err, y->file, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-static const char *config_logs_scalar(const yaml_node_t *n)
-{
-	return cfg_scalar(n);
-}
-
-static yaml_node_t *config_logs_node(struct logs_yaml *y, int id)
-{
-	return yaml_document_get_node(y->doc, id);
-}
-
-static int config_logs_bool(const char *v, bool *out)
-{
-	return cfg_bool(v, out);
-}
 
 /* ---- files, flags, socket ------------------------------------------------- */
 
@@ -95,20 +46,20 @@ static bool config_logs_abs_path(const char *v)
 static int config_logs_add(struct logs_yaml *y, const yaml_node_t *n,
 			   const struct logs_list_spec *ls, char ***list, size_t *len)
 {
-	const char *v = config_logs_scalar(n);
+	const char *v = cfg_scalar(n);
 	char **p;
 
 	if (!v || !ls->valid(v))
-		return config_logs_fail(y, n, "logs.%s: want %s", ls->key, ls->want);
+		return cfg_fail(&y->base, n, "logs.%s: want %s", ls->key, ls->want);
 	if (*len >= ls->max)
-		return config_logs_fail(y, n, "logs.%s: more than %zu entries", ls->key, ls->max);
+		return cfg_fail(&y->base, n, "logs.%s: more than %zu entries", ls->key, ls->max);
 	p = realloc(*list, (*len + 1) * sizeof(*p));
 	if (!p)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	*list = p;
 	p[*len] = strdup(v);
 	if (!p[*len])
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	(*len)++;
 	return 0;
 }
@@ -123,7 +74,7 @@ static int config_logs_list(struct logs_yaml *y, const yaml_node_t *v,
 	if (v->type != YAML_SEQUENCE_NODE)
 		return config_logs_add(y, v, ls, list, len);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		rc = config_logs_add(y, config_logs_node(y, *it), ls, list, len);
+		rc = config_logs_add(y, cfg_node(&y->base, *it), ls, list, len);
 		if (rc)
 			return rc;
 	}
@@ -153,45 +104,45 @@ static int config_logs_journal_matches(struct logs_yaml *y, const yaml_node_t *v
 
 static int config_logs_journal_directory(struct logs_yaml *y, const yaml_node_t *v)
 {
-	const char *s = config_logs_scalar(v);
+	const char *s = cfg_scalar(v);
 
 	if (!s || s[0] != '/')
-		return config_logs_fail(y, v, "logs.journal_directory: want an absolute path");
+		return cfg_fail(&y->base, v, "logs.journal_directory: want an absolute path");
 	free(y->lc->journal_directory);
 	y->lc->journal_directory = strdup(s);
 	y->lc->journal = true;
-	return y->lc->journal_directory ? 0 : err_set(y->err, -ENOMEM, "out of memory");
+	return y->lc->journal_directory ? 0 : err_set(y->base.err, -ENOMEM, "out of memory");
 }
 
 static int config_logs_flag(struct logs_yaml *y, const yaml_node_t *v,
 			    const char *key, bool *out)
 {
-	const char *s = config_logs_scalar(v);
+	const char *s = cfg_scalar(v);
 
-	if (config_logs_bool(s, out))
-		return config_logs_fail(y, v, "logs.%s: invalid boolean '%s'", key, s ? s : "?");
+	if (cfg_bool(s, out))
+		return cfg_fail(&y->base, v, "logs.%s: invalid boolean '%s'", key, s ? s : "?");
 	return 0;
 }
 
 /* A socket URI or path; true means charon's default, false turns it off. */
 static int config_logs_error_notify(struct logs_yaml *y, const yaml_node_t *v)
 {
-	const char *s = config_logs_scalar(v);
+	const char *s = cfg_scalar(v);
 	char path[256];
 	bool on;
 
 	free(y->lc->error_notify);
 	y->lc->error_notify = NULL;
-	if (!config_logs_bool(s, &on)) {
+	if (!cfg_bool(s, &on)) {
 		if (!on)
 			return 0;
 		s = ERROR_NOTIFY_DEFAULT_URI;
 	}
 	if (!s || error_notify_socket_path(s, path, sizeof(path)))
-		return config_logs_fail(y, v,
+		return cfg_fail(&y->base, v,
 					"logs.error_notify: want unix:///path, an absolute path, true or false");
 	y->lc->error_notify = strdup(path);
-	return y->lc->error_notify ? 0 : err_set(y->err, -ENOMEM, "out of memory");
+	return y->lc->error_notify ? 0 : err_set(y->base.err, -ENOMEM, "out of memory");
 }
 
 /* ---- rules ----------------------------------------------------------------- */
@@ -211,15 +162,15 @@ static int config_logs_values(struct logs_yaml *y, struct logs_rule_yaml *r, siz
 	yaml_node_item_t *it;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return config_logs_fail(y, v, "%s.values: want a list", where);
+		return cfg_fail(&y->base, v, "%s.values: want a list", where);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		const yaml_node_t *e = config_logs_node(y, *it);
-		const char *s = config_logs_scalar(e);
+		const yaml_node_t *e = cfg_node(&y->base, *it);
+		const char *s = cfg_scalar(e);
 
 		if (!s)
-			return config_logs_fail(y, e, "%s.values: want strings", where);
+			return cfg_fail(&y->base, e, "%s.values: want strings", where);
 		if (l->nvalues >= LOG_RULE_VALUES_MAX)
-			return config_logs_fail(y, e, "%s.values: more than %d values", where,
+			return cfg_fail(&y->base, e, "%s.values: more than %d values", where,
 						LOG_RULE_VALUES_MAX);
 		r->values[li][l->nvalues++] = s;
 	}
@@ -238,14 +189,14 @@ static int config_logs_group_label(struct logs_yaml *y, struct logs_rule_yaml *r
 
 	l->src = LOG_LABEL_GROUP;
 	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = config_logs_node(y, p->key);
-		const yaml_node_t *e = config_logs_node(y, p->value);
-		const char *key = config_logs_scalar(k), *s = config_logs_scalar(e);
+		const yaml_node_t *k = cfg_node(&y->base, p->key);
+		const yaml_node_t *e = cfg_node(&y->base, p->value);
+		const char *key = cfg_scalar(k), *s = cfg_scalar(e);
 		int rc;
 
 		if (key && !strcmp(key, "group")) {
 			if (!s || num_parse_u64_str(s, LOG_RULE_GROUP_MAX, &g) || !g)
-				return config_logs_fail(y, e, "%s.group: want a number 1 to %d",
+				return cfg_fail(&y->base, e, "%s.group: want a number 1 to %d",
 							where, LOG_RULE_GROUP_MAX);
 			l->group = (unsigned)g;
 			have_group = true;
@@ -254,27 +205,27 @@ static int config_logs_group_label(struct logs_yaml *y, struct logs_rule_yaml *r
 			if (rc)
 				return rc;
 		} else {
-			return config_logs_fail(y, k, "%s: unknown key '%s' (group, values)",
+			return cfg_fail(&y->base, k, "%s: unknown key '%s' (group, values)",
 						where, key ? key : "?");
 		}
 	}
 	if (!have_group)
-		return config_logs_fail(y, v, "%s: missing 'group'", where);
+		return cfg_fail(&y->base, v, "%s: missing 'group'", where);
 	return 0;
 }
 
 static int config_logs_label(struct logs_yaml *y, struct logs_rule_yaml *r,
 			     const yaml_node_t *k, const yaml_node_t *v, const char *rwhere)
 {
-	const char *name = config_logs_scalar(k), *s = config_logs_scalar(v);
+	const char *name = cfg_scalar(k), *s = cfg_scalar(v);
 	size_t li = r->spec.nlabels;
 	char where[160];
 
 	snprintf(where, sizeof(where), "%s.labels.%.40s", rwhere, name ? name : "?");
 	if (!name)
-		return config_logs_fail(y, k, "%s: label names are strings", where);
+		return cfg_fail(&y->base, k, "%s: label names are strings", where);
 	if (li >= EVENT_LABELS_MAX)
-		return config_logs_fail(y, k, "%s: more than %d labels", where, EVENT_LABELS_MAX);
+		return cfg_fail(&y->base, k, "%s: more than %d labels", where, EVENT_LABELS_MAX);
 	r->spec.nlabels++;
 	r->spec.labels[li].name = name;
 	r->label_node[li] = k;
@@ -283,7 +234,7 @@ static int config_logs_label(struct logs_yaml *y, struct logs_rule_yaml *r,
 		return 0;
 	}
 	if (v->type != YAML_MAPPING_NODE)
-		return config_logs_fail(y, v, "%s: want 'conn' or {group: N, values: [...]}", where);
+		return cfg_fail(&y->base, v, "%s: want 'conn' or {group: N, values: [...]}", where);
 	return config_logs_group_label(y, r, li, v, where);
 }
 
@@ -294,10 +245,10 @@ static int config_logs_labels(struct logs_yaml *y, struct logs_rule_yaml *r,
 	int rc;
 
 	if (v->type != YAML_MAPPING_NODE)
-		return config_logs_fail(y, v, "%s.labels: want a mapping", where);
+		return cfg_fail(&y->base, v, "%s.labels: want a mapping", where);
 	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-		rc = config_logs_label(y, r, config_logs_node(y, p->key),
-				       config_logs_node(y, p->value), where);
+		rc = config_logs_label(y, r, cfg_node(&y->base, p->key),
+				       cfg_node(&y->base, p->value), where);
 		if (rc)
 			return rc;
 	}
@@ -307,13 +258,13 @@ static int config_logs_labels(struct logs_yaml *y, struct logs_rule_yaml *r,
 static int config_logs_rule_key(struct logs_yaml *y, struct logs_rule_yaml *r,
 				const yaml_node_t *k, const yaml_node_t *v, const char *where)
 {
-	const char *key = config_logs_scalar(k), *s = config_logs_scalar(v);
+	const char *key = cfg_scalar(k), *s = cfg_scalar(v);
 
 	if (key && !strcmp(key, "labels"))
 		return config_logs_labels(y, r, v, where);
 	if (key && (!strcmp(key, "name") || !strcmp(key, "pattern"))) {
 		if (!s)
-			return config_logs_fail(y, v, "%s.%s: want a string", where, key);
+			return cfg_fail(&y->base, v, "%s.%s: want a string", where, key);
 		if (key[0] == 'n') {
 			r->spec.name = s;
 		} else {
@@ -322,7 +273,7 @@ static int config_logs_rule_key(struct logs_yaml *y, struct logs_rule_yaml *r,
 		}
 		return 0;
 	}
-	return config_logs_fail(y, k, "%s: unknown key '%s' (name, pattern, labels)",
+	return cfg_fail(&y->base, k, "%s: unknown key '%s' (name, pattern, labels)",
 				where, key ? key : "?");
 }
 
@@ -355,21 +306,21 @@ static int config_logs_rule(struct logs_yaml *y, const yaml_node_t *n, size_t id
 	memset(&r, 0, sizeof(r));
 	snprintf(where, sizeof(where), "logs.rules[%zu]", idx);
 	if (n->type != YAML_MAPPING_NODE)
-		return config_logs_fail(y, n, "%s: want a mapping (name, pattern, labels)", where);
+		return cfg_fail(&y->base, n, "%s: want a mapping (name, pattern, labels)", where);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		rc = config_logs_rule_key(y, &r, config_logs_node(y, p->key),
-					  config_logs_node(y, p->value), where);
+		rc = config_logs_rule_key(y, &r, cfg_node(&y->base, p->key),
+					  cfg_node(&y->base, p->value), where);
 		if (rc)
 			return rc;
 	}
 	if (!r.spec.name || !r.spec.pattern)
-		return config_logs_fail(y, n, "%s: needs 'name' and 'pattern'", where);
+		return cfg_fail(&y->base, n, "%s: needs 'name' and 'pattern'", where);
 	why.msg[0] = '\0';
 	rc = log_rules_add(y->lc->rules, &r.spec, &why);
 	if (rc == -ENOMEM)
-		return err_set(y->err, rc, "out of memory");
+		return err_set(y->base.err, rc, "out of memory");
 	if (rc)
-		return config_logs_fail(y, config_logs_blame(&r, n, why.msg), "%s: %s",
+		return cfg_fail(&y->base, config_logs_blame(&r, n, why.msg), "%s: %s",
 					where, why.msg);
 	return 0;
 }
@@ -381,16 +332,16 @@ static int config_logs_rules(struct logs_yaml *y, const yaml_node_t *v)
 	int rc;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return config_logs_fail(y, v, "logs.rules: want a list of rules");
+		return cfg_fail(&y->base, v, "logs.rules: want a list of rules");
 	log_rules_free(y->lc->rules);
 	y->lc->rules = log_rules_new();
 	if (!y->lc->rules)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
 		if (i >= LOG_RULES_MAX)
-			return config_logs_fail(y, config_logs_node(y, *it),
+			return cfg_fail(&y->base, cfg_node(&y->base, *it),
 						"logs.rules: more than %d rules", LOG_RULES_MAX);
-		rc = config_logs_rule(y, config_logs_node(y, *it), i);
+		rc = config_logs_rule(y, cfg_node(&y->base, *it), i);
 		if (rc)
 			return rc;
 	}
@@ -401,10 +352,10 @@ static int config_logs_rules(struct logs_yaml *y, const yaml_node_t *v)
 
 static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml_node_t *v)
 {
-	const char *key = config_logs_scalar(k);
+	const char *key = cfg_scalar(k);
 
 	if (!key)
-		return config_logs_fail(y, k, "logs: keys are strings");
+		return cfg_fail(&y->base, k, "logs: keys are strings");
 	if (!strcmp(key, "files"))
 		return config_logs_files(y, v);
 	if (!strcmp(key, "vici_log"))
@@ -421,7 +372,7 @@ static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml
 		return config_logs_error_notify(y, v);
 	if (!strcmp(key, "rules"))
 		return config_logs_rules(y, v);
-	return config_logs_fail(y, k,
+	return cfg_fail(&y->base, k,
 				"unknown key '%s' in 'logs' (files, journal, journal_matches, "
 				"journal_directory, vici_log, error_notify, builtin, rules)",
 				key);
@@ -431,21 +382,21 @@ int config_logs_parse(struct log_config *lc, yaml_document_t *doc,
 		      yaml_node_t *node, const char *filename,
 		      struct ikw_err *err)
 {
-	struct logs_yaml y = { lc, doc, filename ? filename : "config", err };
+	struct logs_yaml y = { { doc, filename ? filename : "config", err }, lc };
 	yaml_node_pair_t *p;
 	int rc;
 
 	if (!node || node->type != YAML_MAPPING_NODE)
-		return config_logs_fail(&y, node, "'logs' must be a mapping");
+		return cfg_fail(&y.base, node, "'logs' must be a mapping");
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-		rc = config_logs_key(&y, config_logs_node(&y, p->key),
-				     config_logs_node(&y, p->value));
+		rc = config_logs_key(&y, cfg_node(&y.base, p->key),
+				     cfg_node(&y.base, p->value));
 		if (rc)
 			return rc;
 	}
 	/* one source per failure, so that none is counted twice */
 	if (lc->error_notify && lc->builtin && (lc->nfiles || lc->vici_log || lc->journal))
-		return config_logs_fail(&y, node,
+		return cfg_fail(&y.base, node,
 					"logs: error_notify and the built-in patterns of files/journal/vici_log "
 					"count the same failures; set builtin: false (rules still apply)");
 	return 0;

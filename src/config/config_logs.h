@@ -32,29 +32,7 @@
 #include <yaml.h>
 
 #include "common/err.h"
-
-#define LOG_CONFIG_FILES_MAX 16
-
-struct log_rules;
-
-struct log_config {
-	char **files;              /* absolute paths */
-	size_t nfiles;
-	bool vici_log;             /* default false */
-	bool journal;              /* default false */
-	char **journal_matches;    /* "FIELD=value"; none = the default */
-	size_t njournal_matches;
-	char *journal_directory;   /* NULL = the local journal */
-	char *error_notify;        /* socket path; NULL = off (default) */
-	bool builtin;              /* default true */
-	struct log_rules *rules;   /* NULL when there are none */
-};
-
-/* Defaults: nothing followed, no VICI log, no error-notify, built-in
- * patterns on. */
-void log_config_init(struct log_config *lc);
-/* Frees everything and leaves lc as after log_config_init. */
-void log_config_release(struct log_config *lc);
+#include "logs/log_config.h"
 
 /* Parses the value of the `logs` key (node, of doc) into lc.  On error
  * returns -EINVAL (or -ENOMEM) with "FILE:LINE: logs...: why" in err; lc

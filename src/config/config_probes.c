@@ -1,7 +1,6 @@
 #include "config/config_probes.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +12,8 @@
 #include "probe/probe_sock.h"
 
 struct probes_yaml {
+	struct cfg_yaml base;     /* first */
 	struct probe_config *pc;
-	yaml_document_t *doc;
-	const char *file;
-	struct ikw_err *err;
 };
 
 enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME };
@@ -67,30 +64,6 @@ struct pk_entry {
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cp_fail(struct probes_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = cfg_vfail(y->err, y->file, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-static const char *cp_scalar(const yaml_node_t *n)
-{
-	return cfg_scalar(n);
-}
-
-static yaml_node_t *cp_node(struct probes_yaml *y, int id)
-{
-	return yaml_document_get_node(y->doc, id);
-}
-
 static const struct pk_field *cp_field(const char *key, size_t *i)
 {
 	for (*i = 0; key && *i < PK_NFIELDS; (*i)++)
@@ -112,7 +85,7 @@ static int cp_set_string(struct probes_yaml *y, char **slot, const char *v)
 	char *p = strdup(v);
 
 	if (!p)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	free(*slot);
 	*slot = p;
 	return 0;
@@ -147,11 +120,11 @@ static int cp_number(struct probes_yaml *y, const struct pk_field *f, const yaml
 
 	if (f->kind == PK_MS) {
 		if (num_parse_duration_ms(v, f->max, &x) || x < f->min)
-			return cp_fail(y, n, "%s.%s: want a duration from %llums to %llus (e.g. 500ms, 30s)",
+			return cfg_fail(&y->base, n, "%s.%s: want a duration from %llums to %llus (e.g. 500ms, 30s)",
 				       where, f->key, (unsigned long long)f->min,
 				       (unsigned long long)f->max / 1000);
 	} else if (num_parse_u64_str(v, f->max, &x) || x < f->min) {
-		return cp_fail(y, n, "%s.%s: want a number from %llu to %llu", where, f->key,
+		return cfg_fail(&y->base, n, "%s.%s: want a number from %llu to %llu", where, f->key,
 			       (unsigned long long)f->min, (unsigned long long)f->max);
 	}
 	cp_store_uint(p, f->size, x);
@@ -161,33 +134,33 @@ static int cp_number(struct probes_yaml *y, const struct pk_field *f, const yaml
 static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
 		    const char *where, struct probe_spec *s)
 {
-	const char *v = cp_scalar(n);
+	const char *v = cfg_scalar(n);
 	void *p = (char *)s + f->off;
 	uint32_t a;
 
 	if (!v || !*v)
-		return cp_fail(y, n, "%s.%s: want a single value", where, f->key);
+		return cfg_fail(&y->base, n, "%s.%s: want a single value", where, f->key);
 	switch (f->kind) {
 	case PK_LABEL:
 		if (strlen(v) > PROBE_LABEL_MAX || !cp_printable(v))
-			return cp_fail(y, n, "%s.%s: want printable text of at most %d bytes",
+			return cfg_fail(&y->base, n, "%s.%s: want printable text of at most %d bytes",
 				       where, f->key, PROBE_LABEL_MAX);
 		return cp_set_string(y, p, v);
 	case PK_TYPE:
 		if (cp_type(p, v))
-			return cp_fail(y, n, "%s.type: unknown type '%s' (icmp, tcp, mtu)", where, v);
+			return cfg_fail(&y->base, n, "%s.type: unknown type '%s' (icmp, tcp, mtu)", where, v);
 		return 0;
 	case PK_ADDR:
 		if (probe_addr_parse(v, &a))
-			return cp_fail(y, n, "%s.%s: want an IPv4 address, not '%s'", where, f->key, v);
+			return cfg_fail(&y->base, n, "%s.%s: want an IPv4 address, not '%s'", where, f->key, v);
 		return cp_set_string(y, p, v);
 	case PK_NETNS:
 		if (!probe_sock_netns_ok(v))
-			return cp_fail(y, n, "%s.netns: want the name of an `ip netns` namespace", where);
+			return cfg_fail(&y->base, n, "%s.netns: want the name of an `ip netns` namespace", where);
 		return cp_set_string(y, p, v);
 	case PK_IFNAME:
 		if (strlen(v) >= PROBE_IFNAME_MAX || strchr(v, '/') || !cp_printable(v))
-			return cp_fail(y, n, "%s.interface: want an interface name (at most %d bytes)",
+			return cfg_fail(&y->base, n, "%s.interface: want an interface name (at most %d bytes)",
 				       where, PROBE_IFNAME_MAX - 1);
 		return cp_set_string(y, p, v);
 	case PK_OFFSET:
@@ -208,18 +181,18 @@ static int cp_keys(struct probes_yaml *y, const yaml_node_t *map, const char *wh
 	int r;
 
 	if (map->type != YAML_MAPPING_NODE)
-		return cp_fail(y, map, "%s: want a mapping (%s)", where, PK_KEYS);
+		return cfg_fail(&y->base, map, "%s: want a mapping (%s)", where, PK_KEYS);
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = cp_node(y, p->key);
-		const char *key = cp_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key);
+		const char *key = cfg_scalar(k);
 		const struct pk_field *f = cp_field(key, &i);
 
 		if (!f)
-			return cp_fail(y, k, "%s: unknown key '%s' (%s)", where, key ? key : "?",
+			return cfg_fail(&y->base, k, "%s: unknown key '%s' (%s)", where, key ? key : "?",
 				       PK_KEYS);
 		if (defaults && !f->in_defaults)
-			return cp_fail(y, k, "%s: '%s' cannot be a default", where, key);
-		r = cp_value(y, f, cp_node(y, p->value), where, &e->s);
+			return cfg_fail(&y->base, k, "%s: '%s' cannot be a default", where, key);
+		r = cp_value(y, f, cfg_node(&y->base, p->value), where, &e->s);
 		if (r)
 			return r;
 		e->set[i] = true;
@@ -253,21 +226,21 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 	uint64_t run;
 
 	if (!s->conn || !s->child)
-		return cp_fail(y, n, "%s: needs 'conn' and 'child'", where);
+		return cfg_fail(&y->base, n, "%s: needs 'conn' and 'child'", where);
 	if (!s->name)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	if (!s->target == (s->target_offset == PROBE_OFFSET_NONE))
-		return cp_fail(y, n, "%s: needs exactly one of 'target' and 'target_offset'", where);
+		return cfg_fail(&y->base, n, "%s: needs exactly one of 'target' and 'target_offset'", where);
 	if (s->source && s->source_offset != PROBE_OFFSET_NONE)
-		return cp_fail(y, n, "%s: 'source' and 'source_offset' exclude each other", where);
+		return cfg_fail(&y->base, n, "%s: 'source' and 'source_offset' exclude each other", where);
 	if ((s->type == PROBE_TCP) != (s->port != 0))
-		return cp_fail(y, n, s->type == PROBE_TCP ? "%s: a tcp probe needs 'port'" :
+		return cfg_fail(&y->base, n, s->type == PROBE_TCP ? "%s: a tcp probe needs 'port'" :
 			       "%s: 'port' is for tcp probes only", where);
 	if (s->mtu_min > s->mtu_max)
-		return cp_fail(y, n, "%s: mtu_min is above mtu_max", where);
+		return cfg_fail(&y->base, n, "%s: mtu_min is above mtu_max", where);
 	run = probe_spec_max_run_ms(s);
 	if (run >= s->interval_ms)
-		return cp_fail(y, n, "%s: a run can take %llums (count, spacing, timeout), "
+		return cfg_fail(&y->base, n, "%s: a run can take %llums (count, spacing, timeout), "
 			       "not less than the interval of %ums", where,
 			       (unsigned long long)run, (unsigned)s->interval_ms);
 	return 0;
@@ -283,7 +256,7 @@ static int cp_unique(struct probes_yaml *y, const struct probe_spec *s, const ya
 
 		if (!strcmp(o->conn, s->conn) && !strcmp(o->child, s->child) &&
 		    !strcmp(o->name, s->name))
-			return cp_fail(y, n, "%s: another probe is already named '%s' for %s/%s",
+			return cfg_fail(&y->base, n, "%s: another probe is already named '%s' for %s/%s",
 				       where, s->name, s->conn, s->child);
 	}
 	return 0;
@@ -306,7 +279,7 @@ static int cp_append(struct probes_yaml *y, struct pk_entry *e)
 	struct probe_spec *v = realloc(y->pc->v, (y->pc->n + 1) * sizeof(*v));
 
 	if (!v)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	y->pc->v = v;
 	v[y->pc->n++] = e->s;
 	memset(&e->s, 0, sizeof(e->s));
@@ -320,7 +293,7 @@ static int cp_probe(struct probes_yaml *y, const struct pk_entry *dfl, const yam
 	int r;
 
 	if (y->pc->n >= PROBES_MAX)
-		return cp_fail(y, n, "%s: more than %d probes", where, PROBES_MAX);
+		return cfg_fail(&y->base, n, "%s: more than %d probes", where, PROBES_MAX);
 	r = cp_from_defaults(y, dfl, &e);
 	if (!r)
 		r = cp_keys(y, n, where, false, &e);
@@ -345,10 +318,10 @@ static int cp_list(struct probes_yaml *y, const struct pk_entry *dfl, const yaml
 	int r;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return cp_fail(y, v, "%s: want a list of probes", prefix);
+		return cfg_fail(&y->base, v, "%s: want a list of probes", prefix);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
 		snprintf(where, sizeof(where), "%s[%zu]", prefix, i);
-		r = cp_probe(y, dfl, cp_node(y, *it), where);
+		r = cp_probe(y, dfl, cfg_node(&y->base, *it), where);
 		if (r)
 			return r;
 	}
@@ -373,11 +346,11 @@ static void cp_defaults_init(struct pk_entry *d)
 
 static int cp_max_concurrent(struct probes_yaml *y, const yaml_node_t *v)
 {
-	const char *s = cp_scalar(v);
+	const char *s = cfg_scalar(v);
 	uint64_t n;
 
 	if (!s || num_parse_u64_str(s, PROBE_CONCURRENT_MAX, &n) || n == 0)
-		return cp_fail(y, v, "probes.max_concurrent: want a number from 1 to %d",
+		return cfg_fail(&y->base, v, "probes.max_concurrent: want a number from 1 to %d",
 			       PROBE_CONCURRENT_MAX);
 	y->pc->max_concurrent = (unsigned)n;
 	return 0;
@@ -392,8 +365,8 @@ static int cp_mapping(struct probes_yaml *y, const yaml_node_t *map, struct pk_e
 	int r = 0;
 
 	for (p = map->data.mapping.pairs.start; !r && p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = cp_node(y, p->key), *v = cp_node(y, p->value);
-		const char *key = cp_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key), *v = cfg_node(&y->base, p->value);
+		const char *key = cfg_scalar(k);
 
 		if (key && !strcmp(key, "defaults"))
 			r = cp_keys(y, v, "probes.defaults", true, dfl);
@@ -402,7 +375,7 @@ static int cp_mapping(struct probes_yaml *y, const yaml_node_t *map, struct pk_e
 		else if (key && !strcmp(key, "list"))
 			list = v;
 		else
-			r = cp_fail(y, k, "unknown key '%s' in 'probes' (defaults, max_concurrent, list)",
+			r = cfg_fail(&y->base, k, "unknown key '%s' in 'probes' (defaults, max_concurrent, list)",
 				    key ? key : "?");
 	}
 	if (!r && list)
@@ -413,14 +386,14 @@ static int cp_mapping(struct probes_yaml *y, const yaml_node_t *map, struct pk_e
 int config_probes_parse(struct probe_config *pc, yaml_document_t *doc,
 			yaml_node_t *node, const char *filename, struct ikw_err *err)
 {
-	struct probes_yaml y = { pc, doc, filename ? filename : "config", err };
+	struct probes_yaml y = { { doc, filename ? filename : "config", err }, pc };
 	struct pk_entry dfl;
 	int r;
 
 	probe_config_release(pc);
 	cp_defaults_init(&dfl);
 	if (!node)
-		return cp_fail(&y, node, "'probes' must be a list or a mapping");
+		return cfg_fail(&y.base, node, "'probes' must be a list or a mapping");
 	if (node->type == YAML_SCALAR_NODE && node->data.scalar.length == 0)
 		return 0;
 	if (node->type == YAML_SEQUENCE_NODE)
@@ -428,7 +401,7 @@ int config_probes_parse(struct probe_config *pc, yaml_document_t *doc,
 	else if (node->type == YAML_MAPPING_NODE)
 		r = cp_mapping(&y, node, &dfl);
 	else
-		r = cp_fail(&y, node, "'probes' must be a list or a mapping");
+		r = cfg_fail(&y.base, node, "'probes' must be a list or a mapping");
 	probe_spec_release(&dfl.s);
 	return r;
 }

@@ -1,7 +1,6 @@
 #include "config/config_remediate.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,9 @@
 #include "config/config_yaml.h"
 
 struct rem_yaml {
+	struct cfg_yaml base;     /* first */
 	struct remediate_config *rc;
-	yaml_document_t *doc;
-	const char *file;
-	struct ikw_err *err;
 };
-
-static int cm_fail(struct rem_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int cm_fail(struct rem_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = cfg_vfail(y->err, y->file, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 static void cm_argv_release(struct remediate_argv *a)
 {
@@ -123,10 +106,10 @@ static int cm_str(struct rem_yaml *y, const yaml_node_t *v, const char *key, boo
 	char *p;
 
 	if (!s || !s[0] || (path && s[0] != '/'))
-		return cm_fail(y, v, "remediation.%s: want %s", key,
+		return cfg_fail(&y->base, v, "remediation.%s: want %s", key,
 			       path ? "an absolute path" : "a non-empty string");
 	if (!(p = strdup(s)))
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	free(*slot);
 	*slot = p;
 	return 0;
@@ -137,7 +120,7 @@ static int cm_ms(struct rem_yaml *y, const yaml_node_t *v, const char *key, uint
 	const char *s = cfg_scalar(v);
 
 	if (!s || num_parse_duration_ms(s, 7ULL * 24 * 3600 * 1000, out) || !*out)
-		return cm_fail(y, v, "remediation.%s: invalid duration (want e.g. 10s, 15m)", key);
+		return cfg_fail(&y->base, v, "remediation.%s: invalid duration (want e.g. 10s, 15m)", key);
 	return 0;
 }
 
@@ -147,7 +130,7 @@ static int cm_uint(struct rem_yaml *y, const yaml_node_t *v, const char *key, ui
 	const char *s = cfg_scalar(v);
 
 	if (!s || num_parse_u64_str(s, max, out) || *out < min)
-		return cm_fail(y, v, "remediation.%s: want a number from %llu to %llu", key,
+		return cfg_fail(&y->base, v, "remediation.%s: want a number from %llu to %llu", key,
 			       (unsigned long long)min, (unsigned long long)max);
 	return 0;
 }
@@ -166,7 +149,7 @@ static int cm_unsigned(struct rem_yaml *y, const yaml_node_t *v, const char *key
 static int cm_bool(struct rem_yaml *y, const yaml_node_t *v, const char *key, bool *out)
 {
 	return cfg_bool(cfg_scalar(v), out) ?
-	       cm_fail(y, v, "remediation.%s: want true or false", key) : 0;
+	       cfg_fail(&y->base, v, "remediation.%s: want true or false", key) : 0;
 }
 
 /* A command: a sequence of words; the first is a program, run without a shell. */
@@ -178,22 +161,22 @@ static int cm_argv(struct rem_yaml *y, const yaml_node_t *v, const char *key,
 	size_t n = 0;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return cm_fail(y, v, "remediation.%s: want a list of words ([prog, arg, ...]); "
+		return cfg_fail(&y->base, v, "remediation.%s: want a list of words ([prog, arg, ...]); "
 			       "no shell runs it", key);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		const char *w = cfg_scalar(yaml_document_get_node(y->doc, *it));
+		const char *w = cfg_scalar(yaml_document_get_node(y->base.doc, *it));
 
 		if (!w || !w[0])
-			return cm_fail(y, v, "remediation.%s: words are non-empty strings", key);
+			return cfg_fail(&y->base, v, "remediation.%s: words are non-empty strings", key);
 		if (n >= REMEDIATE_ARGV_MAX)
-			return cm_fail(y, v, "remediation.%s: more than %d words", key,
+			return cfg_fail(&y->base, v, "remediation.%s: more than %d words", key,
 				       REMEDIATE_ARGV_MAX);
 		words[n++] = w;
 	}
 	if (!n)
-		return cm_fail(y, v, "remediation.%s: empty command", key);
+		return cfg_fail(&y->base, v, "remediation.%s: empty command", key);
 	words[n] = NULL;
-	return cm_argv_set(out, words) ? err_set(y->err, -ENOMEM, "out of memory") : 0;
+	return cm_argv_set(out, words) ? err_set(y->base.err, -ENOMEM, "out of memory") : 0;
 }
 
 static int cm_conns(struct rem_yaml *y, const yaml_node_t *v)
@@ -201,21 +184,21 @@ static int cm_conns(struct rem_yaml *y, const yaml_node_t *v)
 	yaml_node_item_t *it;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return cm_fail(y, v, "remediation.conns: want a list of globs");
+		return cfg_fail(&y->base, v, "remediation.conns: want a list of globs");
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		const char *w = cfg_scalar(yaml_document_get_node(y->doc, *it));
+		const char *w = cfg_scalar(yaml_document_get_node(y->base.doc, *it));
 		char **p;
 
 		if (!w || !w[0])
-			return cm_fail(y, v, "remediation.conns: globs are non-empty strings");
+			return cfg_fail(&y->base, v, "remediation.conns: globs are non-empty strings");
 		if (y->rc->nconns >= REMEDIATE_CONNS_MAX)
-			return cm_fail(y, v, "remediation.conns: more than %d", REMEDIATE_CONNS_MAX);
+			return cfg_fail(&y->base, v, "remediation.conns: more than %d", REMEDIATE_CONNS_MAX);
 		p = realloc(y->rc->conns, (y->rc->nconns + 1) * sizeof(*p));
 		if (!p)
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 		y->rc->conns = p;
 		if (!(p[y->rc->nconns] = strdup(w)))
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 		y->rc->nconns++;
 	}
 	return 0;
@@ -229,7 +212,7 @@ static int cm_diag_commands(struct rem_yaml *y, const yaml_node_t *v)
 	int r;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return cm_fail(y, v, "remediation.diagnostics.commands: want a list of commands");
+		return cfg_fail(&y->base, v, "remediation.diagnostics.commands: want a list of commands");
 	for (i = 0; i < rc->ndiag_commands; i++)
 		cm_argv_release(&rc->diag_commands[i]);
 	rc->ndiag_commands = 0;
@@ -237,12 +220,12 @@ static int cm_diag_commands(struct rem_yaml *y, const yaml_node_t *v)
 	free(rc->diag_commands);
 	rc->diag_commands = calloc(REMEDIATE_COMMANDS_MAX, sizeof(*rc->diag_commands));
 	if (!rc->diag_commands)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		if (rc->ndiag_commands >= REMEDIATE_COMMANDS_MAX)
-			return cm_fail(y, v, "remediation.diagnostics.commands: more than %d",
+			return cfg_fail(&y->base, v, "remediation.diagnostics.commands: more than %d",
 				       REMEDIATE_COMMANDS_MAX);
-		r = cm_argv(y, yaml_document_get_node(y->doc, *it), "diagnostics.commands",
+		r = cm_argv(y, yaml_document_get_node(y->base.doc, *it), "diagnostics.commands",
 			    &rc->diag_commands[rc->ndiag_commands]);
 		if (r)
 			return r;
@@ -259,14 +242,14 @@ static int cm_map(struct rem_yaml *y, const yaml_node_t *n, const char *what, cm
 	int r;
 
 	if (!n || n->type != YAML_MAPPING_NODE)
-		return cm_fail(y, n, "'%s' must be a mapping", what);
+		return cfg_fail(&y->base, n, "'%s' must be a mapping", what);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+		const yaml_node_t *k = yaml_document_get_node(y->base.doc, p->key);
 		const char *key = cfg_scalar(k);
 
 		if (!key)
-			return cm_fail(y, k, "%s: keys are strings", what);
-		if ((r = fn(y, key, yaml_document_get_node(y->doc, p->value))))
+			return cfg_fail(&y->base, k, "%s: keys are strings", what);
+		if ((r = fn(y, key, yaml_document_get_node(y->base.doc, p->value))))
 			return r;
 	}
 	return 0;
@@ -290,7 +273,7 @@ static int cm_diag_key(struct rem_yaml *y, const char *key, const yaml_node_t *v
 		return cm_ms(y, v, "diagnostics.timeout", &rc->diag_timeout_ms);
 	if (!strcmp(key, "commands"))
 		return cm_diag_commands(y, v);
-	return cm_fail(y, v, "unknown key '%s' in 'remediation.diagnostics' (directory, keep, "
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.diagnostics' (directory, keep, "
 		       "max_total_bytes, output_max_bytes, timeout, commands)", key);
 }
 
@@ -310,7 +293,7 @@ static int cm_restart_key(struct rem_yaml *y, const char *key, const yaml_node_t
 		return cm_ms(y, v, "restart.settle", &rc->restart_settle_ms);
 	if (!strcmp(key, "day_cap"))
 		return cm_unsigned(y, v, "restart.day_cap", 1, 48, &rc->restart_day_cap);
-	return cm_fail(y, v, "unknown key '%s' in 'remediation.restart' (command, timeout, "
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.restart' (command, timeout, "
 		       "min_interval, backoff_max, settle, day_cap)", key);
 }
 
@@ -320,12 +303,12 @@ static int cm_notify_key(struct rem_yaml *y, const char *key, const yaml_node_t 
 
 	if (!strcmp(key, "url")) {
 		if (!s || strncmp(s, "http://", 7))
-			return cm_fail(y, v, "remediation.notify.url: want http://HOST:PORT/PATH");
+			return cfg_fail(&y->base, v, "remediation.notify.url: want http://HOST:PORT/PATH");
 		return cm_str(y, v, "notify.url", false, &y->rc->notify_url);
 	}
 	if (!strcmp(key, "timeout"))
 		return cm_ms(y, v, "notify.timeout", &y->rc->notify_timeout_ms);
-	return cm_fail(y, v, "unknown key '%s' in 'remediation.notify' (url, timeout)", key);
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.notify' (url, timeout)", key);
 }
 
 static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
@@ -364,7 +347,7 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 		return cm_map(y, v, "remediation.restart", cm_restart_key);
 	if (!strcmp(key, "notify"))
 		return cm_map(y, v, "remediation.notify", cm_notify_key);
-	return cm_fail(y, v, "unknown key '%s' in 'remediation' (enabled, dry_run, token_file, "
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation' (enabled, dry_run, token_file, "
 		       "audit_log, conns, checks, check_interval, initiate_timeout, "
 		       "recheck_delay, cooldown, global_max_faulty, diagnostics, restart, "
 		       "notify, self_check, time_scale)", key);
@@ -373,7 +356,7 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 int config_remediate_parse(struct remediate_config *rc, yaml_document_t *doc,
 			   yaml_node_t *node, const char *filename, struct ikw_err *err)
 {
-	struct rem_yaml y = { rc, doc, filename ? filename : "config", err };
+	struct rem_yaml y = { { doc, filename ? filename : "config", err }, rc };
 
 	return cm_map(&y, node, "remediation", cm_key);
 }

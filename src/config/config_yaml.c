@@ -14,6 +14,22 @@ int cfg_vfail(struct ikw_err *err, const char *file, const yaml_node_t *n,
 		       n ? (unsigned long)n->start_mark.line + 1 : 0UL, why);
 }
 
+int cfg_fail(const struct cfg_yaml *y, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = cfg_vfail(y->err, y->file, n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+yaml_node_t *cfg_node(const struct cfg_yaml *y, int id)
+{
+	return yaml_document_get_node(y->doc, id);
+}
+
 const char *cfg_scalar(const yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;

@@ -9,6 +9,19 @@
 
 #include "common/err.h"
 
+/* One YAML document being read: what every section's reader (config.c,
+ * config_<section>.c, http/web_config.c) carries as its first member. */
+struct cfg_yaml {
+	yaml_document_t *doc;
+	const char *file;          /* for errors */
+	struct ikw_err *err;
+};
+
+/* "FILE:LINE: why" into y->err (line 0 without a node); returns -EINVAL. */
+int cfg_fail(const struct cfg_yaml *y, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The document's node id, or NULL. */
+yaml_node_t *cfg_node(const struct cfg_yaml *y, int id);
 /* "FILE:LINE: why" into err; returns -EINVAL. */
 int cfg_vfail(struct ikw_err *err, const char *file, const yaml_node_t *n,
 	      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));

@@ -6,6 +6,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "common/ct.h"
 
 #define HTTP_AUTH_DIGEST 32
 
@@ -65,19 +68,6 @@ struct http_auth *http_auth_new(const struct web_user *users, size_t n)
 	return a;
 }
 
-/* Constant time in the length of want. */
-static bool http_auth_equal(const void *want, size_t wlen, const void *got,
-			    size_t glen)
-{
-	const unsigned char *w = want, *g = got;
-	unsigned char diff = wlen != glen;
-	size_t i;
-
-	for (i = 0; i < wlen; i++)
-		diff |= (unsigned char)(w[i] ^ (i < glen ? g[i] : 0));
-	return !diff;
-}
-
 /* SHA-256 of hash "\n" password; false on failure. */
 static bool http_auth_digest(const char *hash, const char *password,
 			     unsigned char *out)
@@ -110,7 +100,7 @@ static bool http_auth_bcrypt(struct http_auth *a, const char *hash,
 	a->bcrypt_runs++;
 	pthread_mutex_unlock(&a->lock);
 	out = crypt_rn(password, hash, cd, (int)sizeof(*cd));
-	ok = out && http_auth_equal(hash, strlen(hash), out, strlen(out));
+	ok = out && ct_equal(hash, strlen(hash), out, strlen(out));
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
 	return ok;
@@ -136,7 +126,7 @@ bool http_auth_check(struct http_auth *a, const char *user, const char *password
 	if (!http_auth_digest(u->hash, password, d))
 		return false;
 	pthread_mutex_lock(&a->lock);
-	hit = u->cached && http_auth_equal(u->digest, sizeof(d), d, sizeof(d));
+	hit = u->cached && ct_equal(u->digest, sizeof(d), d, sizeof(d));
 	pthread_mutex_unlock(&a->lock);
 	if (hit)
 		return true;
@@ -157,4 +147,11 @@ unsigned long http_auth_bcrypt_runs(struct http_auth *a)
 	n = a->bcrypt_runs;
 	pthread_mutex_unlock(&a->lock);
 	return n;
+}
+
+bool http_bearer_ok(const char *want, const char *authorization)
+{
+	if (!authorization || strncasecmp(authorization, "Bearer ", 7))
+		return false;
+	return ct_equal_str(want, authorization + 7);
 }

@@ -26,6 +26,11 @@ void http_auth_free(struct http_auth *a);
 /* Whether user and password match one of the users.  NULLs are refused. */
 bool http_auth_check(struct http_auth *a, const char *user, const char *password);
 
+/* Whether an Authorization header is "Bearer <want>" (scheme in any case),
+ * compared in constant time; NULL is refused.  For the status actions and
+ * the remediation webhook. */
+bool http_bearer_ok(const char *want, const char *authorization);
+
 /* How many checks ran bcrypt (for tests of the cache). */
 unsigned long http_auth_bcrypt_runs(struct http_auth *a);
 

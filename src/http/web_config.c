@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,36 +119,9 @@ void web_config_release(struct web_config *w)
 /* ---- YAML -------------------------------------------------------------- */
 
 struct web_yaml {
+	struct cfg_yaml base;     /* first */
 	struct web_config *w;
-	yaml_document_t *doc;
-	const char *name;
-	struct ikw_err *err;
 };
-
-static int wy_fail(struct web_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int wy_fail(struct web_yaml *y, const yaml_node_t *n, const char *fmt, ...)
-{
-	char why[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return err_set(y->err, -EINVAL, "%s:%lu: %s", y->name,
-		       (unsigned long)n->start_mark.line + 1, why);
-}
-
-static const char *wy_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static yaml_node_t *wy_node(struct web_yaml *y, int id)
-{
-	return yaml_document_get_node(y->doc, id);
-}
 
 /* A key left empty ("key:" with only comments) is an empty scalar. */
 static bool wy_empty(const yaml_node_t *n)
@@ -160,14 +132,14 @@ static bool wy_empty(const yaml_node_t *n)
 static int wy_string(struct web_yaml *y, const yaml_node_t *v, const char *key,
 		     char **slot)
 {
-	const char *s = wy_scalar(v);
+	const char *s = cfg_scalar(v);
 	char *p;
 
 	if (!s || !*s)
-		return wy_fail(y, v, "%s: expected a non-empty value", key);
+		return cfg_fail(&y->base, v, "%s: expected a non-empty value", key);
 	p = strdup(s);
 	if (!p)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	free(*slot);
 	*slot = p;
 	return 0;
@@ -176,38 +148,38 @@ static int wy_string(struct web_yaml *y, const yaml_node_t *v, const char *key,
 static int wy_bool(struct web_yaml *y, const yaml_node_t *v, const char *key,
 		   bool *out)
 {
-	const char *s = wy_scalar(v);
+	const char *s = cfg_scalar(v);
 
 	if (s && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes")))
 		return *out = true, 0;
 	if (s && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no")))
 		return *out = false, 0;
-	return wy_fail(y, v, "%s: invalid boolean '%s'", key, s ? s : "?");
+	return cfg_fail(&y->base, v, "%s: invalid boolean '%s'", key, s ? s : "?");
 }
 
 static int wy_version(struct web_yaml *y, const yaml_node_t *v, const char *key,
 		      unsigned *out)
 {
 	static const char *const names[] = { "TLS10", "TLS11", "TLS12", "TLS13" };
-	const char *s = wy_scalar(v);
+	const char *s = cfg_scalar(v);
 	unsigned i;
 
 	for (i = 0; s && i < 4; i++)
 		if (!strcmp(s, names[i]))
 			return *out = 10 + i, 0;
-	return wy_fail(y, v, "%s: unknown TLS version '%s' (TLS10, TLS11, TLS12, TLS13)",
+	return cfg_fail(&y->base, v, "%s: unknown TLS version '%s' (TLS10, TLS11, TLS12, TLS13)",
 		       key, s ? s : "?");
 }
 
 static int wy_client_auth(struct web_yaml *y, const yaml_node_t *v)
 {
-	const char *s = wy_scalar(v);
+	const char *s = cfg_scalar(v);
 	unsigned i;
 
 	for (i = 0; s && i <= WEB_REQUIRE_AND_VERIFY_CLIENT_CERT; i++)
 		if (!strcmp(s, web_client_auth_names[i]))
 			return y->w->client_auth = (enum web_client_auth)i, 0;
-	return wy_fail(y, v, "client_auth_type: unknown value '%s'%s", s ? s : "?",
+	return cfg_fail(&y->base, v, "client_auth_type: unknown value '%s'%s", s ? s : "?",
 		       " (NoClientCert, RequestClientCert, RequireAnyClientCert, "
 		       "VerifyClientCertIfGiven, RequireAndVerifyClientCert)");
 }
@@ -241,23 +213,23 @@ static int wy_list(struct web_yaml *y, const yaml_node_t *v, const char *key,
 	if (wy_empty(v))
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
-		return wy_fail(y, v, "%s: expected a list", key);
+		return cfg_fail(&y->base, v, "%s: expected a list", key);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		const yaml_node_t *e = wy_node(y, *it);
-		const char *s = wy_scalar(e);
+		const yaml_node_t *e = cfg_node(&y->base, *it);
+		const char *s = cfg_scalar(e);
 		char **p;
 
 		if (!s || !known(s))
-			return wy_fail(y, e, "%s: unknown value '%s'", key, s ? s : "?");
+			return cfg_fail(&y->base, e, "%s: unknown value '%s'", key, s ? s : "?");
 		if (*n >= WEB_CONFIG_LIST_MAX)
-			return wy_fail(y, e, "%s: too many entries", key);
+			return cfg_fail(&y->base, e, "%s: too many entries", key);
 		p = realloc(*list, (*n + 1) * sizeof(*p));
 		if (!p)
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 		*list = p;
 		p[*n] = strdup(s);
 		if (!p[*n])
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 		(*n)++;
 	}
 	return 0;
@@ -292,7 +264,7 @@ static int wy_tls_pair(struct web_yaml *y, const char *key, const yaml_node_t *k
 			       &w->n_cipher_suites);
 	if (wy_is(key, "curve_preferences"))
 		return wy_list(y, v, key, web_curve_known, &w->curves, &w->n_curves);
-	return wy_fail(y, k, "unknown key '%s' in '%s'", key, "tls_server_config");
+	return cfg_fail(&y->base, k, "unknown key '%s' in '%s'", key, "tls_server_config");
 }
 
 static bool web_header_name_ok(const char *s)
@@ -332,31 +304,31 @@ static int wy_headers(struct web_yaml *y, const yaml_node_t *map)
 	if (wy_empty(map))
 		return 0;
 	if (map->type != YAML_MAPPING_NODE)
-		return wy_fail(y, map, "'%s' must be a mapping", "headers");
+		return cfg_fail(&y->base, map, "'%s' must be a mapping", "headers");
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = wy_node(y, p->key), *v = wy_node(y, p->value);
-		const char *name = wy_scalar(k), *value = wy_scalar(v);
+		const yaml_node_t *k = cfg_node(&y->base, p->key), *v = cfg_node(&y->base, p->value);
+		const char *name = cfg_scalar(k), *value = cfg_scalar(v);
 		struct web_header *h;
 
 		if (!name || !web_header_name_ok(name))
-			return wy_fail(y, k, "headers: invalid header name '%s'",
+			return cfg_fail(&y->base, k, "headers: invalid header name '%s'",
 				       name ? name : "?");
 		if (web_header_reserved(name))
-			return wy_fail(y, k, "headers: '%s' cannot be set", name);
+			return cfg_fail(&y->base, k, "headers: '%s' cannot be set", name);
 		if (!value || !web_header_value_ok(value))
-			return wy_fail(y, v, "headers: invalid value for '%s'", name);
+			return cfg_fail(&y->base, v, "headers: invalid value for '%s'", name);
 		if (w->n_headers >= WEB_CONFIG_LIST_MAX)
-			return wy_fail(y, k, "headers: too many entries");
+			return cfg_fail(&y->base, k, "headers: too many entries");
 		h = realloc(w->headers, (w->n_headers + 1) * sizeof(*h));
 		if (!h)
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 		w->headers = h;
 		h += w->n_headers;
 		h->name = strdup(name);
 		h->value = strdup(value);
 		w->n_headers++;
 		if (!h->name || !h->value)
-			return err_set(y->err, -ENOMEM, "out of memory");
+			return err_set(y->base.err, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -368,7 +340,7 @@ static int wy_http_pair(struct web_yaml *y, const char *key, const yaml_node_t *
 		return wy_bool(y, v, key, &y->w->http2);
 	if (wy_is(key, "headers"))
 		return wy_headers(y, v);
-	return wy_fail(y, k, "unknown key '%s' in '%s'", key, "http_server_config");
+	return cfg_fail(&y->base, k, "unknown key '%s' in '%s'", key, "http_server_config");
 }
 
 /* "$2a$", "$2b$" or "$2y$", a two-digit cost, "$", 53 characters of
@@ -391,32 +363,32 @@ static bool web_bcrypt_ok(const char *h)
 static int wy_user(struct web_yaml *y, const yaml_node_t *k, const yaml_node_t *v)
 {
 	struct web_config *w = y->w;
-	const char *name = wy_scalar(k), *hash = wy_scalar(v);
+	const char *name = cfg_scalar(k), *hash = cfg_scalar(v);
 	struct web_user *u;
 	size_t i;
 
 	if (!name || !*name || strchr(name, ':'))
-		return wy_fail(y, k, "basic_auth_users: invalid user name '%s'",
+		return cfg_fail(&y->base, k, "basic_auth_users: invalid user name '%s'",
 			       name ? name : "?");
 	for (i = 0; i < w->n_users; i++)
 		if (!strcmp(w->users[i].name, name))
-			return wy_fail(y, k, "basic_auth_users: user '%s' given twice",
+			return cfg_fail(&y->base, k, "basic_auth_users: user '%s' given twice",
 				       name);
 	if (!hash || !web_bcrypt_ok(hash))
-		return wy_fail(y, v, "basic_auth_users: the password of '%s' is not a "
+		return cfg_fail(&y->base, v, "basic_auth_users: the password of '%s' is not a "
 			       "bcrypt hash ($2y$...; htpasswd -nbB USER PASS)", name);
 	if (w->n_users >= WEB_CONFIG_LIST_MAX)
-		return wy_fail(y, k, "basic_auth_users: too many users");
+		return cfg_fail(&y->base, k, "basic_auth_users: too many users");
 	u = realloc(w->users, (w->n_users + 1) * sizeof(*u));
 	if (!u)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	w->users = u;
 	u += w->n_users;
 	u->name = strdup(name);
 	u->hash = strdup(hash);
 	w->n_users++;
 	if (!u->name || !u->hash)
-		return err_set(y->err, -ENOMEM, "out of memory");
+		return err_set(y->base.err, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -431,14 +403,14 @@ static int wy_section(struct web_yaml *y, const char *section,
 	if (wy_empty(map))
 		return 0;
 	if (map->type != YAML_MAPPING_NODE)
-		return wy_fail(y, map, "'%s' must be a mapping", section);
+		return cfg_fail(&y->base, map, "'%s' must be a mapping", section);
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = wy_node(y, p->key), *v = wy_node(y, p->value);
-		const char *key = wy_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key), *v = cfg_node(&y->base, p->value);
+		const char *key = cfg_scalar(k);
 		int r;
 
 		if (!key)
-			return wy_fail(y, k, "expected a key in '%s'", section);
+			return cfg_fail(&y->base, k, "expected a key in '%s'", section);
 		r = pair ? pair(y, key, k, v) : wy_user(y, k, v);
 		if (r)
 			return r;
@@ -454,24 +426,24 @@ static int web_config_check(struct web_yaml *y, const yaml_node_t *tls)
 	if (!w->tls)
 		return 0;
 	if (!w->cert_file)
-		return wy_fail(y, tls, "tls_server_config: missing cert_file");
+		return cfg_fail(&y->base, tls, "tls_server_config: missing cert_file");
 	if (!w->key_file)
-		return wy_fail(y, tls, "tls_server_config: missing key_file");
+		return cfg_fail(&y->base, tls, "tls_server_config: missing key_file");
 	if (w->min_version > w->max_version)
-		return wy_fail(y, tls, "tls_server_config: min_version is above "
+		return cfg_fail(&y->base, tls, "tls_server_config: min_version is above "
 			       "max_version");
 	if (w->client_ca_file && w->client_auth == WEB_NO_CLIENT_CERT)
-		return wy_fail(y, tls, "tls_server_config: client_ca_file is set but "
+		return cfg_fail(&y->base, tls, "tls_server_config: client_ca_file is set but "
 			       "client_auth_type is NoClientCert");
 	if (!w->client_ca_file && w->client_auth >= WEB_VERIFY_CLIENT_CERT_IF_GIVEN)
-		return wy_fail(y, tls, "tls_server_config: client_auth_type %s needs "
+		return cfg_fail(&y->base, tls, "tls_server_config: client_auth_type %s needs "
 			       "client_ca_file", web_client_auth_name(w->client_auth));
 	return 0;
 }
 
 static int wy_root(struct web_yaml *y)
 {
-	const yaml_node_t *root = yaml_document_get_root_node(y->doc);
+	const yaml_node_t *root = yaml_document_get_root_node(y->base.doc);
 	const yaml_node_t *tls = NULL;
 	yaml_node_pair_t *p;
 	int r;
@@ -479,10 +451,10 @@ static int wy_root(struct web_yaml *y)
 	if (!root || wy_empty(root))
 		return 0;  /* an empty file: plain HTTP, no authentication */
 	if (root->type != YAML_MAPPING_NODE)
-		return wy_fail(y, root, "the top level must be a mapping");
+		return cfg_fail(&y->base, root, "the top level must be a mapping");
 	for (p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		const yaml_node_t *k = wy_node(y, p->key), *v = wy_node(y, p->value);
-		const char *key = wy_scalar(k);
+		const yaml_node_t *k = cfg_node(&y->base, p->key), *v = cfg_node(&y->base, p->value);
+		const char *key = cfg_scalar(k);
 
 		if (key && !strcmp(key, "tls_server_config")) {
 			y->w->tls = true;
@@ -493,7 +465,7 @@ static int wy_root(struct web_yaml *y)
 		} else if (key && !strcmp(key, "basic_auth_users")) {
 			r = wy_section(y, key, v, NULL);
 		} else {
-			r = wy_fail(y, k, "unknown section '%s'", key ? key : "?");
+			r = cfg_fail(&y->base, k, "unknown section '%s'", key ? key : "?");
 		}
 		if (r)
 			return r;
@@ -504,13 +476,13 @@ static int wy_root(struct web_yaml *y)
 int web_config_parse(struct web_config *w, const char *name, const char *text,
 		     size_t len, struct ikw_err *err)
 {
-	struct web_yaml y = { w, NULL, name, err };
+	struct web_yaml y = { { NULL, name, err }, w };
 	yaml_document_t doc;
 	int r = cfg_yaml_load(&doc, name, text, len, WEB_CONFIG_FILE_MAX, err);
 
 	if (r)
 		return r;
-	y.doc = &doc;
+	y.base.doc = &doc;
 	r = wy_root(&y);
 	yaml_document_delete(&doc);
 	return r;

@@ -19,7 +19,7 @@
 
 #include "common/err.h"
 #include "common/strbuf.h"
-#include "config/config_logs.h"
+#include "logs/log_config.h"
 #include "logs/log_follow.h"
 #include "logs/log_journal.h"
 #include "model/events.h"

@@ -110,12 +110,18 @@ int logs_start(struct logs_runtime **out, const struct log_config *lc,
 	return 0;
 }
 
+void logs_contribute(void *ctx, struct model *m)
+{
+	m->have_logs = true;
+	logs_get_stats(ctx, &m->logs);
+}
+
 struct log_collect *logs_collector(struct logs_runtime *rt)
 {
 	return rt ? rt->collect : NULL;
 }
 
-void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st)
+void logs_get_stats(struct logs_runtime *rt, struct log_source_stats *st)
 {
 	struct log_collect_stats cs;
 	size_t i;

@@ -10,23 +10,11 @@
 #include <stdint.h>
 
 #include "common/err.h"
-#include "config/config_logs.h"
+#include "logs/log_config.h"
 #include "logs/log_collect.h"
 #include "logs/log_journal.h"
 #include "model/events.h"
-
-struct logs_stats {
-	uint64_t lines;          /* from files and VICI */
-	uint64_t long_lines;     /* cut at LOG_FOLLOW_LINE_MAX */
-	uint64_t rotations, truncations;
-	uint64_t failures;       /* built-in failures from lines */
-	uint64_t rule_matches;
-	unsigned files, files_open;
-	bool journal;
-	uint64_t journal_entries, journal_errors;
-	bool error_notify, error_notify_connected;
-	uint64_t error_notify_messages, error_notify_failures;
-};
+#include "model/model.h"
 
 struct logs_runtime;
 
@@ -42,7 +30,10 @@ void logs_stop(struct logs_runtime *rt);
 /* The collector, for VICI 'log' events: log_collect_vici(). */
 struct log_collect *logs_collector(struct logs_runtime *rt);
 
-void logs_get_stats(struct logs_runtime *rt, struct logs_stats *st);
+void logs_get_stats(struct logs_runtime *rt, struct log_source_stats *st);
+/* The contributor of the log sources' health (ctx: the runtime): fills
+ * m->logs and sets m->have_logs. */
+void logs_contribute(void *ctx, struct model *m);
 
 /* The journal's options from the config, and its callback into a
  * collector (ctx): also used by one-shot runs. */

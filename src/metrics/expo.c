@@ -4,12 +4,14 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/qvalue.h"
+#include "common/utf8.h"
 
 /* Integral doubles up to 2^53 are exact and print without exponent. */
 #define EXPO_EXACT_MAX 9007199254740992.0
@@ -240,39 +242,21 @@ void expo_init(struct expo *e, enum expo_format f, struct strbuf *out)
 	e->out = out;
 	e->family = NULL;
 	e->type = METRIC_GAUGE;
+	e->only_conn = NULL;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, at most U+10FFFF), 0 if there is none. */
-static size_t expo_utf8_len(const unsigned char *s)
+/* Whether a sample with these labels is written (see only_conn). */
+static bool expo_wanted(const struct expo *e, const struct label *labels, size_t nlabels)
 {
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t n, i;
+	size_t i;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (s[0] == 0xE0)
-		lo = 0xA0;
-	else if (s[0] == 0xED)
-		hi = 0x9F;
-	else if (s[0] == 0xF0)
-		lo = 0x90;
-	else if (s[0] == 0xF4)
-		hi = 0x8F;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return n;
+	if (!e->only_conn)
+		return true;
+	for (i = 0; i < nlabels; i++)
+		if (!strcmp(labels[i].name, "conn") && labels[i].value &&
+		    !strcmp(labels[i].value, e->only_conn))
+			return true;
+	return false;
 }
 
 /* Appends s with \\ and \n escaped, and \" too when quote is set.  Bytes
@@ -293,7 +277,7 @@ static void expo_escape(struct strbuf *out, const char *str, bool quote)
 			strbuf_add(out, run, (size_t)(s - run));
 		if (!*s)
 			break;
-		n = expo_utf8_len(s);
+		n = utf8_seq_len(s, SIZE_MAX);
 
 		if (*s == '\\')
 			strbuf_add(out, "\\\\", 2);
@@ -333,6 +317,8 @@ void expo_family(struct expo *e, const char *name, enum metric_type type,
 	assert(type != METRIC_INFO || !expo_has_suffix(name, "_info"));
 	e->family = name;
 	e->type = type;
+	if (e->only_conn)
+		return;
 	if (type == METRIC_COUNTER)
 		tname = "counter";
 	else if (type == METRIC_INFO && om)
@@ -411,6 +397,8 @@ static void expo_format_double(struct strbuf *out, double v)
 void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 		 double value)
 {
+	if (!expo_wanted(e, labels, nlabels))
+		return;
 	expo_sample_head(e, labels, nlabels);
 	expo_format_double(e->out, value);
 	strbuf_addch(e->out, '\n');
@@ -419,6 +407,8 @@ void expo_sample(struct expo *e, const struct label *labels, size_t nlabels,
 void expo_sample_u64(struct expo *e, const struct label *labels,
 		     size_t nlabels, uint64_t value)
 {
+	if (!expo_wanted(e, labels, nlabels))
+		return;
 	expo_sample_head(e, labels, nlabels);
 	strbuf_addf(e->out, "%" PRIu64 "\n", value);
 }
@@ -455,7 +445,7 @@ void expo_histogram(struct expo *e, const struct label *labels, size_t nlabels,
 	size_t i;
 
 	assert(e->type == METRIC_HISTOGRAM && nlabels < sizeof(l) / sizeof(l[0]));
-	if (nlabels >= sizeof(l) / sizeof(l[0]))
+	if (nlabels >= sizeof(l) / sizeof(l[0]) || !expo_wanted(e, labels, nlabels))
 		return;
 	if (nlabels)
 		memcpy(l, labels, nlabels * sizeof(*l));

@@ -36,6 +36,9 @@ struct expo {
 	struct strbuf *out;
 	const char *family;     /* current family's base name */
 	enum metric_type type;
+	/* Set after expo_init to write only the samples labelled conn="only_conn",
+	 * and no HELP or TYPE lines (one conn's series; NULL: everything). */
+	const char *only_conn;
 };
 
 /* Content-Type header value for a format. */

@@ -12,6 +12,8 @@
 
 struct render_opts {
 	bool peer_labels;   /* addresses of peers as labels (info metrics only) */
+	const char *conn;   /* NULL: everything; else only the samples labelled
+			     * conn="conn", without HELP/TYPE (must outlive the render) */
 };
 
 struct render;

@@ -1,7 +1,8 @@
 /* Inside the renderer: a metric family is a name, a type, a help text, a
  * presence test and a function that writes its samples, globally or once
- * per connection view.  render.c holds the catalog's table; the kernel's
- * families are in render_kernel.c.  Keep docs/metrics.md in step. */
+ * per connection view.  render.c is the streaming engine; each
+ * render_<source>.c holds one source's families and their table.  Keep
+ * docs/metrics.md in step. */
 #ifndef IKW_RENDER_FAMILY_H
 #define IKW_RENDER_FAMILY_H
 
@@ -29,6 +30,73 @@ struct render_family {
 	void (*per_conn)(const struct render_ctx *c, const struct conn_view *v,
 			 struct expo *e);
 };
+
+/* ---- helpers shared by the family files ------------------------------- */
+
+static inline double render_ts(const struct render_ctx *c, int64_t ago)
+{
+	return (double)c->m->collected_at - (double)ago;
+}
+
+static inline const char *render_peer(const struct render_ctx *c, const char *s)
+{
+	return c->o->peer_labels ? s : NULL;
+}
+
+static inline const char *render_yes(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static inline bool render_always(const struct render_ctx *c)
+{
+	(void)c;
+	return true;
+}
+
+static inline bool render_have_sas(const struct render_ctx *c)
+{
+	return c->m->have_sas;
+}
+
+typedef void (*render_child_fn)(const struct render_ctx *c,
+				const struct conn_view *v,
+				const struct child_view *ch, struct expo *e);
+
+static inline bool render_have_events(const struct render_ctx *c)
+{
+	return c->m->have_events;
+}
+
+static inline void render_each_child(const struct render_ctx *c,
+			      const struct conn_view *v, struct expo *e,
+			      render_child_fn fn)
+{
+	size_t i;
+
+	for (i = 0; i < v->nchildren; i++)
+		fn(c, v, &v->children[i], e);
+}
+
+#define RENDER_PER_CHILD(name)                                              \
+	static void name##_conn(const struct render_ctx *c,                 \
+				const struct conn_view *v, struct expo *e)  \
+	{                                                                   \
+		render_each_child(c, v, e, name);                           \
+	}
+
+/* The family tables, in catalog order; render.c walks them one after the
+ * other. */
+extern const struct render_family render_daemon_families[];
+extern const size_t render_daemon_nfamilies;
+extern const struct render_family render_conn_families[];
+extern const size_t render_conn_nfamilies;
+extern const struct render_family render_child_families[];
+extern const size_t render_child_nfamilies;
+extern const struct render_family render_events_families[];
+extern const size_t render_events_nfamilies;
+extern const struct render_family render_logs_families[];
+extern const size_t render_logs_nfamilies;
 
 /* Two samples of a child: direction="in" and direction="out". */
 void render_in_out(const struct conn_view *v, const struct child_view *ch,

@@ -3,12 +3,12 @@
  * docs/metrics.md "Remediation". */
 #include "metrics/render_family.h"
 
-static bool rr_have(const struct render_ctx *c)
+static bool rrem_have(const struct render_ctx *c)
 {
 	return c->m->remediation.have;
 }
 
-static void rr_decisions(const struct render_ctx *c, struct expo *e)
+static void rrem_decisions(const struct render_ctx *c, struct expo *e)
 {
 	const struct remediate_snapshot *s = &c->m->remediation;
 	unsigned d, r;
@@ -23,7 +23,7 @@ static void rr_decisions(const struct render_ctx *c, struct expo *e)
 		}
 }
 
-static void rr_actions(const struct render_ctx *c, struct expo *e)
+static void rrem_actions(const struct render_ctx *c, struct expo *e)
 {
 	const struct remediate_snapshot *s = &c->m->remediation;
 	size_t i;
@@ -41,7 +41,7 @@ static void rr_actions(const struct render_ctx *c, struct expo *e)
 			}
 }
 
-static void rr_last_action(const struct render_ctx *c, struct expo *e)
+static void rrem_last_action(const struct render_ctx *c, struct expo *e)
 {
 	const struct remediate_snapshot *s = &c->m->remediation;
 	size_t i;
@@ -54,7 +54,7 @@ static void rr_last_action(const struct render_ctx *c, struct expo *e)
 	}
 }
 
-static void rr_restarts(const struct render_ctx *c, struct expo *e)
+static void rrem_restarts(const struct render_ctx *c, struct expo *e)
 {
 	const struct remediate_snapshot *s = &c->m->remediation;
 	struct label ok[] = { { "result", "ok" } }, failed[] = { { "result", "failed" } };
@@ -63,17 +63,17 @@ static void rr_restarts(const struct render_ctx *c, struct expo *e)
 	expo_sample_u64(e, failed, 1, s->restarts[RS_FAILED]);
 }
 
-static void rr_backoff(const struct render_ctx *c, struct expo *e)
+static void rrem_backoff(const struct render_ctx *c, struct expo *e)
 {
 	expo_sample(e, NULL, 0, c->m->remediation.restart_backoff_seconds);
 }
 
-static void rr_queue(const struct render_ctx *c, struct expo *e)
+static void rrem_queue(const struct render_ctx *c, struct expo *e)
 {
 	expo_sample_u64(e, NULL, 0, c->m->remediation.queue_length);
 }
 
-static void rr_dry_run(const struct render_ctx *c, struct expo *e)
+static void rrem_dry_run(const struct render_ctx *c, struct expo *e)
 {
 	expo_sample_u64(e, NULL, 0, c->m->remediation.dry_run);
 }
@@ -83,22 +83,22 @@ static void rr_dry_run(const struct render_ctx *c, struct expo *e)
 const struct render_family render_remediate_families[] = {
 	G("ipsec_remediation_decisions", METRIC_COUNTER,
 	  "Remediation decisions on alerts by outcome and reason (acted, skipped, refused, escalated, dry_run, ignored).",
-	  rr_have, rr_decisions),
+	  rrem_have, rrem_decisions),
 	G("ipsec_remediation_actions", METRIC_COUNTER,
 	  "Remediation steps taken per connection: diagnostics, initiate, restart; by result.",
-	  rr_have, rr_actions),
+	  rrem_have, rrem_actions),
 	G("ipsec_remediation_last_action_timestamp_seconds", METRIC_GAUGE,
-	  "Unix time of the last initiate or restart for the connection.", rr_have, rr_last_action),
+	  "Unix time of the last initiate or restart for the connection.", rrem_have, rrem_last_action),
 	G("ikewatch_remediation_restarts", METRIC_COUNTER,
 	  "Runs of the configured IKE daemon restart command, by result (failed: the command or the re-check).",
-	  rr_have, rr_restarts),
+	  rrem_have, rrem_restarts),
 	G("ikewatch_remediation_restart_backoff_seconds", METRIC_GAUGE,
 	  "The current minimum wait between restarts (grows after each failed restart; policy time).",
-	  rr_have, rr_backoff),
+	  rrem_have, rrem_backoff),
 	G("ikewatch_remediation_queue_length", METRIC_GAUGE,
-	  "Alerts waiting for the remediation engine.", rr_have, rr_queue),
+	  "Alerts waiting for the remediation engine.", rrem_have, rrem_queue),
 	G("ikewatch_remediation_dry_run", METRIC_GAUGE,
-	  "1 if remediation only logs what it would do.", rr_have, rr_dry_run),
+	  "1 if remediation only logs what it would do.", rrem_have, rrem_dry_run),
 };
 
 const size_t render_remediate_nfamilies = NL(render_remediate_families);

@@ -27,7 +27,7 @@ static int textfile_write_all(int fd, const char *p, size_t len)
 }
 
 /* Pulls every piece of src into fd. */
-static int textfile_copy(int fd, const struct http_body_source *src)
+static int textfile_copy(int fd, const struct body_source *src)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int more = 1, r = 0;
@@ -81,7 +81,7 @@ static int textfile_sync_dir(const char *dir)
 }
 
 /* Writes, syncs and closes tmp.  Returns 0 or -errno. */
-static int textfile_fill(const char *tmp, const struct http_body_source *src)
+static int textfile_fill(const char *tmp, const struct body_source *src)
 {
 	int fd = textfile_create(tmp), r;
 
@@ -96,7 +96,7 @@ static int textfile_fill(const char *tmp, const struct http_body_source *src)
 }
 
 int textfile_write(const char *dir, const char *name,
-		   const struct http_body_source *src, struct ikw_err *err)
+		   const struct body_source *src, struct ikw_err *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	int r;

@@ -6,7 +6,7 @@
 #define IKW_TEXTFILE_H
 
 #include "common/err.h"
-#include "http/http_server.h"
+#include "common/body_source.h"
 
 /* Writes every piece of src into dir/.name.tmp.PID (mode 0644), fsyncs it,
  * renames it to dir/name and fsyncs dir.  Consumes src: src->free is called
@@ -14,6 +14,6 @@
  * err, removes the temporary file and leaves an existing dir/name untouched.
  * name must be a plain file name (no '/'); one writer per name at a time. */
 int textfile_write(const char *dir, const char *name,
-		   const struct http_body_source *src, struct ikw_err *err);
+		   const struct body_source *src, struct ikw_err *err);
 
 #endif

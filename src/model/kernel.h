@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collect/klips_parse.h"
-#include "collect/xfrm_parse.h"
-#include "collect/xfrm_stat_parse.h"
+#include "parse/klips_parse.h"
+#include "parse/xfrm_parse.h"
+#include "parse/xfrm_stat_parse.h"
 #include "model/events.h"
 
 struct model;

@@ -16,8 +16,8 @@
 #include "common/arena.h"
 #include "model/events.h"
 #include "model/kernel.h"
-#include "probe/probe_view.h"
-#include "remediate/remediate_view.h"
+#include "model/probe_view.h"
+#include "model/remediate_view.h"
 
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
@@ -145,13 +145,19 @@ struct collector_result {
 	double duration_seconds;
 };
 
-/* Health of the log and error-notify sources (daemon with `logs:`). */
+/* Health of the log and error-notify sources (daemon with `logs:`), as
+ * logs_get_stats() reads it. */
 struct log_source_stats {
-	uint64_t lines, long_lines, rotations, truncations;
+	uint64_t lines;                   /* from files and VICI */
+	uint64_t long_lines;              /* cut at LOG_FOLLOW_LINE_MAX */
+	uint64_t rotations, truncations;
+	uint64_t failures;                /* built-in failures from lines */
+	uint64_t rule_matches;
 	unsigned files, files_open;
 	bool journal;                     /* the journal is followed */
 	uint64_t journal_entries, journal_errors;
 	bool error_notify, error_notify_connected;
+	uint64_t error_notify_messages, error_notify_failures;
 };
 
 #define MODEL_MAX_COLLECTORS 8
@@ -179,8 +185,8 @@ struct model {
 	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */
 	struct kernel_state kernel;       /* see model/kernel.h */
-	struct probe_snapshot probes;     /* see probe/probe_view.h */
-	struct remediate_snapshot remediation; /* see remediate/remediate_view.h */
+	struct probe_snapshot probes;     /* see model/probe_view.h */
+	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 };
 
 struct model *model_new(void);

@@ -5,12 +5,6 @@
 
 #include "probe/mtu.h"
 
-const char *const probe_type_names[PROBE_TYPE_COUNT] = { "icmp", "tcp", "mtu" };
-
-const char *const probe_fail_names[PROBE_FAIL_COUNT] = {
-	"none", "timeout", "refused", "unreachable", "error", "unresolved",
-};
-
 uint64_t probe_spec_max_run_ms(const struct probe_spec *s)
 {
 	if (s->type == PROBE_MTU)

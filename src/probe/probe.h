@@ -9,25 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum probe_type {
-	PROBE_ICMP,     /* echo requests: loss and round-trip time */
-	PROBE_TCP,      /* connect() to a port */
-	PROBE_MTU,      /* echo requests with DF at a ladder of sizes */
-	PROBE_TYPE_COUNT
-};
-extern const char *const probe_type_names[PROBE_TYPE_COUNT];
+#include "model/probe_view.h"
 
-/* Why a run failed: a closed set, so that it can be a label. */
-enum probe_fail {
-	PROBE_FAIL_NONE,
-	PROBE_FAIL_TIMEOUT,      /* nothing came back in time */
-	PROBE_FAIL_REFUSED,      /* TCP: the peer's host answered with a reset */
-	PROBE_FAIL_UNREACHABLE,  /* ICMP unreachable, or no route */
-	PROBE_FAIL_ERROR,        /* a local error: socket, namespace, send */
-	PROBE_FAIL_UNRESOLVED,   /* the target (or source) could not be derived */
-	PROBE_FAIL_COUNT
-};
-extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
+/* enum probe_type and enum probe_fail are the snapshot's: model/probe_view.h */
 
 #define PROBES_MAX 10000              /* probes in one config */
 #define PROBE_LABEL_MAX 128           /* conn, child and probe names */

@@ -8,11 +8,6 @@
 #include "common/arena.h"
 #include "probe/probe_addr.h"
 
-const double probe_hist_bounds[PROBE_HIST_NBOUNDS] = {
-	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-	0.1, 0.25, 0.5, 1, 2.5, 5,
-};
-
 struct probe_state {
 	bool ran;
 	struct probe_result last;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
-#include "probe/probe_view.h"
+#include "model/probe_view.h"
 
 struct arena;
 

@@ -132,8 +132,10 @@ void probes_stop(struct probe_runtime *rt)
 	free(rt);
 }
 
-void probes_annotate(struct probe_runtime *rt, struct model *m)
+void probes_contribute(void *ctx, struct model *m)
 {
+	struct probe_runtime *rt = ctx;
+
 	if (!rt)
 		return;
 	probes_resolve(rt, m);
@@ -141,7 +143,7 @@ void probes_annotate(struct probe_runtime *rt, struct model *m)
 		log_error("out of memory copying the probe results");
 }
 
-int probes_run_once(const struct probe_config *pc, struct model *m)
+static int probes_run_once(const struct probe_config *pc, struct model *m)
 {
 	struct probe_runtime rt = { pc, probe_store_new(pc), NULL, NULL };
 	int r = -ENOMEM;
@@ -156,4 +158,10 @@ int probes_run_once(const struct probe_config *pc, struct model *m)
 	probe_store_free(rt.store);
 	free(rt.why);
 	return r;
+}
+
+void probes_once_contribute(void *ctx, struct model *m)
+{
+	if (probes_run_once(ctx, m))
+		log_error("out of memory running the probes");
 }

@@ -22,14 +22,16 @@ void probes_stop(struct probe_runtime *rt);    /* accepts NULL */
 /* Some probe's target or source comes from a traffic selector. */
 bool probes_derived(const struct probe_config *pc);
 
-/* For each collection: derives addresses from m's configured children (when
- * m has them) and copies the results into m->probes. */
-void probes_annotate(struct probe_runtime *rt, struct model *m);
+/* The daemon's contributor (ctx: the runtime): for each collection derives
+ * addresses from m's configured children (when m has them) and copies the
+ * results into m->probes. */
+void probes_contribute(void *ctx, struct model *m);
 
-/* One-shot commands: runs every probe once against m's traffic selectors
- * and puts the results (gauges only: no counters or histograms) into
- * m->probes.  Returns 0 or -ENOMEM. */
-int probes_run_once(const struct probe_config *pc, struct model *m);
+/* The one-shot commands' contributor (ctx: the const struct probe_config):
+ * runs every probe once against the traffic selectors the collectors just
+ * put into m, and fills m->probes (gauges only: no counters or histograms)
+ * before the snapshot is shared. */
+void probes_once_contribute(void *ctx, struct model *m);
 
 /* Derives the addresses of probe i from m into a (pure; for tests and for
  * blackbox-config).  Returns 0, or -errno with err saying why. */

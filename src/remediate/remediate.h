@@ -3,7 +3,7 @@
  * queue: persistence checks on fresh snapshots, the global cap, the per
  * conn cooldown, a diagnostics bundle, then re-initiation over VICI and, if
  * configured and allowed, the restart command.  Every decision is a JSON
- * line in the audit log and a counter in the snapshot (remediate_annotate).
+ * line in the audit log and a counter in the snapshot (remediate_contribute).
  *
  * The policy's clock runs time_scale times faster than the wall clock
  * (tests); every configured duration is policy time. */
@@ -13,7 +13,7 @@
 #include "collect/scrape.h"
 #include "common/err.h"
 #include "config/config_remediate.h"
-#include "http/http_server.h"
+#include "http/http_route.h"
 #include "model/model.h"
 
 #define REMEDIATE_PATH "/api/v1/alertmanager"
@@ -37,6 +37,6 @@ void remediate_handle(struct remediate *r, const struct http_request *req,
 		      struct http_response *resp);
 
 /* Copies the counters into m (called by the scraper at each collection). */
-void remediate_annotate(struct remediate *r, struct model *m);
+void remediate_contribute(void *ctx, struct model *m);
 
 #endif

@@ -7,35 +7,35 @@ const char *const rem_decision_names[REM_DECISION_COUNT] = {
 #define REM_DAY_S 86400.0
 
 enum rem_decision rem_policy_admit(const struct rem_limits *l, const struct rem_conn_state *c,
-				   double now, size_t nfaulty, const char **reason)
+				   double now, size_t nfaulty, enum rem_reason *reason)
 {
 	if (l->global_max_faulty && nfaulty > l->global_max_faulty) {
-		*reason = "global_cap";
+		*reason = RR_GLOBAL_CAP;
 		return REM_ESCALATE;
 	}
 	if (c->last_action > 0 && now - c->last_action < l->cooldown_s) {
-		*reason = "cooldown";
+		*reason = RR_COOLDOWN;
 		return REM_SKIP;
 	}
-	*reason = "";
+	*reason = RR_NONE;
 	return REM_ACT;
 }
 
 enum rem_decision rem_policy_persisted(const struct rem_limits *l, const bool *faulty,
-				       size_t n, const char **reason)
+				       size_t n, enum rem_reason *reason)
 {
 	size_t i, want = l->checks ? l->checks : 1;
 
 	for (i = 0; i < n; i++)
 		if (!faulty[i]) {
-			*reason = "healed";
+			*reason = RR_HEALED;
 			return REM_SKIP;
 		}
 	if (n < want) {
-		*reason = "not_enough_checks";
+		*reason = RR_NOT_ENOUGH_CHECKS;
 		return REM_SKIP;
 	}
-	*reason = "";
+	*reason = RR_NONE;
 	return REM_ACT;
 }
 
@@ -72,27 +72,27 @@ static double rem_oldest_in_day(const struct rem_host_state *h, double now)
 }
 
 enum rem_decision rem_policy_restart(const struct rem_limits *l, const struct rem_host_state *h,
-				     double now, double *next_at, const char **reason)
+				     double now, double *next_at, enum rem_reason *reason)
 {
 	double wait;
 
 	*next_at = now;
 	if (!l->restart) {
-		*reason = "restart_not_configured";
+		*reason = RR_RESTART_NOT_CONFIGURED;
 		return REM_ESCALATE;
 	}
 	if (l->restart_day_cap && rem_in_day(h, now) >= l->restart_day_cap) {
 		*next_at = rem_oldest_in_day(h, now) + REM_DAY_S;
-		*reason = "restart_day_cap";
+		*reason = RR_RESTART_DAY_CAP;
 		return REM_ESCALATE;
 	}
 	wait = rem_policy_backoff(l, h);
 	if (h->last_restart > 0 && now - h->last_restart < wait) {
 		*next_at = h->last_restart + wait;
-		*reason = h->failures ? "restart_backoff" : "restart_rate_limit";
+		*reason = h->failures ? RR_RESTART_BACKOFF : RR_RESTART_RATE_LIMIT;
 		return REM_SKIP;
 	}
-	*reason = "";
+	*reason = RR_NONE;
 	return REM_ACT;
 }
 

@@ -15,7 +15,7 @@
 
 extern char **environ;
 
-static int rr_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wfd)
+static int rem_run_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wfd)
 {
 	sigset_t none, dfl;
 
@@ -56,7 +56,7 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 	res->exit_code = -1;
 	if (pipe2(pfd, O_CLOEXEC))
 		return err_set(err, -errno, "pipe: %s", strerror(errno));
-	if ((r = rr_setup(&fa, &at, pfd[1]))) {
+	if ((r = rem_run_setup(&fa, &at, pfd[1]))) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return err_set(err, r, "out of memory");

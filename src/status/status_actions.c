@@ -11,24 +11,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/strongswan_control.h"
 #include "common/file.h"
 #include "common/json_in.h"
 #include "common/json_out.h"
 #include "common/token_file.h"
 #include "common/log.h"
+#include "http/http_auth.h"
 
 struct status_actions {
 	char *token;
 	char *vici_socket;
 	unsigned timeout_ms;
+	struct status_control control;
 	int audit_fd;
 	pthread_mutex_t lock;      /* one audit line at a time */
 };
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static int sa_load_token(struct status_actions *a, const char *path, struct ikw_err *err)
+static int actions_load_token(struct status_actions *a, const char *path, struct ikw_err *err)
 {
 	return token_file_load(path, "status.token_file", STATUS_TOKEN_MIN, &a->token, err);
 }
@@ -44,9 +45,10 @@ int status_actions_new(struct status_actions **out, const struct status_actions_
 	a->audit_fd = -1;
 	pthread_mutex_init(&a->lock, NULL);
 	a->timeout_ms = o->timeout_ms ? o->timeout_ms : 10000;
+	a->control = o->control;
 	if (!o->token_file || !o->audit_log) {
 		r = err_set(err, -EINVAL, "status.actions needs status.token_file and status.audit_log");
-	} else if ((r = sa_load_token(a, o->token_file, err)) == 0) {
+	} else if ((r = actions_load_token(a, o->token_file, err)) == 0) {
 		a->audit_fd = open(o->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (a->audit_fd < 0)
 			r = err_set(err, -errno, "status.audit_log '%s': %s", o->audit_log,
@@ -78,12 +80,12 @@ void status_actions_free(struct status_actions *a)
 
 /* ---- the audit log ---------------------------------------------------------- */
 
-struct sa_audit {
+struct actions_audit {
 	const char *action, *target, *result, *reason;
 };
 
-static void sa_audit(struct status_actions *a, const struct http_request *req,
-		     const struct sa_audit *e)
+static void actions_audit(struct status_actions *a, const struct http_request *req,
+		     const struct actions_audit *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_out j;
@@ -115,7 +117,7 @@ static void sa_audit(struct status_actions *a, const struct http_request *req,
 
 /* ---- the answer ----------------------------------------------------------------- */
 
-static void sa_answer(struct http_response *resp, unsigned status, bool ok, const char *why)
+static void actions_answer(struct http_response *resp, unsigned status, bool ok, const char *why)
 {
 	struct json_out j;
 
@@ -147,23 +149,8 @@ bool status_same_origin(const char *origin, const char *host)
 	return !strcasecmp(h, host);
 }
 
-/* Constant time in the length of the expected token. */
-static bool sa_token_ok(const char *want, const char *auth)
-{
-	size_t i, n = strlen(want), got;
-	unsigned char diff = 0;
-
-	if (!auth || strncasecmp(auth, "Bearer ", 7))
-		return false;
-	auth += 7;
-	got = strlen(auth);
-	for (i = 0; i < n; i++)
-		diff |= (unsigned char)(want[i] ^ (i < got ? auth[i] : 0));
-	return !diff && got == n;
-}
-
 /* 0 when the request may act; else the status to refuse with and why. */
-static unsigned sa_refuse(const struct status_actions *a, const struct http_request *req,
+static unsigned actions_refuse(const struct status_actions *a, const struct http_request *req,
 			  const char **why)
 {
 	const char *type = http_request_header(req, "Content-Type");
@@ -178,14 +165,14 @@ static unsigned sa_refuse(const struct status_actions *a, const struct http_requ
 		return *why = "cross-site request refused", 403;
 	if (!type || strncasecmp(type, "application/json", 16))
 		return *why = "Content-Type must be application/json", 415;
-	if (!sa_token_ok(a->token, http_request_header(req, "Authorization")))
+	if (!http_bearer_ok(a->token, http_request_header(req, "Authorization")))
 		return *why = "missing or wrong bearer token", 401;
 	return 0;
 }
 
 /* ---- the actions -------------------------------------------------------------- */
 
-static int sa_id(const struct json_in_object *o, const char *key, uint32_t *id)
+static int actions_id(const struct json_in_object *o, const char *key, uint32_t *id)
 {
 	const struct json_in_member *m = json_in_get(o, key);
 
@@ -197,42 +184,42 @@ static int sa_id(const struct json_in_object *o, const char *key, uint32_t *id)
 	return 0;
 }
 
-static int sa_terminate(struct status_actions *a, const struct json_in_object *o,
+static int actions_terminate(struct status_actions *a, const struct json_in_object *o,
 			char *target, size_t tsize, struct ikw_err *err)
 {
 	uint32_t id;
-	int ike = sa_id(o, "ike_id", &id), child = -ENOENT;
+	int ike = actions_id(o, "ike_id", &id), child = -ENOENT;
 
 	if (ike == -ENOENT)
-		child = sa_id(o, "child_id", &id);
+		child = actions_id(o, "child_id", &id);
 	if (ike && child)
 		return err_set(err, -EINVAL, "want {\"ike_id\": N} or {\"child_id\": N}");
 	snprintf(target, tsize, "%s %u", ike ? "child" : "ike", id);
-	return ss_terminate(a->vici_socket, ike != 0, id, a->timeout_ms, err);
+	return a->control.terminate(a->vici_socket, ike != 0, id, a->timeout_ms, err);
 }
 
-static const char *sa_str(const struct json_in_object *o, const char *key)
+static const char *actions_str(const struct json_in_object *o, const char *key)
 {
 	const struct json_in_member *m = json_in_get(o, key);
 
 	return m && m->type == JSON_IN_STRING && m->str[0] ? m->str : NULL;
 }
 
-static int sa_initiate(struct status_actions *a, const struct json_in_object *o,
+static int actions_initiate(struct status_actions *a, const struct json_in_object *o,
 		       char *target, size_t tsize, struct ikw_err *err)
 {
-	const char *conn = sa_str(o, "conn"), *child = sa_str(o, "child");
+	const char *conn = actions_str(o, "conn"), *child = actions_str(o, "child");
 
 	if (!child)
 		return err_set(err, -EINVAL, "want {\"conn\": \"NAME\", \"child\": \"NAME\"}");
 	snprintf(target, tsize, "%s/%s", conn ? conn : "", child);
-	return ss_initiate(a->vici_socket, conn, child, a->timeout_ms, err);
+	return a->control.initiate(a->vici_socket, conn, child, a->timeout_ms, err);
 }
 
 void status_actions_handle(struct status_actions *a, const char *action,
 			   const struct http_request *req, struct http_response *resp)
 {
-	struct sa_audit e = { action, "", "refused", "" };
+	struct actions_audit e = { action, "", "refused", "" };
 	struct json_in_object o;
 	struct ikw_err err = { "" };
 	char target[600] = "";
@@ -240,29 +227,29 @@ void status_actions_handle(struct status_actions *a, const char *action,
 	int r;
 
 	if (!a) {
-		sa_answer(resp, 403, false, "actions are disabled (status.actions in the config)");
+		actions_answer(resp, 403, false, "actions are disabled (status.actions in the config)");
 		return;
 	}
-	if ((refuse = sa_refuse(a, req, &e.reason))) {
-		sa_answer(resp, refuse, false, e.reason);
-		sa_audit(a, req, &e);
+	if ((refuse = actions_refuse(a, req, &e.reason))) {
+		actions_answer(resp, refuse, false, e.reason);
+		actions_audit(a, req, &e);
 		return;
 	}
 	if (!req->body || json_in_parse(req->body, req->body_len, &o, &err)) {
 		e.reason = req->body ? err.msg : "a JSON body is required";
-		sa_answer(resp, 400, false, e.reason);
-		sa_audit(a, req, &e);
+		actions_answer(resp, 400, false, e.reason);
+		actions_audit(a, req, &e);
 		return;
 	}
 	if (!strcmp(action, "terminate"))
-		r = sa_terminate(a, &o, target, sizeof(target), &err);
+		r = actions_terminate(a, &o, target, sizeof(target), &err);
 	else if (!strcmp(action, "initiate"))
-		r = sa_initiate(a, &o, target, sizeof(target), &err);
+		r = actions_initiate(a, &o, target, sizeof(target), &err);
 	else
 		r = err_set(&err, -ENOENT, "unknown action '%s' (terminate, initiate)", action);
 	e.target = target;
 	e.result = r ? "failed" : "ok";
 	e.reason = r ? err.msg : "";
-	sa_answer(resp, r == -ENOENT ? 404 : r == -EINVAL ? 400 : r ? 502 : 200, !r, err.msg);
-	sa_audit(a, req, &e);
+	actions_answer(resp, r == -ENOENT ? 404 : r == -EINVAL ? 400 : r ? 502 : 200, !r, err.msg);
+	actions_audit(a, req, &e);
 }

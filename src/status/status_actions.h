@@ -8,13 +8,26 @@
 #define IKW_STATUS_ACTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "common/err.h"
-#include "http/http_server.h"
+#include "http/http_route.h"
 
 #define STATUS_TOKEN_MIN 16
 
+/* The commands that act on charon, given by the caller (they live with the
+ * VICI client, below status/). */
+struct status_control {
+	/* child: terminate the CHILD SA with that unique id, else the IKE SA. */
+	int (*terminate)(const char *socket_path, bool child, uint32_t id,
+			 unsigned timeout_ms, struct ikw_err *err);
+	/* ike may be NULL (charon picks the connection that has child). */
+	int (*initiate)(const char *socket_path, const char *ike, const char *child,
+			unsigned timeout_ms, struct ikw_err *err);
+};
+
 struct status_actions_opts {
+	struct status_control control;   /* both set */
 	const char *token_file;    /* the token: one line, at least 16 bytes */
 	const char *audit_log;     /* appended to, created 0600 */
 	const char *vici_socket;

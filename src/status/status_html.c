@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/html.h"
 #include "model/model.h"
 
 /* Columns of the two tables, for the colspan of the rows that stand for
@@ -93,35 +94,11 @@ static const char html_js[] =
 
 /* ---- escaping and small cells ------------------------------------------ */
 
-/* Everything from charon or the client goes through here: the five
- * characters that can end text, an attribute or a tag. */
-static void html_esc(struct strbuf *out, const char *s)
-{
-	const char *run = s ? s : "";
-
-	for (s = run; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		strbuf_add(out, run, (size_t)(s - run));
-		strbuf_addstr(out, rep);
-		run = s + 1;
-	}
-	strbuf_addstr(out, run);
-}
-
 /* ` name="value"`, value escaped. */
 static void html_attr(struct strbuf *out, const char *name, const char *value)
 {
 	strbuf_addf(out, " %s=\"", name);
-	html_esc(out, value);
+	html_escape(out, value);
 	strbuf_addch(out, '"');
 }
 
@@ -153,7 +130,7 @@ static void html_td_bytes(struct strbuf *out, uint64_t bytes)
 static void html_tag(struct strbuf *out, const char *cls, const char *text)
 {
 	strbuf_addf(out, "<span class=\"tag %s\">", cls);
-	html_esc(out, text);
+	html_escape(out, text);
 	strbuf_addstr(out, "</span>");
 }
 
@@ -166,7 +143,7 @@ static void html_algs(struct strbuf *out, const char *encr, uint32_t keysize,
 	bool any = encr && *encr;
 	size_t i;
 
-	html_esc(out, encr);
+	html_escape(out, encr);
 	if (any && keysize)
 		strbuf_addf(out, "-%" PRIu32, keysize);
 	for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
@@ -174,7 +151,7 @@ static void html_algs(struct strbuf *out, const char *encr, uint32_t keysize,
 			continue;
 		if (any)
 			strbuf_addstr(out, "/<wbr>");   /* may wrap there */
-		html_esc(out, rest[i]);
+		html_escape(out, rest[i]);
 		any = true;
 	}
 	if (!any)
@@ -236,15 +213,15 @@ static void html_summary(const struct status_view *v, struct strbuf *out)
 	html_when(out, v->at);
 	if (d && d->have_version) {
 		strbuf_addstr(out, " from ");
-		html_esc(out, d->daemon);
+		html_escape(out, d->daemon);
 		strbuf_addch(out, ' ');
-		html_esc(out, d->version);
+		html_escape(out, d->version);
 	}
 	strbuf_addstr(out, "</small></p>\n");
 	if (!v->ok) {
 		strbuf_addstr(out, "<p class=\"error\" id=\"error\" role=\"alert\">"
 			      "No current data: ");
-		html_esc(out, v->error);
+		html_escape(out, v->error);
 		strbuf_addstr(out, "</p>\n");
 	}
 }
@@ -313,14 +290,14 @@ static void html_buttons_initiate(struct strbuf *out, const struct status_conn *
 		html_attr(out, "data-conn", sc->name);
 		html_attr(out, "data-child", child);
 		strbuf_addstr(out, " title=\"Initiate ");
-		html_esc(out, sc->name);
+		html_escape(out, sc->name);
 		if (n) {
 			strbuf_addch(out, '/');
-			html_esc(out, child);
+			html_escape(out, child);
 		}
 		strbuf_addstr(out, n > 1 ? "\">initiate " : "\">initiate");
 		if (n > 1)
-			html_esc(out, child);
+			html_escape(out, child);
 		strbuf_addstr(out, "</button>");
 	}
 }
@@ -338,13 +315,13 @@ static void html_ike_row(const struct status_conn *sc, const struct status_ike *
 	strbuf_addf(out, " data-ike=\"%" PRIu32 "\" data-state=\"%s\">",
 		    sa->uniqueid, ike_state_names[st]);
 	strbuf_addf(out, "<td>#%" PRIu32 "</td><td>", sa->uniqueid);
-	html_esc(out, sa->remote_host);
+	html_escape(out, sa->remote_host);
 	strbuf_addstr(out, " <small>");
-	html_esc(out, sa->remote_id);
+	html_escape(out, sa->remote_id);
 	strbuf_addf(out, "</small></td><td>%s", ike_state_names[st]);
 	if (sa->tasks_active && *sa->tasks_active) {
 		strbuf_addstr(out, " <small>(");
-		html_esc(out, sa->tasks_active);
+		html_escape(out, sa->tasks_active);
 		strbuf_addstr(out, ")</small>");
 	}
 	if (si->old)
@@ -402,12 +379,12 @@ static void html_child_dir(struct strbuf *out, const struct child_sa *c, bool in
 	const char *cpi = in ? c->cpi_in : c->cpi_out;
 
 	strbuf_addf(out, "<td>%s</td><td><code>", in ? "in" : "out");
-	html_esc(out, spi);
+	html_escape(out, spi);
 	strbuf_addstr(out, "</code></td><td>");
-	html_esc(out, c->protocol && *c->protocol ? c->protocol : "-");
+	html_escape(out, c->protocol && *c->protocol ? c->protocol : "-");
 	if (cpi && *cpi) {
 		strbuf_addstr(out, "+IPComp <code>");
-		html_esc(out, cpi);
+		html_escape(out, cpi);
 		strbuf_addstr(out, "</code>");
 	}
 	strbuf_addstr(out, "</td>");
@@ -437,14 +414,14 @@ static void html_child_name(struct strbuf *out, const struct status_ike *si,
 	unsigned st = c->state < CHILD_STATE_COUNT ? c->state : CHILD_STATE_UNKNOWN;
 
 	strbuf_addstr(out, "<td rowspan=\"2\">");
-	html_esc(out, c->name);
+	html_escape(out, c->name);
 	strbuf_addf(out, " <small>#%" PRIu32 "</small>", c->uniqueid);
 	if (ch->old)
 		html_tag(out, "old", "rekeyed");
 	if (st != CHILD_INSTALLED)
 		html_tag(out, "state", child_state_names[st]);
 	strbuf_addstr(out, "</td><td rowspan=\"2\">");
-	html_esc(out, si->sa->remote_host);
+	html_escape(out, si->sa->remote_host);
 	strbuf_addstr(out, "</td>");
 }
 
@@ -492,7 +469,7 @@ static void html_missing_row(const struct status_conn *sc, const char *child,
 	html_attr(out, "data-conn", sc->name);
 	html_attr(out, "data-child", child);
 	strbuf_addstr(out, "><td>");
-	html_esc(out, child);
+	html_escape(out, child);
 	strbuf_addf(out, "</td><td colspan=\"%d\">not installed</td></tr></tbody>\n",
 		    HTML_CHILD_COLS - 1 + o->actions);
 }
@@ -546,13 +523,13 @@ static void html_conn(const struct status_conn *sc, const struct status_html_opt
 		    status_attention_names[sc->attention]);
 	html_label(out, sc->attention);
 	strbuf_addstr(out, "</span><span class=\"name\">");
-	html_esc(out, sc->name);
+	html_escape(out, sc->name);
 	strbuf_addstr(out, "</span>");
 	/* not expected up, so "ok", but a reader still wants to see it is down */
 	if (!sc->up && sc->attention != ST_DOWN)
 		html_tag(out, "down", "down");
 	strbuf_addstr(out, "<span class=\"reason\">");
-	html_esc(out, sc->reason);
+	html_escape(out, sc->reason);
 	strbuf_addstr(out, "</span>");
 	if (o->actions)
 		html_buttons_initiate(out, sc);

@@ -97,18 +97,26 @@ failing_conns() { # failing_conns hub|peer (for lab_extend)
 
 lab_vici() { "$LAB" --name "$1" vici hub | sed 's|^unix://||'; }
 
+# wait_for SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds;
+# returns 1 if it still fails after SECONDS (whole seconds).  For waiting on
+# a condition; a plain sleep is only for letting time pass on purpose.
+wait_for() {
+	local end=$(( ${EPOCHREALTIME//[.,]/} + $1 * 1000000 )); shift
+	until "$@"; do
+		(( ${EPOCHREALTIME//[.,]/} < end )) || return 1
+		sleep 0.2
+	done
+}
+
 # start_ikewatch NAME_OF_PORT_VAR ARGS... : serves on a free port; sets $IKW_PID
 start_ikewatch() {
-	local port_var=$1 port i; shift
+	local port_var=$1 port; shift
 	port=$(free_port)
 	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" "$@" \
 		>>"$E2E_OUT/ikewatch-$port.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
-	for i in $(seq 1 50); do
-		curl -fsS "http://127.0.0.1:$port/-/healthy" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	wait_for 5 curl -fsS -o /dev/null "http://127.0.0.1:$port/-/healthy" 2>/dev/null || true
 	printf -v "$port_var" '%s' "$port"
 }
 

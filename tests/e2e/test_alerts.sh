@@ -108,14 +108,6 @@ query() { # query PROMQL -> first value, or empty
 r=json.load(sys.stdin)["data"]["result"]
 print(r[0]["value"][1] if r else "")' 2>/dev/null
 }
-# wait_for SECONDS COMMAND...: polls every 0.5 s until COMMAND holds
-wait_for() {
-	local until=$((SECONDS + $1)); shift
-	until "$@"; do
-		((SECONDS < until)) || return 1
-		sleep 0.5
-	done
-}
 q_is() { [ "$(query "$1")" = "$2" ]; }
 firing() { python3 "$HELPER" firing "$HOOK" "$1" | paste -sd' ' -; }
 seen() { python3 "$HELPER" seen "$HOOK" "$1" | paste -sd' ' -; }
@@ -152,7 +144,7 @@ phase_fires() {
 	local what=$1 since=$2 want=$3 t0=$SECONDS
 	check "$what: '$want' notified firing" wait_for "$4" firing_is "$since" "$want"
 	e2e_log "$what: firing after $((SECONDS - t0))s (got: $(firing "$since"))"
-	sleep 2
+	sleep 2   # on purpose: time for a notification that must not come
 	check "$what: exactly these were notified (seen: $(seen "$since"))" test "$(seen "$since")" = "$want"
 	check "$what: Prometheus fires exactly these ($(prom_firing))" test "$(prom_firing)" = "$want"
 }
@@ -234,7 +226,7 @@ suppressed() {
 		grep -q "\"silencedBy\":\[\"$sid\"\]"
 }
 check "...Alertmanager holds it as suppressed by the silence" wait_for 10 suppressed
-sleep 3
+sleep 3   # on purpose: time for a notification that must not come
 check "...and notifies nobody" test "$(seen "$m")" = ""
 amtool --alertmanager.url="$AMURL" silence expire "$sid" >/dev/null 2>&1
 check "the silence expired: the notification is delivered" \

@@ -34,7 +34,8 @@ check "every documented family is exported${missing_code:+: $missing_code}" test
 check "counters plugin families present" grep -q '^ipsec_daemon_ike_messages_total$' <<<"$scraped"
 check "catalog is not trivially empty ($(wc -l <<<"$scraped") families)" test "$(wc -l <<<"$scraped")" -ge 30
 lab "$NAME" swanctl hub --rekey --child net1 >/dev/null 2>&1   # something to log
-sleep 1
+logged() { [ "$(metric "$(scrape "$PORT")" ikewatch_log_lines_total)" -ge 1 ]; }
+wait_for 10 logged
 m=$(scrape "$PORT")
 check "VICI log lines are being read ($(metric "$m" ikewatch_log_lines_total))" \
 	test "$(metric "$m" ikewatch_log_lines_total)" -ge 1

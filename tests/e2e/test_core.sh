@@ -8,7 +8,10 @@ NAME=${NAME:0:12}
 lab_up "$NAME" --tunnels 3 --peers 2 || { fail "lab up"; e2e_finish core; exit 1; }
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")"
 
+ready_code() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/-/ready"; }
+check "/-/ready is 503 before the first collection" test "$(ready_code)" = 503
 before=$(scrape "$PORT")
+check "/-/ready is 200 after it" test "$(ready_code)" = 200
 check "vici collector succeeds" test "$(metric "$before" 'ikewatch_collector_success{collector="vici"}')" = 1
 for i in 1 2 3; do
 	check "tun$i up" test "$(metric "$before" "ipsec_conn_up{conn=\"tun$i\"}")" = 1
@@ -40,7 +43,8 @@ check "swanctl lists 3 CHILD SAs" test "$spis" -eq 3
 
 # terminate tun2: it must read 0 while still configured
 lab "$NAME" swanctl hub --terminate --ike tun2 >/dev/null 2>&1
-sleep 1
+tun2_down() { [ "$(metric "$(scrape "$PORT")" 'ipsec_conn_up{conn="tun2"}')" = 0 ]; }
+wait_for 10 tun2_down
 down=$(scrape "$PORT")
 check "terminated tun2 reads 0" test "$(metric "$down" 'ipsec_conn_up{conn="tun2"}')" = 0
 check "terminated net2 reads 0" test "$(metric "$down" 'ipsec_child_up{conn="tun2",child="net2"}')" = 0

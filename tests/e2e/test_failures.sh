@@ -21,16 +21,21 @@ logs:
         conn: conn
 YML
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml"
-sleep 1
+stream_up() { [ "$(metric "$(scrape "$PORT")" ikewatch_event_stream_up)" = 1 ]; }
+wait_for 10 stream_up
 
 lab_extend "$NAME" "$tmp" failing_conns
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
 lab "$NAME" swanctl p1 --initiate --child badpropnet --timeout 10 >/dev/null 2>&1
 check "proposal mismatch does not come up" test $? -ne 0
-sleep 1
-m=$(scrape "$PORT")
 f() { metric "$m" "ipsec_conn_failures_total{conn=\"$1\",reason=\"$2\"}" || echo 0; }
+# until both failures have been counted (sets m)
+counted() {
+	m=$(scrape "$PORT")
+	[ "$(f badpsk auth_failed)" -ge 1 ] && [ "$(f badprop no_proposal_chosen)" -ge 1 ]
+}
+wait_for 10 counted
 check "wrong PSK counted as auth_failed under badpsk ($(f badpsk auth_failed))" test "$(f badpsk auth_failed)" -ge 1
 check "CHILD proposal mismatch counted under badprop ($(f badprop no_proposal_chosen))" \
 	test "$(f badprop no_proposal_chosen)" -ge 1
@@ -42,13 +47,8 @@ check "no failures counted for the healthy tun1" \
 # the peer dies: DPD on the hub gives up
 pid=$(cat "$sd/p1/charon.pid")
 lab "$NAME" stop-charon p1 --kill >/dev/null 2>&1
-ok=0
-for _ in $(seq 1 90); do
-	m=$(scrape "$PORT")
-	[ "$(f tun1 dpd_timeout)" -ge 1 ] && ok=1 && break
-	sleep 1
-done
-check "dead peer counted as dpd_timeout under tun1 (peer pid $pid)" test "$ok" = 1
+dpd_counted() { m=$(scrape "$PORT"); [ "$(f tun1 dpd_timeout)" -ge 1 ]; }
+check "dead peer counted as dpd_timeout under tun1 (peer pid $pid)" wait_for 90 dpd_counted
 check "the hub's tun1 went down" test "$(metric "$m" 'ipsec_conn_up{conn="tun1"}')" = 0
 check "IKE down event counted for tun1" test "$(metric "$m" 'ipsec_ike_sa_events_total{conn="tun1",event="down"}')" -ge 1
 check "operator rule counted DPD requests for tun1" \

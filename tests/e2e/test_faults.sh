@@ -25,16 +25,14 @@ alive() { kill -0 "$1" 2>/dev/null; }
 
 # serve_on LOG ARGS...: ikewatch serve on a free loopback port; sets PORT, IKW_PID
 serve_on() {
-	local i; shift   # $1: a name, for the reader
+	shift   # $1: a name, for the reader
 	PORT=$(free_port)
 	"$@" serve --web.listen-address="127.0.0.1:$PORT" "${SERVE_ARGS[@]}" \
 		>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
-	for i in $(seq 1 100); do
-		curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/-/healthy" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_for 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/-/healthy" \
+		2>/dev/null || true
 }
 
 # ---- 1. a misbehaving VICI peer
@@ -42,7 +40,7 @@ for mode in stall drip garbage noise huge close; do
 	sock="$dir/fake-$mode.vici"
 	python3 "$E2E_ROOT/tests/e2e/fake_vici.py" "$mode" "$sock" >"$dir/fake-$mode.out" 2>&1 &
 	E2E_PIDS+=("$!")
-	for i in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	wait_for 5 test -S "$sock"
 	SERVE_ARGS=(--vici.socket="$sock" --vici.timeout=2s --no-collector.xfrm)
 	serve_on "$dir/$mode.log" "$IKEWATCH"
 	worst=0 ok=1
@@ -64,7 +62,7 @@ done
 # ---- 2. the VICI socket missing, or without access
 SERVE_ARGS=(--vici.socket="$dir/missing.vici" --no-collector.xfrm)
 serve_on "$dir/missing.log" "$IKEWATCH"
-sleep 2
+sleep 2   # on purpose: it must still serve 2 s later, not exit
 m=$(curl -fsS --max-time 10 "http://127.0.0.1:$PORT/metrics")
 check "missing socket: a clear error at start" \
 	grep -q "VICI socket $dir/missing.vici: No such file or directory" "$E2E_OUT/ikewatch-$PORT.log"
@@ -74,13 +72,13 @@ kill "$IKW_PID"; wait "$IKW_PID"
 
 python3 "$E2E_ROOT/tests/e2e/fake_vici.py" garbage "$dir/locked.vici" >/dev/null 2>&1 &
 E2E_PIDS+=("$!")
-for i in $(seq 1 50); do [ -S "$dir/locked.vici" ] && break; sleep 0.1; done
+wait_for 5 test -S "$dir/locked.vici"
 chmod 000 "$dir/locked.vici"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	SERVE_ARGS=(--vici.socket="$dir/locked.vici" --no-collector.xfrm)
 	serve_on "$dir/locked.log" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		--inh-caps=-all -- "$IKEWATCH"
-	sleep 2
+	sleep 2   # on purpose: it must still serve 2 s later, not exit
 	m=$(curl -fsS --max-time 10 "http://127.0.0.1:$PORT/metrics")
 	check "socket without access: a clear error at start" \
 		grep -q "VICI socket $dir/locked.vici: Permission denied: ikewatch (uid 65534) needs read and write access" \
@@ -127,7 +125,7 @@ print(len(conns))
 PY
 python3 "$dir/slowloris.py" "$PORT" 100 20 >"$dir/slowloris.out" 2>&1 &
 slow=$!; E2E_PIDS+=("$slow")
-sleep 1
+sleep 1   # on purpose: let the slow clients take their connections first
 flood_pids=()
 for i in $(seq 1 200); do
 	curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 --interface 127.0.0.2 \
@@ -140,7 +138,7 @@ for i in $(seq 1 10); do
 	for try in 1 2 3 4 5; do   # 503 "too many concurrent scrapes" is an answer too; retry it
 		c=$(curl -s -o "$dir/normal.out" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/metrics")
 		[ "$c" = 200 ] && break
-		sleep 0.2
+		sleep 0.2   # a pause between retries, on purpose
 	done
 	t1=$(date +%s.%N)
 	d=$(secs "$t0" "$t1"); lt "$worst" "$d" && worst=$d
@@ -162,7 +160,7 @@ for i in $(seq 1 100); do scrape "$PORT" >/dev/null; done
 rss0=$(vmrss "$IKW_PID")
 ( while :; do
 	lab "$NAME" stop-charon hub --kill >/dev/null 2>&1
-	sleep 0.5
+	sleep 0.5   # on purpose: charon stays away a while, then comes back
 	lab "$NAME" start-charon hub >/dev/null 2>&1
 	sleep 1
 done ) &

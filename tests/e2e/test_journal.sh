@@ -31,14 +31,14 @@ mount -t tmpfs tmpfs /run/systemd && mount -t tmpfs tmpfs /run/log &&
 mkdir -p /run/systemd/journal
 "$JOURNALD" >"$E2E_OUT/journald.log" 2>&1 &
 E2E_PIDS+=("$!")
-for _ in $(seq 1 50); do [ -S /run/systemd/journal/dev-log ] && break; sleep 0.1; done
-check "journald listens on its syslog socket" test -S /run/systemd/journal/dev-log
+check "journald listens on its syslog socket" wait_for 5 test -S /run/systemd/journal/dev-log
 if [ ! -e /dev/log ]; then
 	: >/dev/log && devlog_made=1
 fi
 mount --bind /run/systemd/journal/dev-log /dev/log
-check "/dev/log reaches journald" bash -c 'logger -t ikw-e2e-probe probe-$$ &&
-	for _ in $(seq 1 30); do journalctl -t ikw-e2e-probe -q | grep -q probe- && exit 0; sleep 0.1; done; exit 1'
+probe_logged() { journalctl -t ikw-e2e-probe -q | grep -q probe-; }
+log_reaches() { logger -t ikw-e2e-probe "probe-$$" && wait_for 5 probe_logged; }
+check "/dev/log reaches journald" log_reaches
 
 # ---- the lab: the hub logs to syslog ----------------------------------------
 NAME=e2ejn$$
@@ -65,11 +65,8 @@ lab_extend "$NAME" "$tmp" failing_conns
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
 ok=0
-for _ in $(seq 1 20); do
-	m=$(scrape "$PORT")
-	[ "$(f "$m")" -ge 1 ] && ok=1 && break
-	sleep 0.5
-done
+counted() { m=$(scrape "$PORT"); [ "$(f "$m")" -ge 1 ]; }   # sets m
+wait_for 10 counted && ok=1
 check "serve: wrong PSK from the journal counted as auth_failed under badpsk ($(f "$m"))" test "$ok" = 1
 check "serve: journal entries read" test "$(metric "$m" ikewatch_log_journal_entries_total)" -ge 1
 check "serve: no journal errors" test "$(metric "$m" ikewatch_log_journal_errors_total)" = 0

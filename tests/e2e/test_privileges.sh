@@ -42,16 +42,12 @@ d=$(dirname "$VICI"); while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null; d=$(di
 
 # run_as ARGS...: serve as root with --run-as; sets PORT, IKW_PID
 run_as() {
-	local i
 	PORT=$(free_port)
 	"$IKEWATCH" serve --run-as="$USR" --web.listen-address="127.0.0.1:$PORT" \
 		--vici.socket="$VICI" "$@" >"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
-	for i in $(seq 1 50); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/-/healthy" 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_for 5 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/-/healthy" 2>/dev/null || true
 }
 
 run_as

@@ -37,13 +37,14 @@ for r in d["data"]["result"]:
 }
 
 up=""
-for i in $(seq 1 60); do
+scraped() {   # sets up
 	up=$(query 'up{job="ikewatch"}' 2>/dev/null | awk '{print $NF}')
-	[ "$up" = 1 ] && break
-	sleep 0.5
-done
+	[ "$up" = 1 ]
+}
+wait_for 30 scraped
 check "prometheus scrapes ikewatch (up=1)" test "$up" = 1
-sleep 2
+two_up() { [ "$(query 'ipsec_conn_up' 2>/dev/null | grep -c ' 1$')" -eq 2 ]; }
+wait_for 10 two_up
 res=$(query 'ipsec_conn_up')
 e2e_log "$res"
 check "two tunnels up in prometheus" test "$(grep -c ' 1$' <<<"$res")" -eq 2
@@ -55,7 +56,10 @@ check "collector success in prometheus" test "$(awk '{print $NF}' <<<"$res")" = 
 res=$(query 'count(ipsec_child_up == 1 and on(conn) ipsec_conn_up == 1)')
 check "join of child and conn state works" test "$(awk '{print $NF}' <<<"$res")" = 2
 lab "$NAME" swanctl hub --terminate --ike tun1 >/dev/null 2>&1
-sleep 3
+down_but_expected() {
+	[ -n "$(query 'ipsec_conn_up{conn="tun1"} == 0 and on(conn) ipsec_conn_expected_up == 1' 2>/dev/null)" ]
+}
+wait_for 15 down_but_expected
 res=$(query 'ipsec_conn_up{conn="tun1"} == 0 and on(conn) ipsec_conn_expected_up == 1')
 check "terminated tun1 is down-but-expected in prometheus" test -n "$res"
 e2e_finish prometheus

@@ -161,8 +161,7 @@ YML
 	--web.listen-address="127.0.0.1:$AMP" --cluster.listen-address= \
 	>"$E2E_OUT/alertmanager-$NAME.log" 2>&1 &
 E2E_PIDS+=("$!")
-for _ in $(seq 1 100); do curl -fsS "$AMURL/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-check "alertmanager is ready" curl -fsS "$AMURL/-/ready" -o /dev/null
+check "alertmanager is ready" wait_for 10 curl -fsS -o /dev/null "$AMURL/-/ready"
 alert() { amtool --alertmanager.url="$AMURL" alert add "$@" >/dev/null; }
 
 # audit_has FILE CONN DECISION REASON [ACTION RESULT]: a line with these fields
@@ -180,9 +179,8 @@ sys.exit(1)
 PY
 }
 wait_audit() { # wait_audit SECONDS ARGS... (of audit_has)
-	local t=$1 i; shift
-	for i in $(seq 1 $((t * 5))); do audit_has "$@" 2>/dev/null && return 0; sleep 0.2; done
-	return 1
+	local t=$1; shift
+	wait_for "$t" audit_has "$@" 2>/dev/null
 }
 conn_attention() { # conn_attention PORT CONN
 	curl -fsS "http://127.0.0.1:$1/api/v1/status" | python3 -c '
@@ -191,10 +189,9 @@ v = json.load(sys.stdin)
 print([c["attention"] for c in v["connections"] if c["name"] == sys.argv[1]][0])' "$2"
 }
 wait_up() { # wait_up CONN SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 2))); do [ "$(conn_attention "$PORT" "$1")" = ok ] && return 0; sleep 0.5; done
-	return 1
+	wait_for "$2" attention_is "$PORT" "$1" ok
 }
+attention_is() { [ "$(conn_attention "$1" "$2")" = "$3" ]; }
 audit_count() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 
 # ---- refused input ------------------------------------------------------------
@@ -221,7 +218,7 @@ check "an alert for a conn outside remediation.conns: refused" \
 # ---- a blip that heals before the checks complete --------------------------------
 lab "$NAME" swanctl hub --terminate --ike tun2 >/dev/null 2>&1
 alert alertname=IPsecIKESADown conn=tun2 scenario=blip
-sleep 1.2
+sleep 1.2   # on purpose: the tunnel stays down a moment before it heals
 lab "$NAME" swanctl hub --initiate --child net2 >/dev/null 2>&1
 check "blip: skipped, the audit log says healed" wait_audit 20 "$tmp/audit-a.jsonl" tun2 skipped healed
 m=$(scrape "$PORT")
@@ -271,7 +268,7 @@ for i in 1 2 3; do lab "$NAME" swanctl hub --terminate --ike tun$i >/dev/null 2>
 sleep 11   # tun1's cooldown (10 min policy time) runs out; the cap comes first anyway
 alert alertname=IPsecIKESADown conn=tun3 scenario=uplink
 check "many down: escalated (global_cap)" wait_audit 20 "$tmp/audit-a.jsonl" tun3 escalated global_cap
-sleep 2
+sleep 2   # on purpose: time for an initiate that must not come
 check "...nothing initiated" test "$(grep -c '"action":"initiate"' "$tmp/audit-a.jsonl")" = "$n0"
 check "...the tunnels stay down" test "$(conn_attention "$PORT" tun3)" = down
 check "...the escalation was sent to the on-call webhook" grep -q '"escalated"' "$HOOK"
@@ -281,7 +278,7 @@ for i in 1 2 3; do lab "$NAME" swanctl hub --initiate --child net$i >/dev/null 2
 lab "$NAME" swanctl hub --terminate --ike tun3 >/dev/null 2>&1
 alert alertname=IPsecIKESADown conn=tun3 target=dry
 check "dry-run: the decision is logged" wait_audit 30 "$tmp/audit-b.jsonl" tun3 dry_run would_act
-sleep 3
+sleep 3   # on purpose: time for an action that dry-run must not take
 check "...nothing changed: tun3 still down" test "$(conn_attention "$PORTB" tun3)" = down
 check "...diagnostics still written" test -n "$(ls "$tmp/diag-b" 2>/dev/null)"
 m=$(scrape "$PORTB")
@@ -290,11 +287,11 @@ lab "$NAME" swanctl hub --initiate --child net3 >/dev/null 2>&1
 
 # ---- a peer that stays dead: restart at most once, backoff, day cap ---------------------
 lab "$NAME" stop-charon p2 >/dev/null 2>&1   # tunnels 2 and 4
-sleep 1
+sleep 1   # on purpose: the peer is gone a moment before the first alert
 t0=$SECONDS
 # a fresh alert every 3 s (Alertmanager would repeat the same one at its
 # repeat_interval): most meet the cooldown or the backoff
-( for i in $(seq 1 30); do alert alertname=IPsecIKESADown conn=tun4 scenario=dead n="$i"; sleep 3; done ) &
+( for i in $(seq 1 30); do alert alertname=IPsecIKESADown conn=tun4 scenario=dead n="$i"; sleep 3; done ) &   # sleep: the alerts' pace
 E2E_PIDS+=("$!")
 check "dead peer: re-initiation fails" wait_audit 40 "$tmp/audit-a.jsonl" tun4 acted not_fixed initiate failed
 check "self check (daemon C, no alert): tun4 confirmed, dry-run decision logged" \
@@ -308,11 +305,11 @@ m=$(scrape "$PORT")
 check "...backoff grew to 2 x 15 min" test "$(metric "$m" ikewatch_remediation_restart_backoff_seconds)" = 1800
 check "...a second alert within the backoff: skipped (restart_backoff)" \
 	wait_audit 40 "$tmp/audit-a.jsonl" tun4 skipped restart_backoff
-check "...the second restart after 30 min policy time" bash -c \
-	'for i in $(seq 1 200); do [ "$(wc -l <"$1" 2>/dev/null)" -ge 2 ] && exit 0; sleep 0.3; done; exit 1' _ "$tmp/restarts.log"
+two_restarts() { [ "$(wc -l <"$tmp/restarts.log" 2>/dev/null)" -ge 2 ]; }
+check "...the second restart after 30 min policy time" wait_for 60 two_restarts
 check "...then the daily cap (2) escalates" wait_audit 40 "$tmp/audit-a.jsonl" tun4 escalated restart_day_cap
 # the rest of the simulated hour, and then some: no more restarts
-while [ $((SECONDS - t0)) -lt 75 ]; do sleep 2; done
+while [ $((SECONDS - t0)) -lt 75 ]; do sleep 2; done   # on purpose: policy time passes
 e2e_log "simulated $(( (SECONDS - t0) * SCALE / 60 )) minutes"
 r=$(wc -l <"$tmp/restarts.log")
 gap=$(awk 'NR == 1 { a = $1 } NR == 2 { print ($1 - a) * '"$SCALE"' }' "$tmp/restarts.log")

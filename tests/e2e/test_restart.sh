@@ -25,7 +25,8 @@ check "scrape of a hung charon answers within 3 s + 1 s ($(awk -v a="$t0" -v b="
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 4.0) }'
 check "hung charon: vici collector 0" test "$(metric "$m" 'ikewatch_collector_success{collector="vici"}')" = 0
 check "hung charon: no stale tunnel data" bash -c '! grep -q "^ipsec_conn_up" <<<"$1"' _ "$m"
-sleep 1
+vici_ok() { [ "$(metric "$(scrape "$PORT")" 'ikewatch_collector_success{collector="vici"}')" = 1 ]; }
+wait_for 10 vici_ok
 m=$(scrape "$PORT")
 check "after resume: vici collector 1 again" test "$(metric "$m" 'ikewatch_collector_success{collector="vici"}')" = 1
 
@@ -40,16 +41,16 @@ check "dead charon: vici collector 0" test "$(metric "$m" 'ikewatch_collector_su
 check "dead charon: build info still served" grep -q '^ikewatch_build_info' <<<"$m"
 
 # restarted charon: values come back without restarting ikewatch
-sleep 1
+sleep 1   # on purpose: charon stays dead a moment
 lab "$NAME" start-charon hub --wait --reconnect >/dev/null 2>&1
 check "lab charon restarted" test $? -eq 0
 ok=0
-for i in $(seq 1 30); do
+both_up() {   # sets m
 	m=$(scrape "$PORT")
 	[ "$(metric "$m" 'ipsec_conn_up{conn="tun1"}')" = 1 ] &&
-		[ "$(metric "$m" 'ipsec_conn_up{conn="tun2"}')" = 1 ] && ok=1 && break
-	sleep 1
-done
+		[ "$(metric "$m" 'ipsec_conn_up{conn="tun2"}')" = 1 ]
+}
+wait_for 30 both_up && ok=1
 check "after restart: vici collector 1" test "$(metric "$m" 'ikewatch_collector_success{collector="vici"}')" = 1
 check "after restart: tunnels up again" test "$ok" -eq 1
 start2=$(metric "$m" 'ipsec_daemon_start_time_seconds')

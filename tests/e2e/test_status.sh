@@ -88,6 +88,8 @@ check "rekey: both CHILD SAs of net1 shown, one marked old ($marks)" test "$mark
 check "rekey: --conn filters to tun1" \
 	test "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["connections"]))' <<<"$json")" = 1
 
+table_done() { tmux -S "$TMUX_SOCK" capture-pane -p | grep -q TABLE-DONE; }
+
 # ---- the table under tmux ------------------------------------------------------
 # tmux_table COLS ARGS...: the table as a terminal of COLS columns shows it,
 # with wrapped lines joined (-J) and escape sequences kept (-e)
@@ -97,10 +99,7 @@ tmux_table() {
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
 	tmux -S "$TMUX_SOCK" new-session -d -x "$cols" -y 60 \
 		"$IKEWATCH status --vici.socket=$VICI $* > /dev/tty; echo TABLE-DONE; sleep 30"
-	for _ in $(seq 1 50); do
-		tmux -S "$TMUX_SOCK" capture-pane -p | grep -q TABLE-DONE && break
-		sleep 0.1
-	done
+	wait_for 5 table_done
 	tmux -S "$TMUX_SOCK" capture-pane -p -J -e >"$out"
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
 	cat "$out"

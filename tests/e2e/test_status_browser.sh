@@ -34,10 +34,7 @@ start_ikewatch_ns() {
 		>>"$E2E_OUT/ikewatch-$port.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
-	for _ in $(seq 1 50); do
-		in_ns curl -fsS "http://127.0.0.1:$port/-/healthy" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	wait_for 5 in_ns curl -fsS -o /dev/null "http://127.0.0.1:$port/-/healthy" 2>/dev/null || true
 	printf -v "$port_var" '%s' "$port"
 }
 
@@ -281,11 +278,11 @@ lab "$NAME" ping 1 3 100 >/dev/null 2>&1
 check "pings through tun1 pass" test $? -eq 0
 
 code=000
-for _ in $(seq 1 40); do
+status_ok() {   # sets code
 	code=$(in_ns curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$URL")
-	[ "$code" = 200 ] && break
-	sleep 0.5
-done
+	[ "$code" = 200 ]
+}
+wait_for 20 status_ok
 [ "$code" = 200 ] || e2e_abort "GET /status answers 200 within 20 s (got $code)"
 pass "GET /status answers 200"
 check "/status is HTML" bash -c "ip netns exec $WEBNS curl -fsS -o /dev/null -w '%{content_type}' '$URL' | grep -qi '^text/html'"
@@ -334,11 +331,11 @@ check "buttons: initiate tun2, terminate tun1's IKE and CHILD SA" test \
 said=$(browser_click "$URL" 'button[data-act="initiate"][data-conn="tun2"]' "$TOKEN")
 check "initiate tun2 from the page: 200 ($said)" grep -q '^Initiate tun2/net2: 200 ' <<<"$said"
 up=
-for _ in $(seq 1 40); do
+tun2_installed() {   # sets up
 	up=$(lab "$NAME" swanctl hub --list-sas --raw 2>/dev/null | grep -c '^list-sa event {tun2 .*state=INSTALLED')
-	[ "$up" -ge 1 ] && break
-	sleep 0.5
-done
+	[ "$up" -ge 1 ]
+}
+wait_for 20 tun2_installed
 check "charon has tun2 up again" test "${up:-0}" -ge 1
 ike1=$(awk -F'\t' '$1 == "ike" && $2 == "tun1" { print $3; exit }' <<<"$rows")
 said=$(browser_click "$URL" "tr.ike[data-conn=\"tun1\"] button[data-act=\"terminate\"]" "$TOKEN")

@@ -35,7 +35,7 @@ check "a bcrypt hash to test with" grep -q '^\$2b\$10\$' <<<"$hash"
 
 # serve_web NAME YAML-BODY: starts ikewatch with that web config; sets $PORT
 serve_web() {
-	local name=$1 i
+	local name=$1
 	printf '%s\n' "$2" >"$dir/$name.yml"
 	PORT=$(free_port)
 	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" \
@@ -44,12 +44,14 @@ serve_web() {
 		>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
-	for i in $(seq 1 50); do
-		grep -q 'serving /metrics' "$E2E_OUT/ikewatch-$PORT.log" && return 0
-		kill -0 "$IKW_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	wait_for 5 serving_or_gone && alive_now
+}
+# serving, or exited (a refused web config): either ends the wait
+serving_or_gone() {
+	grep -q 'serving /metrics' "$E2E_OUT/ikewatch-$PORT.log" || ! kill -0 "$IKW_PID" 2>/dev/null
+}
+alive_now() {
+	grep -q 'serving /metrics' "$E2E_OUT/ikewatch-$PORT.log" && kill -0 "$IKW_PID" 2>/dev/null
 }
 stop() { kill "$IKW_PID" 2>/dev/null; wait "$IKW_PID" 2>/dev/null; }
 code() { curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$@" 2>/dev/null; }
@@ -207,12 +209,12 @@ query() {
 for r in json.load(sys.stdin)["data"]["result"]: print(r["value"][1])'
 }
 up="" bad_up=""
-for i in $(seq 1 60); do
+both_scraped() {   # sets up and bad_up
 	up=$(query 'up{job="ikewatch"}' 2>/dev/null)
 	bad_up=$(query 'up{job="ikewatch_wrong_password"}' 2>/dev/null)
-	[ "$up" = 1 ] && [ -n "$bad_up" ] && break
-	sleep 0.5
-done
+	[ "$up" = 1 ] && [ -n "$bad_up" ]
+}
+wait_for 30 both_scraped
 check "prometheus scrapes over https with basic auth and a client certificate (up=1)" test "$up" = 1
 check "prometheus with a wrong password: up=0" test "$bad_up" = 0
 res=$(query 'ikewatch_build_info{job="ikewatch"}' 2>/dev/null)

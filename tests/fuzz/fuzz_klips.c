@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "collect/klips_parse.h"
+#include "parse/klips_parse.h"
 #include "common/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

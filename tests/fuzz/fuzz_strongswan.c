@@ -14,6 +14,7 @@
 #include "collect/strongswan_parse.h"
 #include "metrics/render.h"
 #include "model/view.h"
+#include "vici/vici_control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ledger l = LEDGER_INIT;
 	struct conn_cfg *conns = NULL;
 	size_t n = 0, alloc = 0, i;
-	struct render_opts o = { true };
+	struct render_opts o = { .peer_labels = true };
 	struct strbuf sb = STRBUF_INIT;
 	struct model *m;
 	struct render *r;
@@ -33,12 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = model_new();
 	if (!m)
 		abort();
-	ss_parse_version(&msg, m, NULL);
-	ss_parse_stats(&msg, m, NULL);
-	ss_parse_counters(&msg, m, NULL);
-	ss_check_success(&msg, "x", NULL);
-	ss_parse_sa(&msg, m, NULL);
-	if (!ss_parse_conn(&msg, m, &conns, &n, &alloc, NULL) && n) {
+	strongswan_parse_version(&msg, m, NULL);
+	strongswan_parse_stats(&msg, m, NULL);
+	strongswan_parse_counters(&msg, m, NULL);
+	vici_check_success(&msg, "x", NULL);
+	strongswan_parse_sa(&msg, m, NULL);
+	if (!strongswan_parse_conn(&msg, m, &conns, &n, &alloc, NULL) && n) {
 		m->conns = arena_alloc(&m->arena, n * sizeof(*conns));
 		for (i = 0; m->conns && i < n; i++)
 			m->conns[i] = conns[i];

@@ -8,7 +8,7 @@
  * must give the same result and the same records.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE \
- *     -Isrc tests/fuzz/fuzz_xfrm.c src/collect/xfrm_parse.c src/common/err.c \
+ *     -Isrc tests/fuzz/fuzz_xfrm.c src/parse/xfrm_parse.c src/common/err.c \
  *     -o build/fuzz_xfrm
  *   build/fuzz_xfrm -max_total_time=120 tests/fuzz/corpus/xfrm
  */
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "collect/xfrm_parse.h"
+#include "parse/xfrm_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

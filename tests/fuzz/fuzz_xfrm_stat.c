@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/xfrm_stat_parse.h"
+#include "parse/xfrm_stat_parse.h"
 #include "common/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

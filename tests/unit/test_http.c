@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -17,6 +18,7 @@
 #include <zlib.h>
 
 #include "common/log.h"
+#include "http/http_encoding.h"
 #include "testlib.h"
 
 /* ---- fake application --------------------------------------------------- */
@@ -103,7 +105,7 @@ static void ht_free(void *ctx)
 }
 
 static int ht_metrics(void *ctx, enum expo_format fmt,
-		      struct http_body_source *src, struct ikw_err *err)
+		      struct body_source *src, struct ikw_err *err)
 {
 	struct ht_app *a = ctx;
 	struct ht_body *b;
@@ -203,13 +205,53 @@ static void ht_app_route(void *ctx, const struct http_request *req,
 		    req->body ? req->body : "-");
 }
 
-static struct http_server *ht_start(struct ht_app *a,
-				    const struct http_server_opts *o)
+static void ht_ready_route(void *ctx, const struct http_request *req,
+			   struct http_response *resp)
 {
-	struct http_handlers h = { a, ht_metrics, ht_ready, ht_app_route };
+	(void)req;
+	if (!ht_ready(ctx)) {
+		resp->status = 503;
+		strbuf_addstr(&resp->body, "Not ready\n");
+		return;
+	}
+	strbuf_addstr(&resp->body, "OK\n");
+}
+
+/* The routes `serve` has, with the test's handlers; with_app adds /status
+ * and the /api/ prefix. */
+static void ht_routes(struct http_routes *t, struct ht_app *a, const char *telemetry_path,
+		      bool with_app)
+{
+	const unsigned read = HTTP_GET | HTTP_HEAD;
+	const struct http_route routes[] = {
+		{ .path = telemetry_path, .methods = read, .stream = ht_metrics, .ctx = a },
+		{ .path = "/", .methods = read, .handle = http_handle_landing,
+		  .ctx = (void *)(uintptr_t)telemetry_path },
+		{ .path = "/-/healthy", .methods = read, .handle = http_handle_healthy },
+		{ .path = "/-/ready", .methods = read, .handle = ht_ready_route, .ctx = a },
+		{ .path = "/status", .methods = read | HTTP_POST, .handle = ht_app_route,
+		  .ctx = a, .private_page = true },
+		{ .path = "/api/", .prefix = true, .methods = read | HTTP_POST,
+		  .handle = ht_app_route, .ctx = a, .private_page = true },
+	};
+	size_t i;
+
+	t->n = 0;
+	for (i = 0; i < (with_app ? 6u : 4u); i++)
+		http_routes_add(t, &routes[i]);
+}
+
+/* path: the telemetry path, NULL for /metrics. */
+static struct http_server *ht_start(struct ht_app *a,
+				    const struct http_server_opts *o, const char *path)
+{
+	struct http_routes t;
 	struct http_server *s = NULL;
 	struct ikw_err err = { "" };
-	int r = http_server_start(o, &h, &s, &err);
+	int r;
+
+	ht_routes(&t, a, path ? path : "/metrics", true);
+	r = http_server_start(o, &t, &s, &err);
 
 	if (r < 0)
 		testlib_fail(__FILE__, __LINE__, "http_server_start: %s", err.msg);
@@ -220,7 +262,7 @@ static struct http_server *ht_start_default(struct ht_app *a)
 {
 	struct http_server_opts o = { .listen_address = "127.0.0.1:0" };
 
-	return ht_start(a, &o);
+	return ht_start(a, &o, NULL);
 }
 
 /* ---- raw HTTP client ---------------------------------------------------- */
@@ -835,11 +877,12 @@ static void test_error_midway(void)
 static void test_bind_conflict(void)
 {
 	struct http_server_opts o = { .listen_address = NULL };
-	struct http_handlers h = { &app, ht_metrics, ht_ready, NULL };
+	struct http_routes h;
 	struct http_server *s2 = NULL;
 	struct ikw_err err = { "" };
 	char addr[32], want[96];
 
+	ht_routes(&h, &app, "/metrics", false);
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", port);
 	o.listen_address = addr;
 	CHECK_INT(http_server_start(&o, &h, &s2, &err), -EADDRINUSE);
@@ -850,7 +893,7 @@ static void test_bind_conflict(void)
 	o.listen_address = "localhost:1";
 	CHECK_INT(http_server_start(&o, &h, &s2, &err), -EINVAL);
 	o.listen_address = "127.0.0.1:0";
-	o.telemetry_path = "metrics";
+	ht_routes(&h, &app, "metrics", false);
 	CHECK_INT(http_server_start(&o, &h, &s2, &err), -EINVAL);
 }
 
@@ -877,7 +920,7 @@ static void test_scrape_cap(void)
 
 	ht_app_init(&a, 50);
 	a.block = true;
-	s = ht_start(&a, &o);
+	s = ht_start(&a, &o, NULL);
 	if (!s)
 		return;
 	port2 = http_server_port(s);
@@ -932,7 +975,7 @@ static void test_ipv6_and_dual_stack(void)
 		struct ht_resp r;
 
 		ht_app_init(&a, 3);
-		s = ht_start(&a, &o);
+		s = ht_start(&a, &o, NULL);
 		if (s && cases[i].v6) {
 			ht_request_af(AF_INET6, http_server_port(s), "GET", "/metrics", "", &r);
 			CHECK_INT(r.status, 200);
@@ -950,14 +993,13 @@ static void test_ipv6_and_dual_stack(void)
 
 static void test_custom_telemetry_path(void)
 {
-	struct http_server_opts o = { .listen_address = "127.0.0.1:0",
-				      .telemetry_path = "/x/<metrics>" };
+	struct http_server_opts o = { .listen_address = "127.0.0.1:0" };
 	struct http_server *s;
 	struct ht_app a;
 	struct ht_resp r;
 
 	ht_app_init(&a, 2);
-	s = ht_start(&a, &o);
+	s = ht_start(&a, &o, "/x/<metrics>");
 	if (s) {
 		ht_request(http_server_port(s), "GET", "/x/<metrics>", "", &r);
 		CHECK_INT(r.status, 200);
@@ -1056,7 +1098,7 @@ static void ht_post(const char *path, const char *body, size_t len, struct ht_re
 static void test_app_routes(void)
 {
 	struct ht_resp r;
-	char *big = malloc(HTTP_APP_BODY_MAX + 2);
+	char *big = malloc(HTTP_BODY_MAX + 2);
 
 	ht_request(port, "GET", "/status?q=a%20b", "X-Test: yes\r\n", &r);
 	CHECK_INT(r.status, 200);
@@ -1078,11 +1120,11 @@ static void test_app_routes(void)
 	CHECK_INT(r.status, 404);
 	ht_resp_release(&r);
 	if (big) {
-		memset(big, 'x', HTTP_APP_BODY_MAX + 1);
-		ht_post("/api/v1/x", big, HTTP_APP_BODY_MAX + 1, &r);
+		memset(big, 'x', HTTP_BODY_MAX + 1);
+		ht_post("/api/v1/x", big, HTTP_BODY_MAX + 1, &r);
 		CHECK_INT(r.status, 413);
 		ht_resp_release(&r);
-		ht_post("/api/v1/x", big, HTTP_APP_BODY_MAX, &r);
+		ht_post("/api/v1/x", big, HTTP_BODY_MAX, &r);
 		CHECK_INT(r.status, 200);
 		ht_resp_release(&r);
 		free(big);

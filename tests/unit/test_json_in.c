@@ -109,11 +109,46 @@ static void test_writer(void)
 	strbuf_release(&sb);
 }
 
+/* The reader under json_in: a walk of nested values with a callback, the
+ * bounds it is given, and its error prefix. */
+static int jr_count(struct json_reader *r, const char *key, unsigned depth, void *ctx)
+{
+	char v[8];
+
+	(*(int *)ctx)++;
+	if (!strcmp(key, "s"))
+		return json_reader_string(r, v, sizeof(v));
+	return json_reader_skip(r, depth);
+}
+
+static void test_reader(void)
+{
+	static const char ok[] = "{\"a\":[1,-2.5e3,{\"b\":null}],\"s\":\"\\ud83d\\ude00\",\"t\":true}";
+	struct json_reader r;
+	struct ikw_err err = { "" };
+	int n = 0;
+
+	json_reader_init(&r, ok, strlen(ok), "test", &err);
+	CHECK_INT(json_reader_container(&r, true, 1, jr_count, &n), 0);
+	CHECK_INT(json_reader_end(&r), 0);
+	CHECK_INT(n, 3);
+	json_reader_init(&r, ok, strlen(ok), "test", &err);
+	r.depth_max = 2;
+	CHECK_INT(json_reader_container(&r, true, 1, jr_count, &n), -EINVAL);
+	CHECK(strstr(err.msg, "test at byte ") == err.msg);
+	CHECK(strstr(err.msg, "nested too deep") != NULL);
+	json_reader_init(&r, "[1,2,3]", 7, "test", &err);
+	r.members_max = 2;
+	CHECK_INT(json_reader_container(&r, false, 1, NULL, NULL), -EINVAL);
+	CHECK(strstr(err.msg, "too many members") != NULL);
+}
+
 int main(void)
 {
 	RUN(test_accepts);
 	RUN(test_refuses);
 	RUN(test_bounds);
+	RUN(test_reader);
 	RUN(test_writer);
 	return testlib_done();
 }

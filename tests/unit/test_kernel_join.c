@@ -176,7 +176,7 @@ static void test_join_and_rekey(void)
 
 static char *render_text(struct model *m, bool peer)
 {
-	struct render_opts o = { peer };
+	struct render_opts o = { .peer_labels = peer };
 	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
 	struct render *r = render_new(m, EXPO_TEXT, &o);
 	int more;

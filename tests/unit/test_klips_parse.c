@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/klips_parse.h"
+#include "parse/klips_parse.h"
 #include "testlib.h"
 
 #define B(f) ((uint64_t)1 << KLIPS_F_##f)

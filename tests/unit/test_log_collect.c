@@ -273,7 +273,7 @@ static void test_runtime(void)
 	struct event_store *s = event_store_new(100);
 	struct logs_runtime *rt = NULL;
 	struct log_config lc;
-	struct logs_stats st;
+	struct log_source_stats st;
 	struct ikw_err err = { "" };
 	const char *lines = "2026-11-23 11:21:22 05[IKE] <tun1|1> received NO_PROPOSAL_CHOSEN notify error\n"
 			    "2026-11-23 11:21:22 05[IKE] <tun1|1> retransmit 2 of request with message ID 1\n";

@@ -104,7 +104,7 @@ static void test_view(void)
 
 static char *render_text(struct model *m)
 {
-	struct render_opts o = { true };
+	struct render_opts o = { .peer_labels = true };
 	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
 	struct render *r = render_new(m, EXPO_TEXT, &o);
 	int more;

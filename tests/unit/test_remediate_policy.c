@@ -14,16 +14,16 @@ static const struct rem_limits L = {
 static void test_admit(void)
 {
 	struct rem_conn_state c = { 0 };
-	const char *why;
+	enum rem_reason why;
 
 	CHECK_INT(rem_policy_admit(&L, &c, 1000, 1, &why), REM_ACT);
-	CHECK_STR(why, "");
+	CHECK_INT(why, RR_NONE);
 	CHECK_INT(rem_policy_admit(&L, &c, 1000, 3, &why), REM_ACT);
 	CHECK_INT(rem_policy_admit(&L, &c, 1000, 4, &why), REM_ESCALATE);
-	CHECK_STR(why, "global_cap");
+	CHECK_STR(rem_reason_names[why], "global_cap");
 	c.last_action = 1000;
 	CHECK_INT(rem_policy_admit(&L, &c, 1599, 1, &why), REM_SKIP);
-	CHECK_STR(why, "cooldown");
+	CHECK_STR(rem_reason_names[why], "cooldown");
 	CHECK_INT(rem_policy_admit(&L, &c, 1600, 1, &why), REM_ACT);
 	/* the global cap wins over the cooldown */
 	CHECK_INT(rem_policy_admit(&L, &c, 1100, 10, &why), REM_ESCALATE);
@@ -32,30 +32,30 @@ static void test_admit(void)
 static void test_persisted(void)
 {
 	bool all[3] = { true, true, true }, blip[3] = { true, false, true };
-	const char *why;
+	enum rem_reason why;
 
 	CHECK_INT(rem_policy_persisted(&L, all, 3, &why), REM_ACT);
 	CHECK_INT(rem_policy_persisted(&L, blip, 3, &why), REM_SKIP);
-	CHECK_STR(why, "healed");
+	CHECK_STR(rem_reason_names[why], "healed");
 	CHECK_INT(rem_policy_persisted(&L, blip, 2, &why), REM_SKIP);
-	CHECK_STR(why, "healed");
+	CHECK_STR(rem_reason_names[why], "healed");
 	CHECK_INT(rem_policy_persisted(&L, all, 2, &why), REM_SKIP);
-	CHECK_STR(why, "not_enough_checks");
+	CHECK_STR(rem_reason_names[why], "not_enough_checks");
 	CHECK_INT(rem_policy_persisted(&L, blip + 1, 1, &why), REM_SKIP);
-	CHECK_STR(why, "healed");
+	CHECK_STR(rem_reason_names[why], "healed");
 }
 
 static void test_restart_not_configured(void)
 {
 	struct rem_limits l = L;
 	struct rem_host_state h;
-	const char *why;
+	enum rem_reason why;
 	double next;
 
 	memset(&h, 0, sizeof(h));
 	l.restart = false;
 	CHECK_INT(rem_policy_restart(&l, &h, 5000, &next, &why), REM_ESCALATE);
-	CHECK_STR(why, "restart_not_configured");
+	CHECK_STR(rem_reason_names[why], "restart_not_configured");
 }
 
 /* A peer that stays dead: every restart fails.  Over one simulated hour
@@ -64,7 +64,7 @@ static void test_restart_backoff_hour(void)
 {
 	struct rem_host_state h;
 	double t, t0 = 1e9, next, times[16];
-	const char *why;
+	enum rem_reason why;
 	size_t n = 0;
 
 	memset(&h, 0, sizeof(h));
@@ -84,21 +84,21 @@ static void test_restart_backoff_hour(void)
 	CHECK(times[1] == t0 + 1800);
 	CHECK(rem_policy_backoff(&L, &h) == 3600);
 	CHECK_INT(rem_policy_restart(&L, &h, t0 + 1800 + 3599, &next, &why), REM_SKIP);
-	CHECK_STR(why, "restart_backoff");
+	CHECK_STR(rem_reason_names[why], "restart_backoff");
 	CHECK(next == t0 + 1800 + 3600);
 }
 
 static void test_restart_rate_limit(void)
 {
 	struct rem_host_state h;
-	const char *why;
+	enum rem_reason why;
 	double next;
 
 	memset(&h, 0, sizeof(h));
 	rem_policy_restarted(&h, 1000, true);   /* it worked */
 	CHECK_INT(h.failures, 0);
 	CHECK_INT(rem_policy_restart(&L, &h, 1000 + 899, &next, &why), REM_SKIP);
-	CHECK_STR(why, "restart_rate_limit");
+	CHECK_STR(rem_reason_names[why], "restart_rate_limit");
 	CHECK(next == 1900);
 	CHECK_INT(rem_policy_restart(&L, &h, 1900, &next, &why), REM_ACT);
 	/* a success after failures resets the backoff */
@@ -125,7 +125,7 @@ static void test_day_cap(void)
 	struct rem_limits l = L;
 	struct rem_host_state h;
 	double t, t0 = 2e9, times[64], next;
-	const char *why;
+	enum rem_reason why;
 	size_t n = 0, i, j, in_day, capped = 0;
 
 	memset(&h, 0, sizeof(h));
@@ -134,7 +134,7 @@ static void test_day_cap(void)
 		enum rem_decision d = rem_policy_restart(&l, &h, t, &next, &why);
 
 		if (d == REM_ESCALATE) {
-			CHECK_STR(why, "restart_day_cap");
+			CHECK_STR(rem_reason_names[why], "restart_day_cap");
 			capped++;
 		}
 		if (d != REM_ACT)

@@ -1,5 +1,6 @@
 /* Rendering of the catalog from a model: down tunnels as 0, absent times
  * omitted, hostile names escaped, peer labels optional, pieces bounded. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,10 +8,10 @@
 #include "model/view.h"
 #include "testlib.h"
 
-static char *render_all(struct model *m, bool peer, enum expo_format f,
-			size_t *max_piece)
+static char *render_conn(struct model *m, bool peer, enum expo_format f,
+			 size_t *max_piece, const char *conn)
 {
-	struct render_opts o = { peer };
+	struct render_opts o = { .peer_labels = peer, .conn = conn };
 	struct strbuf all = STRBUF_INIT, piece = STRBUF_INIT;
 	struct render *r = render_new(m, f, &o);
 	int more;
@@ -26,6 +27,12 @@ static char *render_all(struct model *m, bool peer, enum expo_format f,
 	render_free(r);
 	strbuf_release(&piece);
 	return strbuf_detach(&all, NULL);
+}
+
+static char *render_all(struct model *m, bool peer, enum expo_format f,
+			size_t *max_piece)
+{
+	return render_conn(m, peer, f, max_piece, NULL);
 }
 
 static struct model *sample_model(struct ledger *l)
@@ -130,10 +137,48 @@ static void test_failed_collection_exports_no_tunnels(void)
 	model_unref(m);
 }
 
+/* What remediation's bundle used to grep out of the whole exposition: the
+ * sample lines that carry conn="NAME". */
+static void grep_conn(const char *all, const char *needle, struct strbuf *out)
+{
+	const char *p, *nl;
+
+	for (p = all; (nl = strchr(p, '\n')); p = nl + 1)
+		if (*p != '#' && memmem(p, (size_t)(nl - p), needle, strlen(needle)))
+			strbuf_add(out, p, (size_t)(nl - p + 1));
+}
+
+/* One conn's series rendered directly are exactly those lines. */
+static void test_render_one_conn(void)
+{
+	static const char *const conns[] = { "down.conn:1", "nosuch" };
+	struct ledger l = LEDGER_INIT;
+	struct model *m = sample_model(&l);
+	size_t max_piece, i;
+	char *all = render_all(m, true, EXPO_TEXT, &max_piece);
+
+	for (i = 0; i < 2; i++) {
+		struct strbuf want = STRBUF_INIT;
+		char needle[64];
+		char *got = render_conn(m, true, EXPO_TEXT, &max_piece, conns[i]);
+
+		snprintf(needle, sizeof(needle), "conn=\"%s\"", conns[i]);
+		grep_conn(all, needle, &want);
+		CHECK_STR(got, strbuf_str(&want));
+		CHECK(i == 1 || strstr(got, "ipsec_conn_up{conn=\"down.conn:1\"} 0\n") != NULL);
+		free(got);
+		strbuf_release(&want);
+	}
+	free(all);
+	ledger_release(&l);
+	model_unref(m);
+}
+
 int main(void)
 {
 	RUN(test_text_render);
 	RUN(test_openmetrics_render);
 	RUN(test_failed_collection_exports_no_tunnels);
+	RUN(test_render_one_conn);
 	return testlib_done();
 }

@@ -8,6 +8,7 @@
 
 #include "collect/strongswan_parse.h"
 #include "model/view.h"
+#include "vici/vici_control.h"
 #include "testlib.h"
 
 static int decode_fixture(const char *name, struct vici_msg *msg)
@@ -31,7 +32,7 @@ static void test_real_list_sa(void)
 	const struct child_sa *c;
 
 	CHECK_INT(decode_fixture("list-sa-1.bin", &msg), 0);
-	CHECK_INT(ss_parse_sa(&msg, m, &err), 0);
+	CHECK_INT(strongswan_parse_sa(&msg, m, &err), 0);
 	CHECK_INT(m->nike, 1);
 	ike = &m->ike_sas[0];
 	CHECK_STR(ike->conn, "tun20");
@@ -78,7 +79,7 @@ static void test_real_conn_stats_version(void)
 	size_t n = 0, alloc = 0;
 
 	CHECK_INT(decode_fixture("list-conn-1.bin", &msg), 0);
-	CHECK_INT(ss_parse_conn(&msg, m, &conns, &n, &alloc, &err), 0);
+	CHECK_INT(strongswan_parse_conn(&msg, m, &conns, &n, &alloc, &err), 0);
 	CHECK_INT(n, 1);
 	if (n) {
 		CHECK_STR(conns[0].name, "tun1");
@@ -93,7 +94,7 @@ static void test_real_conn_stats_version(void)
 	vici_msg_release(&msg);
 
 	CHECK_INT(decode_fixture("stats.bin", &msg), 0);
-	CHECK_INT(ss_parse_stats(&msg, m, &err), 0);
+	CHECK_INT(strongswan_parse_stats(&msg, m, &err), 0);
 	CHECK_U64(m->daemon.ikesas_total, 100);
 	CHECK_U64(m->daemon.workers_total, 16);
 	CHECK_U64(m->daemon.workers_active[0], 4);
@@ -103,14 +104,14 @@ static void test_real_conn_stats_version(void)
 	vici_msg_release(&msg);
 
 	CHECK_INT(decode_fixture("version.bin", &msg), 0);
-	CHECK_INT(ss_parse_version(&msg, m, &err), 0);
+	CHECK_INT(strongswan_parse_version(&msg, m, &err), 0);
 	CHECK_STR(m->daemon.daemon, "charon");
 	CHECK_STR(m->daemon.version, "5.9.8");
 	vici_msg_release(&msg);
 
 	/* charon's answer when the counters plugin is not loaded */
 	CHECK_INT(decode_fixture("get-counters.bin", &msg), 0);
-	CHECK_INT(ss_check_success(&msg, "get-counters", &err), -EIO);
+	CHECK_INT(vici_check_success(&msg, "get-counters", &err), -EIO);
 	CHECK_STR(err.msg, "get-counters failed: no counters available (plugin missing?)");
 	vici_msg_release(&msg);
 	model_unref(m);
@@ -126,8 +127,8 @@ static void test_real_counters(void)
 
 	/* charon names the global counter set "" (an empty section name) */
 	CHECK_INT(decode_fixture("get-counters-plugin.bin", &msg), 0);
-	CHECK_INT(ss_check_success(&msg, "get-counters", &err), 0);
-	CHECK_INT(ss_parse_counters(&msg, m, &err), 0);
+	CHECK_INT(vici_check_success(&msg, "get-counters", &err), 0);
+	CHECK_INT(strongswan_parse_counters(&msg, m, &err), 0);
 	CHECK(m->daemon.have_counters);
 	CHECK(m->daemon.ncounters >= 20);
 	for (i = 0; i < m->daemon.ncounters; i++)
@@ -183,7 +184,7 @@ static void test_malformed_numbers_rejected(void)
 		struct model *m = model_new();
 
 		build_sa(&msg, t[i].field, t[i].value);
-		CHECK_INT(ss_parse_sa(&msg, m, &err), -EBADMSG);
+		CHECK_INT(strongswan_parse_sa(&msg, m, &err), -EBADMSG);
 		CHECK_STR(err.msg, t[i].msg);
 		CHECK_INT(m->nike, 0);
 		vici_msg_release(&msg);
@@ -198,7 +199,7 @@ static void test_overdue_countdown_is_negative(void)
 
 	/* charon prints (scheduled - now): negative once a rekey is overdue */
 	build_sa(&msg, "rekey-time", "-42");
-	CHECK_INT(ss_parse_sa(&msg, m, NULL), 0);
+	CHECK_INT(strongswan_parse_sa(&msg, m, NULL), 0);
 	CHECK_INT(m->nike, 1);
 	if (m->nike)
 		CHECK_INT(m->ike_sas[0].children[0].rekey_in, -42);
@@ -206,7 +207,7 @@ static void test_overdue_countdown_is_negative(void)
 	model_unref(m);
 	m = model_new();
 	build_sa(&msg, "rekey-time", "--1");
-	CHECK_INT(ss_parse_sa(&msg, m, NULL), -EBADMSG);
+	CHECK_INT(strongswan_parse_sa(&msg, m, NULL), -EBADMSG);
 	vici_msg_release(&msg);
 	model_unref(m);
 }
@@ -217,7 +218,7 @@ static void test_hostile_strings_sanitized(void)
 	struct model *m = model_new();
 
 	build_sa(&msg, "spi-in", "ab\ncd\xff");
-	CHECK_INT(ss_parse_sa(&msg, m, NULL), 0);
+	CHECK_INT(strongswan_parse_sa(&msg, m, NULL), 0);
 	CHECK_STR(m->ike_sas[0].children[0].spi_in, "ab?cd?");
 	vici_msg_release(&msg);
 	model_unref(m);

@@ -35,9 +35,9 @@ static void tf_free(void *ctx)
 	((struct tf_source *)ctx)->frees++;
 }
 
-static struct http_body_source tf_body(struct tf_source *s)
+static struct body_source tf_body(struct tf_source *s)
 {
-	struct http_body_source b = { s, tf_next, tf_free };
+	struct body_source b = { s, tf_next, tf_free };
 
 	return b;
 }
@@ -106,7 +106,7 @@ static void test_write_pieces(void)
 		"ipsec_up{conn=\"b\"} 0\n",
 	};
 	struct tf_source s = { pieces, 4, 0, SIZE_MAX, 0 };
-	struct http_body_source b = tf_body(&s);
+	struct body_source b = tf_body(&s);
 	struct ikw_err err = { "" };
 	char dir[64], path[128], *got;
 	struct stat st;
@@ -133,7 +133,7 @@ static void test_atomic_replace(void)
 {
 	static const char *const pieces[] = { "new 2\n" };
 	struct tf_source s = { pieces, 1, 0, SIZE_MAX, 0 };
-	struct http_body_source b = tf_body(&s);
+	struct body_source b = tf_body(&s);
 	struct ikw_err err = { "" };
 	char dir[64], path[128], buf[64], *got;
 	struct stat before, after;
@@ -165,7 +165,7 @@ static void test_missing_directory(void)
 {
 	static const char *const pieces[] = { "a 1\n" };
 	struct tf_source s = { pieces, 1, 0, SIZE_MAX, 0 };
-	struct http_body_source b = tf_body(&s);
+	struct body_source b = tf_body(&s);
 	struct ikw_err err = { "" };
 	char dir[64], missing[128];
 
@@ -184,7 +184,7 @@ static void test_source_error(void)
 {
 	static const char *const pieces[] = { "a 1\n", "b 2\n", "c 3\n" };
 	struct tf_source s = { pieces, 3, 0, 2, 0 };
-	struct http_body_source b = tf_body(&s);
+	struct body_source b = tf_body(&s);
 	struct ikw_err err = { "" };
 	char dir[64], path[128], *got;
 
@@ -208,7 +208,7 @@ static void test_invalid_names(void)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct tf_source s = { NULL, 0, 0, SIZE_MAX, 0 };
-		struct http_body_source b = tf_body(&s);
+		struct body_source b = tf_body(&s);
 		struct ikw_err err = { "" };
 
 		CHECK_INT(textfile_write("/tmp", names[i], &b, &err), -EINVAL);
@@ -221,7 +221,7 @@ static void test_planted_symlink(void)
 {
 	static const char *const pieces[] = { "m 1\n" };
 	struct tf_source s = { pieces, 1, 0, SIZE_MAX, 0 };
-	struct http_body_source b = tf_body(&s);
+	struct body_source b = tf_body(&s);
 	struct ikw_err err = { "" };
 	char dir[64], tmp[160], victim[128], *got;
 
@@ -243,7 +243,7 @@ static void test_no_free_callback(void)
 {
 	static const char *const pieces[] = { "z 0\n" };
 	struct tf_source s = { pieces, 1, 0, SIZE_MAX, 0 };
-	struct http_body_source b = { &s, tf_next, NULL };
+	struct body_source b = { &s, tf_next, NULL };
 	struct ikw_err err = { "" };
 	char dir[64];
 

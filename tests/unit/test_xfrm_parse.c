@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "collect/xfrm_parse.h"
+#include "parse/xfrm_parse.h"
 #include "testlib.h"
 
 /* --- building messages --- */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/xfrm_stat_parse.h"
+#include "parse/xfrm_stat_parse.h"
 #include "testlib.h"
 
 /* The kernel's order (net/xfrm/xfrm_proc.c) and the label of each. */

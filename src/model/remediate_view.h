@@ -1,7 +1,7 @@
 /* What a snapshot holds of remediation (docs/remediation.md): counters of
  * decisions and actions, copied from the engine at each collection.
  * Strings live in the snapshot's arena.  Enum-to-name tables in
- * remediate_stats.c. */
+ * remediate_view.c. */
 #ifndef IKW_REMEDIATE_VIEW_H
 #define IKW_REMEDIATE_VIEW_H
 
@@ -21,8 +21,8 @@ enum rem_reason {
 	RR_COUNT
 };
 extern const char *const rem_reason_names[RR_COUNT];
-/* The reason named name (the policy's strings), or RR_COUNT. */
-enum rem_reason rem_reason_from_name(const char *name);
+/* No reason (an action's plain record): not counted, written as "". */
+#define RR_NONE RR_COUNT
 
 enum rem_action { RA_DIAGNOSTICS, RA_INITIATE, RA_RESTART, RA_COUNT };
 extern const char *const rem_action_names[RA_COUNT];

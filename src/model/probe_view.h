@@ -8,7 +8,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe/probe.h"
+enum probe_type {
+	PROBE_ICMP,     /* echo requests: loss and round-trip time */
+	PROBE_TCP,      /* connect() to a port */
+	PROBE_MTU,      /* echo requests with DF at a ladder of sizes */
+	PROBE_TYPE_COUNT
+};
+extern const char *const probe_type_names[PROBE_TYPE_COUNT];
+
+/* Why a run failed: a closed set, so that it can be a label. */
+enum probe_fail {
+	PROBE_FAIL_NONE,
+	PROBE_FAIL_TIMEOUT,      /* nothing came back in time */
+	PROBE_FAIL_REFUSED,      /* TCP: the peer's host answered with a reset */
+	PROBE_FAIL_UNREACHABLE,  /* ICMP unreachable, or no route */
+	PROBE_FAIL_ERROR,        /* a local error: socket, namespace, send */
+	PROBE_FAIL_UNRESOLVED,   /* the target (or source) could not be derived */
+	PROBE_FAIL_COUNT
+};
+extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
 
 /* Round-trip time buckets (seconds): from a LAN-local peer (well under a
  * millisecond) to a satellite or congested tunnel, up to the longest

@@ -3,7 +3,7 @@
  * added to the counters kept in a state file, so that they stay monotonic
  * across cron runs.  The live sources (VICI log events, error-notify) have
  * no meaning between runs and are not read. */
-#include "cli/cli.h"
+#include "logs/logs_once.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,23 +12,24 @@
 #include "common/log.h"
 #include "logs/log_state.h"
 #include "logs/logs.h"
+#include "model/model.h"
 
 /* Same cap as the daemon's store: keys come from logs. */
-#define CLI_LOG_KEYS_MAX 20000
+#define LOGS_ONCE_KEYS_MAX 20000
 
-struct cli_logs_once {
+struct logs_once {
 	struct event_store *store;
 	struct log_state ls;
 	bool ok;
 	double seconds;
 };
 
-bool cli_logs_once_wanted(const struct config *c)
+bool logs_once_wanted(const struct log_config *lc)
 {
-	return c->logs.nfiles || c->logs.journal;
+	return lc->nfiles || lc->journal;
 }
 
-static double cli_now(void)
+static double logs_once_now(void)
 {
 	struct timespec ts;
 
@@ -37,7 +38,7 @@ static double cli_now(void)
 }
 
 /* A damaged state restarts the counters rather than trusting it. */
-static int cli_logs_once_load(struct cli_logs_once *lo, const char *path)
+static int logs_once_load(struct logs_once *lo, const char *path)
 {
 	struct ikw_err err = { "" };
 
@@ -46,41 +47,41 @@ static int cli_logs_once_load(struct cli_logs_once *lo, const char *path)
 	log_warn("ignoring the log state (log counters restart): %s", err.msg);
 	event_store_free(lo->store);
 	memset(&lo->ls, 0, sizeof(lo->ls));
-	lo->store = event_store_new(CLI_LOG_KEYS_MAX);
+	lo->store = event_store_new(LOGS_ONCE_KEYS_MAX);
 	return lo->store ? 0 : -1;
 }
 
-struct cli_logs_once *cli_logs_once_begin(const struct config *c, const char *path)
+struct logs_once *logs_once_begin(const struct log_config *lc, const char *path)
 {
-	struct cli_logs_once *lo = calloc(1, sizeof(*lo));
+	struct logs_once *lo = calloc(1, sizeof(*lo));
 	struct ikw_err err = { "" };
-	double start = cli_now();
+	double start = logs_once_now();
 
-	if (!lo || !(lo->store = event_store_new(CLI_LOG_KEYS_MAX)) ||
-	    cli_logs_once_load(lo, path)) {
-		cli_logs_once_end(lo, NULL);
+	if (!lo || !(lo->store = event_store_new(LOGS_ONCE_KEYS_MAX)) ||
+	    logs_once_load(lo, path)) {
+		logs_once_end(lo, NULL);
 		return NULL;
 	}
-	if (c->logs.vici_log || c->logs.error_notify)
+	if (lc->vici_log || lc->error_notify)
 		log_info("logs: vici_log and error_notify are read by `serve` only");
-	lo->ok = logs_catchup(&c->logs, lo->store, &lo->ls, &err) == 0;
-	lo->seconds = cli_now() - start;
+	lo->ok = logs_catchup(lc, lo->store, &lo->ls, &err) == 0;
+	lo->seconds = logs_once_now() - start;
 	return lo;
 }
 
-struct event_store *cli_logs_once_store(struct cli_logs_once *lo)
+struct event_store *logs_once_store(struct logs_once *lo)
 {
 	return lo ? lo->store : NULL;
 }
 
-void cli_logs_once_annotate(void *ctx, struct model *m)
+void logs_once_contribute(void *ctx, struct model *m)
 {
-	struct cli_logs_once *lo = ctx;
+	struct logs_once *lo = ctx;
 
 	model_record_collector(m, "logs", lo->ok, lo->seconds);
 }
 
-void cli_logs_once_end(struct cli_logs_once *lo, const char *path)
+void logs_once_end(struct logs_once *lo, const char *path)
 {
 	struct ikw_err err = { "" };
 

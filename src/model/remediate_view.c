@@ -1,6 +1,4 @@
-#include <string.h>
-
-#include "remediate/remediate_view.h"
+#include "model/remediate_view.h"
 
 const char *const rem_outcome_names[RO_COUNT] = {
 	[RO_ACTED] = "acted", [RO_SKIPPED] = "skipped", [RO_REFUSED] = "refused",
@@ -27,13 +25,3 @@ const char *const rem_action_names[RA_COUNT] = {
 const char *const rem_result_names[RS_COUNT] = {
 	[RS_OK] = "ok", [RS_FAILED] = "failed", [RS_DRY_RUN] = "dry_run",
 };
-
-enum rem_reason rem_reason_from_name(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < RR_COUNT; i++)
-		if (!strcmp(rem_reason_names[i], name))
-			return (enum rem_reason)i;
-	return RR_COUNT;
-}

@@ -1,4 +1,4 @@
-#include "collect/xfrm_stat_parse.h"
+#include "parse/xfrm_stat_parse.h"
 
 #include <errno.h>
 #include <stdbool.h>

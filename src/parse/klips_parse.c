@@ -1,4 +1,4 @@
-#include "collect/klips_parse.h"
+#include "parse/klips_parse.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "cli/http_client.h"
+#include "http/http_client.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/deadline.h"
+#include "common/num.h"
 
 /* "http://host:port[/]" -> host, port */
 static int hc_parse_url(const char *url, char *host, size_t hsize, char *port,
@@ -124,11 +125,13 @@ static int hc_parse(const struct strbuf *raw, int *status, struct strbuf *out,
 {
 	const char *s = strbuf_str(raw);
 	const char *body = strstr(s, "\r\n\r\n");
-	int code;
+	uint64_t code;
 
-	if (strncmp(s, "HTTP/1.", 7) || sscanf(s + 8, " %3d", &code) != 1 || !body)
+	/* "HTTP/1.x NNN": a space, then exactly three digits */
+	if (strncmp(s, "HTTP/1.", 7) || strnlen(s, 12) < 12 || s[8] != ' ' ||
+	    num_parse_u64(s + 9, 3, 999, &code) || !body)
 		return err_set(err, -EPROTO, "not an HTTP answer");
-	*status = code;
+	*status = (int)code;
 	body += 4;
 	strbuf_add(out, body, raw->len - (size_t)(body - s));
 	return 0;

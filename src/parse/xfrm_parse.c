@@ -1,4 +1,4 @@
-#include "collect/xfrm_parse.h"
+#include "parse/xfrm_parse.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

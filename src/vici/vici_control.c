@@ -1,16 +1,29 @@
-#include "collect/strongswan_control.h"
+#include "vici/vici_control.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#include "collect/strongswan_parse.h"
 #include "common/deadline.h"
 #include "vici/vici_conn.h"
+
+int vici_check_success(const struct vici_msg *msg, const char *cmd,
+		       struct ikw_err *err)
+{
+	char errmsg[200];
+
+	if (vici_find(msg, VICI_ROOT, "success") == SIZE_MAX ||
+	    vici_get_yes(msg, VICI_ROOT, "success"))
+		return 0;
+	if (vici_get_str(msg, VICI_ROOT, "errmsg", errmsg, sizeof(errmsg)) != 0)
+		snprintf(errmsg, sizeof(errmsg), "no reason given");
+	return err_set(err, -EIO, "%s failed: %s", cmd, errmsg);
+}
 
 /* Runs cmd with req on a fresh connection; charon's "success"/"errmsg"
  * decide.  A little over charon's own timeout, so that its answer (with
  * its reason) arrives before ours runs out. */
-static int ssc_run(const char *socket_path, const char *cmd, struct vici_builder *b,
+static int vici_control_run(const char *socket_path, const char *cmd, struct vici_builder *b,
 		   unsigned timeout_ms, struct ikw_err *err)
 {
 	struct deadline dl = deadline_in_ms((int)timeout_ms + 2000);
@@ -26,14 +39,14 @@ static int ssc_run(const char *socket_path, const char *cmd, struct vici_builder
 	if (!r)
 		r = vici_call(c, cmd, b, NULL, NULL, NULL, &resp, &dl, err);
 	if (!r)
-		r = ss_check_success(&resp, cmd, err);
+		r = vici_check_success(&resp, cmd, err);
 	vici_msg_release(&resp);
 	vici_close(c);
 	vici_builder_release(b);
 	return r;
 }
 
-static void ssc_timeout(struct vici_builder *b, unsigned timeout_ms)
+static void vici_control_timeout(struct vici_builder *b, unsigned timeout_ms)
 {
 	char t[16];
 
@@ -41,8 +54,8 @@ static void ssc_timeout(struct vici_builder *b, unsigned timeout_ms)
 	vici_add_kv_str(b, "timeout", t);
 }
 
-int ss_terminate(const char *socket_path, bool child, uint32_t id,
-		 unsigned timeout_ms, struct ikw_err *err)
+int vici_control_terminate(const char *socket_path, bool child, uint32_t id,
+			   unsigned timeout_ms, struct ikw_err *err)
 {
 	struct vici_builder b;
 	char v[16];
@@ -50,12 +63,12 @@ int ss_terminate(const char *socket_path, bool child, uint32_t id,
 	vici_builder_init(&b);
 	snprintf(v, sizeof(v), "%u", id);
 	vici_add_kv_str(&b, child ? "child-id" : "ike-id", v);
-	ssc_timeout(&b, timeout_ms);
-	return ssc_run(socket_path, "terminate", &b, timeout_ms, err);
+	vici_control_timeout(&b, timeout_ms);
+	return vici_control_run(socket_path, "terminate", &b, timeout_ms, err);
 }
 
-int ss_initiate(const char *socket_path, const char *ike, const char *child,
-		unsigned timeout_ms, struct ikw_err *err)
+int vici_control_initiate(const char *socket_path, const char *ike, const char *child,
+			  unsigned timeout_ms, struct ikw_err *err)
 {
 	struct vici_builder b;
 
@@ -63,6 +76,6 @@ int ss_initiate(const char *socket_path, const char *ike, const char *child,
 	vici_add_kv_str(&b, "child", child);
 	if (ike && ike[0])
 		vici_add_kv_str(&b, "ike", ike);
-	ssc_timeout(&b, timeout_ms);
-	return ssc_run(socket_path, "initiate", &b, timeout_ms, err);
+	vici_control_timeout(&b, timeout_ms);
+	return vici_control_run(socket_path, "initiate", &b, timeout_ms, err);
 }

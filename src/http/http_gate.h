@@ -1,0 +1,23 @@
+/* The authentication gate in front of every route: the client certificate
+ * (web-config tls_server_config) and then HTTP basic authentication
+ * (basic_auth_users).  Inside http/ only. */
+#ifndef IKW_HTTP_GATE_H
+#define IKW_HTTP_GATE_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "http/http_auth.h"
+#include "http/http_tls.h"
+
+struct http_gate {
+	const struct http_tls *tls;   /* NULL: no client certificate check */
+	struct http_auth *auth;       /* NULL: no basic auth */
+};
+
+/* Whether the request may go on; if not, *ret is what to return (a 403 or
+ * a 401 with WWW-Authenticate has been queued). */
+bool http_gate_pass(const struct http_gate *g, struct MHD_Connection *c,
+		    enum MHD_Result *ret);
+
+#endif

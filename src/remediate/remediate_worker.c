@@ -1,0 +1,329 @@
+/* The remediation thread: it works the queue one job at a time and, every
+ * self_check interval, runs ikewatch's own check.  One job: a fresh check,
+ * the cooldown and the global cap, the persistence checks, a diagnostics
+ * bundle, then re-initiation and, if that did not fix it, the restart
+ * step. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "remediate/remediate_int.h"
+#include "remediate/remediate_run.h"
+#include "vici/vici_control.h"
+
+#define REM_CHECKS_MAX 16
+#define REM_GLOBAL_CAP_DETAIL "many tunnels are down at once (an uplink?): a human is needed"
+
+/* ---- the actions ---------------------------------------------------------- */
+
+static int rem_initiate(struct remediate *r, const struct rem_job *job, const struct rem_check *c,
+			char *detail, size_t dsize)
+{
+	struct ikw_err err = { "" };
+	size_t i;
+	int rc = 0;
+
+	detail[0] = '\0';
+	for (i = 0; i < c->nchildren; i++) {
+		int x = vici_control_initiate(r->vici_socket, job->conn, c->children[i],
+					      (unsigned)r->rc->initiate_timeout_ms, &err);
+
+		if (x) {
+			rc = x;
+			snprintf(detail, dsize, "%s: %s", c->children[i], err.msg);
+		}
+	}
+	if (!c->nchildren)
+		return -ENOENT;
+	return rc;
+}
+
+static int rem_restart_cmd(struct remediate *r, char *detail, size_t dsize)
+{
+	struct rem_run_result res;
+	struct ikw_err err = { "" };
+	struct strbuf out = STRBUF_INIT;
+
+	if (rem_run(r->rc->restart.argv, r->rc->restart_timeout_ms, &out, 4096, &res, &err)) {
+		snprintf(detail, dsize, "%s", err.msg);
+		strbuf_release(&out);
+		return -1;
+	}
+	if (res.timed_out)
+		snprintf(detail, dsize, "killed at the timeout");
+	else if (res.signal)
+		snprintf(detail, dsize, "killed by signal %d", res.signal);
+	else
+		snprintf(detail, dsize, "exit %d", res.exit_code);
+	strbuf_release(&out);
+	return res.exit_code == 0 ? 0 : -1;
+}
+
+/* An action's own audit line, before the decision it leads to. */
+static void rem_audit_action(struct remediate *r, struct rem_event *e, enum rem_action a,
+			     bool ok, bool fixed)
+{
+	e->is_action = true;
+	e->action = a;
+	e->result = ok ? RS_OK : RS_FAILED;
+	e->reason = fixed ? RR_FIXED : RR_NOT_FIXED;
+	rem_audit(r, e);
+	e->is_action = false;
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+/* The restart step, after re-initiation did not fix it. */
+static void rem_step_restart(struct remediate *r, const struct rem_job *job,
+			     struct rem_event *e)
+{
+	char detail[300], when[64];
+	struct rem_check c = { .faulty = true };
+	enum rem_reason why;
+	double next_at, now = rem_now(r);
+	enum rem_decision d;
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	d = rem_policy_restart(&r->limits, &r->host, now, &next_at, &why);
+	pthread_mutex_unlock(&r->lock);
+	if (d != REM_ACT) {
+		snprintf(when, sizeof(when), "next restart allowed in %.0fs (policy time)",
+			 next_at - now);
+		e->outcome = d == REM_ESCALATE ? RO_ESCALATED : RO_SKIPPED;
+		e->reason = why;
+		e->detail = r->rc->restart.n ? when : "re-initiation did not fix it";
+		rem_decide(r, e);
+		return;
+	}
+	rc = rem_restart_cmd(r, detail, sizeof(detail));
+	rem_set_last_action(r, job->conn, now);
+	if (rem_sleep(r, r->rc->restart_settle_ms) && !rem_check(r, job, &c, NULL) && c.faulty) {
+		/* charon restarted without starting the conn itself */
+		char d2[300];
+
+		rem_initiate(r, job, &c, d2, sizeof(d2));
+		if (rem_sleep(r, r->rc->recheck_delay_ms))
+			rem_check(r, job, &c, NULL);
+	}
+	pthread_mutex_lock(&r->lock);
+	rem_policy_restarted(&r->host, now, !rc && !c.faulty);
+	pthread_mutex_unlock(&r->lock);
+	rem_count_action(r, job->conn, RA_RESTART, !rc && !c.faulty ? RS_OK : RS_FAILED);
+	e->detail = detail;
+	e->after = c.seen;
+	rem_audit_action(r, e, RA_RESTART, !rc && !c.faulty, !c.faulty);
+	e->outcome = RO_ACTED;
+	rem_decide(r, e);
+}
+
+/* Step 1, re-initiation; true when the restart step is to follow. */
+static bool rem_step_initiate(struct remediate *r, const struct rem_job *job,
+			      struct rem_check *c, struct rem_event *e)
+{
+	char detail[300];
+	int rc = rem_initiate(r, job, c, detail, sizeof(detail));
+
+	rem_set_last_action(r, job->conn, rem_now(r));
+	if (!rem_sleep(r, r->rc->recheck_delay_ms))
+		return false;
+	rem_check(r, job, c, NULL);
+	rem_count_action(r, job->conn, RA_INITIATE, !rc && !c->faulty ? RS_OK : RS_FAILED);
+	e->outcome = RO_ACTED;
+	e->detail = rc ? detail : NULL;
+	e->after = c->seen;
+	rem_audit_action(r, e, RA_INITIATE, !rc && !c->faulty, !c->faulty);
+	e->detail = NULL;
+	if (c->faulty)
+		return true;
+	rem_decide(r, e);
+	return false;
+}
+
+static void rem_work_dry_run(struct remediate *r, const struct rem_job *job,
+			     struct rem_event *e)
+{
+	rem_count_action(r, job->conn, RA_INITIATE, RS_DRY_RUN);
+	rem_set_last_action(r, job->conn, rem_now(r));
+	e->outcome = RO_DRY_RUN;
+	e->reason = RR_WOULD_ACT;
+	e->detail = r->rc->restart.n ? "would re-initiate, then restart charon if that fails" :
+				       "would re-initiate";
+	rem_decide(r, e);
+}
+
+/* ---- one job -------------------------------------------------------------- */
+
+/* A conn or child charon does not have is refused; true when admitted by
+ * that and by the policy (cooldown, global cap). */
+static bool rem_work_admit(struct remediate *r, const struct rem_job *job,
+			   const struct rem_check *c, struct rem_event *e)
+{
+	struct rem_conn_state cs = { 0 };
+	struct rem_conn *rcn;
+	enum rem_decision d;
+
+	if (!c->found || (job->child[0] && !c->child_found)) {
+		e->outcome = RO_REFUSED;
+		e->reason = !c->found ? RR_UNKNOWN_CONN : RR_UNKNOWN_CHILD;
+		e->detail = !c->found ? "charon has no such connection loaded" :
+					"the connection has no such child";
+		log_warn("remediation: alert %s names %s '%s', refused", job->alertname,
+			 !c->found ? "an unknown conn" : "an unknown child",
+			 !c->found ? job->conn : job->child);
+		rem_decide(r, e);
+		return false;
+	}
+	pthread_mutex_lock(&r->lock);
+	if ((rcn = rem_conn_get(r, job->conn)))
+		cs = rcn->st;
+	pthread_mutex_unlock(&r->lock);
+	d = rem_policy_admit(&r->limits, &cs, rem_now(r), c->nfaulty, &e->reason);
+	if (d == REM_ACT)
+		return true;
+	e->outcome = d == REM_ESCALATE ? RO_ESCALATED : RO_SKIPPED;
+	if (d == REM_ESCALATE)
+		e->detail = REM_GLOBAL_CAP_DETAIL;
+	rem_decide(r, e);
+	return false;
+}
+
+/* The persistence checks: every one must see the fault.  The last check's
+ * status JSON goes into status; what it saw into seen.  True when the
+ * fault persisted. */
+static bool rem_work_persist(struct remediate *r, const struct rem_job *job,
+			     struct rem_check *c, struct rem_event *e,
+			     struct strbuf *status, char *seen, size_t seen_size)
+{
+	bool faulty[REM_CHECKS_MAX];
+	char detail[64];
+	size_t n = 0, k, nseen = 0;
+
+	faulty[n++] = c->faulty;
+	while (c->faulty && n < r->limits.checks && n < REM_CHECKS_MAX) {
+		if (!rem_sleep(r, r->rc->check_interval_ms))
+			return false;
+		if (rem_check(r, job, c, n + 1 == r->limits.checks ? status : NULL))
+			break;
+		faulty[n++] = c->faulty;
+		if (r->limits.global_max_faulty && c->nfaulty > r->limits.global_max_faulty) {
+			e->outcome = RO_ESCALATED;
+			e->reason = RR_GLOBAL_CAP;
+			e->detail = REM_GLOBAL_CAP_DETAIL;
+			rem_decide(r, e);
+			return false;
+		}
+	}
+	if (n == 1 && c->faulty)
+		rem_check(r, job, c, status);
+	snprintf(seen, seen_size, "%s", c->seen);
+	e->seen = seen;
+	if (rem_policy_persisted(&r->limits, faulty, n, &e->reason) == REM_ACT)
+		return true;
+	for (k = 0; k < n; k++)
+		nseen += faulty[k];
+	snprintf(detail, sizeof(detail), "fault seen on %zu of %zu checks, then not", nseen, n);
+	e->outcome = RO_SKIPPED;
+	e->detail = detail;
+	rem_decide(r, e);
+	return false;
+}
+
+static void rem_work(struct remediate *r, const struct rem_job *job)
+{
+	struct rem_event e = { .job = job, .reason = RR_NONE };
+	struct strbuf status = STRBUF_INIT;
+	char path[1024] = "", seen[200];
+	struct rem_check c;
+	bool go;
+
+	if (rem_check(r, job, &c, NULL)) {
+		e.outcome = RO_SKIPPED;
+		e.reason = RR_NO_SNAPSHOT;
+		rem_decide(r, &e);
+		return;
+	}
+	e.peer = c.peer;
+	e.seen = c.seen;
+	if (!rem_work_admit(r, job, &c, &e))
+		return;
+	go = rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen));
+	if (go)
+		rem_bundle(r, job, &c, &status, path, sizeof(path));
+	strbuf_release(&status);
+	if (!go)
+		return;
+	e.diagnostics = path[0] ? path : NULL;
+	if (r->rc->dry_run) {
+		rem_work_dry_run(r, job, &e);
+		return;
+	}
+	if (rem_step_initiate(r, job, &c, &e))
+		rem_step_restart(r, job, &e);
+}
+
+/* ---- the thread ------------------------------------------------------------ */
+
+static void rem_deadline_after(struct timespec *ts, double seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)seconds;
+	ts->tv_nsec += (long)((seconds - floor(seconds)) * 1e9);
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Under the lock: waits for a job, the self check's time, or stop.  Returns
+ * true with *job taken from the queue, false with *scan or *stop set. */
+static bool rem_wait(struct remediate *r, const struct timespec *next, struct rem_job *job,
+		     bool *scan)
+{
+	*scan = false;
+	while (!r->stop && !r->qlen && !*scan) {
+		if (!r->rc->self_check_ms)
+			pthread_cond_wait(&r->cond, &r->lock);
+		else if (pthread_cond_timedwait(&r->cond, &r->lock, next) == ETIMEDOUT)
+			*scan = true;
+	}
+	if (r->stop || (*scan && !r->qlen))
+		return false;
+	*job = r->queue[r->qhead];
+	r->qhead = (r->qhead + 1) % REMEDIATE_QUEUE_MAX;
+	r->qlen--;
+	snprintf(r->busy, sizeof(r->busy), "%s", job->conn);
+	return true;
+}
+
+void *rem_thread(void *arg)
+{
+	struct remediate *r = arg;
+	double every = (double)r->rc->self_check_ms / 1000.0 / r->rc->time_scale;
+	struct timespec next;
+	struct rem_job job;
+	bool scan, got;
+
+	rem_deadline_after(&next, every);
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		got = rem_wait(r, &next, &job, &scan);
+		if (!got && r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&r->lock);
+		if (!got) {
+			rem_self_scan(r);
+			rem_deadline_after(&next, every);
+			continue;
+		}
+		rem_work(r, &job);
+		pthread_mutex_lock(&r->lock);
+		r->busy[0] = '\0';
+		pthread_mutex_unlock(&r->lock);
+	}
+}
