@@ -243,9 +243,9 @@ int cmd_serve(const struct config *c)
 	}
 	serve_web_log_start(&web, c);
 	serve_preflight_vici(c->vici_socket);
-	/* probes aimed at a traffic selector learn it from a collection */
-	if (ctx.probes && probes_derived(&c->probes))
-		model_unref(scraper_collect(ctx.scraper));
+	/* one collection at start: /-/ready answers ready without waiting for
+	 * the first scrape, and probes aimed at a traffic selector learn it */
+	model_unref(scraper_collect(ctx.scraper));
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", strsignal(sig));
 	status = 0;

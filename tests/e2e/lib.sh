@@ -108,6 +108,12 @@ wait_for() {
 	done
 }
 
+# probes_ran PORT: every probe the daemon on PORT serves has run at least once
+probes_ran() {
+	scrape "$1" | awk '/^ipsec_probe_runs_total\{/ { n++; if ($2 + 0 < 1) bad = 1 }
+		END { exit !(n > 0 && !bad) }'
+}
+
 # start_ikewatch NAME_OF_PORT_VAR ARGS... : serves on a free port; sets $IKW_PID
 start_ikewatch() {
 	local port_var=$1 port; shift

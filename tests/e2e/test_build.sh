@@ -39,7 +39,7 @@ port=$(free_port)
 build/ikewatch serve --web.listen-address="127.0.0.1:$port" --vici.socket="$tmp/none.vici" \
 	>"$tmp/serve.log" 2>&1 &
 E2E_PIDS+=($!)
-for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for 5 curl -fsS -o /dev/null "http://127.0.0.1:$port/-/healthy" 2>/dev/null
 info=$(curl -fsS "http://127.0.0.1:$port/metrics" | grep '^ikewatch_build_info')
 check "ikewatch_build_info names the new revision" \
 	grep -q "revision=\"$(git rev-parse --short=12 HEAD)\"" <<<"$info"

@@ -24,7 +24,7 @@ printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diag
 # KLIPS is not in this kernel: its table comes from the man page's example
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"
-sleep 2.5   # the probe's first run falls within its 2 s interval
+wait_for 10 probes_ran "$PORT"   # the probe's first run falls within its 2 s interval
 scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
 missing_doc=$(comm -23 <(echo "$scraped") <(echo "$documented"))

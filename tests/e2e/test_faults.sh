@@ -43,6 +43,10 @@ for mode in stall drip garbage noise huge close; do
 	wait_for 5 test -S "$sock"
 	SERVE_ARGS=(--vici.socket="$sock" --vici.timeout=2s --no-collector.xfrm)
 	serve_on "$dir/$mode.log" "$IKEWATCH"
+	if [ "$mode" = stall ]; then
+		rc=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/-/ready")
+		check "stall peer: /-/ready is 503 while the start-up collection hangs (got $rc)" test "$rc" = 503
+	fi
 	worst=0 ok=1
 	for n in 1 2 3; do
 		t0=$(date +%s.%N)
@@ -54,6 +58,7 @@ for mode in stall drip garbage noise huge close; do
 	check "$mode peer: 3 scrapes answered, vici collector 0" test "$ok" = 1
 	check "$mode peer: each within --vici.timeout 2s + 1s (worst ${worst}s)" lt "$worst" 3.0
 	check "$mode peer: /-/healthy still answers" curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/-/healthy"
+	check "$mode peer: /-/ready once a collection ended, failed or not" curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/-/ready"
 	check "$mode peer: ikewatch still running" alive "$IKW_PID"
 	kill "$IKW_PID"; wait "$IKW_PID"
 	check "$mode peer: clean exit on SIGTERM" test $? = 0

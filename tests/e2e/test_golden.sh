@@ -61,7 +61,7 @@ out=$("$IKEWATCH" metrics "${ARGS[@]}" 2>"$tmp/metrics.err")
 mkdir -p "$tmp/tf"
 "$IKEWATCH" textfile --output "$tmp/tf" "${ARGS[@]}" 2>"$tmp/textfile.err"
 start_ikewatch PORT "${ARGS[@]}"
-sleep 3   # the probe's first run falls within its 2 s interval
+wait_for 10 probes_ran "$PORT"   # the probe's first run falls within its 2 s interval
 served=$(scrape "$PORT")
 
 {

@@ -39,7 +39,7 @@ pfs_conf() { # pfs_conf hub|peer
 }
 ip -n "$NAME-hub" addr add 198.18.251.1/32 dev lo
 ip -n "$NAME-p1" addr add 198.19.251.1/32 dev lo
-sleep 0.5
+sleep 0.5   # on purpose: charons learn new addresses from netlink events, nothing to poll
 lab_extend "$NAME" "$tmp" pfs_conf
 lab "$NAME" swanctl p1 --initiate --child pfsnet --timeout 10 >/dev/null 2>&1
 check "pfs tunnel comes up (no DH in IKE_AUTH)" test $? -eq 0
