@@ -32,6 +32,7 @@ RULES      := $(wildcard deploy/prometheus/*.rules.yml)
 MAN1       := man/ikewatch.1
 MAN5       := man/ikewatch.yml.5
 EXAMPLES   := deploy/examples/ikewatch.yml deploy/alertmanager/alertmanager.yml \
+              deploy/systemd/strongswan-vici-group.conf \
               deploy/prometheus/prometheus.yml
 
 # the unit names the installed binary, config and docs of this PREFIX
