@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "http/http_client.h"
+#include "common/text.h"
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/log.h"
@@ -125,6 +126,20 @@ static int cs_remote_view(const struct config *c)
 
 /* ---- actions through the daemon --------------------------------------------------- */
 
+/* The daemon's reply to an action, for the operator's terminal: whatever
+ * the server (or anything on a plain-HTTP path) sent, no control character
+ * but the newline reaches it. */
+static void cs_print_reply(const struct strbuf *out, FILE *to)
+{
+	char *clean = malloc(out->len + 1);
+
+	if (!clean)
+		return;
+	text_for_terminal(clean, out->buf ? out->buf : "", out->len, 1);
+	fputs(clean, to);
+	free(clean);
+}
+
 static int cs_action_body(const struct config *c, struct strbuf *body, const char **action)
 {
 	struct json_out j;
@@ -175,7 +190,7 @@ static int cs_action(const struct config *c)
 	if (!rc)
 		rc = cs_fetch(c, "POST", path, token, strbuf_str(&body), &out, &status);
 	if (!rc) {
-		fwrite(out.buf ? out.buf : "", 1, out.len, status == 200 ? stdout : stderr);
+		cs_print_reply(&out, status == 200 ? stdout : stderr);
 		rc = status == 200 ? 0 : 2;
 	}
 	free(token);

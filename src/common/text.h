@@ -10,4 +10,10 @@
  * Returns the output length. */
 size_t text_sanitize(char *out, const char *s, size_t len);
 
+/* The same for a terminal: also the C1 controls (U+0080..U+009F, which some
+ * terminals take as CSI and OSC) become '?', so that text from charon or a
+ * daemon cannot move the cursor, retitle the window or hide a line.  With
+ * keep_newlines, '\n' stays. */
+size_t text_for_terminal(char *out, const char *s, size_t len, int keep_newlines);
+
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/text.h"
+
 /* Columns, the most important first: a column is shown when the width
  * leaves room for it after the ones before.  NAME takes what is left. */
 enum st_col {
@@ -34,6 +36,7 @@ static const struct {
 };
 
 #define ST_NAME_MIN 16
+#define ST_CELL_MAX 1024   /* bytes of one cell kept; wider than any terminal */
 
 struct st_ctx {
 	const struct status_table_opts *o;
@@ -65,10 +68,14 @@ static const char *st_color(const struct st_ctx *c, const char *code)
 	return c->o->color ? code : "";
 }
 
-/* A cell cut to w columns ('~' marks a cut), padded unless last. */
-static void st_cell(struct st_ctx *c, const char *s, unsigned w, bool right, bool last)
+/* A cell cut to w columns ('~' marks a cut), padded unless last.  Its text
+ * came from charon or a daemon: no control character reaches the terminal. */
+static void st_cell(struct st_ctx *c, const char *raw, unsigned w, bool right, bool last)
 {
-	size_t len = strlen(s);
+	char s[ST_CELL_MAX];
+	size_t len = strnlen(raw, sizeof(s) - 1);
+
+	len = text_for_terminal(s, raw, len, 0);
 
 	if (len > w) {
 		strbuf_add(c->out, s, w - 1);

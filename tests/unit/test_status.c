@@ -155,6 +155,43 @@ static void test_table_widths(void)
 	strbuf_release(&sb);
 }
 
+/* A name from charon (or a daemon's JSON) with a terminal's escape
+ * sequences: ESC, BEL, a C1 CSI (U+009B) and a NUL-free OSC title. */
+static void test_table_no_controls(void)
+{
+	struct ledger l = LEDGER_INIT;
+	struct model *m = model_new();
+	struct arena a = ARENA_INIT;
+	struct status_view v;
+	struct status_table_opts o = { 120, false };
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	m->collected_at = 1800000000;
+	m->have_sas = true;
+	m->conns = arena_alloc(&m->arena, sizeof(*m->conns));
+	m->conns[0] = (struct conn_cfg){ .name = "evil\x1b]0;pwned\x07\x1b[2J\xc2\x9b" "31m\x7f",
+		.version = "IKEv2", .remote_addrs = "192.0.2.9\x1b[8m", .children = kids,
+		.nchildren = 1 };
+	m->nconns = 1;
+	ledger_update(&l, m, true);
+	model_build_views(m, NULL, &l);
+	CHECK_INT(status_build(m, NULL, &a, &v), 0);
+	status_table(&v, &o, &sb);
+	CHECK(strstr(strbuf_str(&sb), "evil?]0;pwned??[2J?31m?") != NULL);
+	for (p = strbuf_str(&sb); *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		CHECK(ch >= 0x20 || ch == '\n');
+		CHECK(ch != 0x7f);
+		CHECK(!(ch == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f));
+	}
+	strbuf_release(&sb);
+	arena_release(&a);
+	model_unref(m);
+	ledger_release(&l);
+}
+
 static void test_json(void)
 {
 	struct ledger l = LEDGER_INIT;
@@ -202,6 +239,7 @@ int main(void)
 {
 	RUN(test_build);
 	RUN(test_table_widths);
+	RUN(test_table_no_controls);
 	RUN(test_json);
 	RUN(test_formats);
 	return testlib_done();
