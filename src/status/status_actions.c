@@ -1,6 +1,7 @@
 #include "status/status_actions.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "common/json_out.h"
 #include "common/token_file.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "http/http_auth.h"
 
 struct status_actions {
@@ -24,8 +26,20 @@ struct status_actions {
 	unsigned timeout_ms;
 	struct status_control control;
 	int audit_fd;
-	pthread_mutex_t lock;      /* one audit line at a time */
+	pthread_mutex_t lock;      /* one audit line at a time, and the budget */
+	int64_t refusal_minute;    /* the minute the budget below is for */
+	unsigned refusals;         /* refusals written in that minute */
+	uint64_t suppressed;       /* refusals not written since the last summary */
 };
+
+/* Anyone who can reach the port can be refused: those lines are bounded in
+ * size (the action cut to ACTIONS_AUDIT_ACTION_MAX bytes) and in rate (at
+ * most ACTIONS_REFUSALS_PER_MINUTE a minute, the rest counted and summed up
+ * in one "suppressed" line), so a loop of requests cannot fill the disk. */
+#define ACTIONS_AUDIT_ACTION_MAX 64
+#define ACTIONS_REFUSALS_PER_MINUTE 20
+
+static void actions_audit_summary(struct status_actions *a, time_t now);
 
 /* ---- setup ---------------------------------------------------------------- */
 
@@ -68,8 +82,10 @@ void status_actions_free(struct status_actions *a)
 {
 	if (!a)
 		return;
-	if (a->audit_fd >= 0)
+	if (a->audit_fd >= 0) {
+		actions_audit_summary(a, time(NULL));
 		close(a->audit_fd);
+	}
 	if (a->token)
 		explicit_bzero(a->token, strlen(a->token));
 	free(a->token);
@@ -84,33 +100,91 @@ struct actions_audit {
 	const char *action, *target, *result, *reason;
 };
 
+static void actions_audit_write(struct status_actions *a, const struct strbuf *sb)
+{
+	if (strbuf_failed(sb) || write(a->audit_fd, sb->buf, sb->len) != (ssize_t)sb->len)
+		log_error("cannot write the audit log: %s", strerror(errno));
+}
+
+static void actions_audit_begin(struct json_out *j, struct strbuf *sb, time_t now)
+{
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_init(j, sb);
+	json_obj_begin(j, NULL);
+	json_str(j, "time", when);
+}
+
+/* One line for the refusals over the budget; the caller holds the lock or
+ * is the last user. */
+static void actions_audit_summary(struct status_actions *a, time_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_out j;
+
+	if (!a->suppressed)
+		return;
+	actions_audit_begin(&j, &sb, now);
+	json_str(&j, "result", "suppressed");
+	json_u64(&j, "refused", a->suppressed);
+	json_str(&j, "reason", "over the refusals a minute the audit log takes");
+	json_obj_end(&j);
+	strbuf_addch(&sb, '\n');
+	actions_audit_write(a, &sb);
+	log_warn("status actions: %" PRIu64 " refused requests not written to the audit log",
+		 a->suppressed);
+	a->suppressed = 0;
+	strbuf_release(&sb);
+}
+
+/* Whether a refusal may be written now (under the lock). */
+static bool actions_refusal_budget(struct status_actions *a, time_t now)
+{
+	if (now / 60 != a->refusal_minute) {
+		actions_audit_summary(a, now);
+		a->refusal_minute = now / 60;
+		a->refusals = 0;
+	}
+	if (a->refusals >= ACTIONS_REFUSALS_PER_MINUTE) {
+		a->suppressed++;
+		return false;
+	}
+	a->refusals++;
+	return true;
+}
+
 static void actions_audit(struct status_actions *a, const struct http_request *req,
 		     const struct actions_audit *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json_out j;
-	char when[32];
-	struct timespec ts;
-	struct tm tm;
+	time_t now = time(NULL);
+	bool refused = !strcmp(e->result, "refused");
+	char action[ACTIONS_AUDIT_ACTION_MAX + 1];
+	size_t n = strnlen(e->action, ACTIONS_AUDIT_ACTION_MAX + 1);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_init(&j, &sb);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "time", when);
+	text_sanitize(action, e->action, n > ACTIONS_AUDIT_ACTION_MAX ? ACTIONS_AUDIT_ACTION_MAX : n);
+	pthread_mutex_lock(&a->lock);
+	if (refused && !actions_refusal_budget(a, now)) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	actions_audit_begin(&j, &sb, now);
 	json_str(&j, "remote", req->remote);
-	json_str(&j, "action", e->action);
+	json_str(&j, "action", action);
+	if (n > ACTIONS_AUDIT_ACTION_MAX)
+		json_bool(&j, "action_cut", true);
 	json_str(&j, "target", e->target);
 	json_str(&j, "result", e->result);
 	json_str(&j, "reason", e->reason);
 	json_obj_end(&j);
 	strbuf_addch(&sb, '\n');
-	pthread_mutex_lock(&a->lock);
-	if (strbuf_failed(&sb) || write(a->audit_fd, sb.buf, sb.len) != (ssize_t)sb.len)
-		log_error("cannot write the audit log: %s", strerror(errno));
+	actions_audit_write(a, &sb);
 	pthread_mutex_unlock(&a->lock);
-	log_info("action %s %s from %s: %s%s%s", e->action, e->target, req->remote, e->result,
+	log_info("action %s %s from %s: %s%s%s", action, e->target, req->remote, e->result,
 		 e->reason[0] ? ": " : "", e->reason);
 	strbuf_release(&sb);
 }

@@ -164,4 +164,25 @@ check "tun2 is up again" \
 check "audit log: 6 refused, 2 ok ($(grep -c . "$tmp/audit.log") lines)" \
 	test "$(grep -c '"result":"refused"' "$tmp/audit.log")" = 6 -a "$(grep -c '"result":"ok"' "$tmp/audit.log")" = 2
 check "audit log names the action and target" grep -q "\"action\":\"terminate\",\"target\":\"ike $ike2\",\"result\":\"ok\"" "$tmp/audit.log"
+
+# a loop of unauthenticated requests with a 4 KiB action full of control
+# bytes: the audit log takes at most 20 refusals a minute, each cut to 64
+# bytes, and counts the rest in a "suppressed" line (here: at shutdown)
+before=$(grep -c . "$tmp/audit.log")
+long=$(printf '%%1bA%.0s' $(seq 1 1000))
+for _ in $(seq 1 200); do
+	curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/actions/$long"
+done
+kill "$IKW_PID"; wait "$IKW_PID" 2>/dev/null
+flood=$(tail -n +"$((before + 1))" "$tmp/audit.log")
+written=$(grep -c '"result":"refused"' <<<"$flood")
+suppressed=$(grep -o '"result":"suppressed","refused":[0-9]*' <<<"$flood" | awk -F: '{s += $NF} END {print s + 0}')
+e2e_log "flood of 200 refusals: $written written, $suppressed counted as suppressed, $(wc -c <<<"$flood") bytes"
+check "flood: at most 20 refusals a minute written ($written)" test "$written" -le 40 -a "$written" -ge 1
+check "flood: every refusal written or counted ($written + $suppressed = 200)" test "$((written + suppressed))" -eq 200
+check "flood: the action is cut to 64 bytes and marked" \
+	bash -c '! grep "\"result\":\"refused\"" <<<"$1" | grep -vq "\"action_cut\":true"' _ "$flood"
+longest=$(awk '{ print length($0) }' <<<"$flood" | sort -n | tail -1)
+check "flood: no audit line over 600 bytes ($longest)" test "$longest" -le 600
+check "flood: no control byte in the audit log" bash -c '! LC_ALL=C grep -q "[[:cntrl:]]" <(tr -d "\n" <"$1")' _ "$tmp/audit.log"
 e2e_finish status
