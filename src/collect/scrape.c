@@ -234,12 +234,14 @@ static struct model *scraper_run(struct scraper *s, const struct contributor *cb
 		return NULL;
 	for (i = 0; i < s->ncollectors; i++)
 		scraper_run_one(s, i, m, &dl);
+	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
+	/* contributors see the peers as charon names them (a probe derives its
+	 * target from a traffic selector), and their sections are redacted too */
+	for (i = 0; i < ncb; i++)
+		cb[i].contribute(cb[i].ctx, m);
 	/* before anything keeps or renders a peer's name */
 	if (s->opts.redact && redact_model(s->opts.redact, m))
 		log_error("out of memory redacting peers");
-	m->rekey_overdue_margin = s->opts.rekey_overdue_margin;
-	for (i = 0; i < ncb; i++)
-		cb[i].contribute(cb[i].ctx, m);
 	if (s->opts.events) {
 		scraper_apply_finals(s);
 		m->have_events = event_store_view(s->opts.events, &m->arena,

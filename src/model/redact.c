@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
+#include "common/strbuf.h"
 #include "model/model.h"
 
 void redact_config_init(struct redact_config *rc)
@@ -129,7 +131,10 @@ static void redact_array(const struct redact_config *rc, char *s, size_t size)
 	if (!s[0])
 		return;
 	redact_value(rc, s, buf, sizeof(buf));
-	snprintf(s, size, "%s", buf);
+	/* a redacted name (peer- and 12 hex digits, or an alias) fits; an
+	 * alias longer than the array is cut */
+	if (snprintf(s, size, "%s", buf) >= (int)size)
+		log_debug("redaction: an alias was cut to %zu bytes", size - 1);
 }
 
 static void redact_kernel(const struct redact_config *rc, struct model *m)
@@ -146,12 +151,128 @@ static void redact_kernel(const struct redact_config *rc, struct model *m)
 	}
 }
 
+/* Whether len bytes at addr are one entry of the comma-joined list. */
+static bool redact_in_list(const char *list, const char *addr, size_t len)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !memcmp(list, addr, len))
+			return true;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return false;
+}
+
+/* Whether len bytes at addr name a peer of m: an IKE SA's remote host or an
+ * entry of a conn's remote_addrs (read before they are redacted). */
+static bool redact_is_peer(const struct model *m, const char *addr, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < m->nike; i++)
+		if (redact_in_list(m->ike_sas[i].remote_host, addr, len))
+			return true;
+	for (i = 0; i < m->nconns; i++)
+		if (redact_in_list(m->conns[i].remote_addrs, addr, len))
+			return true;
+	return false;
+}
+
+/* One traffic selector entry, "ADDR", "ADDR/32", "ADDR/128", each maybe
+ * with "[proto/port]": a host that is a peer keeps its prefix and ports and
+ * gets the peer's redacted name; a subnet, or a host that is no peer (an
+ * inner address), is kept. */
+static void redact_ts_entry(const struct redact_config *rc, const struct model *m,
+			    const char *e, size_t len, struct strbuf *out)
+{
+	size_t addr = strcspn(e, "/["), plen = 0;
+	char name[REDACT_NAME_MAX + 1];
+	bool host;
+
+	if (addr > len)
+		addr = len;
+	if (addr < len && e[addr] == '/') {
+		plen = strspn(e + addr + 1, "0123456789");
+		host = (plen == 2 && !strncmp(e + addr + 1, "32", 2)) ||
+		       (plen == 3 && !strncmp(e + addr + 1, "128", 3));
+	} else {
+		host = true;   /* no prefix: one address */
+	}
+	if (host && redact_is_peer(m, e, addr)) {
+		redact_one(rc, e, addr, name, sizeof(name));
+		strbuf_addstr(out, name);
+		strbuf_add(out, e + addr, len - addr);
+		return;
+	}
+	strbuf_add(out, e, len);
+}
+
+/* A comma-joined list of traffic selectors, redacted into m's arena. */
+static int redact_ts(const struct redact_config *rc, struct model *m, const char **ts)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *p = *ts, *r;
+
+	if (!p || !*p)
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (out.len)
+			strbuf_addch(&out, ',');
+		redact_ts_entry(rc, m, p, n, &out);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	r = strbuf_failed(&out) ? NULL : arena_strdup(&m->arena, strbuf_str(&out));
+	strbuf_release(&out);
+	if (!r)
+		return -ENOMEM;
+	*ts = r;
+	return 0;
+}
+
+/* Every traffic selector and probe target that names a peer; before the
+ * peers themselves are redacted, since it compares with them. */
+static int redact_selectors(const struct redact_config *rc, struct model *m)
+{
+	size_t i, k;
+	char name[REDACT_NAME_MAX + 1];
+	struct probe_view *pv;
+
+	for (i = 0; i < m->nike; i++)
+		for (k = 0; k < m->ike_sas[i].nchildren; k++)
+			if (redact_ts(rc, m, &m->ike_sas[i].children[k].remote_ts))
+				return -ENOMEM;
+	for (i = 0; i < m->nconns; i++)
+		for (k = 0; k < m->conns[i].nchildren; k++)
+			if (redact_ts(rc, m, &m->conns[i].children[k].remote_ts))
+				return -ENOMEM;
+	for (i = 0; i < m->probes.n; i++) {
+		pv = &m->probes.v[i];
+		if (!pv->target || !redact_is_peer(m, pv->target, strlen(pv->target)))
+			continue;
+		redact_one(rc, pv->target, strlen(pv->target), name, sizeof(name));
+		if (!(pv->target = arena_strdup(&m->arena, name)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int redact_model(const struct redact_config *rc, struct model *m)
 {
 	size_t i;
 
 	if (rc->mode == REDACT_NONE)
 		return 0;
+	if (redact_selectors(rc, m))
+		return -ENOMEM;
 	for (i = 0; i < m->nike; i++)
 		if (redact_str(rc, m, &m->ike_sas[i].remote_host) ||
 		    redact_str(rc, m, &m->ike_sas[i].remote_id))

@@ -74,6 +74,49 @@ static void test_model(void)
 	model_unref(m);
 }
 
+/* Traffic selectors and probe targets that name a peer (transport mode,
+ * host-to-host) are redacted like the peer, prefix and ports kept; inner
+ * subnets and hosts that are no peer stay, and a longer address that only
+ * starts like a peer's is not taken for it. */
+static void test_selectors(void)
+{
+	struct redact_config rc = { REDACT_HASH, (char[]){ "s" }, NULL, 0 };
+	struct model *m = model_new();
+	struct child_cfg cc = { .name = "net", .remote_ts = "192.0.2.11/32,10.1.0.0/24,10.9.9.9/32" };
+	struct child_sa *ch;
+	struct probe_view pv[2] = { { .target = "192.0.2.11" }, { .target = "10.1.0.1" } };
+	struct ike_sa *ike;
+	char a[64], b[64], want[256];
+
+	redact_value(&rc, "192.0.2.11", a, sizeof(a));
+	redact_value(&rc, "198.51.100.7", b, sizeof(b));
+	m->conns = arena_alloc(&m->arena, sizeof(*m->conns));
+	m->conns[0] = (struct conn_cfg){ .name = "t", .remote_addrs = "192.0.2.11",
+					 .children = &cc, .nchildren = 1 };
+	m->nconns = 1;
+	ike = model_add_ike_sa(m);
+	ike->conn = "t";
+	ike->remote_host = "198.51.100.7";        /* behind a NAT: another address */
+	ike->children = arena_alloc(&m->arena, sizeof(*ike->children));
+	ch = &ike->children[0];
+	*ch = (struct child_sa){ .name = "net",
+		.remote_ts = "198.51.100.7/32[udp/1701],192.0.2.110/32,192.0.2.11,2001:db8::1/128" };
+	ike->nchildren = 1;
+	m->probes.v = pv;
+	m->probes.n = 2;
+	CHECK_INT(redact_model(&rc, m), 0);
+	snprintf(want, sizeof(want), "%s/32,10.1.0.0/24,10.9.9.9/32", a);
+	CHECK_STR(cc.remote_ts, want);
+	snprintf(want, sizeof(want), "%s/32[udp/1701],192.0.2.110/32,%s,2001:db8::1/128", b, a);
+	CHECK_STR(ch->remote_ts, want);
+	CHECK_STR(pv[0].target, a);
+	CHECK_STR(pv[1].target, "10.1.0.1");
+	CHECK(!strstr(cc.remote_ts, "192.0.2.11/") && !strstr(ch->remote_ts, "198.51.100.7"));
+	m->probes.v = NULL;
+	m->probes.n = 0;
+	model_unref(m);
+}
+
 static void yaml_fails(const char *yaml, const char *want)
 {
 	struct config c;
@@ -112,6 +155,7 @@ int main(void)
 {
 	RUN(test_hash_and_alias);
 	RUN(test_model);
+	RUN(test_selectors);
 	RUN(test_config);
 	return testlib_done();
 }
