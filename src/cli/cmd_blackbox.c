@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "probe/probe_addr.h"
@@ -182,20 +183,17 @@ static void bb_scrape(struct strbuf *sb, const struct bb_probe *p, size_t n, con
 
 static int bb_write(const char *dir, const char *name, const struct strbuf *sb)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096];
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		log_error("blackbox-config: cannot create '%s': %s", tmp, strerror(errno));
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
+		log_error("blackbox-config: path too long: '%s/%s'", dir, name);
 		return -1;
 	}
-	fwrite(strbuf_str(sb), 1, sb->len, f);
-	if (fclose(f) || rename(tmp, path)) {
-		log_error("blackbox-config: cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
+	/* read by Prometheus and blackbox_exporter, often other users */
+	r = safe_file_replace(path, strbuf_str(sb), sb->len, 0644);
+	if (r < 0) {
+		log_error("blackbox-config: cannot write '%s': %s", path, strerror(-r));
 		return -1;
 	}
 	return 0;

@@ -1,5 +1,7 @@
 #include "common/statefile.h"
 
+#include "common/safe_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -73,49 +75,14 @@ bool statefile_is(const struct statefile_line *l, const char *word)
 	return l->n && l->len[0] == strlen(word) && !memcmp(l->f[0], word, l->len[0]);
 }
 
-static int statefile_write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return fsync(fd) ? -errno : 0;
-}
-
 int statefile_save(const char *path, const char *buf, size_t len,
 		   struct ikw_err *err)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, r = 0;
+	int r = safe_file_replace(path, buf, len, 0600);
 
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (strbuf_failed(&tmp)) {
-		strbuf_release(&tmp);
-		return err_set(err, -ENOMEM, "out of memory");
-	}
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		r = err_set(err, -errno, "cannot create '%s': %s", tmp.buf, strerror(errno));
-	} else if ((r = statefile_write_all(fd, buf, len)) < 0) {
-		err_set(err, r, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		close(fd);
-		unlink(tmp.buf);
-	} else {
-		close(fd);
-		if (rename(tmp.buf, path)) {
-			r = err_set(err, -errno, "cannot rename to '%s': %s", path,
-				    strerror(errno));
-			unlink(tmp.buf);
-		}
-	}
-	strbuf_release(&tmp);
-	return r;
+	if (r < 0)
+		return err_set(err, r, "cannot write '%s': %s", path, strerror(-r));
+	return 0;
 }
 
 int statefile_parse(const char *buf, size_t len, size_t max, const char *magic,

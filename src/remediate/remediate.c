@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/arena.h"
 #include "common/token_file.h"
 #include "remediate/remediate_int.h"
@@ -208,10 +209,10 @@ int remediate_start(struct remediate **out, const struct remediate_config *rc,
 	if ((rcode = remediate_config_check(rc, err)) ||
 	    (rcode = rem_load_token(r, rc->token_file, err)))
 		goto fail;
-	r->audit_fd = open(rc->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	r->audit_fd = safe_file_open_append(rc->audit_log);
 	if (r->audit_fd < 0) {
-		rcode = err_set(err, -errno, "remediation.audit_log '%s': %s", rc->audit_log,
-				strerror(errno));
+		rcode = err_set(err, r->audit_fd, "remediation.audit_log '%s': %s",
+				rc->audit_log, strerror(-r->audit_fd));
 		goto fail;
 	}
 	if ((rcode = pthread_create(&r->thread, NULL, rem_thread, r))) {

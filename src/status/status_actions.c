@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/file.h"
 #include "common/json_in.h"
 #include "common/json_out.h"
@@ -63,10 +64,10 @@ int status_actions_new(struct status_actions **out, const struct status_actions_
 	if (!o->token_file || !o->audit_log) {
 		r = err_set(err, -EINVAL, "status.actions needs status.token_file and status.audit_log");
 	} else if ((r = actions_load_token(a, o->token_file, err)) == 0) {
-		a->audit_fd = open(o->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		a->audit_fd = safe_file_open_append(o->audit_log);
 		if (a->audit_fd < 0)
-			r = err_set(err, -errno, "status.audit_log '%s': %s", o->audit_log,
-				    strerror(errno));
+			r = err_set(err, a->audit_fd, "status.audit_log '%s': %s", o->audit_log,
+				    strerror(-a->audit_fd));
 		else if (!(a->vici_socket = strdup(o->vici_socket)))
 			r = err_set(err, -ENOMEM, "out of memory");
 	}

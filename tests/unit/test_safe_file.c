@@ -1,0 +1,152 @@
+#include "common/safe_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/statefile.h"
+#include "testlib.h"
+
+static char dir[] = "/tmp/ikw-safe-XXXXXX";
+
+static void sf_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", dir, name);
+}
+
+static void sf_plant(const char *path, const char *content, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK(write(fd, content, strlen(content)) == (ssize_t)strlen(content));
+		fchmod(fd, mode);
+		close(fd);
+	}
+}
+
+/* A file planted at the old predictable PATH.tmp.PID is never written
+ * through and never renamed into place (it might belong to another user). */
+static void test_statefile_planted_tmp(void)
+{
+	char path[256], tmp[300];
+	struct stat planted, st;
+	struct ikw_err err = { 0 };
+
+	sf_path(path, sizeof(path), "state");
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	sf_plant(tmp, "planted\n", 0666);
+	CHECK(stat(tmp, &planted) == 0);
+	CHECK_INT(statefile_save(path, "new\n", 4, &err), 0);
+	CHECK(stat(path, &st) == 0);
+	CHECK(st.st_ino != planted.st_ino);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK(stat(tmp, &st) == 0 && st.st_size == 8);  /* untouched */
+	unlink(tmp);
+	unlink(path);
+}
+
+/* A symlink planted at the old temporary name points nowhere useful: the
+ * target is not created or written. */
+static void test_statefile_planted_symlink(void)
+{
+	char path[256], tmp[300], target[256];
+	struct ikw_err err = { 0 };
+
+	sf_path(path, sizeof(path), "state2");
+	sf_path(target, sizeof(target), "victim");
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	CHECK(symlink(target, tmp) == 0);
+	CHECK_INT(statefile_save(path, "new\n", 4, &err), 0);
+	CHECK(access(target, F_OK) != 0);
+	unlink(tmp);
+	unlink(path);
+}
+
+static void test_replace_mode_and_content(void)
+{
+	char path[256], buf[16] = { 0 };
+	struct stat st;
+	int fd;
+
+	sf_path(path, sizeof(path), "out.yml");
+	sf_plant(path, "old", 0600);
+	CHECK_INT(safe_file_replace(path, "hello", 5, 0644), 0);
+	CHECK(stat(path, &st) == 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 5);
+	CHECK(!strcmp(buf, "hello"));
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+static void test_append_symlink_refused(void)
+{
+	char path[256], target[256];
+	int fd;
+
+	sf_path(path, sizeof(path), "audit-link");
+	sf_path(target, sizeof(target), "audit-target");
+	CHECK(symlink(target, path) == 0);
+	fd = safe_file_open_append(path);
+	CHECK(fd < 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(access(target, F_OK) != 0);
+	unlink(path);
+}
+
+static void test_append_mode_tightened(void)
+{
+	char path[256];
+	struct stat st;
+	int fd;
+
+	sf_path(path, sizeof(path), "audit.log");
+	sf_plant(path, "line\n", 0666);
+	fd = safe_file_open_append(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK(write(fd, "more\n", 5) == 5);
+		close(fd);
+	}
+	CHECK(stat(path, &st) == 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(st.st_size, 10);
+	unlink(path);
+}
+
+static void test_append_fifo_refused(void)
+{
+	char path[256];
+	int fd;
+
+	sf_path(path, sizeof(path), "fifo");
+	CHECK(mkfifo(path, 0600) == 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK);  /* so the writer open does not block */
+	CHECK_INT(safe_file_open_append(path), -EINVAL);
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	RUN(test_statefile_planted_tmp);
+	RUN(test_statefile_planted_symlink);
+	RUN(test_replace_mode_and_content);
+	RUN(test_append_symlink_refused);
+	RUN(test_append_mode_tightened);
+	RUN(test_append_fifo_refused);
+	rmdir(dir);
+	return testlib_done();
+}
