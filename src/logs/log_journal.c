@@ -13,6 +13,7 @@
 #include "logs/log_follow.h"
 
 #define LJ_INTERVAL_MS 500
+#define LJ_TRUSTED_MATCH "_UID=0"
 
 static const char *const lj_default_matches[] = {
 	"SYSLOG_IDENTIFIER=charon",
@@ -44,6 +45,18 @@ bool log_journal_match_valid(const char *m)
 
 /* ---- opening ---------------------------------------------------------------- */
 
+/* Fields journald sets itself (leading underscore); a sender cannot forge
+ * them.  Matches naming one are taken as the operator's trust decision. */
+static bool lj_has_trusted_field(const char *const *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i][0] == '_')
+			return true;
+	return false;
+}
+
 static int lj_add_matches(sd_journal *j, const struct log_journal_opts *o,
 			  struct ikw_err *err)
 {
@@ -60,6 +73,15 @@ static int lj_add_matches(sd_journal *j, const struct log_journal_opts *o,
 		if (rc < 0)
 			return err_set(err, rc, "journal: match '%s': %s", m[i], strerror(-rc));
 	}
+	if (lj_has_trusted_field(m, n))
+		return 0;
+	/* SYSLOG_IDENTIFIER is whatever the sender says; _UID is set by journald */
+	rc = sd_journal_add_conjunction(j);
+	if (rc >= 0)
+		rc = sd_journal_add_match(j, LJ_TRUSTED_MATCH, 0);
+	if (rc < 0)
+		return err_set(err, rc, "journal: match '%s': %s", LJ_TRUSTED_MATCH,
+			       strerror(-rc));
 	return 0;
 }
 
@@ -77,10 +99,10 @@ static int lj_open(sd_journal **out, const struct log_journal_opts *o,
 	if (o->directory)
 		rc = sd_journal_open_directory(&j, o->directory, 0);
 	else
-		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+		rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	if (rc < 0)
 		return err_set(err, rc, "journal: cannot open %s: %s",
-			       o->directory ? o->directory : "the local journal", strerror(-rc));
+			       o->directory ? o->directory : "the system journal", strerror(-rc));
 	/* fields past this are cut by sd-journal itself: memory stays bounded */
 	sd_journal_set_data_threshold(j, lj_line_max(o) + sizeof("MESSAGE="));
 	rc = lj_add_matches(j, o, err);

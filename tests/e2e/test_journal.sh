@@ -61,6 +61,15 @@ textfile   # the first run: takes the journal's end, counts no history
 f() { metric "$1" "ipsec_conn_failures_total{conn=\"badpsk\",reason=\"auth_failed\"}" || echo 0; }
 check "textfile: no failure counted on the first run" test "$(f "$(cat "$tmp/out/ipsec.prom")")" = 0
 
+# a local user forges charon's identifier: journald records the sender's
+# _UID, which ikewatch requires to be 0, so these lines count nowhere
+forge() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		logger -t charon "09[IKE] <$1|99> received AUTHENTICATION_FAILED notify error"
+}
+forged_logged() { journalctl -t charon -q _UID=65534 | grep -q '<forged1|99>'; }
+for c in tun1 badpsk forged1; do forge "$c"; done
+check "the forged lines are in the journal (from uid 65534)" wait_for 5 forged_logged
 lab_extend "$NAME" "$tmp" failing_conns
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
@@ -72,10 +81,14 @@ check "serve: journal entries read" test "$(metric "$m" ikewatch_log_journal_ent
 check "serve: no journal errors" test "$(metric "$m" ikewatch_log_journal_errors_total)" = 0
 check "serve: no failure under the healthy tun1" \
 	bash -c '! grep -q "^ipsec_conn_failures_total{conn=\"tun1\"" <<<"$1"' _ "$m"
+check "serve: a forged failure is not counted (tun1 and invented forged1)" \
+	bash -c '! grep -Eq "^ipsec_conn_failures_total\\{conn=\"(tun1|forged1|other)\"" <<<"$1"' _ "$m"
 
 textfile
 t2=$(f "$(cat "$tmp/out/ipsec.prom")")
 check "textfile: the failure since the last run counted ($t2)" test "$t2" -ge 1
+check "textfile: no forged failure counted" \
+	bash -c '! grep -Eq "^ipsec_conn_failures_total\\{conn=\"(tun1|forged1|other)\"" "$1"' _ "$tmp/out/ipsec.prom"
 check "textfile: the journal cursor is saved" grep -q '^journal ' "$tmp/out/.ikewatch-logs.state"
 check "textfile: the logs collector succeeded" \
 	grep -q '^ikewatch_collector_success{collector="logs"} 1$' "$tmp/out/ipsec.prom"
