@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "logs/error_notify.h"
 #include "logs/log_follow.h"
@@ -32,6 +33,21 @@ void logs_stop(struct logs_runtime *rt)
 	free(rt);
 }
 
+/* Whoever can write a log file can invent charon's failures: say so. */
+static void logs_warn_untrusted(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return;   /* not there yet: the follower waits for it */
+	if (st.st_uid != 0)
+		log_warn("logs: '%s' is not owned by root (uid %ld): its owner can "
+			 "forge charon's failures", path, (long)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		log_warn("logs: '%s' is writable by group or others (mode %04o): they can "
+			 "forge charon's failures", path, (unsigned)(st.st_mode & 07777));
+}
+
 static int logs_start_files(struct logs_runtime *rt, const struct log_config *lc,
 			    struct ikw_err *err)
 {
@@ -39,6 +55,7 @@ static int logs_start_files(struct logs_runtime *rt, const struct log_config *lc
 	int rc;
 
 	for (i = 0; i < lc->nfiles && i < LOG_CONFIG_FILES_MAX; i++) {
+		logs_warn_untrusted(lc->files[i]);
 		rc = log_follow_start(&rt->follow[i], lc->files[i], NULL,
 				      log_collect_on_line, rt->collect);
 		if (rc)
