@@ -55,6 +55,16 @@ static void log_collect_emit(void *ctx, const char *rule, const char *const *nam
 		event_store_rule(c->o.store, rule, names, values, n);
 }
 
+/* A conn charon does not know (an invented name, or one loaded since the
+ * last collection) is counted under "other": one key, whatever the lines
+ * say, so that they cannot fill the event store. */
+static const char *log_collect_label(const struct log_collect *c, const char *conn)
+{
+	if (!conn || !conn[0] || !c->o.known || c->o.known(c->o.known_ctx, conn))
+		return conn;
+	return "other";
+}
+
 /* Built-in failures; the SA memory is shared by all sources, hence the
  * lock (held for a few loads and stores). */
 static void log_collect_builtin(struct log_collect *c, const struct log_event *ev,
@@ -72,7 +82,8 @@ static void log_collect_builtin(struct log_collect *c, const struct log_event *e
 		return;
 	atomic_fetch_add(&c->failures, 1);
 	if (c->o.store)
-		event_store_failure(c->o.store, r, FAIL_SRC_LOG, ev->conn, ts);
+		event_store_failure(c->o.store, r, FAIL_SRC_LOG,
+				    log_collect_label(c, ev->conn), ts);
 }
 
 static void log_collect_rules(struct log_collect *c, const struct log_event *ev)

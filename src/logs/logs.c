@@ -8,6 +8,7 @@
 #include "logs/error_notify.h"
 #include "logs/log_follow.h"
 #include "logs/log_journal.h"
+#include "logs/log_known.h"
 #include "logs/log_state.h"
 #include "common/log.h"
 
@@ -17,6 +18,7 @@ struct logs_runtime {
 	size_t nfollow;
 	struct error_notify_reader *enfy;
 	struct log_journal *journal;
+	struct log_known *known;   /* ours when the caller gave no known fn */
 };
 
 void logs_stop(struct logs_runtime *rt)
@@ -30,6 +32,7 @@ void logs_stop(struct logs_runtime *rt)
 	log_journal_stop(rt->journal);
 	error_notify_stop(rt->enfy);
 	log_collect_free(rt->collect);
+	log_known_free(rt->known);
 	free(rt);
 }
 
@@ -104,7 +107,13 @@ int logs_start(struct logs_runtime **out, const struct log_config *lc,
 	struct logs_runtime *rt = calloc(1, sizeof(*rt));
 	int rc;
 
-	if (!rt || !(rt->collect = log_collect_new(&co))) {
+	if (rt && !known && (rt->known = log_known_new())) {
+		co.known = log_known_has;
+		co.known_ctx = rt->known;
+	}
+	if (!rt || (!known && !rt->known) || !(rt->collect = log_collect_new(&co))) {
+		if (rt)
+			log_known_free(rt->known);
 		free(rt);
 		return err_set(err, -ENOMEM, "out of memory");
 	}
@@ -129,7 +138,11 @@ int logs_start(struct logs_runtime **out, const struct log_config *lc,
 
 void logs_contribute(void *ctx, struct model *m)
 {
+	struct logs_runtime *rt = ctx;
+
 	m->have_logs = true;
+	if (rt)
+		log_known_update(rt->known, m);
 	logs_get_stats(ctx, &m->logs);
 }
 

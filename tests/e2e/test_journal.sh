@@ -71,6 +71,7 @@ forged_logged() { journalctl -t charon -q _UID=65534 | grep -q '<forged1|99>'; }
 for c in tun1 badpsk forged1; do forge "$c"; done
 check "the forged lines are in the journal (from uid 65534)" wait_for 5 forged_logged
 lab_extend "$NAME" "$tmp" failing_conns
+scrape "$PORT" >/dev/null   # a collection: charon's conns, badpsk now among them
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
 ok=0

@@ -112,7 +112,9 @@ static void test_lines(void)
 	feed(c, "2026-11-23 11:14:23 10[NET] <1> received packet: from 192.0.2.11[500]");
 	CHECK_U64(failures(s, "dpd", FAIL_DPD_TIMEOUT, &last), 1);
 	CHECK_INT(last, FAIL_DPD_TIMEOUT);
-	CHECK_U64(failures(s, "psk", FAIL_AUTH, NULL), 1);
+	/* psk is no configured connection: its failure counts under "other" */
+	CHECK_U64(failures(s, "psk", FAIL_AUTH, NULL), 0);
+	CHECK_U64(failures(s, "other", FAIL_AUTH, NULL), 1);
 	CHECK_U64(rule_count(s, "retransmits", "conn=dpd,attempt=1"), 1);
 	CHECK_U64(rule_count(s, "retransmits", "conn=dpd,attempt=2"), 1);
 	/* psk is no configured connection, 7 no listed value */
@@ -123,6 +125,29 @@ static void test_lines(void)
 	CHECK_U64(st.rule_matches, 3);
 	log_collect_free(c);
 	log_rules_free(rs);
+	event_store_free(s);
+}
+
+/* Lines naming thousands of invented conns take one key ("other"): a real
+ * conn's failure afterwards still gets its own row. */
+static void test_invented_names_keep_the_cap(void)
+{
+	struct event_store *s = event_store_new(100);
+	struct log_collect_opts o = { s, NULL, true, known, NULL };
+	struct log_collect *c = log_collect_new(&o);
+	char line[160];
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(line, sizeof(line), "05[IKE] <fake%d|1> received "
+			 "AUTHENTICATION_FAILED notify error", i);
+		feed(c, line);
+	}
+	feed(c, "05[IKE] <tun1|2> received AUTHENTICATION_FAILED notify error");
+	CHECK_U64(failures(s, "other", FAIL_AUTH, NULL), 1000);
+	CHECK_U64(failures(s, "fake1", FAIL_AUTH, NULL), 0);
+	CHECK_U64(failures(s, "tun1", FAIL_AUTH, NULL), 1);
+	log_collect_free(c);
 	event_store_free(s);
 }
 
@@ -318,6 +343,7 @@ int main(void)
 {
 	RUN(test_lines);
 	RUN(test_vici);
+	RUN(test_invented_names_keep_the_cap);
 	RUN(test_recent);
 	RUN(test_builtin_off);
 	RUN(test_threads);
