@@ -25,6 +25,7 @@ stream_up() { [ "$(metric "$(scrape "$PORT")" ikewatch_event_stream_up)" = 1 ]; 
 wait_for 10 stream_up
 
 lab_extend "$NAME" "$tmp" failing_conns
+scrape "$PORT" >/dev/null   # a collection: failures count only under conns it saw (docs/security.md)
 lab "$NAME" swanctl p1 --initiate --child badpsknet --timeout 10 >/dev/null 2>&1
 check "wrong PSK does not come up" test $? -ne 0
 lab "$NAME" swanctl p1 --initiate --child badpropnet --timeout 10 >/dev/null 2>&1
