@@ -77,13 +77,15 @@ int safe_file_replace(const char *path, const void *buf, size_t len, mode_t mode
 
 int safe_file_open_append(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	/* O_NONBLOCK: a FIFO planted at the path fails at once (ENXIO without
+	 * a reader) instead of blocking the open; cleared below */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
 		      0600);
 	struct stat st;
 	int r = 0;
 
 	if (fd < 0)
-		return errno == ELOOP ? -EINVAL : -errno;
+		return errno == ELOOP || errno == ENXIO ? -EINVAL : -errno;
 	if (fstat(fd, &st) < 0)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode))
@@ -91,6 +93,8 @@ int safe_file_open_append(const char *path)
 	else if (st.st_uid != geteuid())
 		r = -EPERM;
 	else if ((st.st_mode & 077) && fchmod(fd, st.st_mode & 07700) < 0)
+		r = -errno;
+	else if (fcntl(fd, F_SETFL, O_APPEND) < 0)
 		r = -errno;
 	if (r < 0) {
 		close(fd);
