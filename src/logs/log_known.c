@@ -2,14 +2,15 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "model/model.h"
+#include "model/view.h"
 
+/* The last snapshot that had conns, held by reference: its conns are sorted
+ * by name already, so a lookup is a bsearch and an update copies nothing. */
 struct log_known {
 	pthread_mutex_t lock;
-	char **names;   /* sorted, as model->conns */
-	size_t n;
+	struct model *m;
 };
 
 struct log_known *log_known_new(void)
@@ -21,49 +22,27 @@ struct log_known *log_known_new(void)
 	return k;
 }
 
-static void log_known_free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 void log_known_free(struct log_known *k)
 {
 	if (!k)
 		return;
-	log_known_free_names(k->names, k->n);
+	model_unref(k->m);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
-static int log_known_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void log_known_update(struct log_known *k, const struct model *m)
 {
-	char **names, **old;
-	size_t i, n = m->nconns, oldn;
+	struct model *old, *mm = (struct model *)m;   /* a reference, not a change */
 
-	if (!k || !n || !(names = calloc(n, sizeof(*names))))
+	if (!k || !m->nconns)
 		return;
-	for (i = 0; i < n; i++)
-		if (!(names[i] = strdup(m->conns[i].name ? m->conns[i].name : ""))) {
-			log_known_free_names(names, i);
-			return;
-		}
-	qsort(names, n, sizeof(*names), log_known_cmp);
+	model_ref(mm);
 	pthread_mutex_lock(&k->lock);
-	old = k->names;
-	oldn = k->n;
-	k->names = names;
-	k->n = n;
+	old = k->m;
+	k->m = mm;
 	pthread_mutex_unlock(&k->lock);
-	log_known_free_names(old, oldn);
+	model_unref(old);
 }
 
 bool log_known_has(void *ctx, const char *conn)
@@ -74,8 +53,7 @@ bool log_known_has(void *ctx, const char *conn)
 	if (!k || !conn)
 		return false;
 	pthread_mutex_lock(&k->lock);
-	found = k->n && bsearch(&conn, k->names, k->n, sizeof(*k->names),
-				log_known_cmp) != NULL;
+	found = k->m && model_find_conn(k->m, conn) != NULL;
 	pthread_mutex_unlock(&k->lock);
 	return found;
 }
