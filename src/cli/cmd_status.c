@@ -180,7 +180,7 @@ static int cs_action(const struct config *c)
 		log_error("actions go through the daemon: give --url and --status.token-file");
 		return 2;
 	}
-	if (file_read_all(c->status_token_file, 4096, &token, &len, &err)) {
+	if (file_read_secret(c->status_token_file, 4096, &token, &len, &err)) {
 		log_error("%s", err.msg);
 		return 2;
 	}

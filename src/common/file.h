@@ -13,6 +13,12 @@
 int file_read_all(const char *path, size_t max, char **buf, size_t *len,
 		  struct ikw_err *err);
 
+/* The same for a secret (token, TLS key, salt): also refuses, with -EPERM, a
+ * file that group or others may read or write.  The mode is the opened
+ * descriptor's, so the file checked is the file read. */
+int file_read_secret(const char *path, size_t max, char **buf, size_t *len,
+		     struct ikw_err *err);
+
 /* The same for files whose size stat() does not tell (/proc): reads to the
  * end, failing with -EFBIG past max bytes. */
 int file_read_proc(const char *path, size_t max, char **buf, size_t *len,

@@ -3,18 +3,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/file.h"
-#include "common/log.h"
 
 int token_file_load(const char *path, const char *what, size_t min, char **out,
 		    struct ikw_err *err)
 {
-	struct stat st;
 	size_t len;
 	char *buf;
-	int r = file_read_all(path, 4096, &buf, &len, err);
+	int r = file_read_secret(path, 4096, &buf, &len, err);
 
 	if (r)
 		return err_prefix(err, r, "%s", what);
@@ -25,8 +22,6 @@ int token_file_load(const char *path, const char *what, size_t min, char **out,
 		return err_set(err, -EINVAL, "%s '%s': want one line of at least %zu characters "
 			       "without blanks", what, path, min);
 	}
-	if (!stat(path, &st) && (st.st_mode & 077))
-		log_warn("%s '%s' is readable by group or others", what, path);
 	*out = buf;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* A bearer token kept in a file: one line of at least min characters
- * without blanks; a warning when group or others can read the file. */
+ * without blanks, in a file that only its owner may read. */
 #ifndef IKW_TOKEN_FILE_H
 #define IKW_TOKEN_FILE_H
 

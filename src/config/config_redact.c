@@ -16,7 +16,7 @@ int config_redact_salt_file(struct redact_config *rc, const char *path, struct i
 {
 	size_t len;
 	char *buf;
-	int r = file_read_all(path, 4096, &buf, &len, err);
+	int r = file_read_secret(path, 4096, &buf, &len, err);
 
 	if (r)
 		return err_prefix(err, r, "redact salt");

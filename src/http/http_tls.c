@@ -26,7 +26,10 @@ static int http_tls_read(const char *what, const char *path, char **out,
 			 struct ikw_err *err)
 {
 	size_t len;
-	int r = file_read_all(path, HTTP_TLS_FILE_MAX, out, &len, err);
+	/* the key is a secret; certificates are public */
+	int r = strcmp(what, "key_file") ?
+		file_read_all(path, HTTP_TLS_FILE_MAX, out, &len, err) :
+		file_read_secret(path, HTTP_TLS_FILE_MAX, out, &len, err);
 
 	if (r)
 		return err_prefix(err, r, "%s", what);

@@ -351,13 +351,19 @@ static bool web_bcrypt_ok(const char *h)
 
 	if (strlen(h) != 60 || h[0] != '$' || h[1] != '2' ||
 	    (h[2] != 'a' && h[2] != 'b' && h[2] != 'y') || h[3] != '$' ||
-	    h[4] < '0' || h[4] > '3' || h[5] < '0' || h[5] > '9' || h[6] != '$')
+	    h[4] < '0' || h[4] > '9' || h[5] < '0' || h[5] > '9' || h[6] != '$')
 		return false;
 	for (i = 7; i < 60; i++)
 		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
 		      (h[i] >= '0' && h[i] <= '9') || h[i] == '.' || h[i] == '/'))
 			return false;
 	return true;
+}
+
+/* The cost of a hash web_bcrypt_ok() accepted. */
+static int web_bcrypt_cost(const char *h)
+{
+	return (h[4] - '0') * 10 + (h[5] - '0');
 }
 
 static int wy_user(struct web_yaml *y, const yaml_node_t *k, const yaml_node_t *v)
@@ -377,6 +383,14 @@ static int wy_user(struct web_yaml *y, const yaml_node_t *k, const yaml_node_t *
 	if (!hash || !web_bcrypt_ok(hash))
 		return cfg_fail(&y->base, v, "basic_auth_users: the password of '%s' is not a "
 			       "bcrypt hash ($2y$...; htpasswd -nbB USER PASS)", name);
+	/* each step doubles the work of every login, right or wrong: a cost
+	 * of 20 would take minutes and 31 days, so a login could never end */
+	if (web_bcrypt_cost(hash) < WEB_BCRYPT_COST_MIN ||
+	    web_bcrypt_cost(hash) > WEB_BCRYPT_COST_MAX)
+		return cfg_fail(&y->base, v, "basic_auth_users: the bcrypt cost of '%s' is %d; "
+			       "ikewatch accepts %d to %d (htpasswd -nbB -C 10 USER PASS)",
+			       name, web_bcrypt_cost(hash), WEB_BCRYPT_COST_MIN,
+			       WEB_BCRYPT_COST_MAX);
 	if (w->n_users >= WEB_CONFIG_LIST_MAX)
 		return cfg_fail(&y->base, k, "basic_auth_users: too many users");
 	u = realloc(w->users, (w->n_users + 1) * sizeof(*u));

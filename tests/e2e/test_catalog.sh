@@ -19,6 +19,7 @@ printf 'probes:\n  - {conn: tun1, child: net1, type: mtu, target: 198.19.0.1, ne
 	"$NAME" >>"$tmp/ikewatch.yml"
 # remediation enabled (dry-run, nothing sent to it), so that its families are there too
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
+chmod 600 "$tmp/token"
 printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diagnostics: {directory: %s}\n' \
 	"$tmp/token" "$tmp/remediation.jsonl" "$tmp/diag" >>"$tmp/ikewatch.yml"
 # KLIPS is not in this kernel: its table comes from the man page's example

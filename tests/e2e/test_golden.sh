@@ -21,6 +21,7 @@ tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 : >"$tmp/charon.log"
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
+chmod 600 "$tmp/token"
 cat >"$tmp/ikewatch.yml" <<YML
 logs:
   vici_log: true

@@ -17,6 +17,7 @@ trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 VICI=$(lab_vici "$NAME")
 PEER=192.0.2.11
 head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/salt"
+chmod 600 "$tmp/salt"
 cat >"$tmp/ikewatch.yml" <<YML
 redact:
   mode: alias

@@ -139,7 +139,8 @@ stop
 bad() { # bad DESCRIPTION YAML EXPECTED-MESSAGE
 	local rc
 	printf '%s\n' "$2" >"$dir/bad.yml"
-	"$IKEWATCH" serve --web.listen-address=127.0.0.1:0 --web.config.file="$dir/bad.yml" \
+	# a config wrongly accepted would serve for ever: 10 s is the bound
+	timeout 10 "$IKEWATCH" serve --web.listen-address=127.0.0.1:0 --web.config.file="$dir/bad.yml" \
 		--vici.socket="$dir/no-charon.vici" --no-events >"$dir/bad.log" 2>&1
 	rc=$?
 	check "$1: exit 2" test "$rc" = 2
@@ -157,6 +158,12 @@ bad "missing certificate" "tls_server_config:
   key_file: srv.key" "nope.crt"
 bad "plain-text password" "basic_auth_users:
   prometheus: s3cret" "bad.yml:2: basic_auth_users: the password of 'prometheus' is not a bcrypt hash"
+bad "bcrypt cost 31 (a login would never end)" "basic_auth_users:
+  prometheus: '${hash/\$10\$/\$31\$}'" "bad.yml:2: basic_auth_users: the bcrypt cost of 'prometheus' is 31; ikewatch accepts 4 to 14"
+cp "$dir/srv.key" "$dir/open.key" && chmod 640 "$dir/open.key"
+bad "a key file that group may read" "tls_server_config:
+  cert_file: srv.crt
+  key_file: open.key" "key_file: '$dir/open.key' holds a secret but its mode is 0640: group or others may read it"
 
 # ---- 5. a real Prometheus over HTTPS with basic auth, a CA file and a client certificate
 if [ ! -x "$PROMETHEUS" ]; then

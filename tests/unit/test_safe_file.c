@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "common/statefile.h"
+#include "common/token_file.h"
 #include "testlib.h"
 
 static char dir[] = "/tmp/ikw-safe-XXXXXX";
@@ -140,6 +142,43 @@ static void test_append_fifo_refused(void)
 	unlink(path);
 }
 
+/* A secret that group or others may read is refused, whatever the path
+ * (here through a symlink: the mode checked is the file's, not the link's). */
+static void test_secret_modes(void)
+{
+	static const struct { mode_t mode; int want; } cases[] = {
+		{ 0600, 0 }, { 0400, 0 }, { 0640, -EPERM }, { 0604, -EPERM },
+		{ 0620, -EPERM }, { 0666, -EPERM },
+	};
+	char path[256], link[256], *buf = NULL;
+	struct ikw_err err = { 0 };
+	size_t i, len;
+
+	sf_path(path, sizeof(path), "secret");
+	sf_path(link, sizeof(link), "secret.link");
+	CHECK(symlink(path, link) == 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unlink(path);
+		sf_plant(path, "0123456789abcdef0123456789abcdef\n", cases[i].mode);
+		CHECK_INT(file_read_secret(link, 4096, &buf, &len, &err), cases[i].want);
+		if (!cases[i].want)
+			CHECK_STR(buf, "0123456789abcdef0123456789abcdef\n");
+		else
+			CHECK(strstr(err.msg, "group or others may read it") != NULL);
+		free(buf);
+		buf = NULL;
+		CHECK_INT(token_file_load(path, "status.token_file", 32, &buf, &err),
+			  cases[i].want);
+		free(buf);
+		buf = NULL;
+	}
+	/* a public file is still read by file_read_all */
+	CHECK_INT(file_read_all(path, 4096, &buf, &len, &err), 0);
+	free(buf);
+	unlink(link);
+	unlink(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -150,6 +189,7 @@ int main(void)
 	RUN(test_append_symlink_refused);
 	RUN(test_append_mode_tightened);
 	RUN(test_append_fifo_refused);
+	RUN(test_secret_modes);
 	rmdir(dir);
 	return testlib_done();
 }

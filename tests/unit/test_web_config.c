@@ -152,6 +152,15 @@ static void test_errors(void)
 		{ "basic_auth_users:\n  alice: plaintext\n",
 		  "web.yml:2: basic_auth_users: the password of 'alice' is not a bcrypt "
 		  "hash ($2y$...; htpasswd -nbB USER PASS)" },
+		{ "basic_auth_users:\n  alice: $2y$32$lzHzIHqEy52WegOw7wqrfe8NQQoGz1eFq/gE8T13xb3SkjTxju1iG\n",
+		  "web.yml:2: basic_auth_users: the bcrypt cost of 'alice' is 32; ikewatch "
+		  "accepts 4 to 14 (htpasswd -nbB -C 10 USER PASS)" },
+		{ "basic_auth_users:\n  alice: $2y$15$lzHzIHqEy52WegOw7wqrfe8NQQoGz1eFq/gE8T13xb3SkjTxju1iG\n",
+		  "web.yml:2: basic_auth_users: the bcrypt cost of 'alice' is 15; ikewatch "
+		  "accepts 4 to 14 (htpasswd -nbB -C 10 USER PASS)" },
+		{ "basic_auth_users:\n  alice: $2y$03$lzHzIHqEy52WegOw7wqrfe8NQQoGz1eFq/gE8T13xb3SkjTxju1iG\n",
+		  "web.yml:2: basic_auth_users: the bcrypt cost of 'alice' is 3; ikewatch "
+		  "accepts 4 to 14 (htpasswd -nbB -C 10 USER PASS)" },
 		{ "basic_auth_users:\n  alice: " HASH_S3CRET "\n  alice: " HASH_OTHER "\n",
 		  "web.yml:3: basic_auth_users: user 'alice' given twice" },
 		{ "basic_auth_users:\n  \"a:b\": " HASH_S3CRET "\n",
