@@ -211,6 +211,8 @@ int cmd_serve(const struct config *c)
 		.listen_address = c->listen_address,
 		.max_connections = c->max_connections,
 		.connection_timeout_s = 30,
+		.request_timeout_ms = (unsigned)c->web_request_timeout_ms,
+		.response_timeout_ms = (unsigned)c->web_response_timeout_ms,
 		.max_concurrent_scrapes = c->max_concurrent_scrapes,
 		.max_request_header_bytes = 8192,
 	};

@@ -31,6 +31,10 @@ static const struct setting config_settings[] = {
 	{ "web", "max_connections", "web.max-connections", SET_UINT, OFF(max_connections), 0 },
 	{ "web", "max_concurrent_scrapes", "web.max-concurrent-scrapes", SET_UINT,
 	  OFF(max_concurrent_scrapes), 0 },
+	{ "web", "request_timeout", "web.request-timeout", SET_DURATION,
+	  OFF(web_request_timeout_ms), 0 },
+	{ "web", "response_timeout", "web.response-timeout", SET_DURATION,
+	  OFF(web_response_timeout_ms), 0 },
 	{ "vici", "socket", "vici.socket", SET_STRING, OFF(vici_socket), 0 },
 	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
 	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
@@ -143,6 +147,8 @@ void config_init(struct config *c)
 	c->blackbox_address = strdup("127.0.0.1:9115");
 	c->rekey_overdue_margin_ms = 60000;
 	c->max_concurrent_scrapes = 4;
+	c->web_request_timeout_ms = 10000;
+	c->web_response_timeout_ms = 60000;
 }
 
 static void config_free_list(char **list, size_t n)

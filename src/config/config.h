@@ -36,6 +36,7 @@ struct config {
 	char *textfile_logs_state; /* log positions and counters between runs */
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
+	uint64_t web_request_timeout_ms, web_response_timeout_ms;
 	bool events_enabled;             /* serve: the VICI event stream */
 	bool xfrm_enabled;               /* the XFRM netlink collector */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */

@@ -1,12 +1,15 @@
 #include "http/http_auth.h"
 
 #include <crypt.h>
+#include <errno.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/ct.h"
 
@@ -20,6 +23,8 @@ struct http_auth_user {
 
 struct http_auth {
 	pthread_mutex_t lock;
+	pthread_cond_t turn;          /* a bcrypt run ended */
+	unsigned running, max_running;
 	struct http_auth_user *users;
 	size_t n;
 	unsigned long bcrypt_runs;
@@ -36,8 +41,27 @@ void http_auth_free(struct http_auth *a)
 		free(a->users[i].hash);
 	}
 	free(a->users);
+	pthread_cond_destroy(&a->turn);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
+}
+
+/* Half the CPUs online, at least one. */
+static unsigned http_auth_bcrypt_max(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n >= 4 ? (unsigned)(n / 2) : 1;
+}
+
+static void http_auth_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
 }
 
 struct http_auth *http_auth_new(const struct web_user *users, size_t n)
@@ -51,6 +75,8 @@ struct http_auth *http_auth_new(const struct web_user *users, size_t n)
 	if (!a)
 		return NULL;
 	pthread_mutex_init(&a->lock, NULL);
+	http_auth_cond_init(&a->turn);
+	a->max_running = http_auth_bcrypt_max();
 	a->users = calloc(n, sizeof(*a->users));
 	if (!a->users) {
 		http_auth_free(a);
@@ -87,56 +113,130 @@ static bool http_auth_digest(const char *hash, const char *password,
 	return r == 0;
 }
 
-static bool http_auth_bcrypt(struct http_auth *a, const char *hash,
-			     const char *password)
+/* Waits for a bcrypt turn, up to wait_ms (forever when negative); false
+ * when none came. */
+static bool http_auth_take_turn(struct http_auth *a, int wait_ms)
+{
+	struct timespec until;
+	int r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&a->lock);
+	while (a->running >= a->max_running && r != ETIMEDOUT)
+		r = wait_ms < 0 ? pthread_cond_wait(&a->turn, &a->lock) :
+				  pthread_cond_timedwait(&a->turn, &a->lock, &until);
+	if (a->running >= a->max_running) {
+		pthread_mutex_unlock(&a->lock);
+		return false;
+	}
+	a->running++;
+	a->bcrypt_runs++;
+	pthread_mutex_unlock(&a->lock);
+	return true;
+}
+
+static void http_auth_end_turn(struct http_auth *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->running--;
+	pthread_cond_signal(&a->turn);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* OK, DENIED, or BUSY when no turn came within wait_ms. */
+static enum http_auth_result http_auth_bcrypt(struct http_auth *a, const char *hash,
+					      const char *password, int wait_ms)
 {
 	struct crypt_data *cd = calloc(1, sizeof(*cd));
 	const char *out;
 	bool ok;
 
 	if (!cd)
-		return false;
-	pthread_mutex_lock(&a->lock);
-	a->bcrypt_runs++;
-	pthread_mutex_unlock(&a->lock);
+		return HTTP_AUTH_DENIED;
+	if (!http_auth_take_turn(a, wait_ms)) {
+		free(cd);
+		return HTTP_AUTH_BUSY;
+	}
 	out = crypt_rn(password, hash, cd, (int)sizeof(*cd));
+	http_auth_end_turn(a);
 	ok = out && ct_equal(hash, strlen(hash), out, strlen(out));
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
-	return ok;
+	return ok ? HTTP_AUTH_OK : HTTP_AUTH_DENIED;
 }
 
-bool http_auth_check(struct http_auth *a, const char *user, const char *password)
+static struct http_auth_user *http_auth_user(struct http_auth *a, const char *user)
 {
 	struct http_auth_user *u = NULL;
-	unsigned char d[HTTP_AUTH_DIGEST];
-	bool hit;
 	size_t i;
 
-	if (!a || !user || !password)
-		return false;
 	for (i = 0; i < a->n; i++)
 		if (!strcmp(a->users[i].name, user))
 			u = &a->users[i];
+	return u;
+}
+
+/* Whether password is u's remembered one (its digest in d). */
+static bool http_auth_remembered(struct http_auth *a, struct http_auth_user *u,
+				 const unsigned char *d)
+{
+	bool hit;
+
+	pthread_mutex_lock(&a->lock);
+	hit = u->cached && ct_equal(u->digest, HTTP_AUTH_DIGEST, d, HTTP_AUTH_DIGEST);
+	pthread_mutex_unlock(&a->lock);
+	return hit;
+}
+
+static enum http_auth_result http_auth_run(struct http_auth *a, const char *user,
+					   const char *password, bool may_bcrypt,
+					   int wait_ms)
+{
+	struct http_auth_user *u;
+	unsigned char d[HTTP_AUTH_DIGEST];
+	enum http_auth_result r;
+
+	if (!a || !user || !password)
+		return HTTP_AUTH_DENIED;
+	u = http_auth_user(a, user);
 	if (!u) {
+		if (!may_bcrypt)
+			return HTTP_AUTH_UNCHECKED;
 		/* as long as a wrong password of a real user */
-		http_auth_bcrypt(a, a->users[0].hash, password);
-		return false;
+		r = http_auth_bcrypt(a, a->users[0].hash, password, wait_ms);
+		return r == HTTP_AUTH_BUSY ? r : HTTP_AUTH_DENIED;
 	}
 	if (!http_auth_digest(u->hash, password, d))
-		return false;
-	pthread_mutex_lock(&a->lock);
-	hit = u->cached && ct_equal(u->digest, sizeof(d), d, sizeof(d));
-	pthread_mutex_unlock(&a->lock);
-	if (hit)
-		return true;
-	if (!http_auth_bcrypt(a, u->hash, password))
-		return false;
+		return HTTP_AUTH_DENIED;
+	if (http_auth_remembered(a, u, d))
+		return HTTP_AUTH_OK;
+	if (!may_bcrypt)
+		return HTTP_AUTH_UNCHECKED;
+	r = http_auth_bcrypt(a, u->hash, password, wait_ms);
+	if (r != HTTP_AUTH_OK)
+		return r;
 	pthread_mutex_lock(&a->lock);
 	memcpy(u->digest, d, sizeof(d));
 	u->cached = true;
 	pthread_mutex_unlock(&a->lock);
-	return true;
+	return HTTP_AUTH_OK;
+}
+
+enum http_auth_result http_auth_verify(struct http_auth *a, const char *user,
+				       const char *password, bool may_bcrypt)
+{
+	return http_auth_run(a, user, password, may_bcrypt, HTTP_AUTH_WAIT_MS);
+}
+
+bool http_auth_check(struct http_auth *a, const char *user, const char *password)
+{
+	return http_auth_run(a, user, password, true, -1) == HTTP_AUTH_OK;
 }
 
 unsigned long http_auth_bcrypt_runs(struct http_auth *a)

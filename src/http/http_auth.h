@@ -7,6 +7,10 @@
  * instead of running bcrypt; a wrong password always runs bcrypt.  An unknown
  * user runs bcrypt against another user's hash as well, so that the answer
  * time does not tell which users exist.  Comparisons are constant-time.
+ *
+ * At most HTTP_AUTH_BCRYPT_MAX bcrypt runs at once (half the CPUs, at least
+ * one), so that wrong passwords cannot take every core from charon; a check
+ * that waits over HTTP_AUTH_WAIT_MS for its turn gives up (busy).
  * Thread-safe. */
 #ifndef IKW_HTTP_AUTH_H
 #define IKW_HTTP_AUTH_H
@@ -23,7 +27,22 @@ struct http_auth *http_auth_new(const struct web_user *users, size_t n);
 /* Accepts NULL. */
 void http_auth_free(struct http_auth *a);
 
-/* Whether user and password match one of the users.  NULLs are refused. */
+#define HTTP_AUTH_WAIT_MS 1000
+
+enum http_auth_result {
+	HTTP_AUTH_OK,
+	HTTP_AUTH_DENIED,
+	HTTP_AUTH_BUSY,       /* no bcrypt turn in time */
+	HTTP_AUTH_UNCHECKED,  /* not the remembered password; bcrypt not run */
+};
+
+/* Checks user and password.  Without may_bcrypt, only the remembered
+ * password of each user is compared (OK or UNCHECKED: cheap).  NULLs are
+ * denied. */
+enum http_auth_result http_auth_verify(struct http_auth *a, const char *user,
+				       const char *password, bool may_bcrypt);
+/* Whether user and password match one of the users (waiting for a bcrypt
+ * turn as long as it takes). */
 bool http_auth_check(struct http_auth *a, const char *user, const char *password);
 
 /* Whether an Authorization header is "Bearer <want>" (scheme in any case),

@@ -6,12 +6,14 @@
 #include "common/strbuf.h"
 #include "http/http_route.h"
 
-/* The configured headers, found through the connection's socket context. */
+/* The configured headers, found through the connection's socket context,
+ * which starts with a pointer to them (struct http_conn). */
 static bool http_reply_extra(struct MHD_Connection *c, struct MHD_Response *r)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	const struct http_reply_headers *h = ci ? ci->socket_context : NULL;
+	const struct http_reply_headers *const *ctx = ci ? ci->socket_context : NULL;
+	const struct http_reply_headers *h = ctx ? *ctx : NULL;
 	size_t i;
 
 	for (i = 0; h && i < h->n; i++)

@@ -9,8 +9,8 @@
 
 #define HTTP_TEXT_TYPE "text/plain; charset=utf-8"
 
-/* What http_reply_queue adds to every response; set as the connection's
- * socket context when the connection opens. */
+/* What http_reply_queue adds to every response; the connection's socket
+ * context starts with a pointer to it (struct http_conn, http_watch.h). */
 struct http_reply_headers {
 	const struct web_header *headers;
 	size_t n;

@@ -18,6 +18,7 @@
 #include "http/http_gate.h"
 #include "http/http_reply.h"
 #include "http/http_stream.h"
+#include "http/http_watch.h"
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -25,6 +26,7 @@ struct http_server {
 	struct http_gate gate;
 	struct http_stream_slots slots;
 	struct http_reply_headers headers;  /* on every response */
+	struct http_watch *watch;           /* deadlines of every connection */
 	uint16_t port;
 };
 
@@ -69,6 +71,30 @@ static void http_remote(struct MHD_Connection *c, char *buf, size_t size)
 	snprintf(buf, size, "%s", host);
 }
 
+/* Our bookkeeping of c (NULL only if it could not be allocated). */
+static struct http_conn *http_conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static const char *http_client_of(struct MHD_Connection *c)
+{
+	const struct http_conn *conn = http_conn_of(c);
+
+	return conn ? conn->client : "?";
+}
+
+static void http_enter(struct MHD_Connection *c, enum http_phase phase)
+{
+	struct http_conn *conn = http_conn_of(c);
+
+	if (conn)
+		http_watch_enter(conn, phase);
+}
+
 static bool http_private_headers(struct MHD_Response *r)
 {
 	return MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -89,12 +115,6 @@ static enum MHD_Result http_serve_handle(const struct http_route *route,
 	char remote[64];
 
 	http_remote(c, remote, sizeof(remote));
-	if (up && up->too_big) {
-		log_warn("a request from %s with a body over %d bytes refused (413)", remote,
-			 HTTP_BODY_MAX);
-		return http_reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
-				       "Request body too large\n");
-	}
 	req.remote = remote;
 	if (up) {
 		req.body = strbuf_str(&up->body);
@@ -114,16 +134,47 @@ static enum MHD_Result http_serve_handle(const struct http_route *route,
 	return http_reply_queue(c, resp.status, r);
 }
 
-/* Collects a POST body, up to HTTP_BODY_MAX bytes. */
-static enum MHD_Result http_upload_add(struct http_upload *up, const char *data,
-				       size_t *size)
+/* 413 at once, before reading the rest: libmicrohttpd then reads no more
+ * of the body and closes the connection after the answer. */
+static enum MHD_Result http_too_large(struct MHD_Connection *c, struct http_upload *up)
 {
-	if (!up->too_big && up->body.len + *size <= HTTP_BODY_MAX)
-		strbuf_add(&up->body, data, *size);
-	else
-		up->too_big = true;
+	char remote[64];
+
+	http_remote(c, remote, sizeof(remote));
+	log_debug("http: a request from %s with a body over %d bytes refused (413)",
+		  remote, HTTP_BODY_MAX);
+	up->too_big = true;
+	http_enter(c, HTTP_PHASE_RESPONSE);
+	return http_reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "Request body too large\n");
+}
+
+/* Collects a POST body, up to HTTP_BODY_MAX bytes. */
+static enum MHD_Result http_upload_add(struct MHD_Connection *c, struct http_upload *up,
+				       const char *data, size_t *size)
+{
+	size_t n = *size;
+
 	*size = 0;
+	if (up->body.len + n > HTTP_BODY_MAX)
+		return http_too_large(c, up);
+	strbuf_add(&up->body, data, n);
 	return MHD_YES;
+}
+
+/* The Content-Length header announces more than HTTP_BODY_MAX bytes. */
+static bool http_announces_too_much(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	if (!cl)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	/* a malformed length is libmicrohttpd's to refuse */
+	return end != cl && !*end && (errno == ERANGE || n > HTTP_BODY_MAX);
 }
 
 static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -132,8 +183,9 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_server *s = cls;
 	struct http_upload *up = *con_cls;
 
-	(void)c;
 	(void)code;
+	/* keep-alive: the next request line must come within the idle limit */
+	http_enter(c, HTTP_PHASE_IDLE);
 	if (up && (void *)up != (void *)s) {
 		strbuf_release(&up->body);
 		free(up);
@@ -179,10 +231,15 @@ static enum MHD_Result http_handle_post(const struct http_route *route,
 			return MHD_NO;
 		strbuf_init(&up->body, HTTP_BODY_MAX + 1);
 		*con_cls = up;
+		return http_announces_too_much(c) ? http_too_large(c, up) : MHD_YES;
+	}
+	if (up->too_big) {  /* answered already */
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size)
-		return http_upload_add(up, upload, upload_size);
+		return http_upload_add(c, up, upload, upload_size);
+	http_enter(c, HTTP_PHASE_RESPONSE);
 	return http_serve_handle(route, c, url, MHD_HTTP_METHOD_POST, up);
 }
 
@@ -193,7 +250,7 @@ static enum MHD_Result http_answer(struct http_server *s, const struct http_rout
 	if (!route)
 		return http_reply_text(c, MHD_HTTP_NOT_FOUND, "Not Found\n");
 	if (route->stream)
-		return http_stream_serve(route, &s->slots, c,
+		return http_stream_serve(route, &s->slots, c, http_client_of(c),
 					 !strcmp(method, MHD_HTTP_METHOD_HEAD));
 	return http_serve_handle(route, c, url, method, NULL);
 }
@@ -211,10 +268,14 @@ static enum MHD_Result http_handle(void *cls, struct MHD_Connection *c,
 	enum MHD_Result gate_ret;
 
 	(void)version;
+	/* the request is read once its headers are, but for a body that a
+	 * POST route reads (http_handle_post ends that phase) */
+	if (!*con_cls && !(route && bit == HTTP_POST && (route->methods & bit)))
+		http_enter(c, HTTP_PHASE_RESPONSE);
 	/* the first call of a request (again while a body arrives on routes
 	 * that do not read one; the check is then cached) */
 	if (!*con_cls && (s->gate.tls || s->gate.auth) &&
-	    !http_gate_pass(&s->gate, c, &gate_ret))
+	    !http_gate_pass(&s->gate, c, http_client_of(c), &gate_ret))
 		return gate_ret;
 	if (route && !(route->methods & bit))
 		return http_reply_not_allowed(c, route->methods);
@@ -251,15 +312,39 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", msg);
 }
 
-/* Points each connection's socket context at the extra headers, for
- * http_reply_queue(). */
+/* Each connection's socket context is its http_conn: the deadlines, and
+ * the extra headers for http_reply_queue().  libmicrohttpd notifies the
+ * close before it closes the descriptor. */
 static void http_notify_connection(void *cls, struct MHD_Connection *c,
 				   void **socket_context,
 				   enum MHD_ConnectionNotificationCode code)
 {
-	(void)c;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
-		*socket_context = cls;
+	struct http_server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+	char remote[64];
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		http_watch_remove(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return;
+	http_remote(c, remote, sizeof(remote));
+	*socket_context = http_watch_add(s->watch, ci->connect_fd, remote);
+	if (!*socket_context)
+		shutdown(ci->connect_fd, SHUT_RDWR);  /* out of memory: no service */
+}
+
+/* A request line arrived (keep-alive requests after the first too): its
+ * headers and body must follow within the request limit. */
+static void *http_request_started(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)uri;
+	http_enter(c, HTTP_PHASE_REQUEST);
+	return NULL;
 }
 
 static void http_opts_defaults(const struct http_server_opts *o,
@@ -272,6 +357,10 @@ static void http_opts_defaults(const struct http_server_opts *o,
 		d->max_connections = 64;
 	if (!d->connection_timeout_s)
 		d->connection_timeout_s = 30;
+	if (!d->request_timeout_ms)
+		d->request_timeout_ms = 10000;
+	if (!d->response_timeout_ms)
+		d->response_timeout_ms = 60000;
 	if (!d->max_concurrent_scrapes)
 		d->max_concurrent_scrapes = 4;
 	if (!d->max_request_header_bytes)
@@ -315,7 +404,8 @@ static int http_start_daemon(struct http_server *s,
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_handle, s,
 		MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, (void *)NULL,
 		MHD_OPTION_ARRAY, tls,
-		MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, (void *)&s->headers,
+		MHD_OPTION_NOTIFY_CONNECTION, http_notify_connection, (void *)s,
+		MHD_OPTION_URI_LOG_CALLBACK, http_request_started, (void *)s,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, (void *)s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
@@ -341,19 +431,51 @@ static void http_close_if_same(int fd, const struct stat *was)
 		close(fd);
 }
 
-static struct http_server *http_server_new(const struct http_server_opts *o,
-					   const struct http_routes *routes)
+static void http_server_free(struct http_server *s)
 {
+	http_backoff_free(s->gate.backoff);
+	http_watch_stop(s->watch);
+	http_stream_slots_destroy(&s->slots);
+	free(s);
+}
+
+/* The server's state and its watchdog; the daemon is started apart. */
+static int http_server_new(const struct http_server_opts *o,
+			   const struct http_routes *routes, struct http_server **out,
+			   struct ikw_err *err)
+{
+	const struct http_watch_limits limits = { {
+		[HTTP_PHASE_REQUEST] = o->request_timeout_ms,
+		[HTTP_PHASE_RESPONSE] = o->response_timeout_ms,
+		[HTTP_PHASE_IDLE] = o->connection_timeout_s * 1000,
+	} };
 	struct http_server *s = calloc(1, sizeof(*s));
+	int r;
 
 	if (!s)
-		return NULL;
+		return err_set(err, -ENOMEM, "out of memory");
 	s->routes = *routes;
-	s->gate = (struct http_gate){ o->tls, o->auth };
-	s->slots.max = o->max_concurrent_scrapes;
-	atomic_init(&s->slots.used, 0);
+	s->gate = (struct http_gate){ o->tls, o->auth, NULL };
+	if (o->auth && !(s->gate.backoff = http_backoff_new())) {
+		free(s);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
 	s->headers = (struct http_reply_headers){ o->headers, o->n_headers };
-	return s;
+	if (http_stream_slots_init(&s->slots, o->max_concurrent_scrapes,
+				   o->request_timeout_ms)) {
+		http_backoff_free(s->gate.backoff);
+		free(s);
+		return err_set(err, -ENOMEM, "out of memory");
+	}
+	r = http_watch_start(&limits, &s->headers, &s->watch, err);
+	if (r < 0) {
+		http_stream_slots_destroy(&s->slots);
+		http_backoff_free(s->gate.backoff);
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
 }
 
 int http_server_start(const struct http_server_opts *opts,
@@ -361,7 +483,7 @@ int http_server_start(const struct http_server_opts *opts,
 		      struct ikw_err *err)
 {
 	struct http_server_opts o;
-	struct http_server *s;
+	struct http_server *s = NULL;
 	struct stat st;
 	bool v6 = false;
 	int fd = -1, r;
@@ -370,9 +492,9 @@ int http_server_start(const struct http_server_opts *opts,
 	r = http_routes_check(routes, err);
 	if (r < 0)
 		return r;
-	s = http_server_new(&o, routes);
-	if (!s)
-		return err_set(err, -ENOMEM, "out of memory");
+	r = http_server_new(&o, routes, &s, err);
+	if (r < 0)
+		return r;
 	r = http_open_listener(o.listen_address, &fd, &v6, &s->port, err);
 	if (r == 0 && fstat(fd, &st) < 0) {
 		r = err_set(err, -errno, "cannot listen on %s: %s",
@@ -385,7 +507,7 @@ int http_server_start(const struct http_server_opts *opts,
 			http_close_if_same(fd, &st);
 	}
 	if (r < 0) {
-		free(s);
+		http_server_free(s);
 		return r;
 	}
 	*out = s;
@@ -403,5 +525,5 @@ void http_server_stop(struct http_server *s)
 		return;
 	/* closes the listening socket and joins every connection thread */
 	MHD_stop_daemon(s->daemon);
-	free(s);
+	http_server_free(s);
 }

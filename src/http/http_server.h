@@ -29,9 +29,17 @@ struct http_server_opts {
 	 * http_server_port()).  Default ":9786". */
 	const char *listen_address;
 	unsigned max_connections;        /* default 64 */
-	unsigned connection_timeout_s;   /* idle connections; default 30 */
-	unsigned max_concurrent_scrapes; /* stream routes; default 4; beyond →
-					    503 "too many concurrent scrapes" */
+	/* An idle connection is closed after this; so is a keep-alive one
+	 * whose next request line has not come by then.  Default 30. */
+	unsigned connection_timeout_s;
+	/* From a request's start, its headers and body must have arrived
+	 * within this, whatever the pace (default 10 s); a response must have
+	 * been sent within response_timeout_ms (default 60 s). */
+	unsigned request_timeout_ms, response_timeout_ms;
+	/* Scrapes of stream routes producing a body at once (default 4).  One
+	 * more waits for a slot, up to request_timeout_ms, then gets 503; one
+	 * client address holds at most half of them (at least one). */
+	unsigned max_concurrent_scrapes;
 	/* Per-connection memory of libmicrohttpd, which bounds the request
 	 * line and headers (larger requests get 431 or are closed).  Default
 	 * 8 KiB. */

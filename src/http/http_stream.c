@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "common/log.h"
@@ -19,6 +21,7 @@
  * for bytes, optionally through deflate. */
 struct http_stream {
 	struct http_stream_slots *slots;
+	unsigned slot;          /* the one this body holds */
 	struct body_source src;
 	struct strbuf piece;    /* the current piece */
 	size_t off;             /* bytes of piece already handed on */
@@ -28,6 +31,99 @@ struct http_stream {
 	z_stream z;
 };
 
+int http_stream_slots_init(struct http_stream_slots *slots, unsigned max,
+			   unsigned wait_ms)
+{
+	pthread_condattr_t ca;
+	int r;
+
+	memset(slots, 0, sizeof(*slots));
+	slots->max = max ? max : 1;
+	slots->wait_ms = wait_ms;
+	slots->owner = calloc(slots->max, sizeof(*slots->owner));
+	if (!slots->owner)
+		return -ENOMEM;
+	pthread_mutex_init(&slots->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	r = pthread_cond_init(&slots->freed, &ca);
+	pthread_condattr_destroy(&ca);
+	if (r) {
+		pthread_mutex_destroy(&slots->lock);
+		free(slots->owner);
+		return -r;
+	}
+	return 0;
+}
+
+void http_stream_slots_destroy(struct http_stream_slots *slots)
+{
+	pthread_cond_destroy(&slots->freed);
+	pthread_mutex_destroy(&slots->lock);
+	free(slots->owner);
+}
+
+/* Half of the slots, at least one. */
+static unsigned http_slots_share(const struct http_stream_slots *slots)
+{
+	return slots->max > 1 ? slots->max / 2 : 1;
+}
+
+/* A free slot client may take, or -1; the lock is held. */
+static int http_slots_pick(const struct http_stream_slots *slots, const char *client)
+{
+	unsigned i, mine = 0;
+	int free_slot = -1;
+
+	for (i = 0; i < slots->max; i++) {
+		if (!slots->owner[i][0])
+			free_slot = free_slot < 0 ? (int)i : free_slot;
+		else if (!strcmp(slots->owner[i], client))
+			mine++;
+	}
+	return mine < http_slots_share(slots) ? free_slot : -1;
+}
+
+/* Takes a slot for client, waiting up to wait_ms for one; -1 when none
+ * came free in time. */
+static int http_stream_acquire(struct http_stream_slots *slots, const char *client)
+{
+	struct timespec until;
+	bool waited = false;
+	int slot, r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += slots->wait_ms / 1000;
+	until.tv_nsec += (long)(slots->wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&slots->lock);
+	while ((slot = http_slots_pick(slots, client)) < 0 && r != ETIMEDOUT) {
+		waited = true;
+		r = pthread_cond_timedwait(&slots->freed, &slots->lock, &until);
+	}
+	if (slot >= 0) {
+		snprintf(slots->owner[slot], sizeof(slots->owner[slot]), "%s",
+			 client[0] ? client : "?");
+		slots->used++;
+	}
+	slots->waited += waited;
+	slots->refused += slot < 0;
+	pthread_mutex_unlock(&slots->lock);
+	return slot;
+}
+
+static void http_stream_release(struct http_stream_slots *slots, unsigned slot)
+{
+	pthread_mutex_lock(&slots->lock);
+	slots->owner[slot][0] = '\0';
+	slots->used--;
+	pthread_cond_broadcast(&slots->freed);
+	pthread_mutex_unlock(&slots->lock);
+}
+
 static void http_stream_free(void *cls)
 {
 	struct http_stream *st = cls;
@@ -36,7 +132,7 @@ static void http_stream_free(void *cls)
 		st->src.free(st->src.ctx);
 	if (st->gzip)
 		deflateEnd(&st->z);
-	atomic_fetch_sub(&st->slots->used, 1);  /* taken before _new */
+	http_stream_release(st->slots, st->slot);  /* taken before _new */
 	strbuf_release(&st->piece);
 	free(st);
 }
@@ -133,13 +229,15 @@ static ssize_t http_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return n;
 }
 
-static struct http_stream *http_stream_new(struct http_stream_slots *slots, bool gzip)
+static struct http_stream *http_stream_new(struct http_stream_slots *slots,
+					   unsigned slot, bool gzip)
 {
 	struct http_stream *st = calloc(1, sizeof(*st));
 
 	if (!st)
 		return NULL;
 	st->slots = slots;
+	st->slot = slot;
 	strbuf_init(&st->piece, 0);
 	/* windowBits 15 + 16: a gzip wrapper rather than raw zlib */
 	if (gzip && deflateInit2(&st->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
@@ -200,15 +298,6 @@ static enum MHD_Result http_head_metrics(struct MHD_Connection *c,
 	return http_reply_queue(c, MHD_HTTP_OK, r);
 }
 
-/* Takes one of the slots; false when all are in use. */
-static bool http_stream_acquire(struct http_stream_slots *slots)
-{
-	if (atomic_fetch_add(&slots->used, 1) < slots->max)
-		return true;
-	atomic_fetch_sub(&slots->used, 1);
-	return false;
-}
-
 static enum MHD_Result http_stream_failed(struct MHD_Connection *c,
 					  const struct ikw_err *err)
 {
@@ -225,7 +314,7 @@ static enum MHD_Result http_stream_failed(struct MHD_Connection *c,
 
 enum MHD_Result http_stream_serve(const struct http_route *route,
 				  struct http_stream_slots *slots,
-				  struct MHD_Connection *c, bool head)
+				  struct MHD_Connection *c, const char *client, bool head)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
@@ -234,17 +323,21 @@ enum MHD_Result http_stream_serve(const struct http_route *route,
 	enum expo_format fmt = expo_negotiate(accept);
 	struct ikw_err err = { "" };
 	struct http_stream *st;
+	int slot;
 
 	if (head)
 		return http_head_metrics(c, fmt, http_accepts_gzip(ae));
-	if (!http_stream_acquire(slots)) {
-		log_warn("http: rejecting scrape: %u already running", slots->max);
+	slot = http_stream_acquire(slots, client);
+	if (slot < 0) {
+		log_warn("http: refusing a scrape from %s: no slot came free in %u ms "
+			 "(%u running; one client holds at most %u)", client, slots->wait_ms,
+			 slots->max, http_slots_share(slots));
 		return http_reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 				       "too many concurrent scrapes\n");
 	}
-	st = http_stream_new(slots, http_accepts_gzip(ae));
+	st = http_stream_new(slots, (unsigned)slot, http_accepts_gzip(ae));
 	if (!st) {
-		atomic_fetch_sub(&slots->used, 1);
+		http_stream_release(slots, (unsigned)slot);
 		return http_reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
 	}
 	if (route->stream(route->ctx, fmt, &st->src, &err) < 0 ||

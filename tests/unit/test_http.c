@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 #include "http/http_encoding.h"
 #include "testlib.h"
@@ -902,15 +904,49 @@ struct ht_pending {
 	struct ht_resp r;
 };
 
-/* Beyond max_concurrent_scrapes a scrape is refused at once with 503, and a
- * slot is held until its body is finished. */
-static void test_scrape_cap(void)
+/* A connection to the server on 127.0.0.1 from another loopback address
+ * (another client, as far as per-client limits go). */
+static int ht_connect_from(const char *src, uint16_t to_port)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+	struct timeval tv = { 20, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, src, &from.sin_addr);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons(to_port);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0 ||
+	    connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void ht_unblock(struct ht_app *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->block = false;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Two slots: one client holds at most one, so another client still gets
+ * the second at once; a second scrape of the first client waits for a
+ * slot rather than being refused, and gets its body when one frees; one
+ * that waits past request_timeout gets 503. */
+static void test_scrape_slots(void)
 {
 	struct http_server_opts o = { .listen_address = "127.0.0.1:0",
-				      .max_concurrent_scrapes = 2 };
+				      .max_concurrent_scrapes = 2,
+				      .request_timeout_ms = 1500 };
 	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
 				  "Connection: close\r\n\r\n";
-	struct ht_pending p[2];
+	static const char *const from[] = { "127.0.0.1", "127.0.0.2", "127.0.0.1" };
+	struct ht_pending p[3];
 	struct strbuf want = STRBUF_INIT;
 	struct http_server *s;
 	struct ht_app a;
@@ -926,23 +962,29 @@ static void test_scrape_cap(void)
 	port2 = http_server_port(s);
 	ht_expected_body(&want, a.pieces, 0);
 	for (i = 0; i < 2; i++) {
-		p[i].fd = ht_connect_af(AF_INET, port2);
+		p[i].fd = ht_connect_from(from[i], port2);
 		CHECK(p[i].fd >= 0 && ht_send_all(p[i].fd, req, sizeof(req) - 1) == 0);
+		/* the other client gets the second slot: 127.0.0.1 holds one */
+		CHECK_INT(ht_wait_count(&a, &a.entered, i + 1), i + 1);
 	}
-	CHECK_INT(ht_wait_count(&a, &a.entered, 2), 2);
+	ht_request(port2, "GET", "/-/healthy", "", &r);  /* not a scrape */
+	CHECK_INT(r.status, 200);
+	ht_resp_release(&r);
+	/* another of 127.0.0.1 waits for a slot, past the limit: 503 */
 	ht_request(port2, "GET", "/metrics", "", &r);
 	CHECK_INT(r.status, 503);
 	CHECK_STR(strbuf_str(&r.body), "too many concurrent scrapes\n");
 	ht_resp_release(&r);
-	ht_request(port2, "GET", "/-/healthy", "", &r);  /* not a scrape */
-	CHECK_INT(r.status, 200);
-	ht_resp_release(&r);
-
+	/* one more waits, and is served once a slot frees */
+	p[2].fd = ht_connect_from(from[2], port2);
+	CHECK(p[2].fd >= 0 && ht_send_all(p[2].fd, req, sizeof(req) - 1) == 0);
+	usleep(300 * 1000);
 	pthread_mutex_lock(&a.lock);
-	a.block = false;
-	pthread_cond_broadcast(&a.cond);
+	CHECK_INT(a.entered, 2);
 	pthread_mutex_unlock(&a.lock);
-	for (i = 0; i < 2; i++) {
+
+	ht_unblock(&a);
+	for (i = 0; i < 3; i++) {
 		ht_exchange(p[i].fd, "", 0, &p[i].r, false);
 		close(p[i].fd);
 		CHECK_INT(p[i].r.status, 200);
@@ -950,10 +992,7 @@ static void test_scrape_cap(void)
 		      !memcmp(p[i].r.body.buf, want.buf, want.len));
 		ht_resp_release(&p[i].r);
 	}
-	CHECK_INT(ht_wait_count(&a, &a.frees, 2), 2);
-	ht_request(port2, "GET", "/metrics", "", &r);  /* slots are free again */
-	CHECK_INT(r.status, 200);
-	ht_resp_release(&r);
+	CHECK_INT(ht_wait_count(&a, &a.frees, 3), 3);
 	http_server_stop(s);
 	CHECK_INT(a.frees, 3);
 	ht_app_destroy(&a);
@@ -1131,6 +1170,94 @@ static void test_app_routes(void)
 	}
 }
 
+/* ---- deadlines whatever the pace ----------------------------------------- */
+
+/* Sends trickle one byte every step_ms (then nothing) until the server
+ * closes the connection; the milliseconds that took, or -1 after max_ms.
+ * What the server sent meanwhile goes to got (may be NULL). */
+static int64_t ht_trickle_until_closed(int fd, const char *trickle, int step_ms,
+				       int max_ms, struct strbuf *got)
+{
+	int64_t start = deadline_now_ms();
+	size_t sent = 0;
+	char buf[4096];
+
+	while (deadline_now_ms() - start < max_ms) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+
+		if (poll(&pfd, 1, step_ms) > 0) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+			if (n <= 0)
+				return deadline_now_ms() - start;
+			if (got)
+				strbuf_add(got, buf, (size_t)n);
+			continue;
+		}
+		if (trickle[sent] && send(fd, trickle + sent, 1, MSG_NOSIGNAL) == 1)
+			sent++;
+	}
+	return -1;
+}
+
+/* libmicrohttpd's timeout is idle-only; a request that trickles in (its
+ * headers, or its body) is cut at the request limit, not after 30 s of
+ * silence.  A body announced over the limit is refused with 413 at once,
+ * without waiting for it. */
+static void test_request_deadline(void)
+{
+	struct http_server_opts o = { .listen_address = "127.0.0.1:0",
+				      .request_timeout_ms = 700 };
+	static const char headers[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: "
+				      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+	static const char body_head[] = "POST /api/v1/x HTTP/1.1\r\nHost: x\r\n"
+					"Content-Length: 40\r\n\r\n";
+	static const char big_head[] = "POST /api/v1/x HTTP/1.1\r\nHost: x\r\n"
+				       "Content-Length: 100000000\r\n\r\n";
+	struct strbuf got = STRBUF_INIT;
+	struct http_server *s;
+	struct ht_app a;
+	int64_t took;
+	uint16_t p;
+	int fd;
+
+	ht_app_init(&a, 3);
+	s = ht_start(&a, &o, NULL);
+	if (!s)
+		return;
+	p = http_server_port(s);
+	/* headers, one byte per 100 ms: cut at 700 ms (+ the watchdog's tick) */
+	fd = ht_connect_af(AF_INET, p);
+	took = ht_trickle_until_closed(fd, headers, 100, 5000, NULL);
+	CHECK(took >= 600 && took < 2000);
+	close(fd);
+	/* a body at the same pace, after headers sent at once */
+	fd = ht_connect_af(AF_INET, p);
+	CHECK(ht_send_all(fd, body_head, sizeof(body_head) - 1) == 0);
+	took = ht_trickle_until_closed(fd, "{\"a\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}", 100,
+				       5000, NULL);
+	CHECK(took >= 500 && took < 2000);
+	close(fd);
+	/* 100 MB announced: 413 at once, no byte of it read */
+	fd = ht_connect_af(AF_INET, p);
+	CHECK(ht_send_all(fd, big_head, sizeof(big_head) - 1) == 0);
+	took = ht_trickle_until_closed(fd, "", 100, 5000, &got);
+	CHECK(took >= 0 && took < 500);
+	CHECK(strncmp(strbuf_str(&got), "HTTP/1.1 413 ", 13) == 0);
+	close(fd);
+	/* a request at a normal pace is still served */
+	{
+		struct ht_resp r;
+
+		ht_request(p, "GET", "/metrics", "", &r);
+		CHECK_INT(r.status, 200);
+		ht_resp_release(&r);
+	}
+	strbuf_release(&got);
+	http_server_stop(s);
+	ht_app_destroy(&a);
+}
+
 int main(void)
 {
 	/* the server's expected warnings (431, failed scrapes) are noise here */
@@ -1164,7 +1291,8 @@ int main(void)
 	CHECK_INT(app.frees, app.calls - 1);  /* all but the failed metrics() */
 	ht_app_destroy(&app);
 
-	RUN(test_scrape_cap);
+	RUN(test_scrape_slots);
+	RUN(test_request_deadline);
 	RUN(test_ipv6_and_dual_stack);
 	RUN(test_custom_telemetry_path);
 	RUN(test_large_body_streams);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/http_auth.h"
+#include "http/http_backoff.h"
 #include "http/web_config.h"
 #include "testlib.h"
 
@@ -246,6 +247,75 @@ static void test_basic_auth(void)
 	http_auth_free(NULL);
 }
 
+/* Without may_bcrypt only the remembered password is compared: no bcrypt
+ * run, UNCHECKED for anything else.  Many threads checking at once never
+ * run more than HTTP_AUTH_BCRYPT_MAX bcrypts together. */
+static void test_auth_verify_cheap(void)
+{
+	struct web_user users[] = { { (char *)"alice", (char *)HASH_S3CRET } };
+	struct http_auth *a = http_auth_new(users, 1);
+
+	if (!a)
+		return;
+	CHECK_INT(http_auth_verify(a, "alice", "s3cret", false), HTTP_AUTH_UNCHECKED);
+	CHECK_INT(http_auth_verify(a, "nobody", "x", false), HTTP_AUTH_UNCHECKED);
+	CHECK_U64(http_auth_bcrypt_runs(a), 0);
+	CHECK_INT(http_auth_verify(a, "alice", "s3cret", true), HTTP_AUTH_OK);
+	CHECK_U64(http_auth_bcrypt_runs(a), 1);
+	CHECK_INT(http_auth_verify(a, "alice", "s3cret", false), HTTP_AUTH_OK);
+	CHECK_INT(http_auth_verify(a, "alice", "wrong", false), HTTP_AUTH_UNCHECKED);
+	CHECK_INT(http_auth_verify(a, "alice", "wrong", true), HTTP_AUTH_DENIED);
+	CHECK_INT(http_auth_verify(a, NULL, "x", false), HTTP_AUTH_DENIED);
+	CHECK_U64(http_auth_bcrypt_runs(a), 2);
+	http_auth_free(a);
+}
+
+static void test_backoff(void)
+{
+	struct http_backoff *b = http_backoff_new();
+	char key[64];
+	int i;
+
+	if (!b)
+		return;
+	http_backoff_key("2001:db8:1:2:aaaa::7", key, sizeof(key));
+	CHECK_STR(key, "2001:db8:1:2::/64");
+	http_backoff_key("192.0.2.7", key, sizeof(key));
+	CHECK_STR(key, "192.0.2.7");
+	for (i = 0; i < HTTP_BACKOFF_FREE; i++) {
+		CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 0);
+		http_backoff_failed(b, "192.0.2.7", 1000);
+	}
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 0);
+	http_backoff_failed(b, "192.0.2.7", 1000);          /* 6th: 1 s */
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 1000);
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1500), 500);
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.8", 1500), 0);  /* others are free */
+	http_backoff_failed(b, "192.0.2.7", 2000);          /* 7th: 2 s */
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 2000), 2000);
+	for (i = 0; i < 30; i++)
+		http_backoff_failed(b, "192.0.2.7", 3000);
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 3000), HTTP_BACKOFF_MAX_MS);
+	/* forgotten after a quiet while, and on a success */
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 3000 + HTTP_BACKOFF_FORGET_MS + 1), 0);
+	for (i = 0; i < 10; i++)
+		http_backoff_failed(b, "192.0.2.9", 5000);
+	CHECK(http_backoff_wait_ms(b, "192.0.2.9", 5000) > 0);
+	http_backoff_succeeded(b, "192.0.2.9");
+	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.9", 5000), 0);
+	/* a full table forgets the oldest: invented addresses cannot grow it */
+	for (i = 0; i < 10; i++)
+		http_backoff_failed(b, "198.18.0.1", 6000);
+	for (i = 0; i < HTTP_BACKOFF_CLIENTS; i++) {
+		char c[32];
+
+		snprintf(c, sizeof(c), "198.19.%d.%d", i / 256, i % 256);
+		http_backoff_failed(b, c, 7000 + i);
+	}
+	CHECK_INT(http_backoff_wait_ms(b, "198.18.0.1", 7000 + HTTP_BACKOFF_CLIENTS), 0);
+	http_backoff_free(b);
+}
+
 int main(void)
 {
 	RUN(test_every_key);
@@ -253,5 +323,7 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_priorities);
 	RUN(test_basic_auth);
+	RUN(test_auth_verify_cheap);
+	RUN(test_backoff);
 	return testlib_done();
 }
