@@ -70,13 +70,14 @@ static enum MHD_Result http_basic_auth(const struct http_gate *g, struct MHD_Con
 		return http_retry_later(c, MHD_HTTP_TOO_MANY_REQUESTS,
 					"Too many failed logins; retry later\n", wait);
 	}
+	/* a request without credentials cost nothing and is no failure (a
+	 * browser asks first without); one that found no bcrypt turn is,
+	 * else a crowd of wrong passwords would keep the turns for ever */
+	if (ran_bcrypt)
+		http_backoff_failed(g->backoff, key, deadline_now_ms());
 	if (r == HTTP_AUTH_BUSY)
 		return http_retry_later(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 					"Busy checking passwords; retry later\n", 1000);
-	/* a request without credentials cost nothing and is no failure (a
-	 * browser asks first without) */
-	if (ran_bcrypt)
-		http_backoff_failed(g->backoff, key, deadline_now_ms());
 	return http_unauthorized(c);
 }
 

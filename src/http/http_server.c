@@ -367,11 +367,12 @@ static void http_opts_defaults(const struct http_server_opts *o,
 		d->max_request_header_bytes = 8 * 1024;
 }
 
-/* A quarter of the connections per client address (at least 4): one noisy
- * client cannot take every slot from Prometheus. */
+/* An eighth of the connections per client address (at least 4): one
+ * noisy client, or a few, cannot take every slot from Prometheus; with the
+ * request deadline, each held connection is cut within seconds. */
 static unsigned http_per_ip_limit(unsigned max_connections)
 {
-	unsigned n = max_connections / 4;
+	unsigned n = max_connections / 8;
 
 	if (n < 4)
 		n = max_connections < 4 ? max_connections : 4;
