@@ -44,6 +44,23 @@ static int hc_parse_url(const char *url, char *host, size_t hsize, char *port,
 	return 0;
 }
 
+/* Waits until fd is ready for events: 0, -ETIMEDOUT past dl, or -errno.
+ * A signal does not end the wait early (the deadline still does). */
+static int hc_wait(int fd, short events, const struct deadline *dl)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int r = poll(&p, 1, deadline_remaining_ms(dl));
+
+		if (r > 0)
+			return 0;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 static int hc_connect(const char *host, const char *port, const struct deadline *dl,
 		      struct ikw_err *err)
 {
@@ -54,8 +71,6 @@ static int hc_connect(const char *host, const char *port, const struct deadline 
 	if (r)
 		return err_set(err, -EHOSTUNREACH, "cannot resolve '%s': %s", host, gai_strerror(r));
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-		struct pollfd p;
-
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			continue;
@@ -64,8 +79,7 @@ static int hc_connect(const char *host, const char *port, const struct deadline 
 			fd = -1;
 			continue;
 		}
-		p = (struct pollfd){ fd, POLLOUT, 0 };
-		if (poll(&p, 1, deadline_remaining_ms(dl)) != 1 || !(p.revents & POLLOUT) ||
+		if (hc_wait(fd, POLLOUT, dl) ||
 		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &(socklen_t){ sizeof(r) }) || r) {
 			close(fd);
 			fd = -1;
@@ -77,17 +91,23 @@ static int hc_connect(const char *host, const char *port, const struct deadline 
 	return fd;
 }
 
+/* One read or write once fd is ready: the bytes moved, 0 at the end of the
+ * answer (read), or -errno.  A signal or a spurious wakeup (EINTR, EAGAIN)
+ * is neither the end nor an error: it waits again. */
 static int hc_io(int fd, bool write_, char *buf, size_t len, const struct deadline *dl)
 {
-	struct pollfd p = { fd, write_ ? POLLOUT : POLLIN, 0 };
-	ssize_t n;
+	for (;;) {
+		int r = hc_wait(fd, write_ ? POLLOUT : POLLIN, dl);
+		ssize_t n;
 
-	if (poll(&p, 1, deadline_remaining_ms(dl)) != 1)
-		return -ETIMEDOUT;
-	n = write_ ? write(fd, buf, len) : read(fd, buf, len);
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	return (int)n;
+		if (r < 0)
+			return r;
+		n = write_ ? write(fd, buf, len) : read(fd, buf, len);
+		if (n >= 0)
+			return (int)n;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+	}
 }
 
 static int hc_send(int fd, const struct strbuf *req, const struct deadline *dl)
