@@ -98,17 +98,17 @@ int64_t http_backoff_wait_ms(struct http_backoff *b, const char *client, int64_t
 	return wait;
 }
 
-/* 1 s after the first failure past the free ones, doubling, capped. */
+/* 1 s from the HTTP_BACKOFF_FREE-th failure on, doubling with each
+ * further one, capped. */
 static int64_t http_backoff_delay_ms(unsigned failures)
 {
 	unsigned past = failures - HTTP_BACKOFF_FREE;
 
-	if (failures <= HTTP_BACKOFF_FREE)
+	if (failures < HTTP_BACKOFF_FREE)
 		return 0;
 	if (past > 16)
 		return HTTP_BACKOFF_MAX_MS;
-	return (1000LL << (past - 1)) < HTTP_BACKOFF_MAX_MS ? 1000LL << (past - 1) :
-								HTTP_BACKOFF_MAX_MS;
+	return (1000LL << past) < HTTP_BACKOFF_MAX_MS ? 1000LL << past : HTTP_BACKOFF_MAX_MS;
 }
 
 void http_backoff_failed(struct http_backoff *b, const char *client, int64_t now_ms)

@@ -3,8 +3,8 @@
  * Each wrong or unknown credential costs a bcrypt run (tens of
  * milliseconds of CPU), so a client that loops over them could take the
  * gateway's CPU from charon.  After HTTP_BACKOFF_FREE failures a client is
- * refused for a time that doubles with each further failure (1 s up to
- * HTTP_BACKOFF_MAX_MS); while refused it gets 429 without any bcrypt run.  A
+ * refused for 1 s, doubling with each further failure up to
+ * HTTP_BACKOFF_MAX_MS; while refused it gets 429 without any bcrypt run.  A
  * success forgets the client, and so do HTTP_BACKOFF_FORGET_MS without a
  * failure.  A client is an IPv4 address or an IPv6 /64 (one host usually
  * owns a whole /64).  The table is bounded: when full, the client whose last

@@ -26,7 +26,7 @@
 #define WEB_CONFIG_FILE_MAX (256 * 1024)
 #define WEB_CONFIG_LIST_MAX 256
 /* bcrypt costs accepted: 4 is bcrypt's least; each step doubles every login's
- * work (10 takes about 60 ms on one core here), so 14 is about a second. */
+ * work (10 takes about 50 ms on one core here), so 14 is about a second. */
 #define WEB_BCRYPT_COST_MIN 4
 #define WEB_BCRYPT_COST_MAX 14
 

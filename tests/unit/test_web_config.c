@@ -282,16 +282,16 @@ static void test_backoff(void)
 	CHECK_STR(key, "2001:db8:1:2::/64");
 	http_backoff_key("192.0.2.7", key, sizeof(key));
 	CHECK_STR(key, "192.0.2.7");
-	for (i = 0; i < HTTP_BACKOFF_FREE; i++) {
+	for (i = 0; i < HTTP_BACKOFF_FREE - 1; i++) {
 		CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 0);
 		http_backoff_failed(b, "192.0.2.7", 1000);
 	}
 	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 0);
-	http_backoff_failed(b, "192.0.2.7", 1000);          /* 6th: 1 s */
+	http_backoff_failed(b, "192.0.2.7", 1000);          /* 5th: 1 s */
 	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1000), 1000);
 	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 1500), 500);
 	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.8", 1500), 0);  /* others are free */
-	http_backoff_failed(b, "192.0.2.7", 2000);          /* 7th: 2 s */
+	http_backoff_failed(b, "192.0.2.7", 2000);          /* 6th: 2 s */
 	CHECK_INT(http_backoff_wait_ms(b, "192.0.2.7", 2000), 2000);
 	for (i = 0; i < 30; i++)
 		http_backoff_failed(b, "192.0.2.7", 3000);
