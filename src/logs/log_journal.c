@@ -116,26 +116,21 @@ static int lj_open(sd_journal **out, const struct log_journal_opts *o,
 
 /* ---- reading one entry ------------------------------------------------------ */
 
-/* The value of FIELD in the current entry (after "FIELD="), or NULL. */
-static const char *lj_field(sd_journal *j, const char *field, size_t *len)
+const char *log_journal_value(const void *data, size_t size, const char *field,
+			      size_t *len)
 {
 	size_t flen = strlen(field);
-	const void *d;
-	size_t l;
 
-	if (sd_journal_get_data(j, field, &d, &l) < 0 || l <= flen ||
-	    memcmp(d, field, flen) || ((const char *)d)[flen] != '=')
+	if (!data || size <= flen || memcmp(data, field, flen) ||
+	    ((const char *)data)[flen] != '=')
 		return NULL;
-	*len = l - flen - 1;
-	return (const char *)d + flen + 1;
+	*len = size - flen - 1;
+	return (const char *)data + flen + 1;
 }
 
-/* IKE_SA_NAME as a NUL-terminated copy into buf, or NULL. */
-static const char *lj_conn(sd_journal *j, char *buf, size_t size)
+/* IKE_SA_NAME's value as a NUL-terminated copy into buf, or NULL. */
+static const char *lj_conn(const char *v, size_t len, char *buf, size_t size)
 {
-	size_t len;
-	const char *v = lj_field(j, "IKE_SA_NAME", &len);
-
 	if (!v || !len || memchr(v, '\0', len))
 		return NULL;
 	if (len >= size)
@@ -145,10 +140,8 @@ static const char *lj_conn(sd_journal *j, char *buf, size_t size)
 	return buf;
 }
 
-static uint32_t lj_sa_id(sd_journal *j)
+static uint32_t lj_sa_id(const char *v, size_t len)
 {
-	size_t len;
-	const char *v = lj_field(j, "IKE_SA_UNIQUE_ID", &len);
 	uint64_t id;
 
 	if (!v || num_parse_u64(v, len, UINT32_MAX, &id))
@@ -156,27 +149,51 @@ static uint32_t lj_sa_id(sd_journal *j)
 	return (uint32_t)id;
 }
 
+int log_journal_entry_build(const struct log_journal_fields *f, size_t line_max,
+			    struct log_journal_entry *e, char *conn, size_t conn_size)
+{
+	size_t len = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->msg = log_journal_value(f->message, f->message_len, "MESSAGE", &e->len);
+	if (!e->msg)
+		return 0;
+	if (e->len > line_max) {
+		e->len = line_max;
+		e->truncated = true;
+	}
+	e->conn = lj_conn(log_journal_value(f->name, f->name_len, "IKE_SA_NAME", &len),
+			  len, conn, conn_size);
+	len = 0;
+	e->sa_id = lj_sa_id(log_journal_value(f->id, f->id_len, "IKE_SA_UNIQUE_ID", &len),
+			    len);
+	return e->truncated ? 2 : 1;
+}
+
 /* Hands the current entry to fn; 0 when it has no message, 1 when it was
  * delivered whole, 2 when cut at line_max. */
 static int lj_deliver(sd_journal *j, size_t line_max, log_journal_fn fn, void *ctx)
 {
-	struct log_journal_entry e = { 0 };
+	struct log_journal_fields f = { .message = NULL };
+	struct log_journal_entry e;
 	char conn[256];
 	uint64_t usec = 0;
+	int r;
 
-	e.msg = lj_field(j, "MESSAGE", &e.len);
-	if (!e.msg)
+	/* a field the entry lacks stays NULL */
+	if (sd_journal_get_data(j, "MESSAGE", &f.message, &f.message_len) < 0)
 		return 0;
-	if (e.len > line_max) {
-		e.len = line_max;
-		e.truncated = true;
-	}
-	e.conn = lj_conn(j, conn, sizeof(conn));
-	e.sa_id = lj_sa_id(j);
+	if (sd_journal_get_data(j, "IKE_SA_NAME", &f.name, &f.name_len) < 0)
+		f.name = NULL;
+	if (sd_journal_get_data(j, "IKE_SA_UNIQUE_ID", &f.id, &f.id_len) < 0)
+		f.id = NULL;
+	r = log_journal_entry_build(&f, line_max, &e, conn, sizeof(conn));
+	if (!r)
+		return 0;
 	if (sd_journal_get_realtime_usec(j, &usec) >= 0)
 		e.ts = (double)usec / 1e6;
 	fn(ctx, &e);
-	return e.truncated ? 2 : 1;
+	return r;
 }
 
 /* ---- the follower thread ---------------------------------------------------- */

@@ -43,6 +43,24 @@ struct log_journal_entry {
 	double ts;                       /* the entry's realtime, Unix seconds */
 };
 
+/* The raw data of an entry's fields as sd-journal hands them out: each
+ * "FIELD=value", any bytes, not NUL-terminated; NULL when the entry lacks
+ * it.  Written by anyone who can log (the trusted _UID is matched before). */
+struct log_journal_fields {
+	const void *message, *name, *id;   /* MESSAGE, IKE_SA_NAME, IKE_SA_UNIQUE_ID */
+	size_t message_len, name_len, id_len;
+};
+
+/* The value after "FIELD=" in data, or NULL when data is not that field. */
+const char *log_journal_value(const void *data, size_t size, const char *field,
+			      size_t *len);
+/* Builds *e from f (the message cut at line_max; the conn name copied into
+ * conn, cut to conn_size - 1, dropped if empty or holding a NUL; a
+ * malformed SA id is 0).  e->ts is left 0.  Returns 0 when there is no
+ * message (e unusable), 1 for a whole one, 2 when cut. */
+int log_journal_entry_build(const struct log_journal_fields *f, size_t line_max,
+			    struct log_journal_entry *e, char *conn, size_t conn_size);
+
 /* entry and its strings are valid only during the call. */
 typedef void (*log_journal_fn)(void *ctx, const struct log_journal_entry *e);
 
