@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,8 @@ struct serve_ctx {
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
 	struct http_routes routes;
+	/* set once the server runs; read by collections on HTTP threads */
+	_Atomic(struct http_server *) http;
 };
 
 /* ---- routes (everything the HTTP server dispatches to) ------------------ */
@@ -109,6 +112,23 @@ static const struct http_routes *serve_register_routes(struct serve_ctx *ctx,
 
 /* ---- the daemon's parts --------------------------------------------------- */
 
+/* The HTTP server's refusals, into each snapshot (ctx: the serve_ctx). */
+static void serve_http_contribute(void *ctx, struct model *m)
+{
+	struct http_server *srv = atomic_load(&((struct serve_ctx *)ctx)->http);
+	uint64_t n[HTTP_REFUSALS];
+	size_t i;
+
+	if (!srv)
+		return;
+	http_server_refusals(srv, n);
+	for (i = 0; i < HTTP_REFUSALS && i < MODEL_HTTP_REFUSALS_MAX; i++)
+		m->http_refusals[i] = (struct http_refusal_view){
+			http_refusal_name((enum http_refusal)i), n[i] };
+	m->nhttp_refusals = i;
+	m->have_http = true;
+}
+
 /* The event store is bounded: keys come from charon and logs. */
 #define SERVE_EVENT_KEYS_MAX 20000
 
@@ -175,6 +195,7 @@ static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
 		return -1;
 	if (ctx->logs)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ logs_contribute, ctx->logs });
+	scraper_add_contributor(ctx->scraper, (struct contributor){ serve_http_contribute, ctx });
 	return 0;
 }
 
@@ -243,6 +264,7 @@ int cmd_serve(const struct config *c)
 		log_error("%s", err.msg);
 		goto out;
 	}
+	atomic_store(&ctx.http, srv);
 	serve_web_log_start(&web, c);
 	serve_preflight_vici(c->vici_socket);
 	/* one collection at start: /-/ready answers ready without waiting for

@@ -39,7 +39,7 @@ void scraper_free(struct scraper *s);
 /* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM. */
 struct model *scraper_collect(struct scraper *s);
 
-#define SCRAPER_CONTRIBUTORS_MAX 4
+#define SCRAPER_CONTRIBUTORS_MAX 8
 
 /* Registers a contributor (see collector.h), called in the order added.
  * Returns 0, or -ENOSPC past SCRAPER_CONTRIBUTORS_MAX.  Safe while other

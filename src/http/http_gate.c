@@ -67,6 +67,7 @@ static enum MHD_Result http_basic_auth(const struct http_gate *g, struct MHD_Con
 	if (wait) {
 		log_debug("http: %s backs off after failed logins (%lld ms left): 429", client,
 			  (long long)wait);
+		http_refusal_count(g->refusals, HTTP_REFUSED_LOGIN_BACKOFF);
 		return http_retry_later(c, MHD_HTTP_TOO_MANY_REQUESTS,
 					"Too many failed logins; retry later\n", wait);
 	}
@@ -75,9 +76,13 @@ static enum MHD_Result http_basic_auth(const struct http_gate *g, struct MHD_Con
 	 * else a crowd of wrong passwords would keep the turns for ever */
 	if (ran_bcrypt)
 		http_backoff_failed(g->backoff, key, deadline_now_ms());
-	if (r == HTTP_AUTH_BUSY)
+	if (r == HTTP_AUTH_BUSY) {
+		http_refusal_count(g->refusals, HTTP_REFUSED_LOGIN_BUSY);
 		return http_retry_later(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 					"Busy checking passwords; retry later\n", 1000);
+	}
+	if (ran_bcrypt)
+		http_refusal_count(g->refusals, HTTP_REFUSED_LOGIN_FAILED);
 	return http_unauthorized(c);
 }
 

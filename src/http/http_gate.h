@@ -9,12 +9,14 @@
 
 #include "http/http_auth.h"
 #include "http/http_backoff.h"
+#include "http/http_refusals.h"
 #include "http/http_tls.h"
 
 struct http_gate {
 	const struct http_tls *tls;   /* NULL: no client certificate check */
 	struct http_auth *auth;       /* NULL: no basic auth */
 	struct http_backoff *backoff; /* with auth: failures per client */
+	struct http_refusals *refusals;
 };
 
 /* Whether the request of client (its address) may go on; if not, *ret is

@@ -27,6 +27,7 @@ struct http_server {
 	struct http_stream_slots slots;
 	struct http_reply_headers headers;  /* on every response */
 	struct http_watch *watch;           /* deadlines of every connection */
+	struct http_refusals refusals;
 	uint16_t port;
 };
 
@@ -87,6 +88,14 @@ static const char *http_client_of(struct MHD_Connection *c)
 	return conn ? conn->client : "?";
 }
 
+/* The server's counters, found through the connection's watch. */
+static struct http_refusals *http_refusals_of(struct MHD_Connection *c)
+{
+	struct http_conn *conn = http_conn_of(c);
+
+	return conn ? http_watch_refusals(conn->watch) : NULL;
+}
+
 static void http_enter(struct MHD_Connection *c, enum http_phase phase)
 {
 	struct http_conn *conn = http_conn_of(c);
@@ -145,6 +154,7 @@ static enum MHD_Result http_too_large(struct MHD_Connection *c, struct http_uplo
 		  remote, HTTP_BODY_MAX);
 	up->too_big = true;
 	http_enter(c, HTTP_PHASE_RESPONSE);
+	http_refusal_count(http_refusals_of(c), HTTP_REFUSED_BODY_TOO_LARGE);
 	return http_reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "Request body too large\n");
 }
 
@@ -456,7 +466,7 @@ static int http_server_new(const struct http_server_opts *o,
 	if (!s)
 		return err_set(err, -ENOMEM, "out of memory");
 	s->routes = *routes;
-	s->gate = (struct http_gate){ o->tls, o->auth, NULL };
+	s->gate = (struct http_gate){ o->tls, o->auth, NULL, &s->refusals };
 	if (o->auth && !(s->gate.backoff = http_backoff_new())) {
 		free(s);
 		return err_set(err, -ENOMEM, "out of memory");
@@ -468,7 +478,8 @@ static int http_server_new(const struct http_server_opts *o,
 		free(s);
 		return err_set(err, -ENOMEM, "out of memory");
 	}
-	r = http_watch_start(&limits, &s->headers, &s->watch, err);
+	s->slots.refusals = &s->refusals;
+	r = http_watch_start(&limits, &s->headers, &s->refusals, &s->watch, err);
 	if (r < 0) {
 		http_stream_slots_destroy(&s->slots);
 		http_backoff_free(s->gate.backoff);
@@ -513,6 +524,29 @@ int http_server_start(const struct http_server_opts *opts,
 	}
 	*out = s;
 	return 0;
+}
+
+void http_server_refusals(struct http_server *s, uint64_t out[HTTP_REFUSALS])
+{
+	size_t i;
+
+	for (i = 0; i < HTTP_REFUSALS; i++)
+		out[i] = s ? atomic_load(&s->refusals.n[i]) : 0;
+}
+
+const char *http_refusal_name(enum http_refusal k)
+{
+	static const char *const names[HTTP_REFUSALS] = {
+		[HTTP_REFUSED_LOGIN_FAILED] = "login_failed",
+		[HTTP_REFUSED_LOGIN_BACKOFF] = "login_backoff",
+		[HTTP_REFUSED_LOGIN_BUSY] = "login_busy",
+		[HTTP_REFUSED_REQUEST_DEADLINE] = "request_deadline",
+		[HTTP_REFUSED_RESPONSE_DEADLINE] = "response_deadline",
+		[HTTP_REFUSED_BODY_TOO_LARGE] = "body_too_large",
+		[HTTP_REFUSED_SCRAPE_SLOTS] = "scrape_slots",
+	};
+
+	return k < HTTP_REFUSALS ? names[k] : "?";
 }
 
 uint16_t http_server_port(const struct http_server *s)

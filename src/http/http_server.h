@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "http/http_auth.h"
 #include "http/http_listen.h"
+#include "http/http_refusals.h"
 #include "http/http_route.h"
 #include "http/http_tls.h"
 
@@ -68,6 +69,11 @@ struct http_server_opts {
 int http_server_start(const struct http_server_opts *o,
 		      const struct http_routes *routes, struct http_server **out,
 		      struct ikw_err *err);
+/* Requests refused or cut so far, by reason (s may be NULL: zeros). */
+void http_server_refusals(struct http_server *s, uint64_t out[HTTP_REFUSALS]);
+/* "login_failed", "login_backoff", ... (the metric's reason label). */
+const char *http_refusal_name(enum http_refusal k);
+
 /* The bound port (useful with port 0). */
 uint16_t http_server_port(const struct http_server *s);
 /* Stops accepting, waits for the running requests (a scrape in progress is

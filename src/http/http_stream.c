@@ -110,7 +110,8 @@ static int http_stream_acquire(struct http_stream_slots *slots, const char *clie
 		slots->used++;
 	}
 	slots->waited += waited;
-	slots->refused += slot < 0;
+	if (slot < 0)
+		http_refusal_count(slots->refusals, HTTP_REFUSED_SCRAPE_SLOTS);
 	pthread_mutex_unlock(&slots->lock);
 	return slot;
 }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "http/http_refusals.h"
 #include "http/http_route.h"
 #include "http/http_watch.h"
 
@@ -20,7 +21,8 @@ struct http_stream_slots {
 	pthread_cond_t freed;
 	unsigned max, used, wait_ms;
 	char (*owner)[HTTP_CLIENT_MAX];  /* per slot; "" when free */
-	unsigned long waited, refused;   /* scrapes that waited; gave up */
+	unsigned long waited;            /* scrapes that had to wait */
+	struct http_refusals *refusals;  /* counts those that gave up */
 };
 
 int http_stream_slots_init(struct http_stream_slots *slots, unsigned max,

@@ -22,7 +22,7 @@ struct http_watch {
 	struct http_watch_limits limits;
 	const struct http_reply_headers *headers;
 	struct http_conn *head;                 /* every open connection */
-	unsigned long expired[HTTP_PHASES];
+	struct http_refusals *refusals;
 };
 
 const char *http_phase_name(enum http_phase p)
@@ -54,7 +54,10 @@ static void http_watch_sweep(struct http_watch *w)
 		log_debug("http: closing the connection from %s: its %s took over %u ms",
 			  c->client, http_phase_name(c->phase), w->limits.ms[c->phase]);
 		shutdown(c->fd, SHUT_RDWR);
-		w->expired[c->phase]++;
+		if (c->phase != HTTP_PHASE_IDLE)  /* the idle one is keep-alive's end */
+			http_refusal_count(w->refusals, c->phase == HTTP_PHASE_REQUEST ?
+					   HTTP_REFUSED_REQUEST_DEADLINE :
+					   HTTP_REFUSED_RESPONSE_DEADLINE);
 		c->deadline_ms = 0;  /* once */
 	}
 }
@@ -100,7 +103,8 @@ static int http_watch_init(struct http_watch *w)
 
 int http_watch_start(const struct http_watch_limits *limits,
 		     const struct http_reply_headers *headers,
-		     struct http_watch **out, struct ikw_err *err)
+		     struct http_refusals *refusals, struct http_watch **out,
+		     struct ikw_err *err)
 {
 	struct http_watch *w = calloc(1, sizeof(*w));
 	int r;
@@ -109,6 +113,7 @@ int http_watch_start(const struct http_watch_limits *limits,
 		return err_set(err, -ENOMEM, "out of memory");
 	w->limits = *limits;
 	w->headers = headers;
+	w->refusals = refusals;
 	r = http_watch_init(w);
 	if (r) {
 		free(w);
@@ -185,9 +190,7 @@ void http_watch_enter(struct http_conn *c, enum http_phase phase)
 	pthread_mutex_unlock(&c->watch->lock);
 }
 
-void http_watch_expired(struct http_watch *w, unsigned long out[HTTP_PHASES])
+struct http_refusals *http_watch_refusals(struct http_watch *w)
 {
-	pthread_mutex_lock(&w->lock);
-	memcpy(out, w->expired, sizeof(w->expired));
-	pthread_mutex_unlock(&w->lock);
+	return w->refusals;
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "http/http_refusals.h"
 #include "http/http_reply.h"
 
 enum http_phase { HTTP_PHASE_REQUEST, HTTP_PHASE_RESPONSE, HTTP_PHASE_IDLE,
@@ -51,7 +52,8 @@ struct http_watch;
 /* Starts the watchdog thread.  headers must outlive it. */
 int http_watch_start(const struct http_watch_limits *limits,
 		     const struct http_reply_headers *headers,
-		     struct http_watch **out, struct ikw_err *err);
+		     struct http_refusals *refusals, struct http_watch **out,
+		     struct ikw_err *err);
 /* Stops the thread; every connection must have been removed. */
 void http_watch_stop(struct http_watch *w);
 
@@ -63,8 +65,8 @@ void http_watch_remove(struct http_conn *c);
 /* The connection enters a phase; its deadline starts now. */
 void http_watch_enter(struct http_conn *c, enum http_phase phase);
 
-/* Connections shut down so far because a deadline passed, by phase. */
-void http_watch_expired(struct http_watch *w, unsigned long out[HTTP_PHASES]);
+/* Where the cut requests and responses are counted (the server's). */
+struct http_refusals *http_watch_refusals(struct http_watch *w);
 
 const char *http_phase_name(enum http_phase p);
 

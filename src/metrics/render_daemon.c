@@ -28,6 +28,22 @@ static bool render_have_counters(const struct render_ctx *c)
 
 /* ---- exporter ---------------------------------------------------------- */
 
+static bool render_have_http(const struct render_ctx *c)
+{
+	return c->m->have_http;
+}
+
+static void render_http_refusals(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->nhttp_refusals; i++) {
+		struct label l[] = { { "reason", c->m->http_refusals[i].reason } };
+
+		expo_sample_u64(e, l, NL(l), c->m->http_refusals[i].count);
+	}
+}
+
 static void render_build_info(const struct render_ctx *c, struct expo *e)
 {
 	struct label l[] = { { "version", IKW_VERSION }, { "revision", IKW_REVISION } };
@@ -229,6 +245,9 @@ const struct render_family render_daemon_families[] = {
 	G("ikewatch_vici_ike_sas_unlisted", METRIC_GAUGE,
 	  "IKE SAs charon counts in stats but list-sas did not return (busy, or dropped over 512 KiB); their data is missing from this scrape.",
 	  render_have_sas, render_unlisted),
+	G("ikewatch_http_refusals", METRIC_COUNTER,
+	  "Requests the HTTP server refused or cut, by reason (failed logins, backoff, deadlines, large bodies, scrape slots).",
+	  render_have_http, render_http_refusals),
 	G("ipsec_daemon", METRIC_INFO, "IKE daemon name, version and system.",
 	  render_have_version, render_daemon_info),
 	G("ipsec_daemon_start_time_seconds", METRIC_GAUGE,

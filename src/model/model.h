@@ -162,6 +162,14 @@ struct log_source_stats {
 
 #define MODEL_MAX_COLLECTORS 8
 
+/* Requests the HTTP server refused or cut, by reason (ikewatch serve);
+ * reason is a static string. */
+#define MODEL_HTTP_REFUSALS_MAX 8
+struct http_refusal_view {
+	const char *reason;
+	uint64_t count;
+};
+
 struct model {
 	atomic_int refs;
 	struct arena arena;
@@ -181,6 +189,9 @@ struct model {
 	bool have_events;                 /* the event store is in use */
 	bool have_event_stream;           /* ...and fed by the VICI event stream */
 	struct event_view events;
+	bool have_http;                   /* served over HTTP: refusals below */
+	struct http_refusal_view http_refusals[MODEL_HTTP_REFUSALS_MAX];
+	size_t nhttp_refusals;
 	bool have_logs;                   /* log sources configured */
 	struct log_source_stats logs;
 	int64_t rekey_overdue_margin;     /* seconds */

@@ -110,5 +110,12 @@ code_time=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 10 \
 e2e_log "announced 100 MB body: $code_time"
 check "an announced 100 MB body: 413 in under a second" \
 	awk -v c="$code_time" 'BEGIN { split(c, f, " "); exit !(f[1] == 413 && f[2] < 1) }'
+# ---- 4. the operator sees all of it on /metrics
+m=$(curl -fsS -u 'prometheus:s3cret pw' "$URL")
+for reason in login_failed login_backoff request_deadline body_too_large; do
+	v=$(metric "$m" "ikewatch_http_refusals_total{reason=\"$reason\"}")
+	check "ikewatch_http_refusals_total{reason=\"$reason\"} counted ($v)" ge "${v:-0}" 1
+done
+check "every reason present: 7 series" test "$(grep -c '^ikewatch_http_refusals_total{' <<<"$m")" = 7
 check "ikewatch still serving" kill -0 "$IKW_PID"
 e2e_finish "$T"
