@@ -143,14 +143,22 @@ static void fuzz_start(void)
 static int fuzz_connect(uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e = 0;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-		perror("fuzz_http_request: connect");
-		abort();
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+		return fd;
+	if (fd >= 0 && errno == EINTR) {
+		/* libFuzzer's timer interrupted it: the connection goes on */
+		struct pollfd p = { fd, POLLOUT, 0 };
+
+		if (poll(&p, 1, 2000) == 1 &&
+		    !getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &(socklen_t){ sizeof(e) }) && !e)
+			return fd;
+		errno = e ? e : ETIMEDOUT;
 	}
-	return fd;
+	perror("fuzz_http_request: connect");
+	abort();
 }
 
 /* Sends data while reading what comes back (the server may answer and close
