@@ -87,6 +87,7 @@ void remediate_config_release(struct remediate_config *rc)
 
 	free(rc->token_file);
 	free(rc->audit_log);
+	free(rc->state_file);
 	for (i = 0; i < rc->nconns; i++)
 		free(rc->conns[i]);
 	free(rc->conns);
@@ -323,6 +324,8 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 		return cm_str(y, v, key, true, &rc->token_file);
 	if (!strcmp(key, "audit_log"))
 		return cm_str(y, v, key, true, &rc->audit_log);
+	if (!strcmp(key, "state_file"))
+		return cm_str(y, v, key, true, &rc->state_file);
 	if (!strcmp(key, "conns"))
 		return cm_conns(y, v);
 	if (!strcmp(key, "checks"))
@@ -348,7 +351,7 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 	if (!strcmp(key, "notify"))
 		return cm_map(y, v, "remediation.notify", cm_notify_key);
 	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation' (enabled, dry_run, token_file, "
-		       "audit_log, conns, checks, check_interval, initiate_timeout, "
+		       "audit_log, state_file, conns, checks, check_interval, initiate_timeout, "
 		       "recheck_delay, cooldown, global_max_faulty, diagnostics, restart, "
 		       "notify, self_check, time_scale)", key);
 }

@@ -56,6 +56,7 @@ struct remediate_argv {
 struct remediate_config {
 	bool enabled, dry_run;
 	char *token_file, *audit_log;
+	char *state_file;             /* cooldowns, backoff, day cap; NULL: memory only */
 	char **conns;                 /* globs; none: every loaded conn */
 	size_t nconns;
 	unsigned checks;

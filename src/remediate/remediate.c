@@ -13,10 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/safe_file.h"
 #include "common/arena.h"
+#include "common/log.h"
+#include "common/safe_file.h"
 #include "common/token_file.h"
 #include "remediate/remediate_int.h"
+#include "remediate/remediate_state.h"
 
 #define REM_TOKEN_MIN 16
 
@@ -104,6 +106,83 @@ void rem_set_last_action(struct remediate *r, const char *conn, double now)
 	if ((c = rem_conn_get(r, conn)))
 		c->st.last_action = now;
 	pthread_mutex_unlock(&r->lock);
+	rem_state_store(r);
+}
+
+/* ---- the state file ------------------------------------------------------- */
+
+void rem_state_restore(struct remediate *r)
+{
+	struct ikw_err err = { "" };
+	struct rem_state s;
+	double now = rem_now(r);
+	size_t i;
+
+	if (!r->rc->state_file) {
+		log_warn("remediation.state_file is not set: cooldowns, the restart backoff "
+			 "and the daily cap start afresh whenever ikewatch restarts");
+		return;
+	}
+	if (rem_state_load(&s, r->rc->state_file, now, &err)) {
+		/* safety first: a state we cannot read is a state that may hold
+		 * a cooldown or a backoff; hold every action for a cooldown and
+		 * count the restart history as a failed restart just now */
+		log_error("remediation: %s; holding every action for %.0f s (policy time) "
+			  "and backing off restarts", err.msg, r->limits.cooldown_s);
+		r->hold_until = now + r->limits.cooldown_s;
+		rem_policy_restarted(&r->host, now, false);
+		rem_state_release(&s);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	r->host = s.host;
+	for (i = 0; i < s.nconns; i++) {
+		struct rem_conn *c = rem_conn_get(r, s.conns[i].name);
+
+		if (c)
+			c->st.last_action = s.conns[i].last_action;
+	}
+	pthread_mutex_unlock(&r->lock);
+	log_info("remediation: state restored from %s (%zu conns, %zu restarts in the "
+		 "history)", r->rc->state_file, s.nconns, s.host.nrestarts);
+	rem_state_release(&s);
+}
+
+/* Under the lock: the state to save, the conns that acted. */
+static int rem_state_snapshot(struct remediate *r, struct rem_state *s)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->host = r->host;
+	s->conns = r->nconns ? calloc(r->nconns, sizeof(*s->conns)) : NULL;
+	if (r->nconns && !s->conns)
+		return -ENOMEM;
+	for (i = 0; i < r->nconns; i++) {
+		if (r->conns[i].st.last_action <= 0)
+			continue;
+		snprintf(s->conns[s->nconns].name, sizeof(s->conns[0].name), "%s",
+			 r->conns[i].name);
+		s->conns[s->nconns++].last_action = r->conns[i].st.last_action;
+	}
+	return 0;
+}
+
+void rem_state_store(struct remediate *r)
+{
+	struct ikw_err err = { "" };
+	struct rem_state s;
+	int rc;
+
+	if (!r->rc->state_file)
+		return;
+	pthread_mutex_lock(&r->lock);
+	rc = rem_state_snapshot(r, &s);
+	pthread_mutex_unlock(&r->lock);
+	if (rc || rem_state_save(&s, r->rc->state_file, &err))
+		log_error("remediation: cannot save the state to %s: %s", r->rc->state_file,
+			  rc ? "out of memory" : err.msg);
+	rem_state_release(&s);
 }
 
 bool rem_allowed(const struct remediate_config *rc, const char *conn)
@@ -215,6 +294,7 @@ int remediate_start(struct remediate **out, const struct remediate_config *rc,
 				rc->audit_log, strerror(-r->audit_fd));
 		goto fail;
 	}
+	rem_state_restore(r);
 	if ((rcode = pthread_create(&r->thread, NULL, rem_thread, r))) {
 		rcode = err_set(err, -rcode, "cannot start the remediation thread");
 		goto fail;

@@ -53,6 +53,9 @@ struct remediate {
 	struct rem_conn *conns;
 	size_t nconns;
 	struct rem_host_state host;
+	/* the state file could not be read: no action before this (policy
+	 * time), as if every conn had just acted */
+	double hold_until;
 	uint64_t decisions[RO_COUNT][RR_COUNT];
 	uint64_t restarts[RS_COUNT];
 	bool self_escalated;           /* the last self check was over the cap */
@@ -95,7 +98,13 @@ double rem_now(const struct remediate *r);
 bool rem_sleep(struct remediate *r, uint64_t policy_ms);
 void rem_count_action(struct remediate *r, const char *conn, enum rem_action a,
 		      enum rem_result res);
+/* Records conn's action at now (its cooldown starts) and saves the state. */
 void rem_set_last_action(struct remediate *r, const char *conn, double now);
+/* remediate.c: the state file (remediation.state_file): restored at start,
+ * saved after every change (rem_set_last_action does; the restart step
+ * calls this after recording a restart). */
+void rem_state_restore(struct remediate *r);
+void rem_state_store(struct remediate *r);
 /* Under the lock: conn's entry, made on first use; NULL at the cap or ENOMEM. */
 struct rem_conn *rem_conn_get(struct remediate *r, const char *name);
 /* conn matches remediation.conns (all when none). */

@@ -112,6 +112,7 @@ static void rem_step_restart(struct remediate *r, const struct rem_job *job,
 	pthread_mutex_lock(&r->lock);
 	rem_policy_restarted(&r->host, now, !rc && !c.faulty);
 	pthread_mutex_unlock(&r->lock);
+	rem_state_store(r);
 	rem_count_action(r, job->conn, RA_RESTART, !rc && !c.faulty ? RS_OK : RS_FAILED);
 	e->detail = detail;
 	e->after = c.seen;
@@ -181,6 +182,9 @@ static bool rem_work_admit(struct remediate *r, const struct rem_job *job,
 	if ((rcn = rem_conn_get(r, job->conn)))
 		cs = rcn->st;
 	pthread_mutex_unlock(&r->lock);
+	/* an unreadable state file: every conn counts as having just acted */
+	if (r->hold_until > 0 && cs.last_action < r->hold_until - r->limits.cooldown_s)
+		cs.last_action = r->hold_until - r->limits.cooldown_s;
 	d = rem_policy_admit(&r->limits, &cs, rem_now(r), c->nfaulty, &e->reason);
 	if (d == REM_ACT)
 		return true;
