@@ -80,6 +80,8 @@ const char config_flags_usage[] =
 	"  --web.telemetry-path=PATH       path of the metrics (default /metrics)\n"
 	"  --web.max-connections=N         concurrent HTTP connections (default 64)\n"
 	"  --web.max-concurrent-scrapes=N  concurrent scrapes (default 4)\n"
+	"  --web.request-timeout=DURATION  a request's headers and body, whatever the pace (default 10s)\n"
+	"  --web.response-timeout=DURATION a response, the collection included (default 60s)\n"
 	"  --web.config.file=PATH          TLS, client certificates and basic auth, in the\n"
 	"                                  exporter-toolkit's web-config.yml format\n"
 	"  --run-as=USER                   serve: started as root, become USER and keep\n"
