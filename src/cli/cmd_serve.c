@@ -212,17 +212,37 @@ static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
 	if (ctx->probes)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ probes_contribute, ctx->probes });
 	if (c->remediate.enabled &&
-	    remediate_start(&ctx->remediate, &c->remediate, c->vici_socket, ctx->scraper, &err)) {
+	    remediate_start(&ctx->remediate, &c->remediate, c->vici_socket, ctx->scraper,
+			    logs_collector(ctx->logs), &err)) {
 		log_error("%s", err.msg);
 		return -1;
 	}
 	if (!ctx->remediate)
 		return 0;
 	scraper_add_contributor(ctx->scraper, (struct contributor){ remediate_contribute, ctx->remediate });
-	remediate_set_logs(ctx->remediate, logs_collector(ctx->logs));
 	log_info("remediation enabled on POST %s (%s; audit log %s)", REMEDIATE_PATH,
 		 c->remediate.dry_run ? "dry-run" : "acting", c->remediate.audit_log);
 	return 0;
+}
+
+/* The webhook's bearer token and basic auth would both need the one
+ * Authorization header, so Alertmanager could never pass both: refuse the
+ * combination unless the engine has its own trigger (self_check). */
+static int serve_webhook_auth_ok(const struct config *c, const struct http_server_opts *o)
+{
+	if (!o->auth || !c->remediate.enabled)
+		return 0;
+	if (c->remediate.self_check_ms) {
+		log_warn("remediation: the Alertmanager webhook cannot be used with basic_auth_users "
+			 "(its bearer token and basic auth both need the Authorization header); "
+			 "only self_check triggers remediation");
+		return 0;
+	}
+	log_error("remediation: the Alertmanager webhook authenticates with a bearer token in "
+		  "the Authorization header, which basic_auth_users (web config) needs too: use "
+		  "client certificates (client_auth_type) instead of basic auth, or set "
+		  "remediation.self_check");
+	return -1;
 }
 
 int cmd_serve(const struct config *c)
@@ -249,7 +269,8 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_web_init(&web, c, &o) || serve_drop_privileges(c))
+	if (serve_web_init(&web, c, &o) || serve_webhook_auth_ok(c, &o) ||
+	    serve_drop_privileges(c))
 		goto out_web;
 	if ((c->events_enabled || serve_wants_logs(c)) &&
 	    serve_start_events(&ctx, c))

@@ -236,12 +236,6 @@ void remediate_contribute(void *ctx, struct model *m)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void remediate_set_logs(struct remediate *r, struct log_collect *lc)
-{
-	if (r)
-		r->logs = lc;
-}
-
 /* ---- setup ----------------------------------------------------------------- */
 
 static int rem_load_token(struct remediate *r, const char *path, struct ikw_err *err)
@@ -277,7 +271,8 @@ static void rem_init(struct remediate *r, const struct remediate_config *rc,
 }
 
 int remediate_start(struct remediate **out, const struct remediate_config *rc,
-		    const char *vici_socket, struct scraper *s, struct ikw_err *err)
+		    const char *vici_socket, struct scraper *s, struct log_collect *logs,
+		    struct ikw_err *err)
 {
 	struct remediate *r = calloc(1, sizeof(*r));
 	int rcode;
@@ -285,6 +280,7 @@ int remediate_start(struct remediate **out, const struct remediate_config *rc,
 	if (!r)
 		return err_set(err, -ENOMEM, "out of memory");
 	rem_init(r, rc, vici_socket, s);
+	r->logs = logs;
 	if ((rcode = remediate_config_check(rc, err)) ||
 	    (rcode = rem_load_token(r, rc->token_file, err)))
 		goto fail;

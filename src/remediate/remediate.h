@@ -21,14 +21,16 @@
 
 struct remediate;
 
-/* Loads the token, opens the audit log, starts the thread.  rc and
- * vici_socket must outlive the engine; the scraper too.  0 or -errno. */
-int remediate_start(struct remediate **out, const struct remediate_config *rc,
-		    const char *vici_socket, struct scraper *s, struct ikw_err *err);
-/* The log collector whose recent lines go into the diagnostics bundle
- * (log.txt); call before the web server starts.  lc may be NULL. */
 struct log_collect;
-void remediate_set_logs(struct remediate *r, struct log_collect *lc);
+
+/* Loads the token, opens the audit log, restores the state file, starts
+ * the thread.  rc and vici_socket must outlive the engine; the scraper
+ * too.  logs (NULL: none) is the log collector whose recent lines go into
+ * the diagnostics bundle (log.txt): given here, so that the thread never
+ * sees it change.  0 or -errno. */
+int remediate_start(struct remediate **out, const struct remediate_config *rc,
+		    const char *vici_socket, struct scraper *s, struct log_collect *logs,
+		    struct ikw_err *err);
 /* Stops the thread (an action under way finishes first); accepts NULL. */
 void remediate_stop(struct remediate *r);
 

@@ -41,6 +41,76 @@ static int rem_run_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, 
 	return 0;
 }
 
+/* How long the output is still read after the command itself exited: a
+ * background process it left (charon, started by a script) may hold the
+ * pipe open for ever, and is not waited for. */
+#define REM_RUN_DRAIN_MS 200
+
+static void rem_run_keep(struct strbuf *out, size_t max_bytes, size_t *kept,
+			 const char *buf, size_t n, struct rem_run_result *res)
+{
+	size_t k;
+
+	if (!out)
+		return;
+	k = *kept < max_bytes ? (n < max_bytes - *kept ? n : max_bytes - *kept) : 0;
+	strbuf_add(out, buf, k);
+	*kept += k;
+	if (k < n)
+		res->truncated = 1;
+}
+
+static void rem_run_kill(pid_t pid, int *status, struct rem_run_result *res)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+	res->timed_out = 1;
+}
+
+/* Reads the output until the command exits and the pipe ends (or, after
+ * the exit, REM_RUN_DRAIN_MS more), or the deadline; *status is its wait
+ * status. */
+static void rem_run_wait(pid_t pid, int fd, const struct deadline *dl, struct strbuf *out,
+			 size_t max_bytes, int *status, struct rem_run_result *res)
+{
+	struct deadline drain = { 0 };
+	bool exited = false, open_pipe = true;
+	size_t kept = 0;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int wait_ms = deadline_remaining_ms(exited ? &drain : dl);
+		char buf[4096];
+		ssize_t n;
+
+		if (!exited && waitpid(pid, status, WNOHANG) == pid) {
+			exited = true;
+			drain = deadline_in_ms(REM_RUN_DRAIN_MS);
+			continue;
+		}
+		if (exited && (!open_pipe || wait_ms <= 0))
+			return;
+		if (wait_ms <= 0) {
+			rem_run_kill(pid, status, res);
+			return;
+		}
+		if (!open_pipe) {
+			usleep(20000);
+			continue;
+		}
+		if (poll(&p, 1, wait_ms > 20 ? 20 : wait_ms) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			open_pipe = false;
+		else
+			rem_run_keep(out, max_bytes, &kept, buf, (size_t)n, res);
+	}
+}
+
 int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t max_bytes,
 	    struct rem_run_result *res, struct ikw_err *err)
 {
@@ -48,8 +118,6 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int pfd[2], r, status = 0;
-	bool open_pipe = true;
-	size_t kept = 0;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -69,54 +137,7 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 		close(pfd[0]);
 		return err_set(err, -r, "cannot run '%s': %s", argv[0], strerror(r));
 	}
-	for (;;) {
-		int left = deadline_remaining_ms(&dl);
-		struct pollfd p = { pfd[0], POLLIN, 0 };
-		char buf[4096];
-		ssize_t n;
-		pid_t w;
-
-		if (!open_pipe) {
-			w = waitpid(pid, &status, WNOHANG);
-			if (w == pid)
-				break;
-			if (left <= 0) {
-				kill(-pid, SIGKILL);
-				kill(pid, SIGKILL);
-				waitpid(pid, &status, 0);
-				res->timed_out = 1;
-				break;
-			}
-			usleep(20000);
-			continue;
-		}
-		if (left <= 0) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			res->timed_out = 1;
-			break;
-		}
-		if (poll(&p, 1, left > 100 ? 100 : left) <= 0)
-			continue;
-		n = read(pfd[0], buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0) {
-			open_pipe = false;
-			continue;
-		}
-		if (out && kept < max_bytes) {
-			size_t k = (size_t)n < max_bytes - kept ? (size_t)n : max_bytes - kept;
-
-			strbuf_add(out, buf, k);
-			kept += k;
-			if (k < (size_t)n)
-				res->truncated = 1;
-		} else if (out) {
-			res->truncated = 1;
-		}
-	}
+	rem_run_wait(pid, pfd[0], &dl, out, max_bytes, &status, res);
 	close(pfd[0]);
 	if (!res->timed_out && WIFEXITED(status))
 		res->exit_code = WEXITSTATUS(status);

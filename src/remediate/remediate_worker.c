@@ -196,8 +196,10 @@ static bool rem_work_admit(struct remediate *r, const struct rem_job *job,
 }
 
 /* The persistence checks: every one must see the fault.  The last check's
- * status JSON goes into status; what it saw into seen.  True when the
- * fault persisted. */
+ * status JSON goes into status (with checks: 1, rem_work's first check
+ * filled it: the decision and the bundle come from one snapshot, never
+ * from a second read that nobody looks at); what it saw into seen.  True
+ * when the fault persisted. */
 static bool rem_work_persist(struct remediate *r, const struct rem_job *job,
 			     struct rem_check *c, struct rem_event *e,
 			     struct strbuf *status, char *seen, size_t seen_size)
@@ -221,8 +223,6 @@ static bool rem_work_persist(struct remediate *r, const struct rem_job *job,
 			return false;
 		}
 	}
-	if (n == 1 && c->faulty)
-		rem_check(r, job, c, status);
 	snprintf(seen, seen_size, "%s", c->seen);
 	e->seen = seen;
 	if (rem_policy_persisted(&r->limits, faulty, n, &e->reason) == REM_ACT)
@@ -244,17 +244,18 @@ static void rem_work(struct remediate *r, const struct rem_job *job)
 	struct rem_check c;
 	bool go;
 
-	if (rem_check(r, job, &c, NULL)) {
+	/* with one check, this is the one: its status goes to the bundle */
+	if (rem_check(r, job, &c, r->limits.checks <= 1 ? &status : NULL)) {
 		e.outcome = RO_SKIPPED;
 		e.reason = RR_NO_SNAPSHOT;
 		rem_decide(r, &e);
+		strbuf_release(&status);
 		return;
 	}
 	e.peer = c.peer;
 	e.seen = c.seen;
-	if (!rem_work_admit(r, job, &c, &e))
-		return;
-	go = rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen));
+	go = rem_work_admit(r, job, &c, &e) &&
+	     rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen));
 	if (go)
 		rem_bundle(r, job, &c, &status, path, sizeof(path));
 	strbuf_release(&status);

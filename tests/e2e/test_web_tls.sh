@@ -165,6 +165,18 @@ bad "a key file that group may read" "tls_server_config:
   cert_file: srv.crt
   key_file: open.key" "key_file: '$dir/open.key' holds a secret but its mode is 0640: group or others may read it"
 
+# ---- 4b. remediation's webhook (a bearer token) with basic auth: both need
+# the one Authorization header, so the start is refused (unless self_check)
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/rem.token"
+chmod 600 "$dir/rem.token"
+printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diagnostics: {directory: %s}\n' \
+	"$dir/rem.token" "$dir/rem.jsonl" "$dir/diag" >"$dir/rem.yml"
+printf "basic_auth_users:\n  prometheus: '%s'\n" "$hash" >"$dir/basic.yml"
+timeout 10 "$IKEWATCH" serve --web.listen-address=127.0.0.1:0 --web.config.file="$dir/basic.yml" \
+	--config.file="$dir/rem.yml" --vici.socket="$dir/no-charon.vici" --no-events >"$dir/rem.log" 2>&1
+check "remediation webhook with basic_auth_users: exit 2" test "$?" = 2
+check "...saying why and what to do" grep -q "use client certificates (client_auth_type) instead of basic auth, or set remediation.self_check" "$dir/rem.log"
+
 # ---- 5. a real Prometheus over HTTPS with basic auth, a CA file and a client certificate
 if [ ! -x "$PROMETHEUS" ]; then
 	fail "prometheus not installed"

@@ -14,6 +14,7 @@
 #include "remediate/alertmanager.h"
 #include "remediate/remediate_diag.h"
 #include "remediate/remediate_run.h"
+#include "common/deadline.h"
 #include "testlib.h"
 
 /* As prometheus-alertmanager 0.2x sends it (one alert, send_resolved). */
@@ -212,6 +213,9 @@ static void test_run(void)
 	char *const big[] = { (char *)"head", (char *)"-c", (char *)"100000", (char *)"/dev/zero", NULL };
 	char *const fails[] = { (char *)"false", NULL };
 	char *const none[] = { (char *)"/nonexistent/ikw-no-such-program", NULL };
+	char *const leaves_child[] = { (char *)"sh", (char *)"-c",
+				       (char *)"sleep 8 & echo started; exit 3", NULL };
+	int64_t t0;
 	struct strbuf out = STRBUF_INIT;
 	struct rem_run_result res;
 	struct ikw_err err = { "" };
@@ -225,6 +229,15 @@ static void test_run(void)
 	CHECK_INT(res.exit_code, 0);
 	CHECK_INT(rem_run(fails, 5000, NULL, 0, &res, &err), 0);
 	CHECK_INT(res.exit_code, 1);
+	/* a command that leaves a background process holding its output (a
+	 * script starting a daemon): its own exit is what counts, at once */
+	strbuf_reset(&out);
+	t0 = deadline_now_ms();
+	CHECK_INT(rem_run(leaves_child, 5000, &out, 1000, &res, &err), 0);
+	CHECK(!res.timed_out);
+	CHECK_INT(res.exit_code, 3);
+	CHECK_STR(strbuf_str(&out), "started\n");
+	CHECK(deadline_now_ms() - t0 < 2000);
 	CHECK(rem_run(none, 5000, NULL, 0, &res, &err) < 0);
 	CHECK(strstr(err.msg, "cannot run") != NULL);
 	strbuf_release(&out);
