@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "collect/vici_events.h"
@@ -259,6 +260,7 @@ int cmd_serve(const struct config *c)
 	};
 	struct ikw_err err = { "" };
 	struct http_server *srv = NULL;
+	struct http_listener listener = { -1, false, 0 };
 	struct serve_web web;
 	sigset_t set;
 	int sig = 0, status = 2;
@@ -269,8 +271,16 @@ int cmd_serve(const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (serve_web_init(&web, c, &o) || serve_webhook_auth_ok(c, &o) ||
-	    serve_drop_privileges(c))
+	if (serve_web_init(&web, c, &o) || serve_webhook_auth_ok(c, &o))
+		goto out_web;
+	/* bound before the drop: a port below 1024 needs CAP_NET_BIND_SERVICE
+	 * for bind() only, and it is never kept */
+	if (http_server_listen(&o, &listener, &err)) {
+		log_error("%s", err.msg);
+		goto out_web;
+	}
+	o.listener = &listener;
+	if (serve_drop_privileges(c))
 		goto out_web;
 	if ((c->events_enabled || serve_wants_logs(c)) &&
 	    serve_start_events(&ctx, c))
@@ -303,6 +313,8 @@ out:
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
 out_web:
+	if (listener.fd >= 0)  /* not taken over by a server */
+		close(listener.fd);
 	serve_web_release(&web);
 	return status;
 }

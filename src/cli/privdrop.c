@@ -1,8 +1,11 @@
 #include "cli/privdrop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +52,7 @@ static unsigned privdrop_last_cap(void)
 	return (unsigned)n;
 }
 
-static int privdrop_capset(uint64_t keep)
+static int privdrop_capset(uint64_t keep, uint64_t inheritable)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -57,6 +60,8 @@ static int privdrop_capset(uint64_t keep)
 	memset(d, 0, sizeof(d));
 	d[0].effective = d[0].permitted = (uint32_t)keep;
 	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
+	d[0].inheritable = (uint32_t)inheritable;
+	d[1].inheritable = (uint32_t)(inheritable >> 32);
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
@@ -108,9 +113,10 @@ static int privdrop_status_caps(const char *status, const char *key, uint64_t *o
 	return privdrop_hex_u64(p, len, out);
 }
 
-static int privdrop_verify(uid_t uid, uint64_t keep, struct ikw_err *err)
+static int privdrop_verify(uid_t uid, uint64_t keep, uint64_t inheritable,
+			   struct ikw_err *err)
 {
-	static const char *const keys[] = { "CapPrm:", "CapEff:", "CapBnd:" };
+	static const char *const keys[] = { "CapPrm:", "CapEff:", "CapBnd:", "CapInh:" };
 	char *status;
 	size_t len, i;
 	char want[32];
@@ -123,36 +129,124 @@ static int privdrop_verify(uid_t uid, uint64_t keep, struct ikw_err *err)
 	if (!strstr(status, want))
 		r = err_set(err, -EPERM, "after dropping privileges the uid is not %u",
 			    (unsigned)uid);
-	for (i = 0; !r && i < 3; i++) {
-		uint64_t caps;
+	for (i = 0; !r && i < 4; i++) {
+		uint64_t caps, mask = i == 3 ? inheritable : keep;
 
-		if (privdrop_status_caps(status, keys[i], &caps) || caps != keep)
+		if (privdrop_status_caps(status, keys[i], &caps) || caps != mask)
 			r = err_set(err, -EPERM, "after dropping privileges %s is "
-				    "not %#llx", keys[i], (unsigned long long)keep);
+				    "not %#llx", keys[i], (unsigned long long)mask);
 	}
 	free(status);
 	return r;
 }
 
-int privdrop_to(const char *user, uint64_t *keep_io, bool icmp_probes,
-		struct ikw_err *err)
+/* The user's groups, primary and supplementary; n 0 on failure. */
+static size_t privdrop_groups(const struct passwd *pw, gid_t *out, size_t max)
 {
-	uint64_t keep = *keep_io;
-	struct passwd pw, *res = NULL;
-	char buf[4096];
+	int n = (int)max;
+
+	if (getgrouplist(pw->pw_name, pw->pw_gid, out, &n) < 0)
+		return 0;
+	return (size_t)n;
+}
+
+bool privdrop_ping_range_allows(const char *range, const gid_t *groups, size_t n)
+{
+	uint64_t lo = 1, hi = 0;
+	const char *p;
+	size_t len, i;
+
+	/* "LOW\tHIGH\n"; the kernel's "1 0" (the default) allows nobody */
+	p = privdrop_token(range, &len);
+	if (num_parse_u64(p, len, UINT32_MAX, &lo))
+		return false;
+	p = privdrop_token(p + len, &len);
+	if (num_parse_u64(p, len, UINT32_MAX, &hi))
+		return false;
+	for (i = 0; i < n; i++)
+		if (lo <= groups[i] && groups[i] <= hi)
+			return true;
+	return false;
+}
+
+struct privdrop_ns_read {
+	const char *netns;
+	char range[64];
+	bool ok;
+};
+
+/* The ping_group_range of a named netns: /proc/sys/net answers for the
+ * namespace of the thread that opens it, so a short-lived thread enters
+ * the netns and reads it (setns changes only that thread). */
+static void *privdrop_ns_reader(void *arg)
+{
+	struct privdrop_ns_read *rd = arg;
+	char path[300], *buf;
+	size_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", rd->netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	if (file_read_proc("/proc/sys/net/ipv4/ping_group_range", 256, &buf, &len,
+			   NULL) == 0) {
+		snprintf(rd->range, sizeof(rd->range), "%s", buf);
+		rd->ok = true;
+		free(buf);
+	}
+	return NULL;
+}
+
+/* Whether the groups may open ping sockets in netns (NULL: our own). */
+static bool privdrop_ping_ok(const char *netns, const gid_t *groups, size_t n)
+{
+	struct privdrop_ns_read rd = { netns, "", false };
+	pthread_t t;
+	char *buf;
+	size_t len;
+	bool ok;
+
+	if (!netns) {
+		if (file_read_proc("/proc/sys/net/ipv4/ping_group_range", 256, &buf, &len,
+				   NULL))
+			return false;
+		ok = privdrop_ping_range_allows(buf, groups, n);
+		free(buf);
+		return ok;
+	}
+	if (pthread_create(&t, NULL, privdrop_ns_reader, &rd))
+		return false;
+	pthread_join(t, NULL);
+	return rd.ok && privdrop_ping_range_allows(rd.range, groups, n);
+}
+
+/* CAP_NET_RAW when one of the ICMP probes' namespaces refuses ping sockets
+ * to every group of the user. */
+static bool privdrop_needs_raw(const struct privdrop_plan *p, const struct passwd *pw)
+{
+	gid_t groups[256];
+	size_t n = privdrop_groups(pw, groups, 256), i;
+
+	if (p->icmp_own_netns && !privdrop_ping_ok(NULL, groups, n))
+		return true;
+	for (i = 0; i < p->n_icmp_netns; i++)
+		if (!privdrop_ping_ok(p->icmp_netns[i], groups, n))
+			return true;
+	return false;
+}
+
+/* Bounding set, then user and groups, then the capability sets. */
+static int privdrop_switch(const struct passwd *pw, uint64_t keep, uint64_t inh,
+			   struct ikw_err *err)
+{
 	unsigned cap, last = privdrop_last_cap();
 	int r;
 
-	r = getpwnam_r(user, &pw, buf, sizeof(buf), &res);
-	if (r || !res)
-		return err_set(err, -ENOENT, "--run-as: no user '%s'%s%s", user,
-			       r ? ": " : "", r ? strerror(r) : "");
-	if (geteuid() != 0)
-		return err_set(err, -EPERM, "--run-as=%s needs ikewatch to start as root",
-			       user);
-	if (icmp_probes && !privdrop_ping_sockets_allowed(pw.pw_gid))
-		keep |= 1ULL << PRIVDROP_CAP_NET_RAW;
-	*keep_io = keep;
 	/* the bounding set first: dropping from it needs CAP_SETPCAP */
 	for (cap = 0; cap <= last; cap++)
 		if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 &&
@@ -162,36 +256,36 @@ int privdrop_to(const char *user, uint64_t *keep_io, bool icmp_probes,
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return err_set(err, -errno, "PR_SET_KEEPCAPS: %s", strerror(errno));
-	if (initgroups(user, pw.pw_gid) < 0 ||
-	    setresgid(pw.pw_gid, pw.pw_gid, pw.pw_gid) < 0 ||
-	    setresuid(pw.pw_uid, pw.pw_uid, pw.pw_uid) < 0)
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
 		return err_set(err, -errno, "cannot become %s (uid %u, gid %u): %s",
-			       user, (unsigned)pw.pw_uid, (unsigned)pw.pw_gid,
+			       pw->pw_name, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid,
 			       strerror(errno));
-	r = privdrop_capset(keep);
+	r = privdrop_capset(keep, inh);
 	if (r)
 		return err_set(err, r, "capset: %s", strerror(-r));
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	return privdrop_verify(pw.pw_uid, keep, err);
+	return privdrop_verify(pw->pw_uid, keep, inh, err);
 }
 
-bool privdrop_ping_sockets_allowed(gid_t gid)
+int privdrop_to(const char *user, const struct privdrop_plan *plan, uint64_t *kept,
+		struct ikw_err *err)
 {
-	char *buf;
-	const char *p;
-	size_t len, n;
-	uint64_t lo = 1, hi = 0;
-	bool ok = false;
+	uint64_t keep = plan->keep;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int r;
 
-	/* "LOW\tHIGH\n" */
-	if (file_read_proc("/proc/sys/net/ipv4/ping_group_range", 256, &buf, &len,
-			   NULL) == 0) {
-		p = privdrop_token(buf, &n);
-		ok = !num_parse_u64(p, n, UINT32_MAX, &lo);
-		p = privdrop_token(p + n, &n);
-		ok = ok && !num_parse_u64(p, n, UINT32_MAX, &hi) &&
-		     lo <= gid && gid <= hi;
-		free(buf);
-	}
-	return ok;
+	r = getpwnam_r(user, &pw, buf, sizeof(buf), &res);
+	if (r || !res)
+		return err_set(err, -ENOENT, "--run-as: no user '%s'%s%s", user,
+			       r ? ": " : "", r ? strerror(r) : "");
+	if (geteuid() != 0)
+		return err_set(err, -EPERM, "--run-as=%s needs ikewatch to start as root",
+			       user);
+	if (privdrop_needs_raw(plan, &pw))
+		keep |= 1ULL << PRIVDROP_CAP_NET_RAW;
+	*kept = keep;
+	return privdrop_switch(&pw, keep, plan->inheritable & keep, err);
 }

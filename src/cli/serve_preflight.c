@@ -2,12 +2,13 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/privdrop.h"
 #include "common/log.h"
-#include "common/num.h"
+#include "common/strbuf.h"
 #include "config/config.h"
 
 int serve_preflight_vici(const char *p)
@@ -37,37 +38,88 @@ int serve_preflight_vici(const char *p)
 	return 0;
 }
 
-/* The port of a listen address ("127.0.0.1:80", "[::1]:80", ":80"). */
-static uint64_t serve_listen_port(const char *addr)
+/* Adds the ICMP probes' namespaces to the plan (each once). */
+static void serve_plan_icmp(const struct config *c, struct privdrop_plan *p)
 {
-	const char *colon = strrchr(addr, ':');
-	uint64_t port = 0;
+	size_t i, j;
 
-	if (colon)
-		num_parse_u64_str(colon + 1, 65535, &port);
-	return port;
+	for (i = 0; i < c->probes.n; i++) {
+		const struct probe_spec *s = &c->probes.v[i];
+
+		if (s->type != PROBE_ICMP && s->type != PROBE_MTU)
+			continue;
+		if (!s->netns) {
+			p->icmp_own_netns = true;
+			continue;
+		}
+		for (j = 0; j < p->n_icmp_netns && strcmp(p->icmp_netns[j], s->netns); j++)
+			;
+		if (j == p->n_icmp_netns && j < PRIVDROP_NETNS_MAX)
+			p->icmp_netns[p->n_icmp_netns++] = s->netns;
+		else if (j == PRIVDROP_NETNS_MAX)
+			p->icmp_own_netns = true;  /* too many to check: keep it simple */
+	}
+}
+
+static bool serve_netns_probes(const struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->probes.n; i++)
+		if (c->probes.v[i].netns)
+			return true;
+	return false;
+}
+
+/* What each configured feature needs, and why (for the log line). */
+static void serve_plan(const struct config *c, struct privdrop_plan *p, struct strbuf *why)
+{
+	memset(p, 0, sizeof(*p));
+	if (c->xfrm_enabled || c->remediate.enabled) {
+		p->keep |= 1ULL << PRIVDROP_CAP_NET_ADMIN;
+		strbuf_addf(why, "%scap_net_admin for %s", why->len ? "; " : "",
+			    c->xfrm_enabled && c->remediate.enabled ?
+			    "the xfrm collector and remediation's diagnostics" :
+			    c->xfrm_enabled ? "the xfrm collector" : "remediation's diagnostics");
+	}
+	if (c->remediate.enabled)  /* diagnostics children, through the ambient set */
+		p->inheritable |= 1ULL << PRIVDROP_CAP_NET_ADMIN;
+	if ((c->xfrm_enabled && c->xfrm_netns) || serve_netns_probes(c)) {
+		p->keep |= 1ULL << PRIVDROP_CAP_SYS_ADMIN;
+		strbuf_addf(why, "%scap_sys_admin to enter network namespaces (%s)",
+			    why->len ? "; " : "",
+			    serve_netns_probes(c) ? "probes with netns" : "--collector.xfrm.netns");
+	}
+	serve_plan_icmp(c, p);
 }
 
 int serve_drop_privileges(const struct config *c)
 {
 	struct ikw_err err = { "" };
-	uint64_t keep = 0;
+	struct strbuf why = STRBUF_INIT;
+	struct privdrop_plan plan;
+	uint64_t kept = 0;
 	char names[128];
 
-	if (!c->run_as)
+	if (!c->run_as) {
+		/* systemd's AmbientCapabilities= would pass CAP_NET_ADMIN to every
+		 * child; the diagnostics raise it for their own spawn instead */
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 		return 0;
-	if (c->xfrm_enabled)
-		keep |= 1ULL << PRIVDROP_CAP_NET_ADMIN;
-	if (c->xfrm_enabled && c->xfrm_netns)
-		keep |= 1ULL << PRIVDROP_CAP_SYS_ADMIN;
-	if (serve_listen_port(c->listen_address) < 1024)
-		keep |= 1ULL << PRIVDROP_CAP_NET_BIND_SERVICE;
-	if (privdrop_to(c->run_as, &keep, c->probes.n > 0, &err)) {
+	}
+	serve_plan(c, &plan, &why);
+	if (privdrop_to(c->run_as, &plan, &kept, &err)) {
 		log_error("%s", err.msg);
+		strbuf_release(&why);
 		return -1;
 	}
-	privdrop_caps_str(keep, names, sizeof(names));
-	log_info("running as %s (uid %u, gid %u), capabilities: %s", c->run_as,
-		 (unsigned)getuid(), (unsigned)getgid(), names);
+	if (kept & ~plan.keep)
+		strbuf_addf(&why, "%scap_net_raw for ICMP probes (the user's groups are outside "
+			    "net.ipv4.ping_group_range)", why.len ? "; " : "");
+	privdrop_caps_str(kept, names, sizeof(names));
+	log_info("running as %s (uid %u, gid %u), capabilities: %s%s%s%s", c->run_as,
+		 (unsigned)getuid(), (unsigned)getgid(), names, why.len ? " (" : "",
+		 strbuf_str(&why), why.len ? ")" : "");
+	strbuf_release(&why);
 	return 0;
 }

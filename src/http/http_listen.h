@@ -21,4 +21,13 @@ int http_parse_listen_address(const char *s, struct sockaddr_storage *ss,
 int http_open_listener(const char *addr, int *fd, bool *v6, uint16_t *port,
 		       struct ikw_err *err);
 
+/* A socket bound before the privilege drop (a port below 1024 needs
+ * CAP_NET_BIND_SERVICE only for bind(), so the daemon never keeps it);
+ * http_server_start() takes it over.  fd -1: none. */
+struct http_listener {
+	int fd;
+	bool v6;
+	uint16_t port;
+};
+
 #endif

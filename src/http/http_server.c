@@ -502,12 +502,24 @@ int http_server_start(const struct http_server_opts *opts,
 
 	http_opts_defaults(opts, &o);
 	r = http_routes_check(routes, err);
-	if (r < 0)
+	if (r == 0)
+		r = http_server_new(&o, routes, &s, err);
+	if (r < 0) {
+		if (o.listener && o.listener->fd >= 0) {
+			close(o.listener->fd);
+			o.listener->fd = -1;
+		}
 		return r;
-	r = http_server_new(&o, routes, &s, err);
-	if (r < 0)
-		return r;
-	r = http_open_listener(o.listen_address, &fd, &v6, &s->port, err);
+	}
+	if (o.listener) {
+		fd = o.listener->fd;
+		v6 = o.listener->v6;
+		s->port = o.listener->port;
+		o.listener->fd = -1;   /* ours now */
+		r = fd < 0 ? err_set(err, -EBADF, "no listening socket") : 0;
+	} else {
+		r = http_open_listener(o.listen_address, &fd, &v6, &s->port, err);
+	}
 	if (r == 0 && fstat(fd, &st) < 0) {
 		r = err_set(err, -errno, "cannot listen on %s: %s",
 			    o.listen_address, strerror(errno));
@@ -547,6 +559,16 @@ const char *http_refusal_name(enum http_refusal k)
 	};
 
 	return k < HTTP_REFUSALS ? names[k] : "?";
+}
+
+int http_server_listen(const struct http_server_opts *o, struct http_listener *l,
+		       struct ikw_err *err)
+{
+	struct http_server_opts d;
+
+	http_opts_defaults(o, &d);
+	l->fd = -1;
+	return http_open_listener(d.listen_address, &l->fd, &l->v6, &l->port, err);
 }
 
 uint16_t http_server_port(const struct http_server *s)

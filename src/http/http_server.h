@@ -45,6 +45,9 @@ struct http_server_opts {
 	 * line and headers (larger requests get 431 or are closed).  Default
 	 * 8 KiB. */
 	size_t max_request_header_bytes;
+	/* A socket bound already (http_server_listen()), taken over and closed
+	 * by the server, also on failure; NULL: bind listen_address here. */
+	struct http_listener *listener;
 	/* HTTPS instead of HTTP, with the client certificate checked on every
 	 * request (see http_tls.h).  NULL: plain HTTP.  Must outlive the
 	 * server. */
@@ -73,6 +76,11 @@ int http_server_start(const struct http_server_opts *o,
 void http_server_refusals(struct http_server *s, uint64_t out[HTTP_REFUSALS]);
 /* "login_failed", "login_backoff", ... (the metric's reason label). */
 const char *http_refusal_name(enum http_refusal k);
+
+/* Binds o->listen_address (its default when unset) into *l, for
+ * opts.listener.  0 or -errno with err set. */
+int http_server_listen(const struct http_server_opts *o, struct http_listener *l,
+		       struct ikw_err *err);
 
 /* The bound port (useful with port 0). */
 uint16_t http_server_port(const struct http_server *s);

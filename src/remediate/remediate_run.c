@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <stdbool.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -144,4 +145,23 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 	else if (!res->timed_out && WIFSIGNALED(status))
 		res->signal = WTERMSIG(status);
 	return 0;
+}
+
+int rem_run_ambient(uint64_t caps, char *const argv[], uint64_t timeout_ms,
+		    struct strbuf *out, size_t max_bytes, struct rem_run_result *res,
+		    struct ikw_err *err)
+{
+	uint64_t raised = 0;
+	unsigned cap;
+	int r;
+
+	for (cap = 0; cap < 64; cap++)
+		if (caps & (1ULL << cap) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0)
+			raised |= 1ULL << cap;
+	r = rem_run(argv, timeout_ms, out, max_bytes, res, err);
+	for (cap = 0; cap < 64; cap++)
+		if (raised & (1ULL << cap))
+			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0);
+	return r;
 }

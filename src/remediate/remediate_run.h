@@ -22,4 +22,14 @@ struct rem_run_result {
 int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t max_bytes,
 	    struct rem_run_result *res, struct ikw_err *err);
 
+/* The same, with the capabilities in caps (1 << CAP_...) passed on to the
+ * command through the ambient set: raised on the spawning thread for the
+ * spawn only, so that an unprivileged ikewatch (--run-as) gives its
+ * diagnostics CAP_NET_ADMIN and its other commands nothing.  A capability
+ * not in the thread's inheritable set is not raised (root without --run-as
+ * needs none of this). */
+int rem_run_ambient(uint64_t caps, char *const argv[], uint64_t timeout_ms,
+		    struct strbuf *out, size_t max_bytes, struct rem_run_result *res,
+		    struct ikw_err *err);
+
 #endif

@@ -87,6 +87,91 @@ check "without capabilities: vici collector 1" \
 	test "$(metric "$m" 'ikewatch_collector_success{collector="vici"}')" = 1
 kill "$IKW_PID"; wait "$IKW_PID"
 
+# ---- each feature keeps exactly what it needs (issue 15, item 7)
+HUB=$NAME-hub
+# caps_of PID: CapEff CapPrm CapBnd CapInh CapAmb, space-separated
+caps_of() { echo "$(status "$1" CapEff) $(status "$1" CapPrm) $(status "$1" CapBnd) $(status "$1" CapInh) $(status "$1" CapAmb)"; }
+probe_yml() { # probe_yml FILE TYPE: one probe from the hub's netns through tun1
+	printf 'probes:\n  - {conn: tun1, child: net1, type: %s, target: 198.19.0.1, source: 198.18.0.1, netns: %s, interval: 2s, timeout: 1s}\n' \
+		"$2" "$HUB" >"$1"
+}
+probe_ok() { test "$(metric "$(scrape "$PORT")" 'ipsec_probe_success{conn="tun1",child="net1",probe="'"$1"'",target="198.19.0.1"}')" = 1; }
+# ping sockets inside the hub's netns for the user's supplementary group only
+# (the sysctl is per network namespace: the host's stays as it is)
+ip netns exec "$HUB" sysctl -qw net.ipv4.ping_group_range="$vgid $vgid"
+probe_yml "$dir/icmp.yml" icmp
+run_as --config.file="$dir/icmp.yml"
+check "icmp probe in a netns whose ping range has the user's supplementary group: net_admin + sys_admin, no net_raw ($(caps_of "$IKW_PID"))" \
+	test "$(caps_of "$IKW_PID")" = "0000000000201000 0000000000201000 0000000000201000 0000000000000000 0000000000000000"
+check "...and the probe gets through (a ping socket)" wait_for 10 probe_ok icmp
+check "...the log says why" grep -q "cap_sys_admin to enter network namespaces (probes with netns)" \
+	"$E2E_OUT/ikewatch-$PORT.log"
+kill "$IKW_PID"; wait "$IKW_PID"
+ip netns exec "$HUB" sysctl -qw net.ipv4.ping_group_range="1 0"
+run_as --config.file="$dir/icmp.yml"
+check "icmp probe where ping sockets are refused: net_raw kept too ($(caps_of "$IKW_PID"))" \
+	test "$(caps_of "$IKW_PID")" = "0000000000203000 0000000000203000 0000000000203000 0000000000000000 0000000000000000"
+check "...and the probe gets through (a raw socket)" wait_for 10 probe_ok icmp
+kill "$IKW_PID"; wait "$IKW_PID"
+probe_yml "$dir/tcp.yml" tcp
+sed -i 's/type: tcp,/type: tcp, port: 22,/' "$dir/tcp.yml"
+run_as --config.file="$dir/tcp.yml" --no-collector.xfrm
+check "tcp probe only (no ICMP), no kernel collector: sys_admin only ($(caps_of "$IKW_PID"))" \
+	test "$(caps_of "$IKW_PID")" = "0000000000200000 0000000000200000 0000000000200000 0000000000000000 0000000000000000"
+kill "$IKW_PID"; wait "$IKW_PID"
+
+# a port below 1024: bound before the drop, CAP_NET_BIND_SERVICE never kept
+low=$(python3 -c 'import socket
+for p in range(990, 900, -1):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass')
+"$IKEWATCH" serve --run-as="$USR" --web.listen-address="127.0.0.1:$low" --vici.socket="$VICI" \
+	>"$dir/low.log" 2>&1 &
+IKW_PID=$!
+E2E_PIDS+=("$IKW_PID")
+check "port $low (below 1024) served as $USR" wait_for 5 curl -fsS -o /dev/null "http://127.0.0.1:$low/-/healthy"
+check "...without cap_net_bind_service ($(caps_of "$IKW_PID"))" \
+	test "$(caps_of "$IKW_PID")" = "0000000000001000 0000000000001000 0000000000001000 0000000000000000 0000000000000000"
+kill "$IKW_PID"; wait "$IKW_PID"
+
+# remediation's diagnostics commands get CAP_NET_ADMIN (ambient), nothing else
+mkdir -p "$dir/rem" && chown "$USR" "$dir/rem"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/rem/token"
+chmod 600 "$dir/rem/token" && chown "$USR" "$dir/rem/token"
+cat >"$dir/rem.yml" <<YML
+remediation:
+  enabled: true
+  dry_run: false
+  token_file: $dir/rem/token
+  audit_log: $dir/rem/audit.jsonl
+  checks: 1
+  recheck_delay: 2s
+  diagnostics:
+    directory: $dir/rem/diag
+    commands:
+      - [sh, -c, "grep ^Cap /proc/self/status; ip -s xfrm state >/dev/null && echo xfrm-ok"]
+YML
+run_as --config.file="$dir/rem.yml"
+check "remediation on: net_admin, and inheritable for the diagnostics ($(caps_of "$IKW_PID"))" \
+	test "$(caps_of "$IKW_PID")" = "0000000000001000 0000000000001000 0000000000001000 0000000000001000 0000000000000000"
+lab "$NAME" swanctl hub --terminate --ike tun1 >/dev/null 2>&1
+curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
+	-H "Authorization: Bearer $(cat "$dir/rem/token")" \
+	--data '{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"IPsecIKESADown","conn":"tun1"}}]}' \
+	"http://127.0.0.1:$PORT/api/v1/alertmanager"
+diag_out() { cat "$dir"/rem/diag/*-tun1/*sh*.txt 2>/dev/null; }
+check "a diagnostics bundle was written" wait_for 20 sh -c "ls '$dir'/rem/diag/*-tun1/ 2>/dev/null | grep -q sh"
+e2e_log "diagnostics child: $(diag_out | grep -E 'CapEff|CapAmb|xfrm-ok' | tr '\n' ' ')"
+check "the diagnostics child has CAP_NET_ADMIN" grep -q "^CapEff:.*0000000000001000$" <(diag_out)
+check "...so its ip -s xfrm state works" grep -q "^xfrm-ok$" <(diag_out)
+check "the daemon's ambient set is empty again ($(status "$IKW_PID" CapAmb))" \
+	test "$(status "$IKW_PID" CapAmb)" = 0000000000000000
+kill "$IKW_PID"; wait "$IKW_PID"
+lab "$NAME" swanctl hub --initiate --child net1 --timeout 5 >/dev/null 2>&1
+
 # mistakes are errors at start, not a daemon left running as root
 "$IKEWATCH" serve --run-as=no-such-user-ikw --web.listen-address=127.0.0.1:0 \
 	--vici.socket="$VICI" >"$dir/nouser.log" 2>&1
