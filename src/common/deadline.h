@@ -4,6 +4,7 @@
 #define IKW_DEADLINE_H
 
 #include <stdint.h>
+#include <time.h>
 
 struct deadline {
 	int64_t at_ms;  /* CLOCK_MONOTONIC milliseconds */
@@ -14,5 +15,8 @@ struct deadline deadline_in_ms(int64_t ms);
 /* Milliseconds left, 0 when expired; suitable for poll(). */
 int deadline_remaining_ms(const struct deadline *d);
 double monotonic_seconds(void);
+/* *ts = now on clk plus ms, for pthread_cond_timedwait() (whose condition
+ * must use the same clock). */
+void timespec_after_ms(clockid_t clk, int64_t ms, struct timespec *ts);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/ct.h"
+#include "common/deadline.h"
 
 #define HTTP_AUTH_DIGEST 32
 
@@ -120,13 +121,7 @@ static bool http_auth_take_turn(struct http_auth *a, int wait_ms)
 	struct timespec until;
 	int r = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	timespec_after_ms(CLOCK_MONOTONIC, wait_ms > 0 ? wait_ms : 0, &until);
 	pthread_mutex_lock(&a->lock);
 	while (a->running >= a->max_running && r != ETIMEDOUT)
 		r = wait_ms < 0 ? pthread_cond_wait(&a->turn, &a->lock) :

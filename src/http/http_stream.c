@@ -9,6 +9,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 #include "http/http_encoding.h"
 #include "http/http_reply.h"
@@ -92,13 +93,7 @@ static int http_stream_acquire(struct http_stream_slots *slots, const char *clie
 	bool waited = false;
 	int slot, r = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += slots->wait_ms / 1000;
-	until.tv_nsec += (long)(slots->wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	timespec_after_ms(CLOCK_MONOTONIC, slots->wait_ms, &until);
 	pthread_mutex_lock(&slots->lock);
 	while ((slot = http_slots_pick(slots, client)) < 0 && r != ETIMEDOUT) {
 		waited = true;

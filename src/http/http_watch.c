@@ -70,12 +70,7 @@ static void *http_watch_main(void *arg)
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
 		http_watch_sweep(w);
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += HTTP_WATCH_TICK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		timespec_after_ms(CLOCK_MONOTONIC, HTTP_WATCH_TICK_MS, &ts);
 		pthread_cond_timedwait(&w->wake, &w->lock, &ts);
 	}
 	pthread_mutex_unlock(&w->lock);

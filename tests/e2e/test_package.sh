@@ -184,9 +184,13 @@ check "the service runs as ikewatch" test "$(status Uid)" = "$uid $uid $uid $uid
 check "with group ikewatch" test "$(status Gid)" = "$gid $gid $gid $gid"
 check "and the supplementary group vici" \
 	grep -qw "$(getent group vici | cut -d: -f3)" <<<"$(status Groups)"
-for k in CapEff CapPrm CapBnd CapAmb; do
+for k in CapEff CapPrm CapBnd CapInh; do
 	check "$k is CAP_NET_ADMIN only ($(status $k)), as the unit says" test "$(status $k)" = 0000000000001000
 done
+# the unit's AmbientCapabilities= gave it CAP_NET_ADMIN; ikewatch clears its
+# ambient set so that only diagnostics commands get it, for their spawn
+check "CapAmb cleared by ikewatch ($(status CapAmb)): children get nothing by default" \
+	test "$(status CapAmb)" = 0000000000000000
 check "NoNewPrivs is set" test "$(status NoNewPrivs)" = 1
 check "its command line is the unit's plus the lab's socket and port" \
 	test "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "$exec_start --vici.socket=$VICI --web.listen-address=127.0.0.1:$PORT "
