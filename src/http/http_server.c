@@ -150,8 +150,8 @@ static enum MHD_Result http_too_large(struct MHD_Connection *c, struct http_uplo
 	char remote[64];
 
 	http_remote(c, remote, sizeof(remote));
-	log_debug("http: a request from %s with a body over %d bytes refused (413)",
-		  remote, HTTP_BODY_MAX);
+	log_warn("http: a request from %s with a body over %d bytes refused (413)",
+		 remote, HTTP_BODY_MAX);
 	up->too_big = true;
 	http_enter(c, HTTP_PHASE_RESPONSE);
 	http_refusal_count(http_refusals_of(c), HTTP_REFUSED_BODY_TOO_LARGE);
