@@ -31,8 +31,7 @@ struct serve_ctx {
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
 	struct http_routes routes;
-	/* set once the server runs; read by collections on HTTP threads */
-	_Atomic(struct http_server *) http;
+	struct http_refusals http_refusals;   /* the server counts into it */
 };
 
 /* ---- routes (everything the HTTP server dispatches to) ------------------ */
@@ -113,19 +112,17 @@ static const struct http_routes *serve_register_routes(struct serve_ctx *ctx,
 
 /* ---- the daemon's parts --------------------------------------------------- */
 
-/* The HTTP server's refusals, into each snapshot (ctx: the serve_ctx). */
+/* The HTTP server's refusals, into each snapshot (ctx: the serve_ctx).
+ * The counters are the serve_ctx's, not the server's: a collection on the
+ * remediation thread may run while the server is being stopped. */
 static void serve_http_contribute(void *ctx, struct model *m)
 {
-	struct http_server *srv = atomic_load(&((struct serve_ctx *)ctx)->http);
-	uint64_t n[HTTP_REFUSALS];
+	struct http_refusals *r = &((struct serve_ctx *)ctx)->http_refusals;
 	size_t i;
 
-	if (!srv)
-		return;
-	http_server_refusals(srv, n);
 	for (i = 0; i < HTTP_REFUSALS && i < MODEL_HTTP_REFUSALS_MAX; i++)
 		m->http_refusals[i] = (struct http_refusal_view){
-			http_refusal_name((enum http_refusal)i), n[i] };
+			http_refusal_name((enum http_refusal)i), atomic_load(&r->n[i]) };
 	m->nhttp_refusals = i;
 	m->have_http = true;
 }
@@ -280,6 +277,7 @@ int cmd_serve(const struct config *c)
 		goto out_web;
 	}
 	o.listener = &listener;
+	o.refusals = &ctx.http_refusals;
 	if (serve_drop_privileges(c))
 		goto out_web;
 	if ((c->events_enabled || serve_wants_logs(c)) &&
@@ -295,7 +293,6 @@ int cmd_serve(const struct config *c)
 		log_error("%s", err.msg);
 		goto out;
 	}
-	atomic_store(&ctx.http, srv);
 	serve_web_log_start(&web, c);
 	serve_preflight_vici(c->vici_socket);
 	/* one collection at start: /-/ready answers ready without waiting for

@@ -27,7 +27,8 @@ struct http_server {
 	struct http_stream_slots slots;
 	struct http_reply_headers headers;  /* on every response */
 	struct http_watch *watch;           /* deadlines of every connection */
-	struct http_refusals refusals;
+	struct http_refusals own_refusals;
+	struct http_refusals *refusals;     /* own_refusals or the caller's */
 	uint16_t port;
 };
 
@@ -466,7 +467,8 @@ static int http_server_new(const struct http_server_opts *o,
 	if (!s)
 		return err_set(err, -ENOMEM, "out of memory");
 	s->routes = *routes;
-	s->gate = (struct http_gate){ o->tls, o->auth, NULL, &s->refusals };
+	s->refusals = o->refusals ? o->refusals : &s->own_refusals;
+	s->gate = (struct http_gate){ o->tls, o->auth, NULL, s->refusals };
 	if (o->auth && !(s->gate.backoff = http_backoff_new())) {
 		free(s);
 		return err_set(err, -ENOMEM, "out of memory");
@@ -478,8 +480,8 @@ static int http_server_new(const struct http_server_opts *o,
 		free(s);
 		return err_set(err, -ENOMEM, "out of memory");
 	}
-	s->slots.refusals = &s->refusals;
-	r = http_watch_start(&limits, &s->headers, &s->refusals, &s->watch, err);
+	s->slots.refusals = s->refusals;
+	r = http_watch_start(&limits, &s->headers, s->refusals, &s->watch, err);
 	if (r < 0) {
 		http_stream_slots_destroy(&s->slots);
 		http_backoff_free(s->gate.backoff);
@@ -543,7 +545,7 @@ void http_server_refusals(struct http_server *s, uint64_t out[HTTP_REFUSALS])
 	size_t i;
 
 	for (i = 0; i < HTTP_REFUSALS; i++)
-		out[i] = s ? atomic_load(&s->refusals.n[i]) : 0;
+		out[i] = s ? atomic_load(&s->refusals->n[i]) : 0;
 }
 
 const char *http_refusal_name(enum http_refusal k)

@@ -45,6 +45,9 @@ struct http_server_opts {
 	 * line and headers (larger requests get 431 or are closed).  Default
 	 * 8 KiB. */
 	size_t max_request_header_bytes;
+	/* Where refusals are counted; NULL: inside the server.  Given, it may
+	 * be read while the server starts and stops (it must outlive it). */
+	struct http_refusals *refusals;
 	/* A socket bound already (http_server_listen()), taken over and closed
 	 * by the server, also on failure; NULL: bind listen_address here. */
 	struct http_listener *listener;
