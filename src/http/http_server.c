@@ -148,11 +148,8 @@ static enum MHD_Result http_serve_handle(const struct http_route *route,
  * of the body and closes the connection after the answer. */
 static enum MHD_Result http_too_large(struct MHD_Connection *c, struct http_upload *up)
 {
-	char remote[64];
-
-	http_remote(c, remote, sizeof(remote));
 	log_warn("http: a request from %s with a body over %d bytes refused (413)",
-		 remote, HTTP_BODY_MAX);
+		 http_client_of(c), HTTP_BODY_MAX);
 	up->too_big = true;
 	http_enter(c, HTTP_PHASE_RESPONSE);
 	http_refusal_count(http_refusals_of(c), HTTP_REFUSED_BODY_TOO_LARGE);

@@ -90,21 +90,17 @@ static int http_slots_pick(const struct http_stream_slots *slots, const char *cl
 static int http_stream_acquire(struct http_stream_slots *slots, const char *client)
 {
 	struct timespec until;
-	bool waited = false;
 	int slot, r = 0;
 
 	timespec_after_ms(CLOCK_MONOTONIC, slots->wait_ms, &until);
 	pthread_mutex_lock(&slots->lock);
-	while ((slot = http_slots_pick(slots, client)) < 0 && r != ETIMEDOUT) {
-		waited = true;
+	while ((slot = http_slots_pick(slots, client)) < 0 && r != ETIMEDOUT)
 		r = pthread_cond_timedwait(&slots->freed, &slots->lock, &until);
-	}
 	if (slot >= 0) {
 		snprintf(slots->owner[slot], sizeof(slots->owner[slot]), "%s",
 			 client[0] ? client : "?");
 		slots->used++;
 	}
-	slots->waited += waited;
 	if (slot < 0)
 		http_refusal_count(slots->refusals, HTTP_REFUSED_SCRAPE_SLOTS);
 	pthread_mutex_unlock(&slots->lock);

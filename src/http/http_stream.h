@@ -21,7 +21,6 @@ struct http_stream_slots {
 	pthread_cond_t freed;
 	unsigned max, used, wait_ms;
 	char (*owner)[HTTP_CLIENT_MAX];  /* per slot; "" when free */
-	unsigned long waited;            /* scrapes that had to wait */
 	struct http_refusals *refusals;  /* counts those that gave up */
 };
 
