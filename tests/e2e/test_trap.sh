@@ -70,10 +70,18 @@ check "site-to-site conn expected up" test "$(metric "$m" 'ipsec_conn_expected_u
 check "site-to-site child expected up" test "$(metric "$m" 'ipsec_child_expected_up{conn="tun1",child="net1"}')" = 1
 check "ignored conn not reported" bash -c '! grep -q "conn=\"ignoredc\"" <<<"$1"' _ "$m"
 
-# traffic into the trap brings the child up; it stays a trap child
-ip netns exec "$NAME-hub" ping -c 3 -W 1 -I 198.18.251.1 198.19.251.1 >/dev/null 2>&1
+# traffic into the trap brings the child up; it stays a trap child.
+# charon 5.9.8's kernel-libipsec raises no acquire for a trap policy
+# ("could not find an outbound IPsec SA ..., dropping packet"; 6.x's
+# does), so on 5.9.8 the lab brings it up the way an acquire would
 trap_up() { m=$(scrape "$PORT"); [ "$(metric "$m" 'ipsec_child_up{conn="trapc",child="trapnet"}')" = 1 ]; }
-check "traffic brought the trap child up" wait_for 20 trap_up
+if [ "${IKWLAB_STRONGSWAN:-5}" = 6 ]; then
+	ip netns exec "$NAME-hub" ping -c 3 -W 1 -I 198.18.251.1 198.19.251.1 >/dev/null 2>&1
+	check "charon 6: traffic brought the trap child up" wait_for 20 trap_up
+else
+	lab "$NAME" swanctl hub --initiate --child trapnet >/dev/null 2>&1
+	check "charon 5.9.8: the trap child initiated (libipsec 5.9.8 has no acquire)" wait_for 20 trap_up
+fi
 check "triggered trap child still reads start=trap" test "$(info trapc trapnet TUNNEL trap)" = 1
 check "triggered trap conn up" test "$(metric "$m" 'ipsec_conn_up{conn="trapc"}')" = 1
 passes() { ip netns exec "$NAME-hub" ping -c 2 -W 1 -I 198.18.251.1 198.19.251.1 >/dev/null 2>&1; }
