@@ -218,7 +218,7 @@ RENDER_PER_CHILD(render_child_overdue)
 
 const struct render_family render_child_families[] = {
 	C("ipsec_child", METRIC_INFO,
-	  "A configured CHILD SA: mode and traffic selectors.",
+	  "A configured CHILD SA: mode, how it comes up (start) and traffic selectors.",
 	  render_child_info_conn),
 	C("ipsec_child_expected_up", METRIC_GAUGE,
 	  "1 if the child is expected up: its conn is, and it is neither a trap nor a shunt.",

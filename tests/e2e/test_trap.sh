@@ -31,6 +31,13 @@ extra_conns() { # extra_conns hub|peer
 		print "\t\t\t\tremote_ts = " (hub ? "198.19.251.1" : "198.18.251.1") "/32"
 		print "\t\t\t\tesp_proposals = aes128gcm16"
 		if (hub) print "\t\t\t\tstart_action = trap"
+		print "\t\t\t}"
+		# a second trap that no traffic triggers: idle under the up IKE SA
+		print "\t\t\tidlenet {"
+		print "\t\t\t\tlocal_ts = " (hub ? "198.18.251.2" : "198.19.251.2") "/32"
+		print "\t\t\t\tremote_ts = " (hub ? "198.19.251.2" : "198.18.251.2") "/32"
+		print "\t\t\t\tesp_proposals = aes128gcm16"
+		if (hub) print "\t\t\t\tstart_action = trap"
 		print "\t\t\t}\n\t\t}\n\t}"
 		if (hub) {
 			print "\tshuntc {\n\t\tchildren {\n\t\t\tbypass {"
@@ -51,6 +58,7 @@ extra_conns() { # extra_conns hub|peer
 }
 # the trap's route needs its local address in place when it is installed
 ip -n "$NAME-hub" address add 198.18.251.1/32 dev lo
+ip -n "$NAME-hub" address add 198.18.251.2/32 dev lo
 ip -n "$NAME-p1" address add 198.19.251.1/32 dev lo
 check "extra conns loaded" lab_extend "$NAME" "$tmp" extra_conns
 
@@ -86,4 +94,15 @@ check "triggered trap child still reads start=trap" test "$(info trapc trapnet T
 check "triggered trap conn up" test "$(metric "$m" 'ipsec_conn_up{conn="trapc"}')" = 1
 passes() { ip netns exec "$NAME-hub" ping -c 2 -W 1 -I 198.18.251.1 198.19.251.1 >/dev/null 2>&1; }
 check "traffic passes through the triggered trap" wait_for 10 passes
+check "the idle trap under the up IKE SA has no SA" \
+	test "$(metric "$m" 'ipsec_child_up{conn="trapc",child="idlenet"}')" = 0
+check "the idle trap is not expected up" \
+	test "$(metric "$m" 'ipsec_child_expected_up{conn="trapc",child="idlenet"}')" = 0
+# the status view agrees: nothing needs attention, no child missing
+st=$("$IKEWATCH" status --json --vici.socket="$(lab_vici "$NAME")" --ignore='ignored*' 2>/dev/null)
+check "status: exit 0, nothing needs attention" test $? -eq 0
+check "status: trapc ok with no missing child" python3 -c '
+import json, sys
+c = [c for c in json.load(sys.stdin)["connections"] if c["name"] == "trapc"][0]
+sys.exit(not (c["attention"] == "ok" and c["children_missing"] == [] and c["up"]))' <<<"$st"
 e2e_finish trap
