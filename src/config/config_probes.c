@@ -16,7 +16,8 @@ struct probes_yaml {
 	struct probe_config *pc;
 };
 
-enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME };
+enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME,
+	       PK_PATH, PK_HOST, PK_TEXT, PK_STATUS };
 
 /* One key of a probe: where it goes in struct probe_spec and its bounds. */
 struct pk_field {
@@ -50,11 +51,17 @@ static const struct pk_field pk_fields[] = {
 	PK("mtu_max", PK_UINT, mtu_max, PROBE_MTU_MIN, PROBE_MTU_MAX, true),
 	PK("netns", PK_NETNS, netns, 0, 0, true),
 	PK("interface", PK_IFNAME, interface, 0, 0, true),
+	PK("path", PK_PATH, path, 0, 0, false),
+	PK("host", PK_HOST, host, 0, 0, false),
+	PK("expect_status", PK_STATUS, expect_status, 100, 599, true),
+	PK("expect_body", PK_TEXT, expect_body, 0, 0, false),
+	PK("min_bytes", PK_UINT, min_bytes, 0, PROBE_HTTP_BODY_CAP, true),
+	PK("connect_timeout", PK_MS, connect_timeout_ms, 1, PROBE_TIMEOUT_MAX_MS, true),
 };
 
 #define PK_NFIELDS (sizeof(pk_fields) / sizeof(pk_fields[0]))
-#define PK_KEYS "conn, child, name, type, target, target_offset, source, source_offset, " \
-		"port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface"
+/* the keys are too many for one error line: point at the manual */
+#define PK_KEYS "see 'probes' in ikewatch.yml(5)"
 
 /* A spec being parsed, and which of its keys were given. */
 struct pk_entry {
@@ -131,6 +138,74 @@ static int cp_number(struct probes_yaml *y, const struct pk_field *f, const yaml
 	return 0;
 }
 
+/* A request target: "/" and then printable characters without spaces. */
+static bool cp_path_ok(const char *v)
+{
+	if (v[0] != '/' || strlen(v) > PROBE_PATH_MAX)
+		return false;
+	for (; *v; v++)
+		if ((unsigned char)*v <= 0x20 || *v == 0x7f)
+			return false;
+	return true;
+}
+
+/* expect_status: one code or a list of codes. */
+static int cp_status(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
+		     const char *where, struct probe_spec *s)
+{
+	yaml_node_item_t *it;
+	uint64_t code;
+	unsigned k = 0;
+
+	if (n->type == YAML_SCALAR_NODE) {
+		if (num_parse_u64_str(cfg_scalar(n), f->max, &code) || code < f->min)
+			return cfg_fail(&y->base, n, "%s.expect_status: want status codes from 100 to 599", where);
+		s->expect_status[0] = (uint16_t)code;
+		s->nexpect_status = 1;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return cfg_fail(&y->base, n, "%s.expect_status: want a status code or a list of them", where);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, k++) {
+		const yaml_node_t *e = cfg_node(&y->base, *it);
+		const char *v = cfg_scalar(e);
+
+		if (k == PROBE_STATUS_MAX)
+			return cfg_fail(&y->base, e, "%s.expect_status: at most %d codes", where,
+				       PROBE_STATUS_MAX);
+		if (!v || num_parse_u64_str(v, f->max, &code) || code < f->min)
+			return cfg_fail(&y->base, e, "%s.expect_status: want status codes from 100 to 599", where);
+		s->expect_status[k] = (uint16_t)code;
+	}
+	if (k == 0)
+		return cfg_fail(&y->base, n, "%s.expect_status: want at least one code", where);
+	s->nexpect_status = k;
+	return 0;
+}
+
+static int cp_http_text(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
+			const char *where, const char *v, void *p)
+{
+	switch (f->kind) {
+	case PK_PATH:
+		if (!cp_path_ok(v))
+			return cfg_fail(&y->base, n, "%s.path: want a path starting with '/', without spaces, "
+				       "at most %d bytes", where, PROBE_PATH_MAX);
+		break;
+	case PK_HOST:
+		if (strlen(v) > PROBE_HOST_MAX || strchr(v, ' ') || !cp_printable(v))
+			return cfg_fail(&y->base, n, "%s.host: want a host name of at most %d bytes",
+				       where, PROBE_HOST_MAX);
+		break;
+	default:
+		if (strlen(v) > PROBE_EXPECT_BODY_MAX || !cp_printable(v))
+			return cfg_fail(&y->base, n, "%s.expect_body: want printable text of at most %d bytes",
+				       where, PROBE_EXPECT_BODY_MAX);
+		break;
+	}
+	return cp_set_string(y, p, v);
+}
+
 static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
 		    const char *where, struct probe_spec *s)
 {
@@ -138,6 +213,8 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 	void *p = (char *)s + f->off;
 	uint32_t a;
 
+	if (f->kind == PK_STATUS)
+		return cp_status(y, f, n, where, s);
 	if (!v || !*v)
 		return cfg_fail(&y->base, n, "%s.%s: want a single value", where, f->key);
 	switch (f->kind) {
@@ -148,7 +225,7 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 		return cp_set_string(y, p, v);
 	case PK_TYPE:
 		if (cp_type(p, v))
-			return cfg_fail(&y->base, n, "%s.type: unknown type '%s' (icmp, tcp, mtu)", where, v);
+			return cfg_fail(&y->base, n, "%s.type: unknown type '%s' (icmp, tcp, mtu, http)", where, v);
 		return 0;
 	case PK_ADDR:
 		if (probe_addr_parse(v, &a))
@@ -163,6 +240,11 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 			return cfg_fail(&y->base, n, "%s.interface: want an interface name (at most %d bytes)",
 				       where, PROBE_IFNAME_MAX - 1);
 		return cp_set_string(y, p, v);
+	case PK_PATH:
+	case PK_HOST:
+	case PK_TEXT:
+		return cp_http_text(y, f, n, where, v, p);
+	case PK_STATUS:
 	case PK_OFFSET:
 	case PK_UINT:
 	case PK_MS:
@@ -213,9 +295,24 @@ static void cp_fill(struct pk_entry *e)
 	struct probe_spec *s = &e->s;
 
 	if (!cp_was_set(e, "count"))
-		s->count = s->type == PROBE_TCP ? 1 : 3;
+		s->count = s->type == PROBE_TCP || s->type == PROBE_HTTP ? 1 : 3;
+	if (s->type == PROBE_HTTP && !s->port)
+		s->port = PROBE_HTTP_PORT;
 	if (!s->name)
 		s->name = strdup(probe_type_names[s->type]);
+}
+
+/* The first http-only key a probe set, or NULL. */
+static const char *cp_http_key(const struct pk_entry *e)
+{
+	static const char *const keys[] = { "path", "host", "expect_status", "expect_body",
+					    "min_bytes", "connect_timeout" };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (cp_was_set(e, keys[i]))
+			return keys[i];
+	return NULL;
 }
 
 /* What a probe must satisfy once all its keys are known. */
@@ -233,9 +330,16 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 		return cfg_fail(&y->base, n, "%s: needs exactly one of 'target' and 'target_offset'", where);
 	if (s->source && s->source_offset != PROBE_OFFSET_NONE)
 		return cfg_fail(&y->base, n, "%s: 'source' and 'source_offset' exclude each other", where);
-	if ((s->type == PROBE_TCP) != (s->port != 0))
-		return cfg_fail(&y->base, n, s->type == PROBE_TCP ? "%s: a tcp probe needs 'port'" :
-			       "%s: 'port' is for tcp probes only", where);
+	if (s->type == PROBE_TCP && !s->port)
+		return cfg_fail(&y->base, n, "%s: a tcp probe needs 'port'", where);
+	if (s->type != PROBE_TCP && s->type != PROBE_HTTP && s->port)
+		return cfg_fail(&y->base, n, "%s: 'port' is for tcp and http probes only", where);
+	if (s->type != PROBE_HTTP && cp_http_key(e))
+		return cfg_fail(&y->base, n, "%s: '%s' is for http probes only", where, cp_http_key(e));
+	if (s->type == PROBE_HTTP && cp_was_set(e, "count") && s->count != 1)
+		return cfg_fail(&y->base, n, "%s: an http probe makes one request per run (count: 1)", where);
+	if (s->type == PROBE_HTTP && s->connect_timeout_ms > s->timeout_ms)
+		return cfg_fail(&y->base, n, "%s: connect_timeout is above timeout", where);
 	if (s->mtu_min > s->mtu_max)
 		return cfg_fail(&y->base, n, "%s: mtu_min is above mtu_max", where);
 	run = probe_spec_max_run_ms(s);
@@ -262,10 +366,23 @@ static int cp_unique(struct probes_yaml *y, const struct probe_spec *s, const ya
 	return 0;
 }
 
-/* A copy of the defaults: the strings are duplicated. */
+static void cp_unset(struct pk_entry *e, const char *key)
+{
+	size_t i;
+
+	if (cp_field(key, &i))
+		e->set[i] = false;
+}
+
+/* A copy of the defaults: the strings are duplicated.  http-only defaults
+ * apply to the http probes and are ignored by the others, so they do not
+ * count as set. */
 static int cp_from_defaults(struct probes_yaml *y, const struct pk_entry *dfl, struct pk_entry *e)
 {
 	*e = *dfl;
+	cp_unset(e, "expect_status");
+	cp_unset(e, "min_bytes");
+	cp_unset(e, "connect_timeout");
 	e->s.netns = NULL;
 	e->s.interface = NULL;
 	if ((dfl->s.netns && cp_set_string(y, &e->s.netns, dfl->s.netns)) ||

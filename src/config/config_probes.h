@@ -9,14 +9,15 @@
  *       - conn: site-a                   # labels conn, child, probe (name)
  *         child: net
  *         name: ping                     # default: the type
- *         type: icmp                     # icmp (default), tcp, mtu
+ *         type: icmp                     # icmp (default), tcp, mtu, http
  *         target: 10.1.0.1               # or target_offset: 1 (a host in
  *                                        #   the child's remote_ts)
  *         source: 10.0.0.1               # or source_offset: N (local_ts);
  *                                        #   default: the kernel's choice
- *         port: 22                       # tcp only, required there
+ *         port: 22                       # tcp (required), http (default 80)
  *         interval: 30s                  # 1s to 1h
- *         timeout: 2s                    # per attempt (mtu: per ladder)
+ *         timeout: 2s                    # per attempt (mtu: per ladder;
+ *                                        #   http: the whole exchange)
  *         count: 3                       # attempts per run (tcp: 1)
  *         spacing: 200ms                 # between attempts
  *         payload: 56                    # icmp: ICMP payload bytes
@@ -24,6 +25,12 @@
  *         mtu_max: 1500
  *         netns: NAME                    # `ip netns` namespace to probe from
  *         interface: ipsec0              # SO_BINDTODEVICE
+ *         path: /health                  # http: GET target (default /)
+ *         host: svc.example              # http: Host header (default: target)
+ *         expect_status: [200, 204]      # http: default any 2xx
+ *         expect_body: "ok"              # http: substring of the body
+ *         min_bytes: 65536               # http: answer at least this big
+ *         connect_timeout: 1s            # http: default: timeout
  *
  * conn, child and name together are unique.  A run must end within its
  * interval. */

@@ -12,6 +12,7 @@ enum probe_type {
 	PROBE_ICMP,     /* echo requests: loss and round-trip time */
 	PROBE_TCP,      /* connect() to a port */
 	PROBE_MTU,      /* echo requests with DF at a ladder of sizes */
+	PROBE_HTTP,     /* a GET whose answer must come back whole */
 	PROBE_TYPE_COUNT
 };
 extern const char *const probe_type_names[PROBE_TYPE_COUNT];
@@ -24,6 +25,13 @@ enum probe_fail {
 	PROBE_FAIL_UNREACHABLE,  /* ICMP unreachable, or no route */
 	PROBE_FAIL_ERROR,        /* a local error: socket, namespace, send */
 	PROBE_FAIL_UNRESOLVED,   /* the target (or source) could not be derived */
+	PROBE_FAIL_STATUS,       /* http: a status code not expected */
+	PROBE_FAIL_BODY,         /* http: the expected text is not in the body */
+	PROBE_FAIL_SHORT,        /* http: fewer than min_bytes, or cut short */
+	PROBE_FAIL_STALLED,      /* http: the answer began, did not end in time
+				  * (small packets pass, full-size ones do not:
+				  * an MTU black hole's signature) */
+	PROBE_FAIL_PROTOCOL,     /* http: not a well-formed HTTP/1.x answer */
 	PROBE_FAIL_COUNT
 };
 extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
@@ -34,6 +42,23 @@ extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
 #define PROBE_HIST_NBOUNDS 13
 extern const double probe_hist_bounds[PROBE_HIST_NBOUNDS];
 
+/* The phases of an http probe's run, one after the other: their durations
+ * add up to the run's. */
+enum probe_http_phase {
+	PROBE_HTTP_CONNECT,      /* SYN to established */
+	PROBE_HTTP_FIRST_BYTE,   /* established to the answer's first byte */
+	PROBE_HTTP_TRANSFER,     /* first byte to the last (or the deadline) */
+	PROBE_HTTP_PHASES
+};
+extern const char *const probe_http_phase_names[PROBE_HTTP_PHASES];
+
+/* What an http run saw. */
+struct probe_http_view {
+	int status;                   /* 0: no status line read */
+	uint64_t bytes;               /* received: head and body */
+	double phase[PROBE_HTTP_PHASES];  /* seconds; < 0: not reached */
+};
+
 struct probe_view {
 	const char *conn, *child, *name, *target, *source;
 	enum probe_type type;
@@ -41,6 +66,7 @@ struct probe_view {
 	enum probe_fail fail;         /* why the last run failed */
 	double loss_ratio;            /* last run; NaN for mtu probes */
 	unsigned mtu;                 /* mtu probes: largest size that passed */
+	struct probe_http_view http;  /* http probes */
 	double last_run;              /* Unix time the last run ended */
 	uint64_t runs;
 	uint64_t failures[PROBE_FAIL_COUNT];

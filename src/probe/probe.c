@@ -9,6 +9,8 @@ uint64_t probe_spec_max_run_ms(const struct probe_spec *s)
 {
 	if (s->type == PROBE_MTU)
 		return (uint64_t)mtu_search_max_phases(s->mtu_min, s->mtu_max) * s->timeout_ms;
+	if (s->type == PROBE_HTTP)
+		return s->timeout_ms;
 	return (uint64_t)(s->count ? s->count - 1 : 0) * s->spacing_ms + s->timeout_ms;
 }
 
@@ -21,6 +23,9 @@ void probe_spec_release(struct probe_spec *s)
 	free(s->source);
 	free(s->netns);
 	free(s->interface);
+	free(s->path);
+	free(s->host);
+	free(s->expect_body);
 	memset(s, 0, sizeof(*s));
 }
 

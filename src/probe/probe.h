@@ -28,6 +28,12 @@
 #define PROBE_PAYLOAD_MIN 16          /* our tag: magic and token */
 #define PROBE_PAYLOAD_MAX 1472
 #define PROBE_CONCURRENT_MAX 1024
+#define PROBE_PATH_MAX 1024           /* http: request target */
+#define PROBE_HOST_MAX 255            /* http: Host header */
+#define PROBE_EXPECT_BODY_MAX 256     /* http: the substring looked for */
+#define PROBE_STATUS_MAX 16           /* http: expected status codes */
+#define PROBE_HTTP_BODY_CAP (1024 * 1024)  /* http: body bytes read at most */
+#define PROBE_HTTP_PORT 80
 
 struct probe_spec {
 	char *conn, *child, *name;    /* labels; name defaults to the type */
@@ -36,13 +42,21 @@ struct probe_spec {
 	int64_t target_offset;        /* host in the child's remote_ts, or NONE */
 	char *source;                 /* IPv4; NULL: derived or the kernel's */
 	int64_t source_offset;        /* host in the child's local_ts, or NONE */
-	uint16_t port;                /* tcp */
+	uint16_t port;                /* tcp, http */
 	uint32_t interval_ms, timeout_ms, spacing_ms;
 	unsigned count;               /* attempts per run (icmp, tcp) */
 	unsigned payload;             /* icmp: ICMP payload bytes */
 	unsigned mtu_min, mtu_max;    /* mtu: IP packet sizes searched */
 	char *netns;                  /* `ip netns` name; NULL: ikewatch's own */
 	char *interface;              /* SO_BINDTODEVICE; NULL: none */
+	/* http */
+	char *path;                   /* request target ("/..."); NULL: "/" */
+	char *host;                   /* Host header; NULL: the target address */
+	char *expect_body;            /* the body must hold it; NULL: anything */
+	uint16_t expect_status[PROBE_STATUS_MAX];
+	unsigned nexpect_status;      /* 0: any 2xx */
+	uint32_t min_bytes;           /* the answer (head and body) at least */
+	uint32_t connect_timeout_ms;  /* 0: up to timeout */
 };
 
 struct probe_config {

@@ -111,6 +111,8 @@ static void pr_finish(struct probe_run *r)
 	probe_run_abort(r);
 	if (r->spec->type == PROBE_MTU)
 		pr_finish_mtu(r);
+	else if (r->spec->type == PROBE_HTTP)
+		probe_http_result(&r->http, &r->res);
 	else
 		pr_finish_attempts(r);
 	r->res.finished_at = pr_realtime();
@@ -124,7 +126,7 @@ static void pr_fail_now(struct probe_run *r, enum probe_fail why, const char *ms
 	probe_run_abort(r);
 	r->res.success = false;
 	r->res.fail = why;
-	r->res.loss_ratio = r->spec->type == PROBE_MTU ? NAN : 1.0;
+	r->res.loss_ratio = r->spec->type == PROBE_MTU || r->spec->type == PROBE_HTTP ? NAN : 1.0;
 	r->res.finished_at = pr_realtime();
 	r->done = true;
 }
@@ -323,6 +325,37 @@ static void pr_spaced_tick(struct probe_run *r, int64_t now)
 		pr_finish(r);
 }
 
+/* ---- HTTP --------------------------------------------------------------- */
+
+static const enum probe_fail pr_attempt_fail[] = {
+	[ATT_REFUSED] = PROBE_FAIL_REFUSED, [ATT_UNREACHABLE] = PROBE_FAIL_UNREACHABLE,
+	[ATT_TIMEOUT] = PROBE_FAIL_TIMEOUT, [ATT_ERROR] = PROBE_FAIL_ERROR,
+};
+
+static void pr_http_start(struct probe_run *r, int64_t now)
+{
+	struct probe_sock_opts o = pr_sock_opts(r);
+	struct ikw_err err = { "" };
+	char addr[PROBE_ADDR_MAX];
+	int fd = probe_sock_tcp(&o, r->addrs.target, r->spec->port, &err);
+
+	if (fd < 0) {
+		pr_fail_now(r, pr_attempt_fail[pr_errno_attempt(-fd)],
+			    err.msg[0] ? err.msg : strerror(-fd));
+		return;
+	}
+	r->fd[0] = fd;
+	probe_addr_format(r->addrs.target, addr, sizeof(addr));
+	probe_http_begin(&r->http, r->spec, addr, now);
+}
+
+static void pr_http_tick(struct probe_run *r, int64_t now)
+{
+	probe_http_tick(&r->http, r->spec, now);
+	if (r->http.done)
+		pr_finish(r);
+}
+
 /* ---- MTU ---------------------------------------------------------------- */
 
 /* Sends the next phase's ladder, or ends the run when the search is over. */
@@ -368,7 +401,7 @@ static void pr_labels(struct probe_run *r)
 
 	if (r->addrs.target_known) {
 		probe_addr_format(r->addrs.target, a, sizeof(a));
-		if (r->spec->type == PROBE_TCP)
+		if (r->spec->type == PROBE_TCP || r->spec->type == PROBE_HTTP)
 			snprintf(r->res.target, sizeof(r->res.target), "%s:%u", a, r->spec->port);
 		else
 			snprintf(r->res.target, sizeof(r->res.target), "%s", a);
@@ -411,6 +444,10 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 		pr_fail_now(r, PROBE_FAIL_UNRESOLVED, "no address derived from the traffic selectors yet");
 		return;
 	}
+	if (spec->type == PROBE_HTTP) {
+		pr_http_start(r, now);
+		return;
+	}
 	if (spec->type != PROBE_TCP && !pr_open_icmp(r))
 		return;
 	if (spec->type == PROBE_MTU) {
@@ -428,7 +465,8 @@ size_t probe_run_pollfds(const struct probe_run *r, struct pollfd *pfd)
 	for (i = 0; i < PROBE_RUN_FDS && !r->done; i++)
 		if (r->fd[i] >= 0)
 			pfd[n++] = (struct pollfd){ r->fd[i],
-				r->spec->type == PROBE_TCP ? POLLOUT : POLLIN, 0 };
+				r->spec->type == PROBE_TCP ? POLLOUT :
+				r->spec->type == PROBE_HTTP ? probe_http_events(&r->http) : POLLIN, 0 };
 	return n;
 }
 
@@ -438,6 +476,8 @@ void probe_run_io(struct probe_run *r, int fd, short revents, int64_t now)
 		return;
 	if (r->spec->type == PROBE_TCP)
 		pr_tcp_io(r, fd, now);
+	else if (r->spec->type == PROBE_HTTP)
+		probe_http_io(&r->http, r->spec, fd, revents, now);
 	else
 		pr_icmp_io(r, revents, now);
 	probe_run_tick(r, now);
@@ -449,6 +489,8 @@ void probe_run_tick(struct probe_run *r, int64_t now)
 		return;
 	if (r->spec->type == PROBE_MTU)
 		pr_mtu_tick(r, now);
+	else if (r->spec->type == PROBE_HTTP)
+		pr_http_tick(r, now);
 	else
 		pr_spaced_tick(r, now);
 }
@@ -462,6 +504,8 @@ int64_t probe_run_next(const struct probe_run *r)
 		return next;
 	if (r->spec->type == PROBE_MTU)
 		return r->next_ns;
+	if (r->spec->type == PROBE_HTTP)
+		return probe_http_next(&r->http, r->spec);
 	if (r->sent < r->spec->count)
 		next = r->next_ns;
 	for (i = 0; i < r->sent; i++)

@@ -12,7 +12,9 @@
  *   RTT; success when any is answered, loss = unanswered / sent.
  * tcp:  `count` connects `spacing` apart; a reset (closed port) is an
  *   answer from the far side (no loss, RTT recorded) but not a success.
- * mtu:  the DF ladder of mtu.h; success when the smallest size passes. */
+ * mtu:  the DF ladder of mtu.h; success when the smallest size passes.
+ * http: one connect and GET (probe_http.h); success when the whole answer
+ *       came back as expected. */
 #ifndef IKW_PROBE_RUN_H
 #define IKW_PROBE_RUN_H
 
@@ -23,6 +25,7 @@
 
 #include "probe/mtu.h"
 #include "probe/probe.h"
+#include "probe/probe_http.h"
 #include "probe/probe_store.h"
 
 #define PROBE_RUN_FDS PROBE_COUNT_MAX
@@ -45,12 +48,13 @@ struct probe_run {
 	unsigned sent;
 	enum probe_attempt att[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
 	int64_t sent_ns[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
-	int fd[PROBE_RUN_FDS];    /* icmp/mtu: fd[0]; tcp: one per attempt; -1 */
+	int fd[PROBE_RUN_FDS];    /* icmp/mtu/http: fd[0]; tcp: one per attempt; -1 */
 	bool raw;                 /* icmp socket with IP headers */
 	uint16_t id;
 	uint32_t token;
 	struct mtu_search mtu;
 	double first_rtt;         /* mtu: the smallest size's, phase 1; < 0 none */
+	struct probe_http http;
 	bool done;
 	struct probe_result res;
 };

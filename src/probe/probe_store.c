@@ -128,6 +128,7 @@ static void probe_store_fill(const struct probe_spec *sp, const struct probe_sta
 	v->fail = st->last.fail;
 	v->loss_ratio = st->last.loss_ratio;
 	v->mtu = st->last.mtu;
+	v->http = st->last.http;
 	v->last_run = st->last.finished_at;
 	if (!cumulative)
 		return;

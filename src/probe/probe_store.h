@@ -21,10 +21,11 @@ struct probe_result {
 	enum probe_fail fail;         /* NONE when success */
 	double loss_ratio;            /* NaN: not measured (mtu) */
 	unsigned mtu;
+	struct probe_http_view http;  /* http probes */
 	double rtt[PROBE_COUNT_MAX];  /* seconds, answered attempts */
 	size_t nrtt;
 	double finished_at;           /* Unix time */
-	char target[PROBE_ADDR_MAX + 8];  /* "A.B.C.D", tcp "A.B.C.D:PORT"; "" unresolved */
+	char target[PROBE_ADDR_MAX + 8];  /* "A.B.C.D", tcp, http "A.B.C.D:PORT"; "" unresolved */
 	char source[PROBE_ADDR_MAX];  /* "" when the kernel chose */
 };
 

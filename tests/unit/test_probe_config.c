@@ -97,9 +97,9 @@ static void test_errors(void)
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, type: tcp}\n",
 		  "p.yml:2: probes[0]: a tcp probe needs 'port'" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, port: 80}\n",
-		  "p.yml:2: probes[0]: 'port' is for tcp probes only" },
+		  "p.yml:2: probes[0]: 'port' is for tcp and http probes only" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, type: udp}\n",
-		  "p.yml:2: probes[0].type: unknown type 'udp' (icmp, tcp, mtu)" },
+		  "p.yml:2: probes[0].type: unknown type 'udp' (icmp, tcp, mtu, http)" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, interval: 500ms}\n",
 		  "p.yml:2: probes[0].interval: want a duration from 1000ms to 3600s (e.g. 500ms, 30s)" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, count: 17}\n",
@@ -115,13 +115,13 @@ static void test_errors(void)
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, interface: averyveryverylongname}\n",
 		  "p.yml:2: probes[0].interface: want an interface name (at most 15 bytes)" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, colour: red}\n",
-		  "p.yml:2: probes[0]: unknown key 'colour' (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface)" },
+		  "p.yml:2: probes[0]: unknown key 'colour' (see 'probes' in ikewatch.yml(5))" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4}\n  - {conn: a, child: b, target: 1.2.3.5}\n",
 		  "p.yml:3: probes[1]: another probe is already named 'icmp' for a/b" },
 		{ "probes:\n  - {conn: \"a\\tb\", child: b, target: 1.2.3.4}\n",
 		  "p.yml:2: probes[0].conn: want printable text of at most 128 bytes" },
 		{ "probes:\n  - [a]\n",
-		  "p.yml:2: probes[0]: want a mapping (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface)" },
+		  "p.yml:2: probes[0]: want a mapping (see 'probes' in ikewatch.yml(5))" },
 		{ "probes:\n  defaults: {conn: a}\n  list: []\n",
 		  "p.yml:2: probes.defaults: 'conn' cannot be a default" },
 		{ "probes:\n  max_concurrent: 0\n",
@@ -130,6 +130,30 @@ static void test_errors(void)
 		  "p.yml:2: unknown key 'lists' in 'probes' (defaults, max_concurrent, list)" },
 		{ "probes:\n  list:\n    - {conn: a, child: b, target: 1.2.3.4, payload: 8}\n",
 		  "p.yml:3: probes.list[0].payload: want a number from 16 to 1472" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, path: /x}\n",
+		  "p.yml:2: probes[0]: 'path' is for http probes only" },
+		{ "probes:\n  - {conn: a, child: b, type: tcp, port: 1, target: 1.2.3.4, min_bytes: 9}\n",
+		  "p.yml:2: probes[0]: 'min_bytes' is for http probes only" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, path: health}\n",
+		  "p.yml:2: probes[0].path: want a path starting with '/', without spaces, at most 1024 bytes" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, path: /a b}\n",
+		  "p.yml:2: probes[0].path: want a path starting with '/', without spaces, at most 1024 bytes" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, host: \"a\\r\\nX: y\"}\n",
+		  "p.yml:2: probes[0].host: want a host name of at most 255 bytes" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, expect_status: 99}\n",
+		  "p.yml:2: probes[0].expect_status: want status codes from 100 to 599" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, expect_status: [200, 600]}\n",
+		  "p.yml:2: probes[0].expect_status: want status codes from 100 to 599" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, expect_status: []}\n",
+		  "p.yml:2: probes[0].expect_status: want at least one code" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, min_bytes: 2000000}\n",
+		  "p.yml:2: probes[0].min_bytes: want a number from 0 to 1048576" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, connect_timeout: 3s}\n",
+		  "p.yml:2: probes[0]: connect_timeout is above timeout" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, count: 2}\n",
+		  "p.yml:2: probes[0]: an http probe makes one request per run (count: 1)" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, timeout: 30s}\n",
+		  "p.yml:2: probes[0]: a run can take 30000ms (count, spacing, timeout), not less than the interval of 30000ms" },
 	};
 	struct ikw_err err;
 	struct config c;
@@ -143,6 +167,47 @@ static void test_errors(void)
 				     err.msg, t[i].msg);
 		config_release(&c);
 	}
+}
+
+static void test_http(void)
+{
+	struct ikw_err err;
+	struct config c;
+	const struct probe_spec *s;
+
+	CHECK_INT(parse(&c,
+		"probes:\n"
+		"  defaults: {expect_status: [200, 204], connect_timeout: 500ms, min_bytes: 10}\n"
+		"  list:\n"
+		"    - {conn: a, child: b, type: http, target: 1.2.3.4}\n"
+		"    - {conn: a, child: b, name: big, type: http, target: 1.2.3.4, port: 8080,\n"
+		"       path: /big.bin?x=1, host: svc.example, expect_status: 200,\n"
+		"       expect_body: \"it works\", min_bytes: 65536, timeout: 5s}\n"
+		"    - {conn: a, child: b, target: 1.2.3.4}\n", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.n, 3);
+	s = &c.probes.v[0];
+	CHECK_STR(s->name, "http");
+	CHECK_INT(s->port, 80);
+	CHECK_INT(s->count, 1);
+	CHECK(s->path == NULL && s->host == NULL && s->expect_body == NULL);
+	CHECK_INT(s->nexpect_status, 2);
+	CHECK_INT(s->expect_status[1], 204);
+	CHECK_U64(s->connect_timeout_ms, 500);
+	CHECK_U64(s->min_bytes, 10);
+	CHECK_U64(probe_spec_max_run_ms(s), 2000);
+	s = &c.probes.v[1];
+	CHECK_INT(s->port, 8080);
+	CHECK_STR(s->path, "/big.bin?x=1");
+	CHECK_STR(s->host, "svc.example");
+	CHECK_STR(s->expect_body, "it works");
+	CHECK_INT(s->nexpect_status, 1);
+	CHECK_INT(s->expect_status[0], 200);
+	CHECK_U64(s->min_bytes, 65536);
+	CHECK_U64(probe_spec_max_run_ms(s), 5000);
+	/* http defaults do not make an icmp probe wrong */
+	CHECK_INT(c.probes.v[2].type, PROBE_ICMP);
+	config_release(&c);
 }
 
 /* A later `probes:` replaces an earlier one instead of adding to it. */
@@ -162,6 +227,7 @@ int main(void)
 	RUN(test_list_form);
 	RUN(test_mapping_form);
 	RUN(test_errors);
+	RUN(test_http);
 	RUN(test_replaced);
 	return testlib_done();
 }

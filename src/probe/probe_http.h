@@ -1,0 +1,63 @@
+/* The exchange of one http probe run over its non-blocking TCP socket (the
+ * run, probe_run.c, opens it in the probe's namespace, bound to its source,
+ * and polls it): the connect completes, a GET goes out, the answer is read
+ * into the pure parser (http_resp.h) until it is complete, the connection
+ * ends, or a deadline passes.  Nothing here blocks: each call does what the
+ * socket allows now and returns.
+ *
+ * Deadlines, from the start: connect_timeout (default: timeout) for the
+ * connect, timeout for the whole exchange.  The body is read up to
+ * PROBE_HTTP_BODY_CAP bytes and counted, not kept.
+ *
+ * The verdict, first that applies: the connect failed (refused,
+ * unreachable, timeout, error); a malformed answer (protocol); the
+ * deadline passed with the answer begun (stalled) or not (timeout); the
+ * connection ended before the answer did (short); an unexpected status
+ * (status); the expected text missing (body); fewer than min_bytes
+ * received (short). */
+#ifndef IKW_PROBE_HTTP_H
+#define IKW_PROBE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/http_resp.h"
+#include "probe/probe.h"
+#include "probe/probe_store.h"
+
+#define PROBE_HTTP_REQ_MAX (PROBE_PATH_MAX + PROBE_HOST_MAX + 128)
+
+struct probe_http {
+	struct http_resp resp;
+	char req[PROBE_HTTP_REQ_MAX];
+	size_t req_len, req_off;
+	int64_t start_ns, connected_ns, first_ns, end_ns;  /* 0: not yet */
+	bool connected, ended;    /* ended: the connection closed or broke */
+	bool done;
+	enum probe_fail fail;     /* set when done */
+};
+
+/* Starts the exchange of spec sp to target ("A.B.C.D", for the default
+ * Host header) on a socket whose connect is in progress. */
+void probe_http_begin(struct probe_http *h, const struct probe_spec *sp, const char *target,
+		      int64_t now);
+/* What to poll the socket for. */
+short probe_http_events(const struct probe_http *h);
+/* The socket fd is ready (revents). */
+void probe_http_io(struct probe_http *h, const struct probe_spec *sp, int fd, short revents,
+		   int64_t now);
+/* Ends the exchange when a deadline has passed. */
+void probe_http_tick(struct probe_http *h, const struct probe_spec *sp, int64_t now);
+/* The next deadline. */
+int64_t probe_http_next(const struct probe_http *h, const struct probe_spec *sp);
+/* The run's result: success, reason, status, bytes, phases, the connect
+ * time as its RTT. */
+void probe_http_result(const struct probe_http *h, struct probe_result *res);
+
+/* The verdict on a finished exchange (pure; for tests): timed_out says the
+ * total deadline ended it. */
+enum probe_fail probe_http_verdict(const struct probe_spec *sp, const struct http_resp *resp,
+				   bool timed_out);
+
+#endif
