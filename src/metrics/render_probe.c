@@ -1,4 +1,5 @@
-/* The probes' families: success, loss, RTT, MTU per conn/child/probe.  See
+/* The probes' families: success, loss, RTT, MTU, HTTP answers per
+ * conn/child/probe.  See
  * docs/metrics.md "Probes". */
 #include <math.h>
 
@@ -15,6 +16,17 @@ static bool rp_have(const struct render_ctx *c)
 static bool rp_have_cumulative(const struct render_ctx *c)
 {
 	return c->m->probes.have && c->m->probes.cumulative;
+}
+
+/* The http families: once an http probe has run. */
+static bool rp_have_http(const struct render_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; c->m->probes.have && i < c->m->probes.n; i++)
+		if (c->m->probes.v[i].type == PROBE_HTTP)
+			return true;
+	return false;
 }
 
 /* ---- samples ------------------------------------------------------------ */
@@ -57,6 +69,52 @@ static void rp_mtu(const struct render_ctx *c, struct expo *e)
 
 		if (v->type == PROBE_MTU)
 			expo_sample(e, l, NL(l), v->mtu);
+	}
+}
+
+static void rp_http_status(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		if (v->type == PROBE_HTTP)
+			expo_sample(e, l, NL(l), v->http.status);
+	}
+}
+
+static void rp_http_bytes(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		if (v->type == PROBE_HTTP)
+			expo_sample_u64(e, l, NL(l), v->http.bytes);
+	}
+}
+
+/* Only the phases the last run reached. */
+static void rp_http_duration(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+	int ph;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+
+		for (ph = 0; v->type == PROBE_HTTP && ph < PROBE_HTTP_PHASES; ph++) {
+			struct label l[] = { { "conn", v->conn }, { "child", v->child },
+					     { "probe", v->name }, { "target", v->target },
+					     { "phase", probe_http_phase_names[ph] } };
+
+			if (v->http.phase[ph] >= 0)
+				expo_sample(e, l, NL(l), v->http.phase[ph]);
+		}
 	}
 }
 
@@ -141,7 +199,7 @@ const struct render_family render_probe_families[] = {
 	G("ipsec_probe", METRIC_INFO,
 	  "A data-plane probe: its type and source address.", rp_have, rp_info),
 	G("ipsec_probe_success", METRIC_GAUGE,
-	  "1 if the probe's last run got through the tunnel (tcp: connected; mtu: the smallest size passed), else 0.",
+	  "1 if the probe's last run got through the tunnel (tcp: connected; mtu: the smallest size passed; http: the whole answer as expected), else 0.",
 	  rp_have, rp_success),
 	G("ipsec_probe_loss_ratio", METRIC_GAUGE,
 	  "Share of the last run's echo requests or connects that got no answer (icmp, tcp).",
@@ -149,8 +207,17 @@ const struct render_family render_probe_families[] = {
 	G("ipsec_probe_mtu_bytes", METRIC_GAUGE,
 	  "Largest IP packet with Don't Fragment that passed in the last run (mtu probes; 0: none).",
 	  rp_have, rp_mtu),
+	G("ipsec_probe_http_status_code", METRIC_GAUGE,
+	  "Status code of the http probe's last answer (0: no status line came).",
+	  rp_have_http, rp_http_status),
+	G("ipsec_probe_http_response_bytes", METRIC_GAUGE,
+	  "Bytes of the http probe's last answer received, head and body (the body read up to 1 MiB).",
+	  rp_have_http, rp_http_bytes),
+	G("ipsec_probe_http_duration_seconds", METRIC_GAUGE,
+	  "Duration of each phase of the http probe's last run that it reached: connect, first_byte (until the answer's first byte), transfer (until its last byte or the timeout); they add up to the run.",
+	  rp_have_http, rp_http_duration),
 	G("ipsec_probe_rtt_seconds", METRIC_HISTOGRAM,
-	  "Round-trip time of each answered echo request or connect.",
+	  "Round-trip time of each answered echo request or connect (http: its connect).",
 	  rp_have_cumulative, rp_rtt),
 	G("ipsec_probe_last_run_timestamp_seconds", METRIC_GAUGE,
 	  "Unix time the probe's last run ended.", rp_have, rp_last_run),
