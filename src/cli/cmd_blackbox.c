@@ -7,7 +7,11 @@
  * collection; blackbox_exporter has no network namespace or interface
  * option: run it where the probes' sources are local (`ip netns exec`).
  * An mtu probe becomes one ICMP check with Don't Fragment at mtu_max: "the
- * full size passes", not the search.
+ * full size passes", not the search.  An http probe becomes an http module
+ * (GET, its status codes, its body text as a literal regexp, its Host, no
+ * redirects) whose target is the URL, so its `target` label is the URL;
+ * blackbox's http prober has no source address (the kernel's route picks
+ * it) and no minimum size (min_bytes is left out).
  *
  * Without --output both files go to stdout as two YAML documents; with
  * --output DIR they are written to DIR/blackbox.yml and
@@ -30,7 +34,7 @@
 /* One probe as blackbox sees it. */
 struct bb_probe {
 	const struct probe_spec *sp;
-	char target[PROBE_ADDR_MAX + 8];
+	char target[PROBE_ADDR_MAX + PROBE_PATH_MAX + 16];
 	char module[160];
 	char source[PROBE_ADDR_MAX];  /* "" when the kernel chooses */
 	bool ok;
@@ -54,6 +58,23 @@ static unsigned bb_payload(const struct probe_spec *sp)
 	return sp->type == PROBE_MTU ? sp->mtu_max - 28 : sp->payload;
 }
 
+/* FNV-1a over what makes an http module differ from another. */
+static uint32_t bb_http_hash(const struct probe_spec *sp)
+{
+	const char *parts[] = { sp->host ? sp->host : "", "\n",
+				sp->expect_body ? sp->expect_body : "" };
+	uint32_t h = 2166136261u;
+	unsigned i;
+	size_t k;
+
+	for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
+		for (i = 0; parts[k][i]; i++)
+			h = (h ^ (uint8_t)parts[k][i]) * 16777619u;
+	for (i = 0; i < sp->nexpect_status && i < PROBE_STATUS_MAX; i++)
+		h = (h ^ sp->expect_status[i]) * 16777619u;
+	return h;
+}
+
 static void bb_name(struct bb_probe *p, const struct probe_addrs *a)
 {
 	const struct probe_spec *sp = p->sp;
@@ -61,7 +82,9 @@ static void bb_name(struct bb_probe *p, const struct probe_addrs *a)
 
 	if (a->has_source)
 		probe_addr_format(a->source, p->source, sizeof(p->source));
-	if (sp->type != PROBE_TCP)
+	if (sp->type == PROBE_HTTP)
+		snprintf(size, sizeof(size), "_%08x", (unsigned)bb_http_hash(sp));
+	else if (sp->type != PROBE_TCP)
 		snprintf(size, sizeof(size), "_%ub", bb_payload(sp));
 	snprintf(p->module, sizeof(p->module), "ikewatch_%s%s_%ums_from_%s",
 		 probe_type_names[sp->type], size, (unsigned)sp->timeout_ms,
@@ -87,6 +110,9 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 	probe_addr_format(a.target, addr, sizeof(addr));
 	if (p->sp->type == PROBE_TCP)
 		snprintf(p->target, sizeof(p->target), "%s:%u", addr, p->sp->port);
+	else if (p->sp->type == PROBE_HTTP)
+		snprintf(p->target, sizeof(p->target), "http://%s:%u%s", addr, p->sp->port,
+			 p->sp->path ? p->sp->path : "/");
 	else
 		snprintf(p->target, sizeof(p->target), "%s", addr);
 	bb_name(p, &a);
@@ -95,11 +121,56 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 
 /* ---- blackbox.yml ---------------------------------------------------------- */
 
+/* text as a YAML single-quoted RE2 regexp that matches exactly it */
+static void bb_quote_literal_regexp(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (strchr("\\.+*?()|[]{}^$", *s))
+			strbuf_addch(sb, '\\');
+		else if (*s == '\'')
+			strbuf_addch(sb, '\'');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+static void bb_http_module(struct strbuf *sb, const struct bb_probe *p)
+{
+	const struct probe_spec *sp = p->sp;
+	unsigned i;
+
+	strbuf_addf(sb, "  %s:\n    prober: http\n    timeout: %ums\n    http:\n"
+		    "      method: GET\n      preferred_ip_protocol: ip4\n"
+		    "      ip_protocol_fallback: false\n      follow_redirects: false\n",
+		    p->module, (unsigned)sp->timeout_ms);
+	if (sp->nexpect_status) {
+		strbuf_addstr(sb, "      valid_status_codes: [");
+		for (i = 0; i < sp->nexpect_status && i < PROBE_STATUS_MAX; i++)
+			strbuf_addf(sb, "%s%u", i ? ", " : "", sp->expect_status[i]);
+		strbuf_addstr(sb, "]\n");
+	}
+	if (sp->host) {
+		strbuf_addstr(sb, "      headers:\n        Host: ");
+		bb_quote(sb, sp->host);
+		strbuf_addch(sb, '\n');
+	}
+	if (sp->expect_body) {
+		strbuf_addstr(sb, "      fail_if_body_not_matches_regexp:\n        - ");
+		bb_quote_literal_regexp(sb, sp->expect_body);
+		strbuf_addch(sb, '\n');
+	}
+}
+
 static void bb_module(struct strbuf *sb, const struct bb_probe *p)
 {
 	const struct probe_spec *sp = p->sp;
 	bool tcp = sp->type == PROBE_TCP;
 
+	if (sp->type == PROBE_HTTP) {
+		bb_http_module(sb, p);
+		return;
+	}
 	strbuf_addf(sb, "  %s:\n    prober: %s\n    timeout: %ums\n    %s:\n", p->module,
 		    tcp ? "tcp" : "icmp", (unsigned)sp->timeout_ms, tcp ? "tcp" : "icmp");
 	strbuf_addstr(sb, "      preferred_ip_protocol: ip4\n      ip_protocol_fallback: false\n");
