@@ -438,6 +438,8 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	r->token = token;
 	r->id = (uint16_t)token;
 	r->first_rtt = -1;
+	for (i = 0; i < PROBE_HTTP_PHASES; i++)
+		r->res.http.phase[i] = -1;   /* a run that cannot start reaches none */
 	r->next_ns = now;
 	pr_labels(r);
 	if (!addrs->target_known || addrs->source_unknown) {

@@ -150,7 +150,7 @@ static int listener(uint16_t *port, uint16_t *closed)
 
 /* ---- the probes --------------------------------------------------------------- */
 
-#define NPROBES 11
+#define NPROBES 12
 static struct probe_spec specs[NPROBES];
 
 static struct probe_spec *spec(size_t i, const char *name, const char *path, uint16_t port)
@@ -236,6 +236,12 @@ static void test_runs(void)
 	fails(&snap, "closed", PROBE_FAIL_REFUSED);
 	v = find(&snap, "closed");
 	CHECK(v && v->rtt_count == 0 && v->http.phase[PROBE_HTTP_FIRST_BYTE] < 0);
+	v = find(&snap, "small");
+	CHECK(v && v->success);
+	fails(&snap, "nons", PROBE_FAIL_ERROR);
+	v = find(&snap, "nons");
+	CHECK(v && v->http.phase[PROBE_HTTP_CONNECT] < 0 && v->http.status == 0 &&
+	      isnan(v->loss_ratio));
 	arena_release(&ar);
 	probe_store_free(st);
 }
@@ -311,6 +317,7 @@ int main(void)
 	spec(8, "silent", "/silent", port);
 	spec(9, "closed", "/", closed);
 	spec(10, "small", "/small", port)->connect_timeout_ms = 100;
+	spec(11, "nons", "/small", port)->netns = strdup("ikewatch-test-no-such-namespace");
 	RUN(test_verdict);
 	RUN(test_runs);
 	r = testlib_done();
