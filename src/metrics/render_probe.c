@@ -199,7 +199,7 @@ const struct render_family render_probe_families[] = {
 	G("ipsec_probe", METRIC_INFO,
 	  "A data-plane probe: its type and source address.", rp_have, rp_info),
 	G("ipsec_probe_success", METRIC_GAUGE,
-	  "1 if the probe's last run got through the tunnel (tcp: connected; mtu: the smallest size passed; http: the whole answer as expected), else 0.",
+	  "1 if the probe's last run got through the tunnel (tcp: connected; mtu: the smallest size passed), else 0.",
 	  rp_have, rp_success),
 	G("ipsec_probe_loss_ratio", METRIC_GAUGE,
 	  "Share of the last run's echo requests or connects that got no answer (icmp, tcp).",
