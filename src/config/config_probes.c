@@ -16,7 +16,8 @@ struct probes_yaml {
 	struct probe_config *pc;
 };
 
-enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME };
+enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME,
+	       PK_BOOL };
 
 /* One key of a probe: where it goes in struct probe_spec and its bounds. */
 struct pk_field {
@@ -50,11 +51,13 @@ static const struct pk_field pk_fields[] = {
 	PK("mtu_max", PK_UINT, mtu_max, PROBE_MTU_MIN, PROBE_MTU_MAX, true),
 	PK("netns", PK_NETNS, netns, 0, 0, true),
 	PK("interface", PK_IFNAME, interface, 0, 0, true),
+	PK("quiet_when_traffic", PK_BOOL, quiet_when_traffic, 0, 0, true),
 };
 
 #define PK_NFIELDS (sizeof(pk_fields) / sizeof(pk_fields[0]))
 #define PK_KEYS "conn, child, name, type, target, target_offset, source, source_offset, " \
-		"port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface"
+		"port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface, " \
+		"quiet_when_traffic"
 
 /* A spec being parsed, and which of its keys were given. */
 struct pk_entry {
@@ -163,6 +166,10 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 			return cfg_fail(&y->base, n, "%s.interface: want an interface name (at most %d bytes)",
 				       where, PROBE_IFNAME_MAX - 1);
 		return cp_set_string(y, p, v);
+	case PK_BOOL:
+		if (cfg_bool(v, p))
+			return cfg_fail(&y->base, n, "%s.%s: want true or false", where, f->key);
+		return 0;
 	case PK_OFFSET:
 	case PK_UINT:
 	case PK_MS:
@@ -216,6 +223,10 @@ static void cp_fill(struct pk_entry *e)
 		s->count = s->type == PROBE_TCP ? 1 : 3;
 	if (!s->name)
 		s->name = strdup(probe_type_names[s->type]);
+	/* packets of any size prove nothing about full-size ones: an mtu
+	 * probe always runs (the flag may come from the defaults) */
+	if (s->type == PROBE_MTU)
+		s->quiet_when_traffic = false;
 }
 
 /* What a probe must satisfy once all its keys are known. */
@@ -238,6 +249,7 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 			       "%s: 'port' is for tcp probes only", where);
 	if (s->mtu_min > s->mtu_max)
 		return cfg_fail(&y->base, n, "%s: mtu_min is above mtu_max", where);
+
 	run = probe_spec_max_run_ms(s);
 	if (run >= s->interval_ms)
 		return cfg_fail(&y->base, n, "%s: a run can take %llums (count, spacing, timeout), "

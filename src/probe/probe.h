@@ -43,6 +43,8 @@ struct probe_spec {
 	unsigned mtu_min, mtu_max;    /* mtu: IP packet sizes searched */
 	char *netns;                  /* `ip netns` name; NULL: ikewatch's own */
 	char *interface;              /* SO_BINDTODEVICE; NULL: none */
+	bool quiet_when_traffic;      /* skip a run the tunnel's traffic proved
+					 (probe/quiet.h) */
 };
 
 struct probe_config {
