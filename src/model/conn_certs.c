@@ -95,6 +95,7 @@ static const struct held_cert *conn_certs_lookup(const struct cert_store *cs,
 	return best;
 }
 
+/* by conn, side, kind, and the earliest first */
 static int conn_certs_cmp(const void *pa, const void *pb)
 {
 	const struct conn_cert *a = pa, *b = pb;
@@ -106,25 +107,19 @@ static int conn_certs_cmp(const void *pa, const void *pb)
 		return a->side < b->side ? -1 : 1;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
+	if (a->not_after != b->not_after)
+		return a->not_after < b->not_after ? -1 : 1;
 	return 0;
 }
 
-/* The entry of ref's conn/side/kind among the n filled so far, or NULL. */
-static struct conn_cert *conn_certs_slot(struct conn_cert *v, size_t n,
-					 const struct cert_ref *ref)
+static bool conn_certs_same(const struct conn_cert *a, const struct conn_cert *b)
 {
-	size_t i;
-
-	/* refs arrive grouped by conn: only the tail can share it */
-	for (i = n; i > 0 && !strcmp(v[i - 1].conn, ref->conn); i--)
-		if (v[i - 1].side == ref->side && v[i - 1].kind == ref->kind)
-			return &v[i - 1];
-	return NULL;
+	return a->side == b->side && a->kind == b->kind && !strcmp(a->conn, b->conn);
 }
 
 int conn_certs_join(struct cert_store *cs, struct arena *a)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, k;
 	struct conn_cert *v;
 
 	cs->certs = NULL;
@@ -137,21 +132,18 @@ int conn_certs_join(struct cert_store *cs, struct arena *a)
 	for (i = 0; i < cs->nrefs; i++) {
 		const struct cert_ref *ref = &cs->refs[i];
 		const struct held_cert *h = conn_certs_lookup(cs, ref);
-		struct conn_cert *slot;
 
-		if (!h)
-			continue;   /* charon does not hold it: unknown, absent */
-		slot = conn_certs_slot(v, n, ref);
-		if (slot && slot->not_after <= h->not_after)
-			continue;
-		if (!slot)
-			slot = &v[n++];
-		*slot = (struct conn_cert){ ref->conn, ref->side, ref->kind,
-					    h->not_after, h->subject };
+		if (h)   /* else charon does not hold it: unknown, absent */
+			v[n++] = (struct conn_cert){ ref->conn, ref->side, ref->kind,
+						     h->not_after, h->subject };
 	}
 	qsort(v, n, sizeof(*v), conn_certs_cmp);
+	/* one entry per conn/side/kind: its earliest, sorted first */
+	for (i = 0, k = 0; i < n; i++)
+		if (!k || !conn_certs_same(&v[k - 1], &v[i]))
+			v[k++] = v[i];
 	cs->certs = v;
-	cs->ncerts = n;
+	cs->ncerts = k;
 	return 0;
 }
 
