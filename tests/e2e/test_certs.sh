@@ -49,6 +49,7 @@ start_ikewatch PORT --vici.socket="$HUB_VICI"
 start_ikewatch PORT1 --vici.socket="$P1_VICI"
 hub=$(scrape "$PORT")
 p1=$(scrape "$PORT1")
+e2e_log "$(grep '^ipsec_daemon_info' <<<"$hub")"
 check "hub: vici collector succeeds" test "$(metric "$hub" 'ikewatch_collector_success{collector="vici"}')" = 1
 check "hub: the certificate tunnel cert1 is up" test "$(metric "$hub" 'ipsec_conn_up{conn="cert1"}')" = 1
 check "hub: its child certnet1 is installed" \
@@ -94,7 +95,7 @@ check "redacted: the local subject and both timestamps stay" \
 
 # a certificate the connection names but charon does not hold: absent, not 0
 mkdir -p "$tmp/empty" && : >"$tmp/empty/swanctl.conf"
-STRONGSWAN_CONF=$SD/hub/strongswan.conf SWANCTL_DIR=$tmp/empty swanctl --load-creds --clear --noprompt \
+STRONGSWAN_CONF=$SD/hub/strongswan.conf SWANCTL_DIR=$tmp/empty "${IKWLAB_SWANCTL:-swanctl}" --load-creds --clear --noprompt \
 	--file "$tmp/empty/swanctl.conf" --uri "unix://$HUB_VICI" >/dev/null 2>&1
 held=$(lab "$NAME" swanctl hub --list-certs 2>/dev/null | grep -c 'subject:')
 check "swanctl --load-creds --clear: charon holds no certificate ($held)" test "$held" -eq 0

@@ -144,7 +144,7 @@ static void test_real_join_both_charons(void)
 
 /* An unusual subject (multi-valued RDN, two DCs, UTF-8, street, title,
  * organizationIdentifier, a comma and two spaces in O) against what charon
- * 5.9.8 printed for it in list-conns. */
+ * 5.9.8 and charon 6.0.6 printed for it in list-conns. */
 static void test_dn_format_matches_charon(void)
 {
 	struct model *m = model_new();
@@ -175,6 +175,20 @@ static void test_dn_format_matches_charon(void)
 	if (r) {
 		CHECK(!conn_certs_subject_matches(r, h.subject));
 		CHECK(conn_certs_subject_matches(r, h.subject_alt));
+	}
+	vici_msg_release(&msg);
+	/* charon 6.0.6 printed the same certificate with the name */
+	memset(&m->certs, 0, sizeof(m->certs));
+	r = NULL;
+	CHECK_INT(decode_fixture("c6-hub-list-conn-weird.bin", &msg), 0);
+	CHECK_INT(strongswan_certs_parse_auth(&msg, &m->arena, &m->certs, &err), 0);
+	for (i = 0; i < m->certs.nrefs; i++)
+		if (!strcmp(m->certs.refs[i].conn, "weird"))
+			r = &m->certs.refs[i];
+	CHECK(r != NULL);
+	if (r) {
+		CHECK(conn_certs_subject_matches(r, h.subject));
+		CHECK(!conn_certs_subject_matches(r, h.subject_alt));
 	}
 	free(der);
 	vici_msg_release(&msg);
