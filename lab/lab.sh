@@ -9,8 +9,13 @@
 set -euo pipefail
 
 PROG=${0##*/}
+LAB_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+# which strongSwan: 5 = Debian's charon 5.9.8, 6 = 6.0.6 built from
+# ../shared/vendor into a cache by scripts/build-strongswan6.sh (up --strongswan)
+STRONGSWAN=${IKWLAB_STRONGSWAN:-5}
 CHARON=${IKWLAB_CHARON:-/usr/lib/ipsec/charon}
 SWANCTL=${IKWLAB_SWANCTL:-swanctl}
+PLUGIN_DIR=/usr/lib/ipsec/plugins
 REGISTRY=${IKWLAB_REGISTRY:-/run/ikwlab}
 PSK=${IKWLAB_PSK:-ikwlab-not-a-secret-0123456789}
 MAX_PEERS=200
@@ -26,7 +31,8 @@ usage: $PROG [--name NAME] [--state-dir DIR] COMMAND [ARGS...]
 
 commands:
   up [--tunnels N] [--peers K] [--child-rekey SEC] [--ike-rekey SEC]
-     [--counters] [--dpd SEC] [--timeout SEC] [--loglevel L] [--cert-days D]
+     [--counters] [--dpd SEC] [--timeout SEC] [--loglevel L] [--strongswan 5|6]
+     [--cert-days D]
                         create namespaces, charons and N tunnels over K peers
                         (default 3 over 1); wait until all N CHILD SAs are
                         INSTALLED on the hub (timeout 60 + N/4 s).
@@ -34,8 +40,11 @@ commands:
                         (default 1h / 4h); --counters: counters plugin on the
                         hub; --dpd: dpd_delay (default 30, N/33 above 1000
                         tunnels; 0 = off); --loglevel: filelog level (1, 0
-                        above 1000 tunnels); --cert-days D: also the
-                        certificate tunnel cert1 (below).
+                        above 1000 tunnels); --strongswan 6: run charon
+                        6.0.6 (built once into /var/cache/ikewatch; env
+                        IKWLAB_STRONGSWAN) instead of Debian's 5.9.8;
+                        --cert-days D: also the certificate tunnel cert1
+                        (below).
                         Bring-up cost grows with N and with tunnels per peer:
                         for N > 1000 use K >= N/500.
   down                  stop the lab's charons, delete its namespaces and state
@@ -129,6 +138,23 @@ load_env() {
 	. "$SD/lab.env"
 }
 
+# select_strongswan 5|6: the charon, swanctl and plugin dir the lab runs
+select_strongswan() {
+	local prefix
+	case $1 in
+	5) ;;
+	6)
+		prefix=$(bash "$LAB_DIR/../scripts/build-strongswan6.sh") ||
+			die "cannot build strongSwan 6 (scripts/build-strongswan6.sh)"
+		CHARON=$prefix/libexec/ipsec/charon
+		SWANCTL=$prefix/sbin/swanctl
+		PLUGIN_DIR=$prefix/lib/ipsec/plugins
+		;;
+	*) die "--strongswan wants 5 or 6" ;;
+	esac
+	STRONGSWAN=$1
+}
+
 check_target() {
 	local t=$1
 	if [[ $t == hub ]]; then
@@ -207,10 +233,13 @@ start_charon() {
 	[[ -e /run/netns/$ns ]] || die "namespace $ns does not exist"
 	rm -f "$d/charon.vici"
 	# private /run: the pid file /run/charon.pid is compiled in.  Every step
-	# execs, so $! is charon's own pid.
+	# execs, so $! is charon's own pid.  Descriptors 3-9 are closed: a
+	# charon that outlives its caller must not hold the caller's files (a
+	# `flock FILE lab.sh up` lock would stay taken while the lab runs).
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
 	STRONGSWAN_CONF=$d/strongswan.conf setsid ip netns exec "$ns" \
-		unshare --mount sh -c 'mount -t tmpfs tmpfs /run && exec "$0"' "$CHARON" \
+		unshare --mount sh -c 'mount -t tmpfs tmpfs /run &&
+			exec "$0" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-' "$CHARON" \
 		</dev/null >>"$d/charon.out" 2>&1 &
 	pid=$!
 	printf '%d\n' "$pid" >"$d/charon.pid"
@@ -378,7 +407,9 @@ EOF
 write_swanctl_conf() {
 	local t=$1 d=$SD/$1 peer=0
 	[[ $t == hub ]] || peer=${t#p}
-	mkdir -p "$d/swanctl"
+	# the directories swanctl --load-all reads (charon 6's swanctl warns
+	# about each one that is missing)
+	mkdir -p "$d/swanctl"/{x509,x509ca,x509aa,x509ocsp,x509crl,x509ac,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
 	awk -v n="$TUNNELS" -v k="$PEERS" -v only="$peer" -v ikerekey="$IKE_REKEY" \
 		-v childrekey="$CHILD_REKEY" -v dpd="$DPD" -v psk="$PSK" -v lab="$NAME" '
 	function ab(i) { return int((i - 1) / 254) "." ((i - 1) % 254 + 1) }
@@ -611,6 +642,7 @@ cmd_up() {
 		--loglevel) LOGLEVEL=${2:?}; shift 2 ;;
 		--name) NAME=${2:?}; shift 2 ;;
 		--state-dir) STATE_DIR=${2:?}; shift 2 ;;
+		--strongswan) STRONGSWAN=${2:?}; shift 2 ;;
 		*) die "up: unknown argument '$1'" ;;
 		esac
 	done
@@ -629,9 +661,10 @@ cmd_up() {
 	[[ -z $CERT_DAYS ]] || in_range "$CERT_DAYS" 1 3650 || die "--cert-days wants 1..3650"
 	[[ -n $timeout ]] || timeout=$(default_timeout)
 	((EUID == 0)) || die "must run as root"
+	select_strongswan "$STRONGSWAN"
 	[[ -x $CHARON ]] || die "$CHARON not found (apt-get install strongswan-charon)"
 	command -v "$SWANCTL" >/dev/null || die "swanctl not found (apt-get install strongswan-swanctl)"
-	[[ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ]] ||
+	[[ -e $PLUGIN_DIR/libstrongswan-kernel-libipsec.so ]] ||
 		die "kernel-libipsec plugin missing (apt-get install libcharon-extra-plugins)"
 	command -v unshare >/dev/null || die "unshare not found (util-linux)"
 	[[ -c /dev/net/tun ]] || die "/dev/net/tun missing (kernel-libipsec needs TUN)"
@@ -651,6 +684,7 @@ cmd_up() {
 		printf 'TUNNELS=%q\nPEERS=%q\n' "$TUNNELS" "$PEERS"
 		printf 'CHILD_REKEY=%q\nIKE_REKEY=%q\n' "$CHILD_REKEY" "$IKE_REKEY"
 		printf 'COUNTERS=%q\nDPD=%q\nLOGLEVEL=%q\n' "$COUNTERS" "$DPD" "$LOGLEVEL"
+		printf 'STRONGSWAN=%q\nCHARON=%q\nSWANCTL=%q\n' "$STRONGSWAN" "$CHARON" "$SWANCTL"
 		printf 'CERT_DAYS=%q\n' "$CERT_DAYS"
 	} >"$SD/lab.env"
 	: >"$SD/namespaces"
@@ -713,6 +747,11 @@ cmd_down() {
 		esac
 	done
 	resolve_state_dir
+	# the charon binary the lab ran (pids are matched against it)
+	if state_dir_is_ours && [[ -f $SD/lab.env ]]; then
+		# shellcheck source=/dev/null
+		. "$SD/lab.env"
+	fi
 	# namespaces: the ones recorded, plus any of exactly this lab's names
 	if [[ -f $SD/namespaces ]] && state_dir_is_ours; then
 		mapfile -t nsl <"$SD/namespaces"
@@ -936,7 +975,7 @@ cmd_status() {
 	fi
 	# shellcheck source=/dev/null
 	. "$SD/lab.env"
-	printf 'lab %s: %s tunnels over %s peers, state dir %s\n' "$NAME" "$TUNNELS" "$PEERS" "$SD"
+	printf 'lab %s: %s tunnels over %s peers, strongSwan %s, state dir %s\n' "$NAME" "$TUNNELS" "$PEERS" "${STRONGSWAN:-5}" "$SD"
 	for t in hub $(seq -f 'p%g' 1 "$PEERS"); do
 		ns=$(target_ns "$t")
 		pid=$(charon_pid "$t")

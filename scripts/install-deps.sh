@@ -9,6 +9,8 @@
 #   demo     what scripts/demo.sh needs                     (build, lab)
 #   package  what builds and checks the Debian package      (build)
 #   bench    what bench/*.sh need                           (build, lab)
+#   strongswan6  what scripts/build-strongswan6.sh needs to build charon 6
+#            from ../shared/vendor for the lab                (build)
 #   test     everything scripts/test.sh runs                (all of the above)
 # Every package the lab, the demo, the benchmarks and the tests use is named
 # here: a package once installed by hand hides a missing step from CI.
@@ -41,6 +43,10 @@ PACKAGE=(
 	# systemd-analyze verify for the unit; adduser for the package's user
 	systemd adduser
 )
+STRONGSWAN6=(
+	# ./autogen.sh and ./configure of a git tree; the openssl plugin
+	autoconf automake libtool gperf bison flex pkg-config libssl-dev
+)
 BENCH=(
 	curl python3 tcpdump
 	gnuplot-nox  # the benchmark plot
@@ -69,14 +75,16 @@ profile() { # profile NAME: the packages of NAME and of what it includes
 	demo) profile build; profile lab; printf '%s\n' "${DEMO[@]}" ;;
 	package) profile build; printf '%s\n' "${PACKAGE[@]}" ;;
 	bench) profile build; profile lab; printf '%s\n' "${BENCH[@]}" ;;
+	strongswan6) profile build; printf '%s\n' "${STRONGSWAN6[@]}" ;;
 	test)
-		profile demo; profile package; profile bench; printf '%s\n' "${TEST[@]}"
+		profile demo; profile package; profile bench; profile strongswan6
+		printf '%s\n' "${TEST[@]}"
 		# the dashboard type check (tests/dashboard: tsc, @grafana/schema from
 		# the npm registry): Debian's nodejs and npm unless a node with npm is
 		# there (NodeSource's nodejs bundles npm and conflicts with Debian's npm)
 		command -v npm >/dev/null 2>&1 || printf '%s\n' nodejs npm
 		;;
-	*) echo "install-deps: unknown profile '$1' (runtime build lab demo package bench test)" >&2
+	*) echo "install-deps: unknown profile '$1' (runtime build lab demo package bench strongswan6 test)" >&2
 	   return 1 ;;
 	esac
 }

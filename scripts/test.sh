@@ -41,6 +41,20 @@ for t in tests/e2e/test_*.sh; do
 	name=${name/test_/}
 	step "$name" env IKEWATCH="$ROOT/build-san/ikewatch" ASAN_OPTIONS=detect_leaks=1 bash "$t"
 done
+# the same scenarios on strongSwan 6 (built once into /var/cache/ikewatch
+# from ../shared/vendor, reused while its stamp matches)
+build_strongswan6() {
+	if bash scripts/build-strongswan6.sh; then
+		echo "strongswan6-build: 1 passed, 0 failed"
+	else
+		echo "strongswan6-build: 0 passed, 1 failed"; return 1
+	fi
+}
+step strongswan6-build build_strongswan6
+for t in core events failures rekey status trap catalog certs; do
+	step "e2e-$t-strongswan6" env IKWLAB_STRONGSWAN=6 IKEWATCH="$ROOT/build-san/ikewatch" \
+		ASAN_OPTIONS=detect_leaks=1 bash "tests/e2e/test_$t.sh"
+done
 # the kernel collectors on a real ESP kernel: Debian's kernel under qemu
 step qemu-kernel env IKEWATCH="$ROOT/build-san/ikewatch" QEMU_ENV="IKEWATCH ASAN_OPTIONS" \
 	ASAN_OPTIONS=detect_leaks=1 bash tests/qemu/test_kernel.sh

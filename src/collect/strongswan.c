@@ -11,6 +11,7 @@
 #include "collect/strongswan_certs.h"
 #include "collect/strongswan_certs_parse.h"
 #include "collect/strongswan_parse.h"
+#include "collect/strongswan_policy.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 #include "vici/vici_control.h"
@@ -84,6 +85,33 @@ struct swc_conns_job {
 	int r;
 };
 
+static int swc_on_policy(void *ctx, const struct vici_msg *msg)
+{
+	struct swc_conns *c = ctx;
+
+	strongswan_parse_policy(msg, c->conns, c->n);
+	return 0;
+}
+
+/* Which children have a trap policy (start_action = trap): list-policies
+ * after list-conns, with the conns sorted for the lookup. */
+static int swc_list_traps(struct vici_conn *conn, struct swc_conns *c,
+			  const struct deadline *dl, struct ikw_err *err)
+{
+	struct vici_builder req;
+	int r;
+
+	qsort(c->conns, c->n, sizeof(*c->conns), swc_cmp_conn);
+	vici_builder_init(&req);
+	vici_add_kv_str(&req, "trap", "yes");
+	r = vici_builder_finish(&req, err);
+	if (!r)
+		r = vici_call(conn, "list-policies", &req, "list-policy",
+			      swc_on_policy, c, NULL, dl, err);
+	vici_builder_release(&req);
+	return r;
+}
+
 static void *swc_conns_main(void *arg)
 {
 	struct swc_conns_job *j = arg;
@@ -95,6 +123,8 @@ static void *swc_conns_main(void *arg)
 	if (!j->r)
 		j->r = vici_call(s->conn2, "list-conns", NULL, "list-conn",
 				 swc_on_conn, &j->c, NULL, j->dl, &j->err);
+	if (!j->r)
+		j->r = swc_list_traps(s->conn2, &j->c, j->dl, &j->err);
 	if (!j->r)
 		strongswan_certs_collect(&s->conn2, j->c.m, j->dl);
 	if (j->r && j->r != -ENOTSUP) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collect/vici_alert.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 
@@ -22,6 +23,9 @@ struct vici_events {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop;
+	bool alerts;               /* this charon sends `alert` events */
+	bool alerts_logged;        /* whether alerts were said to be off */
+	struct alert_filter alert_filter;
 	char last_error[256];
 };
 
@@ -60,6 +64,27 @@ static void ve_report(struct vici_events *e, const struct ikw_err *err)
 	snprintf(e->last_error, sizeof(e->last_error), "%s", err->msg);
 }
 
+/* charon 6.0.3 and later raise `alert`; an older one answers
+ * EVENT_UNKNOWN, and failures then come from error-notify and the logs. */
+static int ve_subscribe_alerts(struct vici_events *e, struct vici_conn *c,
+			       struct ikw_err *err)
+{
+	struct deadline dl = deadline_in_ms(5000);
+	int r = vici_register(c, "alert", &dl, err);
+
+	e->alerts = !r;
+	if (r == -ENOTSUP) {
+		if (!e->alerts_logged)
+			log_info("event stream: charon has no alert event (before 6.0.3); "
+				 "failures come from error-notify and the logs");
+		e->alerts_logged = true;
+		return 0;
+	}
+	if (!r)
+		e->alerts_logged = false;
+	return r;
+}
+
 static int ve_subscribe(struct vici_events *e, struct vici_conn *c,
 			struct ikw_err *err)
 {
@@ -76,7 +101,7 @@ static int ve_subscribe(struct vici_events *e, struct vici_conn *c,
 		if (r)
 			return r;
 	}
-	return 0;
+	return ve_subscribe_alerts(e, c, err);
 }
 
 /* Reads events until the connection fails or stop is asked. */
@@ -95,8 +120,13 @@ static void ve_pump(struct vici_events *e, struct vici_conn *c)
 			ve_report(e, &err);
 			return;
 		}
-		if (vici_event_apply(e->store, name, &msg, (double)time(NULL),
-				     e->opts.on_log, e->opts.log_ctx, &err))
+		if (!strcmp(name, "alert"))
+			r = vici_alert_apply(e->store, &e->alert_filter, &msg,
+					     (double)time(NULL), &err);
+		else
+			r = vici_event_apply(e->store, name, &msg, (double)time(NULL),
+					     e->opts.on_log, e->opts.log_ctx, &err);
+		if (r)
 			log_debug("event stream: %s", err.msg);
 		vici_msg_release(&msg);
 	}
@@ -128,7 +158,9 @@ static void *ve_main(void *arg)
 		backoff = VE_BACKOFF_MIN_MS;
 		log_info("event stream: connected to %s", e->path);
 		event_store_set_connected(e->store, true);
+		event_store_set_alerts_live(e->store, e->alerts);
 		ve_pump(e, c);
+		event_store_set_alerts_live(e->store, false);
 		event_store_set_connected(e->store, false);
 		vici_close(c);
 	}
@@ -144,6 +176,7 @@ struct vici_events *vici_events_start(const struct vici_events_opts *o,
 		return NULL;
 	e->opts = *o;
 	e->store = store;
+	alert_filter_init(&e->alert_filter);
 	e->path = strdup(o->socket_path);
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->wake, NULL);

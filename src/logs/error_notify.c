@@ -47,44 +47,44 @@ int error_notify_parse(const uint8_t *buf, size_t len, struct error_notify_msg *
 
 /* ---- types ------------------------------------------------------------------ */
 
-#define EN_SKIP (-1)   /* not counted */
-
+/* Wire types and their names; what each means is charon's alert of the
+ * same name (model/alert.c). */
 static const struct {
 	const char *name;
-	int reason;        /* enum fail_reason or EN_SKIP */
+	enum alert_type alert;
 } error_notify_types[ERROR_NOTIFY_TYPE_MAX + 1] = {
-	[ERROR_NOTIFY_RADIUS_NOT_RESPONDING] = { "RADIUS_NOT_RESPONDING", EN_SKIP },
-	[ERROR_NOTIFY_LOCAL_AUTH_FAILED] = { "LOCAL_AUTH_FAILED", FAIL_AUTH },
-	[ERROR_NOTIFY_PEER_AUTH_FAILED] = { "PEER_AUTH_FAILED", FAIL_AUTH },
-	[ERROR_NOTIFY_PARSE_ERROR_HEADER] = { "PARSE_ERROR_HEADER", EN_SKIP },
-	[ERROR_NOTIFY_PARSE_ERROR_BODY] = { "PARSE_ERROR_BODY", EN_SKIP },
-	[ERROR_NOTIFY_RETRANSMIT_SEND_TIMEOUT] = { "RETRANSMIT_SEND_TIMEOUT", FAIL_PEER_UNREACHABLE },
-	[ERROR_NOTIFY_HALF_OPEN_TIMEOUT] = { "HALF_OPEN_TIMEOUT", FAIL_HALF_OPEN },
-	[ERROR_NOTIFY_PROPOSAL_MISMATCH_IKE] = { "PROPOSAL_MISMATCH_IKE", FAIL_NO_PROPOSAL },
-	[ERROR_NOTIFY_PROPOSAL_MISMATCH_CHILD] = { "PROPOSAL_MISMATCH_CHILD", FAIL_NO_PROPOSAL },
-	[ERROR_NOTIFY_TS_MISMATCH] = { "TS_MISMATCH", FAIL_TS_UNACCEPTABLE },
-	[ERROR_NOTIFY_INSTALL_CHILD_SA_FAILED] = { "INSTALL_CHILD_SA_FAILED", FAIL_INSTALL },
-	[ERROR_NOTIFY_INSTALL_CHILD_POLICY_FAILED] = { "INSTALL_CHILD_POLICY_FAILED", FAIL_INSTALL },
-	[ERROR_NOTIFY_UNIQUE_REPLACE] = { "UNIQUE_REPLACE", EN_SKIP },
-	[ERROR_NOTIFY_UNIQUE_KEEP] = { "UNIQUE_KEEP", EN_SKIP },
-	[ERROR_NOTIFY_VIP_FAILURE] = { "VIP_FAILURE", FAIL_OTHER },
-	[ERROR_NOTIFY_AUTHORIZATION_FAILED] = { "AUTHORIZATION_FAILED", FAIL_AUTH },
-	[ERROR_NOTIFY_CERT_EXPIRED] = { "CERT_EXPIRED", FAIL_CERT },
-	[ERROR_NOTIFY_CERT_REVOKED] = { "CERT_REVOKED", FAIL_CERT },
-	[ERROR_NOTIFY_NO_ISSUER_CERT] = { "NO_ISSUER_CERT", FAIL_CERT },
-	[ERROR_NOTIFY_RETRANSMIT_SEND] = { "RETRANSMIT_SEND", EN_SKIP },
-	[ERROR_NOTIFY_RETRANSMIT_CLEARED] = { "RETRANSMIT_CLEARED", EN_SKIP },
-	[ERROR_NOTIFY_RETRANSMIT_RECEIVE] = { "RETRANSMIT_RECEIVE", EN_SKIP },
-	[ERROR_NOTIFY_PEER_ADDR_FAILED] = { "PEER_ADDR_FAILED", FAIL_PEER_UNREACHABLE },
-	[ERROR_NOTIFY_PEER_INIT_UNREACHABLE] = { "PEER_INIT_UNREACHABLE", EN_SKIP },
-	[ERROR_NOTIFY_INVALID_IKE_SPI] = { "INVALID_IKE_SPI", EN_SKIP },
-	[ERROR_NOTIFY_TS_NARROWED] = { "TS_NARROWED", EN_SKIP },
-	[ERROR_NOTIFY_KEEP_ON_CHILD_SA_FAILURE] = { "KEEP_ON_CHILD_SA_FAILURE", FAIL_OTHER },
-	[ERROR_NOTIFY_IKE_SA_EXPIRED] = { "IKE_SA_EXPIRED", FAIL_REKEY },
-	[ERROR_NOTIFY_CERT_VALIDATION_FAILED] = { "CERT_VALIDATION_FAILED", FAIL_CERT },
-	[ERROR_NOTIFY_UNTRUSTED_ROOT_CERT] = { "UNTRUSTED_ROOT_CERT", FAIL_CERT },
-	[ERROR_NOTIFY_CERT_EXCEEDED_PATH_LEN] = { "CERT_EXCEEDED_PATH_LEN", FAIL_CERT },
-	[ERROR_NOTIFY_CERT_POLICY_VIOLATION] = { "CERT_POLICY_VIOLATION", FAIL_CERT },
+	[ERROR_NOTIFY_RADIUS_NOT_RESPONDING] = { "RADIUS_NOT_RESPONDING", ALERT_RADIUS_NOT_RESPONDING },
+	[ERROR_NOTIFY_LOCAL_AUTH_FAILED] = { "LOCAL_AUTH_FAILED", ALERT_LOCAL_AUTH_FAILED },
+	[ERROR_NOTIFY_PEER_AUTH_FAILED] = { "PEER_AUTH_FAILED", ALERT_PEER_AUTH_FAILED },
+	[ERROR_NOTIFY_PARSE_ERROR_HEADER] = { "PARSE_ERROR_HEADER", ALERT_PARSE_ERROR_HEADER },
+	[ERROR_NOTIFY_PARSE_ERROR_BODY] = { "PARSE_ERROR_BODY", ALERT_PARSE_ERROR_BODY },
+	[ERROR_NOTIFY_RETRANSMIT_SEND_TIMEOUT] = { "RETRANSMIT_SEND_TIMEOUT", ALERT_RETRANSMIT_SEND_TIMEOUT },
+	[ERROR_NOTIFY_HALF_OPEN_TIMEOUT] = { "HALF_OPEN_TIMEOUT", ALERT_HALF_OPEN_TIMEOUT },
+	[ERROR_NOTIFY_PROPOSAL_MISMATCH_IKE] = { "PROPOSAL_MISMATCH_IKE", ALERT_PROPOSAL_MISMATCH_IKE },
+	[ERROR_NOTIFY_PROPOSAL_MISMATCH_CHILD] = { "PROPOSAL_MISMATCH_CHILD", ALERT_PROPOSAL_MISMATCH_CHILD },
+	[ERROR_NOTIFY_TS_MISMATCH] = { "TS_MISMATCH", ALERT_TS_MISMATCH },
+	[ERROR_NOTIFY_INSTALL_CHILD_SA_FAILED] = { "INSTALL_CHILD_SA_FAILED", ALERT_INSTALL_CHILD_SA_FAILED },
+	[ERROR_NOTIFY_INSTALL_CHILD_POLICY_FAILED] = { "INSTALL_CHILD_POLICY_FAILED", ALERT_INSTALL_CHILD_POLICY_FAILED },
+	[ERROR_NOTIFY_UNIQUE_REPLACE] = { "UNIQUE_REPLACE", ALERT_UNIQUE_REPLACE },
+	[ERROR_NOTIFY_UNIQUE_KEEP] = { "UNIQUE_KEEP", ALERT_UNIQUE_KEEP },
+	[ERROR_NOTIFY_VIP_FAILURE] = { "VIP_FAILURE", ALERT_VIP_FAILURE },
+	[ERROR_NOTIFY_AUTHORIZATION_FAILED] = { "AUTHORIZATION_FAILED", ALERT_AUTHORIZATION_FAILED },
+	[ERROR_NOTIFY_CERT_EXPIRED] = { "CERT_EXPIRED", ALERT_CERT_EXPIRED },
+	[ERROR_NOTIFY_CERT_REVOKED] = { "CERT_REVOKED", ALERT_CERT_REVOKED },
+	[ERROR_NOTIFY_NO_ISSUER_CERT] = { "NO_ISSUER_CERT", ALERT_CERT_NO_ISSUER },
+	[ERROR_NOTIFY_RETRANSMIT_SEND] = { "RETRANSMIT_SEND", ALERT_RETRANSMIT_SEND },
+	[ERROR_NOTIFY_RETRANSMIT_CLEARED] = { "RETRANSMIT_CLEARED", ALERT_RETRANSMIT_SEND_CLEARED },
+	[ERROR_NOTIFY_RETRANSMIT_RECEIVE] = { "RETRANSMIT_RECEIVE", ALERT_RETRANSMIT_RECEIVE },
+	[ERROR_NOTIFY_PEER_ADDR_FAILED] = { "PEER_ADDR_FAILED", ALERT_PEER_ADDR_FAILED },
+	[ERROR_NOTIFY_PEER_INIT_UNREACHABLE] = { "PEER_INIT_UNREACHABLE", ALERT_PEER_INIT_UNREACHABLE },
+	[ERROR_NOTIFY_INVALID_IKE_SPI] = { "INVALID_IKE_SPI", ALERT_INVALID_IKE_SPI },
+	[ERROR_NOTIFY_TS_NARROWED] = { "TS_NARROWED", ALERT_TS_NARROWED },
+	[ERROR_NOTIFY_KEEP_ON_CHILD_SA_FAILURE] = { "KEEP_ON_CHILD_SA_FAILURE", ALERT_KEEP_ON_CHILD_SA_FAILURE },
+	[ERROR_NOTIFY_IKE_SA_EXPIRED] = { "IKE_SA_EXPIRED", ALERT_IKE_SA_EXPIRED },
+	[ERROR_NOTIFY_CERT_VALIDATION_FAILED] = { "CERT_VALIDATION_FAILED", ALERT_CERT_VALIDATION_FAILED },
+	[ERROR_NOTIFY_UNTRUSTED_ROOT_CERT] = { "UNTRUSTED_ROOT_CERT", ALERT_CERT_UNTRUSTED_ROOT },
+	[ERROR_NOTIFY_CERT_EXCEEDED_PATH_LEN] = { "CERT_EXCEEDED_PATH_LEN", ALERT_CERT_EXCEEDED_PATH_LEN },
+	[ERROR_NOTIFY_CERT_POLICY_VIOLATION] = { "CERT_POLICY_VIOLATION", ALERT_CERT_POLICY_VIOLATION },
 };
 
 const char *error_notify_type_name(int32_t type)
@@ -94,57 +94,29 @@ const char *error_notify_type_name(int32_t type)
 	return error_notify_types[type].name;
 }
 
-bool error_notify_reason(int32_t type, enum fail_reason *out)
+enum alert_type error_notify_alert(int32_t type)
 {
-	if (type < 1 || type > ERROR_NOTIFY_TYPE_MAX ||
-	    error_notify_types[type].reason == EN_SKIP)
-		return false;
-	*out = (enum fail_reason)error_notify_types[type].reason;
-	return true;
+	if (type < 1 || type > ERROR_NOTIFY_TYPE_MAX)
+		return ALERT_UNKNOWN;
+	return error_notify_types[type].alert;
 }
 
-/* ---- filter ------------------------------------------------------------------ */
+bool error_notify_reason(int32_t type, enum fail_reason *out)
+{
+	return alert_failure_reason(error_notify_alert(type), out);
+}
 
 void error_notify_filter_init(struct error_notify_filter *f)
 {
-	memset(f, 0, sizeof(*f));
-}
-
-static bool error_notify_child_cause(int32_t type)
-{
-	return type == ERROR_NOTIFY_PROPOSAL_MISMATCH_CHILD ||
-	       type == ERROR_NOTIFY_TS_MISMATCH ||
-	       type == ERROR_NOTIFY_INSTALL_CHILD_SA_FAILED ||
-	       type == ERROR_NOTIFY_INSTALL_CHILD_POLICY_FAILED;
-}
-
-static bool error_notify_recent_cause(struct error_notify_filter *f,
-				      const char *name, double ts)
-{
-	unsigned i;
-
-	for (i = 0; i < ERROR_NOTIFY_RECENT; i++)
-		if (f->recent[i].ts > 0 && ts - f->recent[i].ts <= ERROR_NOTIFY_RECENT_SECONDS &&
-		    ts >= f->recent[i].ts && !strcmp(f->recent[i].name, name)) {
-			f->recent[i].ts = 0;   /* one cause explains one failure */
-			return true;
-		}
-	return false;
+	alert_filter_init(&f->alerts);
 }
 
 bool error_notify_classify(struct error_notify_filter *f,
 			   const struct error_notify_msg *m, double ts,
 			   enum fail_reason *out)
 {
-	if (error_notify_child_cause(m->type)) {
-		memcpy(f->recent[f->next].name, m->name, sizeof(m->name));
-		f->recent[f->next].ts = ts;
-		f->next = (f->next + 1) % ERROR_NOTIFY_RECENT;
-	}
-	if (m->type == ERROR_NOTIFY_KEEP_ON_CHILD_SA_FAILURE &&
-	    error_notify_recent_cause(f, m->name, ts))
-		return false;
-	return error_notify_reason(m->type, out);
+	return alert_filter_classify(&f->alerts, error_notify_alert(m->type),
+				     m->name, ts, out);
 }
 
 int error_notify_socket_path(const char *uri, char *out, size_t outlen)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "model/alert.h"
 #include "model/events.h"
 
 #define ERROR_NOTIFY_MSG_SIZE 768
@@ -83,26 +84,15 @@ int error_notify_parse(const uint8_t *buf, size_t len, struct error_notify_msg *
 /* "PEER_AUTH_FAILED" etc., "UNKNOWN" outside 1..32. */
 const char *error_notify_type_name(int32_t type);
 
-/* The failure a type stands for.  False for types that are no failure of
- * a connection (retransmit progress, uniqueness replacements, parse errors
- * and unknown SPIs from arbitrary senders) or that repeat another alert
- * (PEER_INIT_UNREACHABLE follows RETRANSMIT_SEND_TIMEOUT; RADIUS timeouts
- * end in an authentication failure). */
+/* The alert a type is; ALERT_UNKNOWN outside 1..32. */
+enum alert_type error_notify_alert(int32_t type);
+
+/* The failure a type stands for (alert_failure_reason of its alert). */
 bool error_notify_reason(int32_t type, enum fail_reason *out);
 
-/* KEEP_ON_CHILD_SA_FAILURE follows the alert that says why a CHILD_SA
- * failed (proposal, selectors, install) but is also the only alert an
- * initiator gets for TS_UNACCEPTABLE.  This filter remembers the last few
- * causes per conn and counts it (as FAIL_OTHER) only without one. */
-#define ERROR_NOTIFY_RECENT 8
-#define ERROR_NOTIFY_RECENT_SECONDS 5.0
-
+/* Which alerts count, and as what (model/alert.h's filter). */
 struct error_notify_filter {
-	struct {
-		char name[ERROR_NOTIFY_NAME_LEN + 1];
-		double ts;
-	} recent[ERROR_NOTIFY_RECENT];
-	unsigned next;
+	struct alert_filter alerts;
 };
 
 void error_notify_filter_init(struct error_notify_filter *f);

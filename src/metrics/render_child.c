@@ -10,7 +10,7 @@ static void render_child_info(const struct render_ctx *c,
 			      const struct conn_view *v,
 			      const struct child_view *ch, struct expo *e)
 {
-	struct label l[5];
+	struct label l[6];
 
 	(void)c;
 	if (!ch->cfg)
@@ -18,11 +18,24 @@ static void render_child_info(const struct render_ctx *c,
 	l[0] = (struct label){ "conn", v->name };
 	l[1] = (struct label){ "child", ch->name };
 	l[2] = (struct label){ "mode", ch->cfg->mode };
-	l[3] = (struct label){ "local_ts", ch->cfg->local_ts };
-	l[4] = (struct label){ "remote_ts", ch->cfg->remote_ts };
+	l[3] = (struct label){ "start", child_start_names[ch->start] };
+	l[4] = (struct label){ "local_ts", ch->cfg->local_ts };
+	l[5] = (struct label){ "remote_ts", ch->cfg->remote_ts };
 	expo_sample(e, l, NL(l), 1);
 }
 RENDER_PER_CHILD(render_child_info)
+
+static void render_child_expected_up(const struct render_ctx *c,
+				     const struct conn_view *v,
+				     const struct child_view *ch, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name }, { "child", ch->name } };
+
+	(void)c;
+	if (ch->cfg)
+		expo_sample(e, l, NL(l), ch->expected_up);
+}
+RENDER_PER_CHILD(render_child_expected_up)
 
 static void render_child_up(const struct render_ctx *c,
 			    const struct conn_view *v,
@@ -205,8 +218,11 @@ RENDER_PER_CHILD(render_child_overdue)
 
 const struct render_family render_child_families[] = {
 	C("ipsec_child", METRIC_INFO,
-	  "A configured CHILD SA: mode and traffic selectors.",
+	  "A configured CHILD SA: mode, how it comes up (start) and traffic selectors.",
 	  render_child_info_conn),
+	C("ipsec_child_expected_up", METRIC_GAUGE,
+	  "1 if the child is expected up: its conn is, and it is neither a trap nor a shunt.",
+	  render_child_expected_up_conn),
 	C("ipsec_child_up", METRIC_GAUGE,
 	  "1 if the child has a CHILD SA INSTALLED (or rekeying/updating), else 0.",
 	  render_child_up_conn),

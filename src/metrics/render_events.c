@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "metrics/render_family.h"
+#include "model/alert.h"
 
 /* ---- events (the VICI event stream and the failure sources) ------------- */
 
@@ -134,6 +135,33 @@ static void render_last_failure(const struct render_ctx *c, struct expo *e)
 	}
 }
 
+static bool render_have_alerts(const struct render_ctx *c)
+{
+	return c->m->have_event_stream &&
+	       (c->m->events.alerts_live || c->m->events.nalerts);
+}
+
+static void render_alerts(const struct render_ctx *c, struct expo *e)
+{
+	const struct event_view *ev = &c->m->events;
+	size_t i;
+	unsigned t;
+
+	for (i = 0; i < ev->nalerts; i++)
+		for (t = 0; t < EVENT_ALERT_TYPES; t++) {
+			struct label l[] = { { "conn", ev->alerts[i].conn },
+					     { "type", alert_type_name(t) } };
+
+			if (ev->alerts[i].count[t])
+				expo_sample_u64(e, l, NL(l), ev->alerts[i].count[t]);
+		}
+}
+
+static void render_alerts_up(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample(e, NULL, 0, c->m->events.alerts_live);
+}
+
 static void render_stream_up(const struct render_ctx *c, struct expo *e)
 {
 	expo_sample(e, NULL, 0, c->m->events.connected);
@@ -161,6 +189,9 @@ const struct render_family render_events_families[] = {
 	G("ikewatch_event_stream_gaps", METRIC_COUNTER,
 	  "Times the event stream reconnected: events in between were not seen.",
 	  render_have_stream, render_stream_gaps),
+	G("ikewatch_event_stream_alerts_up", METRIC_GAUGE,
+	  "1 while the event stream receives charon's alert events (charon 6.0.3 and later).",
+	  render_have_stream, render_alerts_up),
 	G("ikewatch_events_dropped", METRIC_COUNTER,
 	  "Events not kept under their own labels (key cap reached) or final counters dropped.",
 	  render_have_events, render_events_dropped),
@@ -185,6 +216,9 @@ const struct render_family render_events_families[] = {
 	G("ipsec_conn_last_failure", METRIC_INFO,
 	  "The reason of the connection's last failure.",
 	  render_have_events, render_last_failure),
+	G("ipsec_alerts", METRIC_COUNTER,
+	  "Alerts charon raised, by type (conn empty: not tied to an IKE SA).",
+	  render_have_alerts, render_alerts),
 };
 
 const size_t render_events_nfamilies = NL(render_events_families);

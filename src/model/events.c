@@ -44,8 +44,9 @@ struct event_store {
 	struct hmap events;      /* "conn\0child" -> struct event_counts */
 	struct hmap failures;    /* "conn" -> struct failure_counts */
 	struct hmap rules;       /* "rule\0name\0value..." -> struct rule_count */
+	struct hmap alerts;      /* "conn" -> struct alert_counts */
 	uint64_t dropped, gaps;
-	bool connected;
+	bool connected, alerts_live;
 	struct sa_final *finals;  /* ring of EVENT_FINALS_MAX */
 	size_t finals_head, finals_count;
 	struct hmap ike_children; /* IKE SA unique id -> CHILD SAs negotiated,
@@ -97,6 +98,20 @@ static void event_free_failures(struct hmap *m)
 	hmap_release(m);
 }
 
+static void event_free_alerts(struct hmap *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(m, &pos, NULL, NULL, &v)) {
+		struct alert_counts *a = v;
+
+		free((char *)a->conn);
+		free(a);
+	}
+	hmap_release(m);
+}
+
 static void event_free_rules(struct hmap *m)
 {
 	size_t pos = 0, i;
@@ -122,6 +137,7 @@ void event_store_free(struct event_store *s)
 	event_free_events(&s->events);
 	event_free_failures(&s->failures);
 	event_free_rules(&s->rules);
+	event_free_alerts(&s->alerts);
 	hmap_release(&s->ike_children);
 	free(s->finals);
 	pthread_mutex_destroy(&s->lock);
@@ -233,11 +249,81 @@ static struct failure_counts *event_failure_get(struct event_store *s,
 	return f;
 }
 
+/* The reasons that charon's alerts report (model/alert.c): while alerts
+ * arrive, a log line of one of these describes a failure already counted. */
+static bool event_alert_reports(enum fail_reason r)
+{
+	switch (r) {
+	case FAIL_AUTH: case FAIL_NO_PROPOSAL: case FAIL_TS_UNACCEPTABLE:
+	case FAIL_PEER_UNREACHABLE: case FAIL_DPD_TIMEOUT: case FAIL_HALF_OPEN:
+	case FAIL_INSTALL: case FAIL_CERT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool event_counted_by_alerts(struct event_store *s, enum fail_reason r,
+				    enum fail_source src)
+{
+	bool live;
+
+	if (src == FAIL_SRC_VICI)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	live = s->alerts_live;
+	pthread_mutex_unlock(&s->lock);
+	return live && (src == FAIL_SRC_ERROR_NOTIFY || event_alert_reports(r));
+}
+
 void event_store_failure(struct event_store *s, enum fail_reason r,
 			 enum fail_source src, const char *conn, double ts)
 {
-	(void)src;
+	if (event_counted_by_alerts(s, r, src))
+		return;
 	event_store_failure_add(s, r, conn, 1, ts);
+}
+
+static struct alert_counts *event_alert_get(struct event_store *s, const char *conn)
+{
+	size_t len = strnlen(conn, EVENT_NAME_MAX);
+	struct alert_counts *a = hmap_get(&s->alerts, conn, len);
+
+	if (a)
+		return a;
+	if (strcmp(conn, "other") && !event_room(s))
+		return event_alert_get(s, "other");
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->conn = event_name(conn);
+	if (!a->conn || hmap_put(&s->alerts, conn, len, a)) {
+		free((char *)a->conn);
+		free(a);
+		return NULL;
+	}
+	s->keys++;
+	return a;
+}
+
+void event_store_alert(struct event_store *s, unsigned type, const char *conn)
+{
+	struct alert_counts *a;
+
+	if (type >= EVENT_ALERT_TYPES)
+		return;
+	pthread_mutex_lock(&s->lock);
+	a = event_alert_get(s, conn ? conn : "");
+	if (a)
+		a->count[type]++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void event_store_set_alerts_live(struct event_store *s, bool live)
+{
+	pthread_mutex_lock(&s->lock);
+	s->alerts_live = live;
+	pthread_mutex_unlock(&s->lock);
 }
 
 void event_store_failure_add(struct event_store *s, enum fail_reason r,
@@ -441,6 +527,32 @@ static int event_view_failures(struct event_store *s, struct arena *a,
 	return 0;
 }
 
+static int event_cmp_alerts(const void *a, const void *b)
+{
+	return strcmp(((const struct alert_counts *)a)->conn,
+		      ((const struct alert_counts *)b)->conn);
+}
+
+static int event_view_alerts(struct event_store *s, struct arena *a,
+			     struct event_view *v)
+{
+	size_t pos = 0;
+	void *val;
+
+	v->alerts = arena_alloc(a, (s->alerts.count + 1) * sizeof(*v->alerts));
+	if (!v->alerts)
+		return -ENOMEM;
+	while (hmap_iter(&s->alerts, &pos, NULL, NULL, &val)) {
+		struct alert_counts *c = &v->alerts[v->nalerts++];
+
+		*c = *(struct alert_counts *)val;
+		c->conn = event_dup(a, c->conn);
+	}
+	qsort(v->alerts, v->nalerts, sizeof(*v->alerts), event_cmp_alerts);
+	v->alerts_live = s->alerts_live;
+	return 0;
+}
+
 static int event_view_rules(struct event_store *s, struct arena *a,
 			    struct event_view *v)
 {
@@ -476,6 +588,8 @@ int event_store_view(struct event_store *s, struct arena *a,
 		r = event_view_failures(s, a, v);
 	if (!r)
 		r = event_view_rules(s, a, v);
+	if (!r)
+		r = event_view_alerts(s, a, v);
 	v->dropped = s->dropped;
 	v->gaps = s->gaps;
 	v->connected = s->connected;

@@ -66,6 +66,14 @@ void event_store_failure(struct event_store *s, enum fail_reason r,
 void event_store_rule(struct event_store *s, const char *rule,
 		      const char *const *label_names,
 		      const char *const *label_values, size_t nlabels);
+/* charon raised an alert (charon 6's VICI `alert` event): type is an enum
+ * alert_type (model/alert.h), conn "" when it is not tied to an IKE SA. */
+#define EVENT_ALERT_TYPES 34
+void event_store_alert(struct event_store *s, unsigned type, const char *conn);
+/* Whether the stream receives alerts.  While it does, the failures that
+ * alerts report are counted from them only: the error-notify socket (the
+ * same alerts) and the log lines of those reasons are not counted again. */
+void event_store_set_alerts_live(struct event_store *s, bool live);
 /* The same with a count, for counters restored from a state file; n 0
  * only sets the last failure (when ts is later). */
 void event_store_failure_add(struct event_store *s, enum fail_reason r,
@@ -120,6 +128,11 @@ struct failure_counts {
 	double last;                        /* Unix time of the last failure */
 };
 
+struct alert_counts {
+	const char *conn;
+	uint64_t count[EVENT_ALERT_TYPES];
+};
+
 struct rule_count {
 	const char *rule;
 	const char *label_names[EVENT_LABELS_MAX];
@@ -135,6 +148,9 @@ struct event_view {
 	size_t nfailures;
 	struct rule_count *rules;           /* sorted by rule, labels */
 	size_t nrules;
+	struct alert_counts *alerts;        /* sorted by conn */
+	size_t nalerts;
+	bool alerts_live;
 	uint64_t dropped;                   /* over the key cap */
 	uint64_t gaps;
 	bool connected;

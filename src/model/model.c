@@ -15,6 +15,11 @@ const char *const ike_state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_UNKNOWN] = "UNKNOWN",
 };
 
+const char *const child_start_names[CHILD_START_COUNT] = {
+	[CHILD_START_INITIATE] = "initiate", [CHILD_START_TRAP] = "trap",
+	[CHILD_START_SHUNT] = "shunt", [CHILD_START_PASSIVE] = "passive",
+};
+
 const char *const child_state_names[CHILD_STATE_COUNT] = {
 	[CHILD_CREATED] = "CREATED",
 	[CHILD_ROUTED] = "ROUTED",

@@ -84,10 +84,19 @@ struct ike_sa {
 };
 
 struct child_cfg {
-	const char *name, *mode;
+	const char *name, *mode;      /* mode: TUNNEL, TRANSPORT, BEET, PASS, DROP */
 	const char *local_ts, *remote_ts;
 	uint64_t rekey_time, life_time; /* seconds, 0 = none */
+	bool trap;                    /* a trap policy is installed (start_action
+					 trap: traffic brings it up) */
 };
+
+/* How a child comes up: a shunt (PASS/DROP policy, never an SA), a trap
+ * (on traffic), passive (its conn only responds), or initiated (the
+ * default: start_action start, or brought up by an operator). */
+enum child_start { CHILD_START_INITIATE, CHILD_START_TRAP, CHILD_START_SHUNT,
+		   CHILD_START_PASSIVE, CHILD_START_COUNT };
+extern const char *const child_start_names[CHILD_START_COUNT];
 
 struct conn_cfg {
 	const char *name;
@@ -104,6 +113,8 @@ struct conn_cfg {
 struct child_view {
 	const char *name;
 	const struct child_cfg *cfg;      /* NULL: SA without configuration */
+	enum child_start start;
+	bool expected_up;                 /* its conn is, and it is initiated */
 	unsigned state_count[CHILD_STATE_COUNT];
 	const struct child_sa *newest;    /* newest INSTALLED, or NULL */
 	struct traffic_totals totals;

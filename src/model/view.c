@@ -20,6 +20,31 @@ bool expect_policy_ignores(const struct expect_policy *p, const char *conn)
 	return p && view_match_any(p->ignore, p->n_ignore, conn);
 }
 
+enum child_start child_cfg_start(const struct conn_cfg *conn,
+				 const struct child_cfg *child)
+{
+	if (child->mode && (!strcmp(child->mode, "PASS") || !strcmp(child->mode, "DROP")))
+		return CHILD_START_SHUNT;
+	if (child->trap)
+		return CHILD_START_TRAP;
+	if (conn->responder_only)
+		return CHILD_START_PASSIVE;
+	return CHILD_START_INITIATE;
+}
+
+/* Whether any child is brought up by charon or an operator rather than by
+ * traffic (trap) or never (shunt); a conn without children is judged by
+ * itself. */
+static bool view_initiates_a_child(const struct conn_cfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nchildren; i++)
+		if (child_cfg_start(cfg, &cfg->children[i]) == CHILD_START_INITIATE)
+			return true;
+	return !cfg->nchildren;
+}
+
 bool expect_policy_expects(const struct expect_policy *p,
 			   const struct conn_cfg *cfg)
 {
@@ -27,7 +52,7 @@ bool expect_policy_expects(const struct expect_policy *p,
 		return false;
 	if (p && p->n_expect_up)
 		return view_match_any(p->expect_up, p->n_expect_up, cfg->name);
-	return !cfg->responder_only;
+	return !cfg->responder_only && view_initiates_a_child(cfg);
 }
 
 bool ike_state_is_up(enum ike_state s)
@@ -160,6 +185,10 @@ static int view_alloc_children(struct model *m, struct conn_view *v,
 		for (j = 0; v->cfg && j < v->cfg->nchildren; j++)
 			if (!strcmp(v->cfg->children[j].name, names[i]))
 				c->cfg = &v->cfg->children[j];
+		c->start = c->cfg ? child_cfg_start(v->cfg, c->cfg) : CHILD_START_INITIATE;
+		c->expected_up = v->expected_up && c->cfg &&
+				 (c->start == CHILD_START_INITIATE ||
+				  c->start == CHILD_START_PASSIVE);
 	}
 	v->nchildren = n;
 	free(names);

@@ -22,8 +22,14 @@ struct expect_policy {
 };
 
 bool expect_policy_ignores(const struct expect_policy *p, const char *conn);
+/* Without expect_up patterns, a conn whose children are all traps or
+ * shunts is not expected up either: traffic brings a trap up. */
 bool expect_policy_expects(const struct expect_policy *p,
 			   const struct conn_cfg *cfg);
+
+/* How a configured child comes up. */
+enum child_start child_cfg_start(const struct conn_cfg *conn,
+				 const struct child_cfg *child);
 
 /* IKE SA states in which the SA carries traffic, and CHILD SA states in which
  * the SA is installed; "up" means at least one SA in these. */

@@ -205,7 +205,8 @@ static int status_ikes(struct status_conn *sc, const struct status_index *ix,
 	return 0;
 }
 
-/* Configured children with no installed SA under the up IKE SA. */
+/* Configured children with no installed SA under the up IKE SA; traps
+ * (brought up by traffic) and shunts (never an SA) are not missing. */
 static int status_missing(struct status_conn *sc, struct arena *a)
 {
 	const struct conn_view *cv = sc->view;
@@ -217,7 +218,9 @@ static int status_missing(struct status_conn *sc, struct arena *a)
 	if (!sc->missing)
 		return -ENOMEM;
 	for (i = 0; i < cv->nchildren; i++)
-		if (cv->children[i].cfg && !cv->children[i].newest)
+		if (cv->children[i].cfg && !cv->children[i].newest &&
+		    cv->children[i].start != CHILD_START_TRAP &&
+		    cv->children[i].start != CHILD_START_SHUNT)
 			sc->missing[sc->nmissing++] = cv->children[i].name;
 	return 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Certificate expiry against a real lab: `lab.sh up --cert-days 10` adds the
+# Certificate expiry against a real lab (charon 5.9.8, or 6.0.6 with
+# IKWLAB_STRONGSWAN=6): `lab.sh up --cert-days 10` adds the
 # certificate tunnel cert1 (a lab CA made with openssl, the hub's certificate
 # valid 10 days, p1's 20, the CA's 100; the hub trusts the CA for its peer,
 # p1 pins the hub's certificate).  ikewatch on the hub and on p1 must export
@@ -95,7 +96,8 @@ check "redacted: the local subject and both timestamps stay" \
 
 # a certificate the connection names but charon does not hold: absent, not 0
 mkdir -p "$tmp/empty" && : >"$tmp/empty/swanctl.conf"
-STRONGSWAN_CONF=$SD/hub/strongswan.conf SWANCTL_DIR=$tmp/empty "${IKWLAB_SWANCTL:-swanctl}" --load-creds --clear --noprompt \
+SWANCTL=$(sed -n 's/^SWANCTL=//p' "$SD/lab.env")   # the lab's: charon 5's or 6's
+STRONGSWAN_CONF=$SD/hub/strongswan.conf SWANCTL_DIR=$tmp/empty "${SWANCTL:-swanctl}" --load-creds --clear --noprompt \
 	--file "$tmp/empty/swanctl.conf" --uri "unix://$HUB_VICI" >/dev/null 2>&1
 held=$(lab "$NAME" swanctl hub --list-certs 2>/dev/null | grep -c 'subject:')
 check "swanctl --load-creds --clear: charon holds no certificate ($held)" test "$held" -eq 0

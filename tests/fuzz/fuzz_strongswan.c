@@ -1,6 +1,7 @@
 /* libFuzzer target: the strongSwan translation of any decodable VICI message
- * (list-sa, list-conn, stats, version, get-counters) into the model, then
- * the views and the exposition built from it.
+ * (list-sa, list-conn, stats, version, get-counters, list-policy, and the
+ * alert event) into the model and the event store, then the views and the
+ * exposition built from it.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE \
  *     -Isrc -DIKW_VERSION='"fuzz"' -DIKW_REVISION='"fuzz"' \
@@ -12,11 +13,26 @@
 #include <stdlib.h>
 
 #include "collect/strongswan_parse.h"
+#include "collect/strongswan_policy.h"
+#include "collect/vici_alert.h"
 #include "metrics/render.h"
 #include "model/view.h"
 #include "vici/vici_control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_alert(const struct vici_msg *msg)
+{
+	struct event_store *s = event_store_new(16);
+	struct alert_filter f;
+
+	if (!s)
+		abort();
+	alert_filter_init(&f);
+	vici_alert_apply(s, &f, msg, 1, NULL);
+	vici_alert_apply(s, &f, msg, 2, NULL);
+	event_store_free(s);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,8 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; m->conns && i < n; i++)
 			m->conns[i] = conns[i];
 		m->nconns = m->conns ? 1 : 0;  /* one name: no sorting needed */
+		if (m->conns)
+			strongswan_parse_policy(&msg, m->conns, 1);
 	}
 	free(conns);
+	fuzz_alert(&msg);
 	ledger_update(&l, m, true);
 	model_build_views(m, NULL, &l);
 	m->have_sas = true;

@@ -77,9 +77,11 @@ def capture_events(path, outdir, seconds):
     import time
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(path)
-    for ev in ("ike-updown", "ike-rekey", "child-updown", "child-rekey", "log"):
+    for ev in ("ike-updown", "ike-rekey", "child-updown", "child-rekey", "log", "alert"):
         send(sock, EVENT_REGISTER, ev)
-        assert recv(sock)[0] == EVENT_CONFIRM
+        op = recv(sock)[0]
+        # charon before 6.0.3 has no alert event
+        assert op == EVENT_CONFIRM or (ev == "alert" and op == EVENT_UNKNOWN), (ev, op)
     counts = {}
     end = time.time() + seconds
     while time.time() < end:
@@ -112,6 +114,7 @@ def main():
     call(sock, "list-sas", "list-sa", outdir, kv("noblock", "yes"))
     call(sock, "list-certs", "list-cert", outdir, kv("type", "X509"))
     call(sock, "get-counters", None, outdir)
+    call(sock, "list-policies", "list-policy", outdir, kv("trap", "yes"))
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ static void test_filter(void)
 		unsigned i;
 
 		CHECK(classify(&f, 11, "old", 400.0, &r));
-		for (i = 0; i < ERROR_NOTIFY_RECENT; i++) {
+		for (i = 0; i < ALERT_FILTER_RECENT; i++) {
 			snprintf(name, sizeof(name), "n%u", i);
 			classify(&f, 9, name, 400.1, &r);
 		}
