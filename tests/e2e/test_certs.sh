@@ -138,8 +138,8 @@ a=json.load(sys.stdin)["data"]["alerts"]
 print("\n".join(sorted(" ".join(x["labels"].get(k,"") for k in ("alertname","instance","conn","side","kind"))
 	for x in a if x["state"]=="firing" and x["labels"]["alertname"].startswith("IPsecCertificate"))))' 2>/dev/null
 }
-expect="IPsecCertificateExpiring 127.0.0.1:$PORT cert1 local end
-IPsecCertificateExpiring 127.0.0.1:$PORT1 cert1 remote end"
+expect=$(printf '%s\n' "IPsecCertificateExpiring 127.0.0.1:$PORT cert1 local end" \
+	"IPsecCertificateExpiring 127.0.0.1:$PORT1 cert1 remote end" | LC_ALL=C sort)
 cert_alerts_are() { [ "$(cert_alerts)" = "$expect" ]; }
 check "Prometheus fires IPsecCertificateExpiring for the 10-day certificate, hub local and p1 remote (for: 10m/$SCALE)" \
 	wait_for 150 cert_alerts_are
