@@ -74,6 +74,20 @@ static void test_mapping_form(void)
 	CHECK(c.probes.v[0].source_offset == 0);
 	CHECK_STR(c.probes.v[1].netns, "other");
 	config_release(&c);
+	/* quiet_when_traffic from the defaults; an mtu probe always runs */
+	CHECK_INT(parse(&c,
+		"probes:\n"
+		"  defaults: {quiet_when_traffic: true}\n"
+		"  list:\n"
+		"    - {conn: a, child: b, target: 10.0.0.1}\n"
+		"    - {conn: a, child: b, target: 10.0.0.1, quiet_when_traffic: false, name: loud}\n"
+		"    - {conn: a, child: b, target: 10.0.0.1, type: mtu, interval: 30s}\n", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.n, 3);
+	CHECK(c.probes.v[0].quiet_when_traffic);
+	CHECK(!c.probes.v[1].quiet_when_traffic);
+	CHECK(!c.probes.v[2].quiet_when_traffic);
+	config_release(&c);
 	/* an empty section */
 	CHECK_INT(parse(&c, "probes:\n", &err), 0);
 	CHECK_INT(c.probes.n, 0);
@@ -115,15 +129,17 @@ static void test_errors(void)
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, interface: averyveryverylongname}\n",
 		  "p.yml:2: probes[0].interface: want an interface name (at most 15 bytes)" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, colour: red}\n",
-		  "p.yml:2: probes[0]: unknown key 'colour' (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface)" },
+		  "p.yml:2: probes[0]: unknown key 'colour' (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface, quiet_when_traffic)" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4}\n  - {conn: a, child: b, target: 1.2.3.5}\n",
 		  "p.yml:3: probes[1]: another probe is already named 'icmp' for a/b" },
 		{ "probes:\n  - {conn: \"a\\tb\", child: b, target: 1.2.3.4}\n",
 		  "p.yml:2: probes[0].conn: want printable text of at most 128 bytes" },
 		{ "probes:\n  - [a]\n",
-		  "p.yml:2: probes[0]: want a mapping (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface)" },
+		  "p.yml:2: probes[0]: want a mapping (conn, child, name, type, target, target_offset, source, source_offset, port, interval, timeout, count, spacing, payload, mtu_min, mtu_max, netns, interface, quiet_when_traffic)" },
 		{ "probes:\n  defaults: {conn: a}\n  list: []\n",
 		  "p.yml:2: probes.defaults: 'conn' cannot be a default" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, quiet_when_traffic: maybe}\n",
+		  "p.yml:2: probes[0].quiet_when_traffic: want true or false" },
 		{ "probes:\n  max_concurrent: 0\n",
 		  "p.yml:2: probes.max_concurrent: want a number from 1 to 1024" },
 		{ "probes:\n  lists: []\n",
