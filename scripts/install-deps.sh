@@ -54,7 +54,7 @@ BENCH=(
 TEST=(
 	# an HTTP client, a real Prometheus (and promtool), valgrind
 	curl python3 prometheus valgrind
-	openssl  # certificates for TLS and mTLS (test_web_tls.sh)
+	openssl  # certificates for TLS and mTLS (test_web_tls.sh), the lab's --cert-days CA
 	qemu-system-x86 linux-image-amd64 busybox-static kmod cpio # tests/qemu: a kernel with ESP
 	systemd  # a private systemd-journald for the journal follower
 	tmux     # the status table in a real terminal

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect/strongswan_certs.h"
+#include "collect/strongswan_certs_parse.h"
 #include "collect/strongswan_parse.h"
 #include "collect/strongswan_policy.h"
 #include "common/log.h"
@@ -31,8 +33,10 @@ struct swc_conns {
 static int swc_on_conn(void *ctx, const struct vici_msg *msg)
 {
 	struct swc_conns *c = ctx;
+	int r = strongswan_parse_conn(msg, c->m, &c->conns, &c->n, &c->alloc, c->err);
 
-	return strongswan_parse_conn(msg, c->m, &c->conns, &c->n, &c->alloc, c->err);
+	return r ? r : strongswan_certs_parse_auth(msg, &c->m->arena, &c->m->certs,
+						   c->err);
 }
 
 static int swc_on_sa(void *ctx, const struct vici_msg *msg)
@@ -121,6 +125,8 @@ static void *swc_conns_main(void *arg)
 				 swc_on_conn, &j->c, NULL, j->dl, &j->err);
 	if (!j->r)
 		j->r = swc_list_traps(s->conn2, &j->c, j->dl, &j->err);
+	if (!j->r)
+		strongswan_certs_collect(&s->conn2, j->c.m, j->dl);
 	if (j->r && j->r != -ENOTSUP) {
 		vici_close(s->conn2);
 		s->conn2 = NULL;
@@ -165,6 +171,7 @@ static int swc_conns_finish(struct swc_conns_job *j, struct model *m,
 		m->nconns = j->c.n;
 		qsort(m->conns, m->nconns, sizeof(*m->conns), swc_cmp_conn);
 		m->aux = j->c.m;   /* the strings live in the scratch arena */
+		m->certs = j->c.m->certs;
 	} else {
 		model_unref(j->c.m);
 	}

@@ -17,7 +17,7 @@ struct probes_yaml {
 };
 
 enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME,
-	       PK_PATH, PK_HOST, PK_TEXT, PK_STATUS };
+	       PK_PATH, PK_HOST, PK_TEXT, PK_STATUS, PK_BOOL };
 
 /* One key of a probe: where it goes in struct probe_spec and its bounds. */
 struct pk_field {
@@ -51,6 +51,7 @@ static const struct pk_field pk_fields[] = {
 	PK("mtu_max", PK_UINT, mtu_max, PROBE_MTU_MIN, PROBE_MTU_MAX, true),
 	PK("netns", PK_NETNS, netns, 0, 0, true),
 	PK("interface", PK_IFNAME, interface, 0, 0, true),
+	PK("quiet_when_traffic", PK_BOOL, quiet_when_traffic, 0, 0, true),
 	PK("path", PK_PATH, path, 0, 0, false),
 	PK("host", PK_HOST, host, 0, 0, false),
 	PK("expect_status", PK_STATUS, expect_status, 100, 599, true),
@@ -240,6 +241,10 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 			return cfg_fail(&y->base, n, "%s.interface: want an interface name (at most %d bytes)",
 				       where, PROBE_IFNAME_MAX - 1);
 		return cp_set_string(y, p, v);
+	case PK_BOOL:
+		if (cfg_bool(v, p))
+			return cfg_fail(&y->base, n, "%s.%s: want true or false", where, f->key);
+		return 0;
 	case PK_PATH:
 	case PK_HOST:
 	case PK_TEXT:
@@ -300,6 +305,10 @@ static void cp_fill(struct pk_entry *e)
 		s->port = PROBE_HTTP_PORT;
 	if (!s->name)
 		s->name = strdup(probe_type_names[s->type]);
+	/* packets of any size prove nothing about full-size ones: an mtu or
+	 * http probe always runs (the flag may come from the defaults) */
+	if (s->type == PROBE_MTU || s->type == PROBE_HTTP)
+		s->quiet_when_traffic = false;
 }
 
 /* The first http-only key a probe set, or NULL. */
@@ -342,6 +351,7 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 		return cfg_fail(&y->base, n, "%s: connect_timeout is above timeout", where);
 	if (s->mtu_min > s->mtu_max)
 		return cfg_fail(&y->base, n, "%s: mtu_min is above mtu_max", where);
+
 	run = probe_spec_max_run_ms(s);
 	if (run >= s->interval_ms)
 		return cfg_fail(&y->base, n, "%s: a run can take %llums (count, spacing, timeout), "

@@ -156,6 +156,30 @@ static void rp_runs(const struct render_ctx *c, struct expo *e)
 	}
 }
 
+static void rp_quiet_runs(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		expo_sample_u64(e, l, NL(l), v->quiet_runs);
+	}
+}
+
+static void rp_by_traffic(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		expo_sample(e, l, NL(l), v->by_traffic);
+	}
+}
+
 /* Only reasons that occurred, like ipsec_conn_failures_total. */
 static void rp_failures(const struct render_ctx *c, struct expo *e)
 {
@@ -219,10 +243,16 @@ const struct render_family render_probe_families[] = {
 	G("ipsec_probe_rtt_seconds", METRIC_HISTOGRAM,
 	  "Round-trip time of each answered echo request or connect (http: its connect).",
 	  rp_have_cumulative, rp_rtt),
+	G("ipsec_probe_success_by_traffic", METRIC_GAUGE,
+	  "1 if ipsec_probe_success is the tunnel's own traffic (a quiet run), 0 if a probe's.",
+	  rp_have, rp_by_traffic),
 	G("ipsec_probe_last_run_timestamp_seconds", METRIC_GAUGE,
-	  "Unix time the probe's last run ended.", rp_have, rp_last_run),
+	  "Unix time the probe's last run ended (or its last quiet run was due).", rp_have, rp_last_run),
 	G("ipsec_probe_runs", METRIC_COUNTER,
-	  "Runs of the probe since ikewatch started.", rp_have_cumulative, rp_runs),
+	  "Runs of the probe since ikewatch started (quiet runs not included).", rp_have_cumulative, rp_runs),
+	G("ipsec_probe_quiet_runs", METRIC_COUNTER,
+	  "Runs not made because the child's packets rose both ways since the previous run (quiet_when_traffic).",
+	  rp_have_cumulative, rp_quiet_runs),
 	G("ipsec_probe_failures", METRIC_COUNTER,
 	  "Failed runs of the probe by reason.", rp_have_cumulative, rp_failures),
 };

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "model/conn_certs.h"
 #include "model/events.h"
 #include "model/kernel.h"
 #include "model/probe_view.h"
@@ -209,6 +210,7 @@ struct model {
 	struct kernel_state kernel;       /* see model/kernel.h */
 	struct probe_snapshot probes;     /* see model/probe_view.h */
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
+	struct cert_store certs;          /* see model/conn_certs.h */
 };
 
 struct model *model_new(void);

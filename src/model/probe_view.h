@@ -67,8 +67,11 @@ struct probe_view {
 	double loss_ratio;            /* last run; NaN for mtu probes */
 	unsigned mtu;                 /* mtu probes: largest size that passed */
 	struct probe_http_view http;  /* http probes */
-	double last_run;              /* Unix time the last run ended */
-	uint64_t runs;
+	double last_run;              /* Unix time the last run ended (or the
+					 last quiet run was due) */
+	bool by_traffic;              /* success is traffic's (a quiet run) */
+	uint64_t runs;                /* runs made; quiet runs not included */
+	uint64_t quiet_runs;          /* runs skipped: traffic proved the tunnel */
 	uint64_t failures[PROBE_FAIL_COUNT];
 	uint64_t buckets[PROBE_HIST_NBOUNDS];  /* not cumulative */
 	uint64_t rtt_count;

@@ -107,6 +107,33 @@ void redact_value(const struct redact_config *rc, const char *value, char *out,
 		out[size - 1] = '\0';
 }
 
+void redact_whole(const struct redact_config *rc, const char *value, char *out,
+		  size_t size)
+{
+	if (rc->mode == REDACT_NONE || !value[0])
+		snprintf(out, size, "%s", value);
+	else
+		redact_one(rc, value, strlen(value), out, size);
+}
+
+/* The subjects of the certificates that name or vouch for peers. */
+static int redact_certs(const struct redact_config *rc, struct model *m)
+{
+	char buf[REDACT_NAME_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < m->certs.ncerts; i++) {
+		struct conn_cert *cc = &m->certs.certs[i];
+
+		if (cc->side != CERT_SIDE_REMOTE)
+			continue;
+		redact_whole(rc, cc->subject, buf, sizeof(buf));
+		if (!(cc->subject = arena_strdup(&m->arena, buf)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* *s redacted into a new string of m's arena. */
 static int redact_str(const struct redact_config *rc, struct model *m, const char **s)
 {
@@ -281,5 +308,5 @@ int redact_model(const struct redact_config *rc, struct model *m)
 		if (redact_str(rc, m, &m->conns[i].remote_addrs))
 			return -ENOMEM;
 	redact_kernel(rc, m);
-	return 0;
+	return redact_certs(rc, m);
 }

@@ -4,8 +4,9 @@
  * SHA-256(salt, value).  The hash is stable (the same peer keeps its name
  * across scrapes and restarts, so series do not break) and, with a secret
  * salt, not reversible by trying every address.  Applies to the IKE SAs'
- * remote address and identity, the connections' remote addresses, and the
- * addresses of kernel SAs and KLIPS SAs. */
+ * remote address and identity, the connections' remote addresses, the
+ * addresses of kernel SAs and KLIPS SAs, and the subjects of the remote
+ * side's certificates (model/conn_certs.h). */
 #ifndef IKW_REDACT_H
 #define IKW_REDACT_H
 
@@ -41,6 +42,10 @@ int redact_mode_parse(const char *s, enum redact_mode *out);
  * stays "".  Comma-joined lists (remote_addrs) are redacted item by item
  * up to the size of out. */
 void redact_value(const struct redact_config *rc, const char *value, char *out,
+		  size_t size);
+
+/* value redacted as one name, commas included (a certificate's DN). */
+void redact_whole(const struct redact_config *rc, const char *value, char *out,
 		  size_t size);
 
 /* Rewrites m's peer fields in place (strings from m's arena).  Returns 0 or

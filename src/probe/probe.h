@@ -49,6 +49,8 @@ struct probe_spec {
 	unsigned mtu_min, mtu_max;    /* mtu: IP packet sizes searched */
 	char *netns;                  /* `ip netns` name; NULL: ikewatch's own */
 	char *interface;              /* SO_BINDTODEVICE; NULL: none */
+	bool quiet_when_traffic;      /* skip a run the tunnel's traffic proved
+					 (probe/quiet.h) */
 	/* http */
 	char *path;                   /* request target ("/..."); NULL: "/" */
 	char *host;                   /* Host header; NULL: the target address */

@@ -1,12 +1,14 @@
 #include "probe/probe_store.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
 #include "probe/probe_addr.h"
+#include "probe/quiet.h"
 
 struct probe_state {
 	bool ran;
@@ -16,6 +18,9 @@ struct probe_state {
 	uint64_t rtt_count;
 	double rtt_sum;
 	struct probe_addrs addrs;
+	struct probe_quiet quiet;
+	uint64_t quiet_runs;
+	bool by_traffic;              /* the last result is traffic's, not a run's */
 };
 
 struct probe_store {
@@ -89,11 +94,47 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 	st->ran = true;
 	st->last = *r;
 	st->runs++;
+	st->by_traffic = false;
+	probe_quiet_ran(&st->quiet);
 	if (!r->success)
 		st->failures[r->fail < PROBE_FAIL_COUNT ? r->fail : PROBE_FAIL_ERROR]++;
 	for (i = 0; i < r->nrtt && i < PROBE_COUNT_MAX; i++)
 		probe_store_observe(st, r->rtt[i]);
 	pthread_mutex_unlock(&s->lock);
+}
+
+void probe_store_traffic(struct probe_store *s, size_t idx, uint64_t packets_in,
+			 uint64_t packets_out)
+{
+	if (idx >= s->pc->n)
+		return;
+	pthread_mutex_lock(&s->lock);
+	probe_quiet_seen(&s->st[idx].quiet, packets_in, packets_out);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool probe_store_quiet(struct probe_store *s, size_t idx, double now)
+{
+	struct probe_state *st;
+	bool quiet = false;
+
+	if (idx >= s->pc->n || !s->pc->v[idx].quiet_when_traffic)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	st = &s->st[idx];
+	/* a probe that never ran has no result to stand in for */
+	if (st->ran && probe_quiet_proved(&st->quiet)) {
+		quiet = true;
+		st->quiet_runs++;
+		st->by_traffic = true;
+		st->last.success = true;
+		st->last.fail = PROBE_FAIL_NONE;
+		st->last.loss_ratio = NAN;    /* nothing measured */
+		st->last.nrtt = 0;
+		st->last.finished_at = now;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return quiet;
 }
 
 void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out)
@@ -130,8 +171,10 @@ static void probe_store_fill(const struct probe_spec *sp, const struct probe_sta
 	v->mtu = st->last.mtu;
 	v->http = st->last.http;
 	v->last_run = st->last.finished_at;
+	v->by_traffic = st->by_traffic;
 	if (!cumulative)
 		return;
+	v->quiet_runs = st->quiet_runs;
 	v->runs = st->runs;
 	memcpy(v->failures, st->failures, sizeof(v->failures));
 	memcpy(v->buckets, st->buckets, sizeof(v->buckets));

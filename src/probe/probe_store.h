@@ -49,6 +49,16 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out);
 void probe_store_set_addrs(struct probe_store *s, size_t idx, const struct probe_addrs *a);
 
+/* A collection read the packet counters of the probe's child (sums over
+ * its SAs, both directions). */
+void probe_store_traffic(struct probe_store *s, size_t idx, uint64_t packets_in,
+			 uint64_t packets_out);
+/* A run of probe idx is due at Unix time now: true when the probe has
+ * quiet_when_traffic and the child's traffic proved the tunnel since its
+ * previous run; the run is then not made and counted as quiet, and the
+ * probe's result is success by traffic (no loss or round trip measured). */
+bool probe_store_quiet(struct probe_store *s, size_t idx, double now);
+
 /* Copies the probes that ran into out (strings in a).  Returns 0 or
  * -ENOMEM. */
 int probe_store_view(struct probe_store *s, struct arena *a, bool cumulative,

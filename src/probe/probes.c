@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hmap.h"
 #include "common/log.h"
 #include "model/model.h"
 #include "model/view.h"
@@ -132,6 +133,78 @@ void probes_stop(struct probe_runtime *rt)
 	free(rt);
 }
 
+struct probes_packets {
+	uint64_t in, out;
+};
+
+/* "conn\0child" into buf; its length, or 0 when it does not fit. */
+static size_t probes_child_key(char *buf, size_t size, const char *conn,
+			       const char *child)
+{
+	size_t a = strlen(conn), b = strlen(child);
+
+	if (a + 1 + b > size)
+		return 0;
+	memcpy(buf, conn, a);
+	buf[a] = '\0';
+	memcpy(buf + a + 1, child, b);
+	return a + 1 + b;
+}
+
+/* Adds every CHILD SA's packets in m to its child's entry in map, if any. */
+static void probes_sum_packets(const struct model *m, const struct hmap *map)
+{
+	char key[2 * PROBE_LABEL_MAX + 2];
+	size_t i, j, n;
+
+	for (i = 0; i < m->nike; i++)
+		for (j = 0; j < m->ike_sas[i].nchildren; j++) {
+			const struct child_sa *c = &m->ike_sas[i].children[j];
+			struct probes_packets *p;
+
+			n = probes_child_key(key, sizeof(key), m->ike_sas[i].conn, c->name);
+			if (n && (p = hmap_get(map, key, n))) {
+				p->in += c->packets_in;
+				p->out += c->packets_out;
+			}
+		}
+}
+
+/* What quiet probes need: their child's packets at this collection (sums
+ * over its SAs), in one pass over the listing.  An incomplete listing (an
+ * IKE SA left out) reads as fewer packets, which only makes a probe run. */
+static void probes_traffic(struct probe_runtime *rt, const struct model *m)
+{
+	char key[2 * PROBE_LABEL_MAX + 2];
+	struct probes_packets *acc;
+	struct hmap map = HMAP_INIT;
+	size_t i, n, k = 0;
+
+	if (!m->have_sas)
+		return;
+	acc = calloc(rt->pc->n ? rt->pc->n : 1, sizeof(*acc));
+	for (i = 0; acc && i < rt->pc->n; i++) {
+		const struct probe_spec *sp = &rt->pc->v[i];
+
+		n = probes_child_key(key, sizeof(key), sp->conn, sp->child);
+		if (sp->quiet_when_traffic && n && !hmap_get(&map, key, n) &&
+		    hmap_put(&map, key, n, &acc[k++]))
+			goto out;
+	}
+	probes_sum_packets(m, &map);
+	for (i = 0; acc && i < rt->pc->n; i++) {
+		const struct probe_spec *sp = &rt->pc->v[i];
+		const struct probes_packets *p;
+
+		n = probes_child_key(key, sizeof(key), sp->conn, sp->child);
+		if (sp->quiet_when_traffic && n && (p = hmap_get(&map, key, n)))
+			probe_store_traffic(rt->store, i, p->in, p->out);
+	}
+out:
+	hmap_release(&map);
+	free(acc);
+}
+
 void probes_contribute(void *ctx, struct model *m)
 {
 	struct probe_runtime *rt = ctx;
@@ -139,6 +212,7 @@ void probes_contribute(void *ctx, struct model *m)
 	if (!rt)
 		return;
 	probes_resolve(rt, m);
+	probes_traffic(rt, m);
 	if (probe_store_view(rt->store, &m->arena, true, &m->probes))
 		log_error("out of memory copying the probe results");
 }

@@ -189,6 +189,14 @@ static void ps_log_change(struct probe_sched *s, const struct probe_run *r)
 	s->failing[r->idx] = !r->res.success;
 }
 
+static double ps_realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void ps_collect(struct probe_sched *s)
 {
 	size_t i;
@@ -229,8 +237,10 @@ static void ps_start_due(struct probe_sched *s, int64_t now)
 		struct ps_due d = ps_pop(s);
 		int64_t iv = (int64_t)s->pc->v[d.idx].interval_ms * PS_NS_PER_MS;
 
-		if (!s->running[d.idx])
-			ps_start_one(s, d.idx, now);
+		if (!s->running[d.idx]) {
+			if (!probe_store_quiet(s->store, d.idx, ps_realtime()))
+				ps_start_one(s, d.idx, now);
+		}
 		else
 			log_debug("probe %s: previous run still going, skipped",
 				  s->pc->v[d.idx].name);

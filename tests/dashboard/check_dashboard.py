@@ -95,7 +95,8 @@ def main():
                              ("probe loss", "ipsec_probe_loss_ratio"), ("MTU", "ipsec_probe_mtu_bytes"),
                              ("rekey events", "ipsec_child_sa_events_total"),
                              ("failure events", "ipsec_conn_failures_total"),
-                             ("kernel errors", "ipsec_kernel_child_sa_errors_total")]:
+                             ("kernel errors", "ipsec_kernel_child_sa_errors_total"),
+                             ("certificate expiry", "ipsec_conn_cert_not_after_timestamp_seconds")]:
             want[what] = metric in text
         want["state timelines"] = sum(1 for p in dash["panels"] if p["type"] == "state-timeline") >= 2
         want["every panel query filters on $conn or $instance"] = all(

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # docs/metrics.md and a real scrape of the daemon (counters plugin loaded,
-# traffic sent, event stream on, the kernel's XFRM tables and xfrm_stat)
+# traffic sent, event stream on, the kernel's XFRM tables and xfrm_stat,
+# the certificate tunnel)
 # name exactly the same metric families.
 source "$(dirname "$0")/lib.sh"
 
 NAME=e2ect$$
 NAME=${NAME:0:12}
-lab_up "$NAME" --tunnels 1 --peers 1 --counters || { fail "lab up"; e2e_finish catalog; exit 1; }
+lab_up "$NAME" --tunnels 1 --peers 1 --counters --cert-days 10 || { fail "lab up"; e2e_finish catalog; exit 1; }
 lab "$NAME" ping 1 3 >/dev/null 2>&1
 # the daemon, so that the event stream's and log sources' families are
 # there too

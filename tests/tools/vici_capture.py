@@ -112,6 +112,7 @@ def main():
     call(sock, "stats", None, outdir)
     call(sock, "list-conns", "list-conn", outdir)
     call(sock, "list-sas", "list-sa", outdir, kv("noblock", "yes"))
+    call(sock, "list-certs", "list-cert", outdir, kv("type", "X509"))
     call(sock, "get-counters", None, outdir)
     call(sock, "list-policies", "list-policy", outdir, kv("trap", "yes"))
 

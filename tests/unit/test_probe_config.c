@@ -74,6 +74,20 @@ static void test_mapping_form(void)
 	CHECK(c.probes.v[0].source_offset == 0);
 	CHECK_STR(c.probes.v[1].netns, "other");
 	config_release(&c);
+	/* quiet_when_traffic from the defaults; an mtu probe always runs */
+	CHECK_INT(parse(&c,
+		"probes:\n"
+		"  defaults: {quiet_when_traffic: true}\n"
+		"  list:\n"
+		"    - {conn: a, child: b, target: 10.0.0.1}\n"
+		"    - {conn: a, child: b, target: 10.0.0.1, quiet_when_traffic: false, name: loud}\n"
+		"    - {conn: a, child: b, target: 10.0.0.1, type: mtu, interval: 30s}\n", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.n, 3);
+	CHECK(c.probes.v[0].quiet_when_traffic);
+	CHECK(!c.probes.v[1].quiet_when_traffic);
+	CHECK(!c.probes.v[2].quiet_when_traffic);
+	config_release(&c);
 	/* an empty section */
 	CHECK_INT(parse(&c, "probes:\n", &err), 0);
 	CHECK_INT(c.probes.n, 0);
@@ -124,6 +138,8 @@ static void test_errors(void)
 		  "p.yml:2: probes[0]: want a mapping (see 'probes' in ikewatch.yml(5))" },
 		{ "probes:\n  defaults: {conn: a}\n  list: []\n",
 		  "p.yml:2: probes.defaults: 'conn' cannot be a default" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, quiet_when_traffic: maybe}\n",
+		  "p.yml:2: probes[0].quiet_when_traffic: want true or false" },
 		{ "probes:\n  max_concurrent: 0\n",
 		  "p.yml:2: probes.max_concurrent: want a number from 1 to 1024" },
 		{ "probes:\n  lists: []\n",
@@ -177,7 +193,8 @@ static void test_http(void)
 
 	CHECK_INT(parse(&c,
 		"probes:\n"
-		"  defaults: {expect_status: [200, 204], connect_timeout: 500ms, min_bytes: 10}\n"
+		"  defaults: {expect_status: [200, 204], connect_timeout: 500ms, min_bytes: 10,\n"
+		"             quiet_when_traffic: true}\n"
 		"  list:\n"
 		"    - {conn: a, child: b, type: http, target: 1.2.3.4}\n"
 		"    - {conn: a, child: b, name: big, type: http, target: 1.2.3.4, port: 8080,\n"
@@ -205,8 +222,12 @@ static void test_http(void)
 	CHECK_INT(s->expect_status[0], 200);
 	CHECK_U64(s->min_bytes, 65536);
 	CHECK_U64(probe_spec_max_run_ms(s), 5000);
+	/* like mtu probes, http probes always run: traffic proves nothing
+	 * about full-size packets */
+	CHECK(!c.probes.v[0].quiet_when_traffic && !c.probes.v[1].quiet_when_traffic);
 	/* http defaults do not make an icmp probe wrong */
 	CHECK_INT(c.probes.v[2].type, PROBE_ICMP);
+	CHECK(c.probes.v[2].quiet_when_traffic);
 	config_release(&c);
 }
 
