@@ -241,7 +241,7 @@ const struct render_family render_probe_families[] = {
 	  "Duration of each phase of the http probe's last run that it reached: connect, first_byte (until the answer's first byte), transfer (until its last byte or the timeout); they add up to the run.",
 	  rp_have_http, rp_http_duration),
 	G("ipsec_probe_rtt_seconds", METRIC_HISTOGRAM,
-	  "Round-trip time of each answered echo request or connect (http: its connect).",
+	  "Round-trip time of each answered echo request or connect.",
 	  rp_have_cumulative, rp_rtt),
 	G("ipsec_probe_success_by_traffic", METRIC_GAUGE,
 	  "1 if ipsec_probe_success is the tunnel's own traffic (a quiet run), 0 if a probe's.",
