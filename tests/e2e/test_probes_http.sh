@@ -82,6 +82,7 @@ all_ran() { runs_ge page 1 && runs_ge missing 1 && runs_ge wrongtext 1 && runs_g
 # ---- through a healthy tunnel --------------------------------------------------------
 wait_until $((3 * IV + 5)) all_ran
 check "every probe has run" all_ran
+e2e_log "$(grep '^ipsec_daemon_info' <<<"$m")"
 PAGE=$(L page)
 check "the http probe passes ($(val "ipsec_probe_success$PAGE"))" test "$(val "ipsec_probe_success$PAGE")" = 1
 check "...status 200" test "$(val "ipsec_probe_http_status_code$PAGE")" = 200
