@@ -110,7 +110,7 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 	probe_addr_format(a.target, addr, sizeof(addr));
 	if (p->sp->type == PROBE_TCP)
 		snprintf(p->target, sizeof(p->target), "%s:%u", addr, p->sp->port);
-	else if (p->sp->type == PROBE_HTTP)
+	else if (p->sp->type == PROBE_HTTP)   /* IPv6 will need [brackets] */
 		snprintf(p->target, sizeof(p->target), "http://%s:%u%s", addr, p->sp->port,
 			 p->sp->path ? p->sp->path : "/");
 	else

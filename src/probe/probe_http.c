@@ -132,7 +132,6 @@ static void ph_connected(struct probe_http *h, int fd, int64_t now)
 /* The connection ended or broke: judge what came. */
 static void ph_ended(struct probe_http *h, const struct probe_spec *sp, int64_t now)
 {
-	h->ended = true;
 	http_resp_eof(&h->resp);
 	ph_end(h, probe_http_verdict(sp, &h->resp, false), now);
 }

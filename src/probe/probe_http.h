@@ -33,13 +33,14 @@ struct probe_http {
 	char req[PROBE_HTTP_REQ_MAX];
 	size_t req_len, req_off;
 	int64_t start_ns, connected_ns, first_ns, end_ns;  /* 0: not yet */
-	bool connected, ended;    /* ended: the connection closed or broke */
+	bool connected;
 	bool done;
 	enum probe_fail fail;     /* set when done */
 };
 
-/* Starts the exchange of spec sp to target ("A.B.C.D", for the default
- * Host header) on a socket whose connect is in progress. */
+/* Starts the exchange of spec sp to target (the address as text, for the
+ * default Host header; an IPv6 one will need its [brackets] there) on a
+ * socket whose connect is in progress. */
 void probe_http_begin(struct probe_http *h, const struct probe_spec *sp, const char *target,
 		      int64_t now);
 /* What to poll the socket for. */
