@@ -300,7 +300,10 @@ static void cp_fill(struct pk_entry *e)
 	struct probe_spec *s = &e->s;
 
 	if (!cp_was_set(e, "count"))
-		s->count = s->type == PROBE_TCP || s->type == PROBE_HTTP ? 1 : 3;
+		s->count = s->type == PROBE_TCP ? 1 : 3;
+	/* one request per run: a count (from the defaults, say) does not apply */
+	if (s->type == PROBE_HTTP)
+		s->count = 1;
 	if (s->type == PROBE_HTTP && !s->port)
 		s->port = PROBE_HTTP_PORT;
 	if (!s->name)
@@ -345,8 +348,6 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 		return cfg_fail(&y->base, n, "%s: 'port' is for tcp and http probes only", where);
 	if (s->type != PROBE_HTTP && cp_http_key(e))
 		return cfg_fail(&y->base, n, "%s: '%s' is for http probes only", where, cp_http_key(e));
-	if (s->type == PROBE_HTTP && cp_was_set(e, "count") && s->count != 1)
-		return cfg_fail(&y->base, n, "%s: an http probe makes one request per run (count: 1)", where);
 	if (s->type == PROBE_HTTP && s->connect_timeout_ms > s->timeout_ms)
 		return cfg_fail(&y->base, n, "%s: connect_timeout is above timeout", where);
 	if (s->mtu_min > s->mtu_max)

@@ -166,8 +166,6 @@ static void test_errors(void)
 		  "p.yml:2: probes[0].min_bytes: want a number from 0 to 1048576" },
 		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, connect_timeout: 3s}\n",
 		  "p.yml:2: probes[0]: connect_timeout is above timeout" },
-		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, count: 2}\n",
-		  "p.yml:2: probes[0]: an http probe makes one request per run (count: 1)" },
 		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, timeout: 30s}\n",
 		  "p.yml:2: probes[0]: a run can take 30000ms (count, spacing, timeout), not less than the interval of 30000ms" },
 	};
@@ -194,7 +192,7 @@ static void test_http(void)
 	CHECK_INT(parse(&c,
 		"probes:\n"
 		"  defaults: {expect_status: [200, 204], connect_timeout: 500ms, min_bytes: 10,\n"
-		"             quiet_when_traffic: true}\n"
+		"             quiet_when_traffic: true, count: 2}\n"
 		"  list:\n"
 		"    - {conn: a, child: b, type: http, target: 1.2.3.4}\n"
 		"    - {conn: a, child: b, name: big, type: http, target: 1.2.3.4, port: 8080,\n"
@@ -225,8 +223,11 @@ static void test_http(void)
 	/* like mtu probes, http probes always run: traffic proves nothing
 	 * about full-size packets */
 	CHECK(!c.probes.v[0].quiet_when_traffic && !c.probes.v[1].quiet_when_traffic);
-	/* http defaults do not make an icmp probe wrong */
+	/* http defaults do not make an icmp probe wrong, nor its count an
+	 * http one */
+	CHECK_INT(c.probes.v[1].count, 1);
 	CHECK_INT(c.probes.v[2].type, PROBE_ICMP);
+	CHECK_INT(c.probes.v[2].count, 2);
 	CHECK(c.probes.v[2].quiet_when_traffic);
 	config_release(&c);
 }
