@@ -1,6 +1,7 @@
 #include "model/events.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,27 +227,35 @@ void event_store_count(struct event_store *s, enum event_kind k,
 	pthread_mutex_unlock(&s->lock);
 }
 
-static struct failure_counts *event_failure_get(struct event_store *s,
-						const char *conn)
+_Static_assert(offsetof(struct failure_counts, conn) == 0 &&
+	       offsetof(struct alert_counts, conn) == 0,
+	       "event_conn_entry() names an entry through its first member");
+
+/* The entry of conn in map: a struct of size bytes whose first member is
+ * its `const char *conn`, created zeroed.  Past the key cap, conn "other"'s. */
+static void *event_conn_entry(struct event_store *s, struct hmap *map,
+			      const char *conn, size_t size)
 {
 	size_t len = strnlen(conn, EVENT_NAME_MAX);
-	struct failure_counts *f = hmap_get(&s->failures, conn, len);
+	void *e = hmap_get(map, conn, len);
+	const char **name;
 
-	if (f)
-		return f;
+	if (e)
+		return e;
 	if (strcmp(conn, "other") && !event_room(s))
-		return event_failure_get(s, "other");
-	f = calloc(1, sizeof(*f));
-	if (!f)
+		return event_conn_entry(s, map, "other", size);
+	e = calloc(1, size);
+	if (!e)
 		return NULL;
-	f->conn = event_name(conn);
-	if (!f->conn || hmap_put(&s->failures, conn, len, f)) {
-		free((char *)f->conn);
-		free(f);
+	name = e;
+	*name = event_name(conn);
+	if (!*name || hmap_put(map, conn, len, e)) {
+		free((char *)*name);
+		free(e);
 		return NULL;
 	}
 	s->keys++;
-	return f;
+	return e;
 }
 
 /* The reasons that charon's alerts report (model/alert.c): while alerts
@@ -284,28 +293,6 @@ void event_store_failure(struct event_store *s, enum fail_reason r,
 	event_store_failure_add(s, r, conn, 1, ts);
 }
 
-static struct alert_counts *event_alert_get(struct event_store *s, const char *conn)
-{
-	size_t len = strnlen(conn, EVENT_NAME_MAX);
-	struct alert_counts *a = hmap_get(&s->alerts, conn, len);
-
-	if (a)
-		return a;
-	if (strcmp(conn, "other") && !event_room(s))
-		return event_alert_get(s, "other");
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return NULL;
-	a->conn = event_name(conn);
-	if (!a->conn || hmap_put(&s->alerts, conn, len, a)) {
-		free((char *)a->conn);
-		free(a);
-		return NULL;
-	}
-	s->keys++;
-	return a;
-}
-
 void event_store_alert(struct event_store *s, unsigned type, const char *conn)
 {
 	struct alert_counts *a;
@@ -313,7 +300,7 @@ void event_store_alert(struct event_store *s, unsigned type, const char *conn)
 	if (type >= EVENT_ALERT_TYPES)
 		return;
 	pthread_mutex_lock(&s->lock);
-	a = event_alert_get(s, conn ? conn : "");
+	a = event_conn_entry(s, &s->alerts, conn ? conn : "", sizeof(*a));
 	if (a)
 		a->count[type]++;
 	pthread_mutex_unlock(&s->lock);
@@ -334,7 +321,7 @@ void event_store_failure_add(struct event_store *s, enum fail_reason r,
 	if ((unsigned)r >= FAIL_REASON_COUNT)
 		r = FAIL_OTHER;
 	pthread_mutex_lock(&s->lock);
-	f = event_failure_get(s, conn ? conn : "");
+	f = event_conn_entry(s, &s->failures, conn ? conn : "", sizeof(*f));
 	if (f) {
 		f->count[r] += n;
 		if (ts > 0 && ts >= f->last) {
