@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "model/eventlog_view.h"
 #include "model/events.h"
 #include "model/kernel.h"
 #include "model/probe_view.h"
@@ -209,6 +210,7 @@ struct model {
 	struct kernel_state kernel;       /* see model/kernel.h */
 	struct probe_snapshot probes;     /* see model/probe_view.h */
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
+	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
 };
 
 struct model *model_new(void);
