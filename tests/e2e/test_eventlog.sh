@@ -120,6 +120,8 @@ sed 's/^/# step 4: /' <<<"$k"
 check "step 4: child_down then child_up of tun1/net1, nothing else" \
 	test "$k" = $'child_down tun1 net1 -\nchild_up tun1 net1 -'
 
+sed -n '1p;$p' "$LOG.1" | sed 's/^/# sample: /'
+
 # ---- every event exactly once: the lines against the counters
 m=$(scrape "$PORT")
 printf '%s\n' "$m" >"$tmp/scrape.txt"
