@@ -19,6 +19,7 @@
 #include "eventlog/eventlog_line.h"
 #include "eventlog/eventlog_queue.h"
 #include "model/model.h"
+#include "model/overdue.h"
 #include "testlib.h"
 
 /* ---- a JSON object read back: string members, other values' raw text --- */
@@ -554,6 +555,50 @@ static void test_store_sink_vici(void)
 	event_store_free(s);
 }
 
+static void test_overdue_once(void)
+{
+	struct ike_sa ike = { .conn = "tun1", .uniqueid = 4, .rekey_in = -120,
+			      .established_for = 5000, .remote_host = "peer-0123456789ab" };
+	struct child_sa csa = { .name = "net1", .uniqueid = 8, .rekey_in = TIME_NONE,
+				.installed_for = 4000, .spi_in = "c0ffee01" };
+	struct child_cfg ccfg = { .name = "net1", .rekey_time = 3600 };
+	struct child_view ch = { .name = "net1", .cfg = &ccfg, .newest = &csa };
+	struct conn_view v = { .name = "tun1", .newest = &ike, .children = &ch, .nchildren = 1 };
+	struct event_store *s = event_store_new(100);
+	struct overdue_seen seen = { HMAP_INIT };
+	struct capture c = { 0 };
+	struct model m;
+	int64_t late = 0;
+
+	CHECK(overdue_rekey(60, -61, TIME_NONE, 0, &late) && late == 61);
+	CHECK(!overdue_rekey(60, -60, TIME_NONE, 0, NULL));
+	CHECK(overdue_rekey(60, TIME_NONE, 3661, 3600, &late) && late == 61);
+	CHECK(!overdue_rekey(60, TIME_NONE, 3660, 3600, NULL));
+	memset(&m, 0, sizeof(m));
+	m.views = &v;
+	m.nviews = 1;
+	m.rekey_overdue_margin = 60;
+	event_store_set_sink(s, capture_sink, &c);
+	overdue_scan(&seen, &m, s);
+	CHECK_INT(c.n, 2);            /* the IKE SA and the CHILD SA */
+	CHECK_INT(c.kind[0], ER_REKEY_OVERDUE);
+	CHECK_STR(c.child[0], "(null)");
+	CHECK_STR(c.child[1], "net1");
+	CHECK_STR(c.spi_in[1], "c0ffee01");
+	overdue_scan(&seen, &m, s);
+	CHECK_INT(c.n, 2);            /* still overdue: not again */
+	csa.uniqueid = 9;             /* rekeyed in time */
+	csa.installed_for = 10;
+	overdue_scan(&seen, &m, s);
+	CHECK_INT(c.n, 2);
+	csa.installed_for = 4000;     /* the new SA overdue in its turn */
+	overdue_scan(&seen, &m, s);
+	CHECK_INT(c.n, 3);
+	CHECK_INT(c.child_id[2], 9);
+	overdue_seen_release(&seen);
+	event_store_free(s);
+}
+
 static void test_config(void)
 {
 	static const char ok[] = "events:\n  log_file: /var/log/ikewatch/events.log\n"
@@ -597,6 +642,7 @@ int main(void)
 	RUN(test_writer_refuses_symlink);
 	RUN(test_store_sink_dedup);
 	RUN(test_store_sink_vici);
+	RUN(test_overdue_once);
 	RUN(test_config);
 	rmdir(dir);
 	return testlib_done();
