@@ -30,16 +30,22 @@ static void evl_journal(struct evl *w, const char *key, const char *value)
 	strbuf_addch(w->journal, '\0');
 }
 
-/* A string field, left out when v is NULL. */
-static void evl_str(struct evl *w, const char *key, const char *v)
+/* A string field, always there ("" when v is NULL). */
+static void evl_str_always(struct evl *w, const char *key, const char *v)
 {
 	char safe[EVENTLOG_FIELD_MAX + 1];
 
-	if (!v)
-		return;
+	v = v ? v : "";
 	text_sanitize(safe, v, strnlen(v, EVENTLOG_FIELD_MAX));
 	json_str(&w->j, key, safe);
 	evl_journal(w, key, safe);
+}
+
+/* A string field, left out when v is NULL or "" (not known). */
+static void evl_str(struct evl *w, const char *key, const char *v)
+{
+	if (v && v[0])
+		evl_str_always(w, key, v);
 }
 
 /* A charon unique id, left out when 0 (charon's ids start at 1). */
@@ -167,7 +173,7 @@ void eventlog_line(const struct event_record *r, const struct redact_config *rc,
 	evl_time(&w, r->when);
 	json_str(&w.j, "event", evl_kind(r->kind));
 	evl_journal(&w, "event", evl_kind(r->kind));
-	evl_str(&w, "conn", r->conn ? r->conn : "");
+	evl_str_always(&w, "conn", r->conn);
 	evl_str(&w, "child", r->child);
 	evl_sa_fields(&w, r, rc);
 	evl_why_fields(&w, r);

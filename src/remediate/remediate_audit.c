@@ -95,6 +95,7 @@ static void rem_event_record(struct remediate *r, const struct rem_event *e)
 		.dry_run = r->rc->dry_run,
 		.detail = e->detail,
 		.remote_addr = e->peer,
+		.peers_redacted = true,   /* the conn's, from a redacted snapshot */
 	};
 
 	event_store_emit(scraper_events(r->scraper), &rec);

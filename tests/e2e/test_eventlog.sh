@@ -5,7 +5,8 @@
 # line matches ikewatch's own counters exactly (no event missing, none
 # twice); peers are hashed (--collector.redact=hash) the way the metrics
 # hash them; logrotate's `mv` + SIGHUP moves the writer to a new file
-# without losing or repeating a line; the file is 0640 and valid JSON Lines.
+# without losing or repeating a line; the file is 0640 and valid JSON Lines;
+# each remediation decision of the audit log has its line.
 # IKWLAB_STRONGSWAN=6 runs it on charon 6, where the alert events are
 # logged too and match ipsec_alerts_total.
 source "$(dirname "$0")/lib.sh"
@@ -19,12 +20,19 @@ tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 LOG=$tmp/events.log
 head -c 32 /dev/urandom | base64 >"$tmp/salt"
-chmod 600 "$tmp/salt"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
+chmod 600 "$tmp/salt" "$tmp/token"
 cat >"$tmp/ikewatch.yml" <<YML
 events:
   log_file: $LOG
 logs:
   vici_log: true
+remediation:
+  enabled: true
+  token_file: $tmp/token
+  audit_log: $tmp/audit.jsonl
+  conns: ["tun*"]
+  diagnostics: {directory: $tmp/diag}
 YML
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.redact=hash --collector.redact.salt-file="$tmp/salt"
@@ -97,6 +105,29 @@ if [ "${IKWLAB_STRONGSWAN:-5}" = 6 ]; then
 else
 	check "charon 5.9.8: no alert lines" bash -c '! grep -q "\"event\":\"alert\"" "$1"' _ "$LOG"
 fi
+# remediation: an alert for a conn charon does not have, and a malformed
+# payload, posted to the webhook: refused, audited, and logged
+hook() {
+	curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+		-H "Authorization: Bearer $(cat "$tmp/token")" --data "$1" \
+		"http://127.0.0.1:$PORT/api/v1/alertmanager"
+}
+hook '{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"IPsecIKESADown","conn":"tunX"}}]}'
+hook '{"version":"4","status":"firing","alerts":[{'
+remediated() { grep -q '"event":"remediation","conn":"tunX".*"reason":"unknown_conn"' "$LOG" &&
+	grep -q '"event":"remediation","conn":"".*"reason":"bad_payload"' "$LOG"; }
+check "the remediation decisions are logged (unknown_conn, bad_payload)" wait_for 10 remediated
+same_as_audit() {
+	python3 - "$tmp/audit.jsonl" "$LOG" <<'PY'
+import json, sys
+audit = [(o["conn"], o["decision"], o["reason"]) for o in map(json.loads, open(sys.argv[1]))]
+ev = [(o["conn"], o["decision"], o.get("reason", "")) for o in map(json.loads, open(sys.argv[2]))
+      if o["event"] == "remediation"]
+print("# audit", audit, "event log", ev)
+sys.exit(audit != ev)
+PY
+}
+check "one remediation line per audit line, the same decisions in the same order" same_as_audit
 sleep 2
 n3=$(nlines "$LOG")
 step_kinds "$n2" "$n3" | sed 's/^/# step 3: /'
@@ -142,6 +173,7 @@ check "nothing queued" test "$(metric "$m" ikewatch_event_log_queued_lines)" = 0
 
 # ---- redaction: hashed as in the metrics, never the address or the identity
 out=$(python3 "$CHECKPY" peers "$LOG.1" "$LOG"); rc=$?
+[ "$rc" = 0 ] || sed 's/^/# /' <<<"$out"
 check "every remote_addr and remote_id is a hash" test "$rc" = 0
 check "the peer's address is nowhere in the log" bash -c '! grep -q "192\.0\.2\.11" "$1" "$2"' _ "$LOG.1" "$LOG"
 check "the peer's identity is nowhere in the log" bash -c '! grep -q "peer-tun1\|peer-badpsk" "$1" "$2"' _ "$LOG.1" "$LOG"

@@ -108,7 +108,7 @@ static void test_line_fields(void)
 		.kind = ER_CHILD_REKEY, .when = { 1796500000, 123456789 },
 		.conn = "tun1", .child = "net1", .ike_id = 7, .child_id = 12,
 		.old_child_id = 9, .spi_in = "c1a2b3c4", .spi_out = "0badf00d",
-		.old_spi_in = "11111111", .local_addr = "192.0.2.1",
+		.old_spi_in = "11111111", .local_addr = "192.0.2.1", .local_id = "",
 		.remote_addr = "192.0.2.11", .remote_id = "peer.example",
 	};
 	struct readback rb;
@@ -129,6 +129,7 @@ static void test_line_fields(void)
 	CHECK_STR(rb_get(&rb, "remote_id"), "peer.example");
 	/* unknown is absent, not empty */
 	CHECK(rb_get(&rb, "old_spi_out") == NULL);
+	CHECK(rb_get(&rb, "local_id") == NULL);
 	CHECK(rb_get(&rb, "reason") == NULL);
 	CHECK(rb_get(&rb, "old_ike_id") == NULL);
 	CHECK(rb_get(&rb, "dry_run") == NULL);
@@ -253,6 +254,9 @@ static void test_line_remediation(void)
 	CHECK_STR(rb_get(&rb, "action"), "initiate");
 	CHECK_STR(rb_get(&rb, "result"), "fixed");
 	CHECK_STR(rb_get(&rb, "dry_run"), "true");
+	r.conn = NULL;   /* a payload without a conn: "" */
+	line_of(&r, NULL, &rb, NULL);
+	CHECK_STR(rb_get(&rb, "conn"), "");
 }
 
 /* ---- queue and pace --------------------------------------------------------- */
