@@ -215,8 +215,10 @@ static void *eventlog_main(void *arg)
 
 	pthread_mutex_lock(&el->lock);
 	for (;;) {
-		if (el->reopen && el->path) {
+		if (el->reopen) {
 			el->reopen = false;
+			if (!el->path)
+				continue;   /* the journal only: nothing to reopen */
 			pthread_mutex_unlock(&el->lock);
 			eventlog_do_reopen(el);
 			pthread_mutex_lock(&el->lock);
