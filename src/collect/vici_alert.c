@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "collect/vici_events_parse.h"
 #include "common/text.h"
 
 /* The IKE SA an alert is about: {ike-sa = {<conn> = {...}}}.  Returns the
@@ -42,54 +43,12 @@ static enum fail_reason va_timeout_reason(const struct vici_msg *m, size_t ike)
 	return FAIL_PEER_UNREACHABLE;
 }
 
-/* A sanitized copy of key's value in section sec ("" when absent). */
-static void va_value(const struct vici_msg *m, size_t sec, const char *key,
-		     char *buf, size_t size)
-{
-	size_t i = sec == SIZE_MAX ? SIZE_MAX : vici_find(m, sec, key);
-	const struct vici_elem *e = i == SIZE_MAX ? NULL : &m->elems[i];
-	size_t n;
-
-	buf[0] = '\0';
-	if (!e || e->type != VICI_KEY_VALUE)
-		return;
-	n = e->value_len < size - 1 ? e->value_len : size - 1;
-	text_sanitize(buf, (const char *)e->value, n);
-}
-
-/* The IKE SA's peers and id, for the event log. */
-struct va_peers {
-	char local_host[64], remote_host[64], local_id[256], remote_id[256], id[16];
-};
-
-static const char *va_opt(const char *s)
-{
-	return s[0] ? s : NULL;
-}
-
-static void va_record(const struct vici_msg *m, size_t ike, struct va_peers *p,
-		      struct event_record *r)
-{
-	uint64_t id = 0;
-
-	va_value(m, ike, "local-host", p->local_host, sizeof(p->local_host));
-	va_value(m, ike, "remote-host", p->remote_host, sizeof(p->remote_host));
-	va_value(m, ike, "local-id", p->local_id, sizeof(p->local_id));
-	va_value(m, ike, "remote-id", p->remote_id, sizeof(p->remote_id));
-	r->local_addr = va_opt(p->local_host);
-	r->remote_addr = va_opt(p->remote_host);
-	r->local_id = va_opt(p->local_id);
-	r->remote_id = va_opt(p->remote_id);
-	if (ike != SIZE_MAX && !vici_get_u64(m, ike, "uniqueid", &id) && id <= UINT32_MAX)
-		r->ike_id = (uint32_t)id;
-}
-
 int vici_alert_apply(struct event_store *s, struct alert_filter *f,
 		     const struct vici_msg *msg, double now, struct ikw_err *err)
 {
 	size_t t = vici_find(msg, VICI_ROOT, "type"), ike;
 	struct event_record rec = { .kind = ER_ALERT };
-	struct va_peers peers;
+	struct vici_event_ike info;
 	enum alert_type type;
 	enum fail_reason reason;
 	char conn[128];
@@ -100,7 +59,8 @@ int vici_alert_apply(struct event_store *s, struct alert_filter *f,
 				    msg->elems[t].value_len);
 	ike = va_ike_sa(msg, conn, sizeof(conn));
 	event_store_alert(s, type, conn);
-	va_record(msg, ike, &peers, &rec);
+	vici_event_ike_info(msg, ike, &info);
+	vici_event_record_ike(&rec, &info);
 	rec.conn = conn;
 	rec.alert = alert_type_name(type);
 	event_store_emit(s, &rec);

@@ -77,17 +77,13 @@ static uint32_t ve_ike_id(const struct vici_msg *m, size_t ike)
 	return vici_get_u64(m, ike, "uniqueid", &id) || id > UINT32_MAX ? 0 : (uint32_t)id;
 }
 
-/* What the event log says of an IKE SA: ids, SPIs and peers, sanitized
- * copies the record points to. */
-struct ve_ike_info {
-	uint32_t id;
-	char spi_i[24], spi_r[24];
-	char local_host[64], remote_host[64], local_id[256], remote_id[256];
-};
-
-static void ve_ike_info(const struct vici_msg *m, size_t ike, struct ve_ike_info *i)
+void vici_event_ike_info(const struct vici_msg *m, size_t ike,
+			 struct vici_event_ike *i)
 {
-	i->id = ike == SIZE_MAX ? 0 : ve_ike_id(m, ike);
+	memset(i, 0, sizeof(*i));
+	if (ike == SIZE_MAX)
+		return;
+	i->id = ve_ike_id(m, ike);
 	ve_value(m, ike, "initiator-spi", i->spi_i, sizeof(i->spi_i));
 	ve_value(m, ike, "responder-spi", i->spi_r, sizeof(i->spi_r));
 	ve_value(m, ike, "local-host", i->local_host, sizeof(i->local_host));
@@ -101,7 +97,7 @@ static const char *ve_opt(const char *s)
 	return s[0] ? s : NULL;
 }
 
-static void ve_record_ike(struct event_record *r, const struct ve_ike_info *i)
+void vici_event_record_ike(struct event_record *r, const struct vici_event_ike *i)
 {
 	r->ike_id = i->id;
 	r->ike_spi_i = ve_opt(i->spi_i);
@@ -140,13 +136,13 @@ static void ve_child_info(const struct vici_msg *m, size_t sa, struct ve_child_i
 /* One CHILD SA's line: sa is the SA (the new one of a rekey), old the SA
  * it replaced or SIZE_MAX. */
 static void ve_child_record(struct event_store *s, const struct vici_msg *m,
-			    const struct ve_ike_info *ike, enum event_kind k,
+			    const struct vici_event_ike *ike, enum event_kind k,
 			    const char *conn, const char *child, size_t sa, size_t old)
 {
 	struct event_record r = { .kind = ve_record_kinds[k], .conn = conn, .child = child };
 	struct ve_child_info now, before;
 
-	ve_record_ike(&r, ike);
+	vici_event_record_ike(&r, ike);
 	ve_child_info(m, sa, &now);
 	ve_child_info(m, old, &before);
 	r.child_id = now.id;
@@ -166,12 +162,12 @@ static void ve_children(struct event_store *s, const struct vici_msg *m,
 {
 	size_t cs = vici_find(m, ike, "child-sas"), c;
 	uint32_t ike_id = ve_ike_id(m, ike);
-	struct ve_ike_info info;
+	struct vici_event_ike info;
 	char child[128];
 
 	if (cs == SIZE_MAX)
 		return;
-	ve_ike_info(m, ike, &info);
+	vici_event_ike_info(m, ike, &info);
 	for (c = vici_first(m, cs); c < vici_stop(m, cs); c = vici_next(m, c)) {
 		size_t sa = c, old = vici_find(m, c, "old");
 
@@ -201,15 +197,15 @@ static void ve_ike(struct event_store *s, const struct vici_msg *m, size_t ike,
 {
 	struct event_record r = { .kind = ve_record_kinds[k], .conn = conn };
 	size_t old = vici_find(m, ike, "old"), new = vici_find(m, ike, "new");
-	struct ve_ike_info info, before;
+	struct vici_event_ike info, before;
 
 	event_store_count(s, k, conn, NULL, now);
 	if (k == EV_IKE_DOWN)
 		event_store_ike_gone(s, ve_ike_id(m, ike));
-	ve_ike_info(m, k == EV_IKE_REKEY && new != SIZE_MAX ? new : ike, &info);
-	ve_record_ike(&r, &info);
+	vici_event_ike_info(m, k == EV_IKE_REKEY && new != SIZE_MAX ? new : ike, &info);
+	vici_event_record_ike(&r, &info);
 	if (k == EV_IKE_REKEY && old != SIZE_MAX) {
-		ve_ike_info(m, old, &before);
+		vici_event_ike_info(m, old, &before);
 		r.old_ike_id = before.id;
 	}
 	event_store_emit(s, &r);
