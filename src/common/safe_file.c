@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int safe_write_all(int fd, const char *p, size_t len)
+int safe_file_write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -44,7 +44,7 @@ static int safe_fill(int fd, const void *buf, size_t len, mode_t mode)
 	int r = fchmod(fd, mode) < 0 ? -errno : 0;  /* whatever the umask */
 
 	if (r == 0)
-		r = safe_write_all(fd, buf, len);
+		r = safe_file_write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)

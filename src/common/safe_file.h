@@ -24,4 +24,8 @@ int safe_file_open_append(const char *path);
  * have. */
 int safe_file_open_append_mode(const char *path, mode_t mode);
 
+/* Writes all len bytes at p (retrying short writes and EINTR).  Returns 0
+ * or -errno (-EIO for a write of 0). */
+int safe_file_write_all(int fd, const char *p, size_t len);
+
 #endif

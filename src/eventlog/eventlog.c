@@ -121,21 +121,6 @@ static void eventlog_account(struct eventlog *el, enum eventlog_output out, int 
 	el->error_logged[out] = true;
 }
 
-static int eventlog_write_file(struct eventlog *el, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(el->fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The NUL-separated fields as the iovecs sd_journal_sendv wants. */
 static int eventlog_write_journal(const char *fields, size_t len)
 {
@@ -157,7 +142,7 @@ static void eventlog_write(struct eventlog *el, const struct evq_item *it)
 	int rf = 0, rj = 0;
 
 	if (el->fd >= 0)
-		rf = eventlog_write_file(el, it->line, it->len);
+		rf = safe_file_write_all(el->fd, it->line, it->len);
 	if (it->journal)
 		rj = eventlog_write_journal(it->journal, it->jlen);
 	pthread_mutex_lock(&el->lock);
