@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/arena.h"
 #include "common/hmap.h"
@@ -31,6 +32,15 @@ const char *const fail_reason_names[FAIL_REASON_COUNT] = {
 	[FAIL_OTHER] = "other",
 };
 
+const char *const event_record_kind_names[ER_KIND_COUNT] = {
+	[ER_IKE_UP] = "ike_up", [ER_IKE_DOWN] = "ike_down",
+	[ER_IKE_REKEY] = "ike_rekey", [ER_CHILD_UP] = "child_up",
+	[ER_CHILD_DOWN] = "child_down", [ER_CHILD_REKEY] = "child_rekey",
+	[ER_REKEY_FAILED] = "rekey_failed", [ER_REKEY_OVERDUE] = "rekey_overdue",
+	[ER_FAILURE] = "failure", [ER_ALERT] = "alert",
+	[ER_REMEDIATION] = "remediation",
+};
+
 const char *const fail_source_names[FAIL_SRC_COUNT] = {
 	[FAIL_SRC_ERROR_NOTIFY] = "error_notify",
 	[FAIL_SRC_LOG] = "log",
@@ -52,6 +62,8 @@ struct event_store {
 	size_t finals_head, finals_count;
 	struct hmap ike_children; /* IKE SA unique id -> CHILD SAs negotiated,
 				     the count stored in the pointer */
+	event_sink_fn sink;       /* set before the sources start */
+	void *sink_ctx;
 };
 
 struct event_store *event_store_new(size_t max_keys)
@@ -288,9 +300,45 @@ static bool event_counted_by_alerts(struct event_store *s, enum fail_reason r,
 void event_store_failure(struct event_store *s, enum fail_reason r,
 			 enum fail_source src, const char *conn, double ts)
 {
+	event_store_failure_rec(s, r, src, conn, ts, NULL);
+}
+
+void event_store_failure_rec(struct event_store *s, enum fail_reason r,
+			     enum fail_source src, const char *conn, double ts,
+			     const struct event_record *more)
+{
+	struct event_record rec = { .kind = ER_FAILURE };
+
 	if (event_counted_by_alerts(s, r, src))
 		return;
 	event_store_failure_add(s, r, conn, 1, ts);
+	if (more)
+		rec = *more;
+	if ((unsigned)r >= FAIL_REASON_COUNT)
+		r = FAIL_OTHER;
+	rec.kind = r == FAIL_REKEY ? ER_REKEY_FAILED : ER_FAILURE;
+	rec.conn = conn ? conn : "";
+	rec.reason = fail_reason_names[r];
+	rec.source = (unsigned)src < FAIL_SRC_COUNT ? fail_source_names[src] : NULL;
+	event_store_emit(s, &rec);
+}
+
+void event_store_set_sink(struct event_store *s, event_sink_fn fn, void *ctx)
+{
+	s->sink = fn;
+	s->sink_ctx = ctx;
+}
+
+void event_store_emit(struct event_store *s, const struct event_record *r)
+{
+	struct event_record rec;
+
+	if (!s || !s->sink)
+		return;
+	rec = *r;
+	if (!rec.when.tv_sec && !rec.when.tv_nsec)
+		clock_gettime(CLOCK_REALTIME, &rec.when);
+	s->sink(s->sink_ctx, &rec);
 }
 
 void event_store_alert(struct event_store *s, unsigned type, const char *conn)
