@@ -10,7 +10,8 @@
 #   $(DATADIR)/grafana/ikewatch.json         the dashboard
 #   $(DATADIR)/alertmanager/silence-maintenance.sh
 #   $(DOCDIR)/*.md, runbooks/*.md            docs and runbooks
-#   $(DOCDIR)/examples/                      ikewatch.yml, alertmanager.yml, prometheus.yml
+#   $(DOCDIR)/examples/                      ikewatch.yml, alertmanager.yml, prometheus.yml,
+#                                            logrotate (the event log's snippet)
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SHAREDIR   ?= $(PREFIX)/share
@@ -61,6 +62,7 @@ install: $(BUILD)/ikewatch
 	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 $(RUNBOOKS) $(DESTDIR)$(DOCDIR)/runbooks/
 	$(INSTALL) -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 0644 deploy/logrotate/ikewatch $(DESTDIR)$(DOCDIR)/examples/logrotate
 
 # removes what install laid down; an edited config stays (as dpkg's remove does)
 uninstall:

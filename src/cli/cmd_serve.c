@@ -1,5 +1,6 @@
 /* `ikewatch serve`: the daemon.  HTTP threads scrape on demand; the main
- * thread only waits for SIGINT/SIGTERM. */
+ * thread only waits for SIGINT/SIGTERM, and for SIGHUP (the event log's
+ * file reopened, for logrotate). */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "common/log.h"
 #include "collect/vici_events.h"
+#include "eventlog/eventlog.h"
 #include "cli/serve_preflight.h"
 #include "cli/serve_status.h"
 #include "cli/serve_web.h"
@@ -30,6 +32,7 @@ struct serve_ctx {
 	struct probe_runtime *probes;
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
+	struct eventlog *eventlog;     /* NULL: no event log */
 	struct http_routes routes;
 	struct http_refusals http_refusals;   /* the server counts into it */
 };
@@ -152,6 +155,9 @@ static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 	ctx->events = event_store_new(SERVE_EVENT_KEYS_MAX);
 	if (!ctx->events)
 		return -1;
+	/* before any source starts: every event it reports is logged */
+	if (ctx->eventlog)
+		event_store_set_sink(ctx->events, eventlog_sink, ctx->eventlog);
 	if (serve_wants_logs(c) &&
 	    logs_start(&ctx->logs, &c->logs, ctx->events, NULL, NULL, &err)) {
 		log_error("logs: %s", err.msg);
@@ -194,7 +200,54 @@ static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
 	if (ctx->logs)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ logs_contribute, ctx->logs });
 	scraper_add_contributor(ctx->scraper, (struct contributor){ serve_http_contribute, ctx });
+	if (ctx->eventlog)
+		scraper_add_contributor(ctx->scraper, (struct contributor){ eventlog_contribute, ctx->eventlog });
 	return 0;
+}
+
+static bool serve_wants_eventlog(const struct config *c)
+{
+	return (c->events_log_file && c->events_log_file[0]) || c->events_journal;
+}
+
+/* The event log, opened as the user ikewatch runs as (SIGHUP reopens it
+ * as that user too). */
+static int serve_start_eventlog(struct serve_ctx *ctx, const struct config *c)
+{
+	struct eventlog_opts o = {
+		.file = c->events_log_file && c->events_log_file[0] ? c->events_log_file : NULL,
+		.journal = c->events_journal,
+		.rate = c->events_log_rate,
+		.queue = c->events_log_queue,
+		.redact = &c->redact,
+	};
+	struct ikw_err err = { "" };
+
+	if (!serve_wants_eventlog(c))
+		return 0;
+	if (eventlog_start(&ctx->eventlog, &o, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	log_info("event log: %s%s%s", o.file ? o.file : "", o.file && o.journal ? " and " : "",
+		 o.journal ? "the journal" : "");
+	return 0;
+}
+
+/* Waits for SIGINT or SIGTERM; SIGHUP in between reopens the event log. */
+static int serve_wait(struct serve_ctx *ctx, const sigset_t *set)
+{
+	int sig = 0;
+
+	for (;;) {
+		sigwait(set, &sig);
+		if (sig != SIGHUP)
+			return sig;
+		if (ctx->eventlog)
+			eventlog_reopen(ctx->eventlog);
+		else
+			log_info("received SIGHUP: nothing to reopen (no events.log_file)");
+	}
 }
 
 /* Probes and remediation, both contributors.  Remediation reads snapshots
@@ -265,6 +318,7 @@ int cmd_serve(const struct config *c)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -280,7 +334,9 @@ int cmd_serve(const struct config *c)
 	o.refusals = &ctx.http_refusals;
 	if (serve_drop_privileges(c))
 		goto out_web;
-	if ((c->events_enabled || serve_wants_logs(c)) &&
+	if (serve_start_eventlog(&ctx, c))
+		goto out;
+	if ((c->events_enabled || serve_wants_logs(c) || ctx.eventlog) &&
 	    serve_start_events(&ctx, c))
 		goto out;
 	if (serve_start_scraper(&ctx, c))
@@ -298,7 +354,7 @@ int cmd_serve(const struct config *c)
 	/* one collection at start: /-/ready answers ready without waiting for
 	 * the first scrape, and probes aimed at a traffic selector learn it */
 	model_unref(scraper_collect(ctx.scraper));
-	sigwait(&set, &sig);
+	sig = serve_wait(&ctx, &set);
 	log_info("received %s, shutting down", strsignal(sig));
 	status = 0;
 out:
@@ -309,6 +365,8 @@ out:
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
+	/* last: every source that reports into it has stopped */
+	eventlog_stop(ctx.eventlog);
 out_web:
 	if (listener.fd >= 0)  /* not taken over by a server */
 		close(listener.fd);

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "model/ledger.h"
 #include "model/ledger_state.h"
+#include "model/overdue.h"
 
 struct scraper {
 	struct scraper_opts opts;
@@ -25,6 +26,7 @@ struct scraper {
 	bool running;
 	uint64_t finished;          /* collections completed */
 	struct model *last;         /* result of the latest collection */
+	struct overdue_seen overdue; /* SAs seen overdue (the event log) */
 	char last_error[MODEL_MAX_COLLECTORS][sizeof(((struct ikw_err *)0)->msg)];
 };
 
@@ -138,6 +140,7 @@ void scraper_free(struct scraper *s)
 	ledger_release(&s->ledger);
 	ledger_release(&s->kernel_traffic);
 	ledger_release(&s->kernel_errors);
+	overdue_seen_release(&s->overdue);
 	free(s->kernel_traffic_path);
 	free(s->kernel_errors_path);
 	pthread_mutex_destroy(&s->lock);
@@ -256,6 +259,8 @@ static struct model *scraper_run(struct scraper *s, const struct contributor *cb
 		ledger_prune(&s->ledger, scraper_keep_entry, m);
 		if (model_build_views(m, &s->opts.policy, &s->ledger))
 			log_error("out of memory building the tunnel views");
+		else if (s->opts.events)
+			overdue_scan(&s->overdue, m, s->opts.events);
 	}
 	scraper_join_kernel(s, m);
 	if (s->opts.ledger_state)
@@ -302,6 +307,11 @@ struct model *scraper_collect(struct scraper *s)
 	pthread_cond_broadcast(&s->done);
 	pthread_mutex_unlock(&s->lock);
 	return m;
+}
+
+struct event_store *scraper_events(struct scraper *s)
+{
+	return s ? s->opts.events : NULL;
 }
 
 int scraper_has_run(struct scraper *s)

@@ -47,6 +47,10 @@ struct model *scraper_collect(struct scraper *s);
  * on. */
 int scraper_add_contributor(struct scraper *s, struct contributor c);
 
+/* The event store of the options (NULL: none), for workers that report
+ * events (remediation). */
+struct event_store *scraper_events(struct scraper *s);
+
 /* True once one collection has completed (for /-/ready). */
 int scraper_has_run(struct scraper *s);
 

@@ -101,6 +101,8 @@ static int swc_list_traps(struct vici_conn *conn, struct swc_conns *c,
 	struct vici_builder req;
 	int r;
 
+	if (!c->n)
+		return 0;   /* no conn: no trap to find (and c->conns is NULL) */
 	qsort(c->conns, c->n, sizeof(*c->conns), swc_cmp_conn);
 	vici_builder_init(&req);
 	vici_add_kv_str(&req, "trap", "yes");

@@ -12,7 +12,7 @@ static const char *sp_value(const struct vici_msg *msg, size_t parent,
 	const struct vici_elem *e = i == SIZE_MAX ? NULL : &msg->elems[i];
 
 	buf[0] = '\0';
-	if (!e || e->type != VICI_KEY_VALUE || e->value_len >= size ||
+	if (!e || e->type != VICI_KEY_VALUE || !e->value_len || e->value_len >= size ||
 	    memchr(e->value, '\0', e->value_len))
 		return buf;
 	memcpy(buf, e->value, e->value_len);
@@ -48,6 +48,8 @@ size_t strongswan_parse_policy(const struct vici_msg *msg, struct conn_cfg *conn
 {
 	size_t i, marked = 0;
 
+	if (!nconns)
+		return 0;
 	for (i = vici_first(msg, VICI_ROOT); i < vici_stop(msg, VICI_ROOT);
 	     i = vici_next(msg, i)) {
 		char conn[256], child[256], mode[64];

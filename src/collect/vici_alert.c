@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "collect/vici_events_parse.h"
 #include "common/text.h"
 
 /* The IKE SA an alert is about: {ike-sa = {<conn> = {...}}}.  Returns the
@@ -46,6 +47,8 @@ int vici_alert_apply(struct event_store *s, struct alert_filter *f,
 		     const struct vici_msg *msg, double now, struct ikw_err *err)
 {
 	size_t t = vici_find(msg, VICI_ROOT, "type"), ike;
+	struct event_record rec = { .kind = ER_ALERT };
+	struct vici_event_ike info;
 	enum alert_type type;
 	enum fail_reason reason;
 	char conn[128];
@@ -56,10 +59,15 @@ int vici_alert_apply(struct event_store *s, struct alert_filter *f,
 				    msg->elems[t].value_len);
 	ike = va_ike_sa(msg, conn, sizeof(conn));
 	event_store_alert(s, type, conn);
+	vici_event_ike_info(msg, ike, &info);
+	vici_event_record_ike(&rec, &info);
+	rec.conn = conn;
+	rec.alert = alert_type_name(type);
+	event_store_emit(s, &rec);
 	if (!alert_filter_classify(f, type, conn, now, &reason))
 		return 0;
 	if (type == ALERT_RETRANSMIT_SEND_TIMEOUT)
 		reason = va_timeout_reason(msg, ike);
-	event_store_failure(s, reason, FAIL_SRC_VICI, conn, now);
+	event_store_failure_rec(s, reason, FAIL_SRC_VICI, conn, now, &rec);
 	return 0;
 }

@@ -23,4 +23,18 @@ int vici_event_apply(struct event_store *s, const char *event,
 		     const struct vici_msg *msg, double now,
 		     vici_log_fn on_log, void *log_ctx, struct ikw_err *err);
 
+/* What the event log says of an IKE SA section (ike-updown's, an alert's
+ * ike-sa): its unique id, SPIs and peers, sanitized copies.  ike SIZE_MAX:
+ * all unknown. */
+struct vici_event_ike {
+	uint32_t id;
+	char spi_i[24], spi_r[24];
+	char local_host[64], remote_host[64], local_id[256], remote_id[256];
+};
+
+void vici_event_ike_info(const struct vici_msg *m, size_t ike,
+			 struct vici_event_ike *i);
+/* Points r's IKE fields at i's strings ("" ones left NULL). */
+void vici_event_record_ike(struct event_record *r, const struct vici_event_ike *i);
+
 #endif

@@ -2,6 +2,8 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 void json_init(struct json_out *j, struct strbuf *sb)
 {
@@ -116,4 +118,26 @@ void json_null(struct json_out *j, const char *key)
 {
 	json_member(j, key);
 	strbuf_addstr(j->sb, "null");
+}
+
+void json_number(struct json_out *j, const char *key, const char *digits)
+{
+	assert(digits[0] && strspn(digits, "0123456789.-") == strlen(digits));
+	json_member(j, key);
+	strbuf_addstr(j->sb, digits);
+}
+
+void json_time_format(char *out, struct timespec t, bool micro)
+{
+	char day[24];
+	unsigned us = (unsigned)((unsigned long)t.tv_nsec % 1000000000UL / 1000);
+	struct tm tm;
+
+	gmtime_r(&t.tv_sec, &tm);
+	if (!strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		day[0] = '\0';
+	if (micro)
+		snprintf(out, JSON_TIME_MAX, "%s.%06uZ", day, us);
+	else
+		snprintf(out, JSON_TIME_MAX, "%sZ", day);
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "common/strbuf.h"
 
@@ -28,6 +29,13 @@ void json_u64(struct json_out *j, const char *key, uint64_t v);
 void json_i64(struct json_out *j, const char *key, int64_t v);
 void json_bool(struct json_out *j, const char *key, bool v);
 void json_null(struct json_out *j, const char *key);
+/* A number the caller formatted (digits, '.', '-' only: asserted). */
+void json_number(struct json_out *j, const char *key, const char *digits);
+/* t as RFC 3339 in UTC ("2026-12-05T19:00:00Z", with micro: ".123456"
+ * before the Z) into out (JSON_TIME_MAX bytes); the JSON lines of the
+ * audit and event logs share it. */
+#define JSON_TIME_MAX 40
+void json_time_format(char *out, struct timespec t, bool micro);
 /* Escaped string contents (without quotes), for other writers. */
 void json_escape(struct strbuf *sb, const char *s);
 

@@ -3,13 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-static int safe_write_all(int fd, const char *p, size_t len)
+int safe_file_write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -43,7 +44,7 @@ static int safe_fill(int fd, const void *buf, size_t len, mode_t mode)
 	int r = fchmod(fd, mode) < 0 ? -errno : 0;  /* whatever the umask */
 
 	if (r == 0)
-		r = safe_write_all(fd, buf, len);
+		r = safe_file_write_all(fd, buf, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
@@ -77,22 +78,35 @@ int safe_file_replace(const char *path, const void *buf, size_t len, mode_t mode
 
 int safe_file_open_append(const char *path)
 {
+	return safe_file_open_append_mode(path, 0600);
+}
+
+int safe_file_open_append_mode(const char *path, mode_t mode)
+{
 	/* O_NONBLOCK: a FIFO planted at the path fails at once (ENXIO without
 	 * a reader) instead of blocking the open; cleared below */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-		      0600);
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	/* a file made here gets mode whatever the umask (systemd's UMask=0077
+	 * would take a log shipper's group read away) */
+	int fd = open(path, flags | O_CREAT | O_EXCL, mode & 0666);
+	bool made = fd >= 0;
 	struct stat st;
 	int r = 0;
 
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, flags);
 	if (fd < 0)
 		return errno == ELOOP || errno == ENXIO ? -EINVAL : -errno;
-	if (fstat(fd, &st) < 0)
+	if (made && fchmod(fd, mode & 0666) < 0)
+		r = -errno;
+	else if (fstat(fd, &st) < 0)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode))
 		r = -EINVAL;
 	else if (st.st_uid != geteuid())
 		r = -EPERM;
-	else if ((st.st_mode & 077) && fchmod(fd, st.st_mode & 07700) < 0)
+	else if ((st.st_mode & 0777 & ~mode) &&
+		 fchmod(fd, st.st_mode & 0777 & mode) < 0)
 		r = -errno;
 	else if (fcntl(fd, F_SETFL, O_APPEND) < 0)
 		r = -errno;

@@ -19,5 +19,13 @@ int safe_file_replace(const char *path, const void *buf, size_t len, mode_t mode
  * (-EPERM); clears group/other permission bits of an existing file.  Returns
  * the descriptor or -errno. */
 int safe_file_open_append(const char *path);
+/* The same with mode (0600 above; 0640 lets a log shipper's group read):
+ * a new file gets mode, an existing one loses the bits mode does not
+ * have. */
+int safe_file_open_append_mode(const char *path, mode_t mode);
+
+/* Writes all len bytes at p (retrying short writes and EINTR).  Returns 0
+ * or -errno (-EIO for a write of 0). */
+int safe_file_write_all(int fd, const char *p, size_t len);
 
 #endif

@@ -67,6 +67,10 @@ static const struct setting config_settings[] = {
 	{ NULL, NULL, "initiate", SET_STRING, OFF(status_initiate), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
+	{ "events", "log_file", "events.log-file", SET_OPTIONAL, OFF(events_log_file), 0 },
+	{ "events", "journal", "events.journal", SET_BOOL, OFF(events_journal), 0 },
+	{ "events", "log_rate", "events.log-rate", SET_UINT, OFF(events_log_rate), 0 },
+	{ "events", "log_queue", "events.log-queue", SET_UINT, OFF(events_log_queue), 0 },
 	{ "blackbox", "address", "blackbox.address", SET_STRING, OFF(blackbox_address), 0 },
 	{ "web", "config_file", "web.config.file", SET_STRING, OFF(web_config_file), 0 },
 	{ "process", "run_as", "run-as", SET_STRING, OFF(run_as), 0 },
@@ -108,6 +112,12 @@ const char config_flags_usage[] =
 	"                                  \"\" turns it off)\n"
 	"  --collector.klips.path=PATH     KLIPS SAs (default /proc/net/ipsec_spi; \"\" off)\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
+	"  --events.log-file=PATH          serve: one JSON line per event (SA up, down, rekey,\n"
+	"                                  failure, alert, remediation) appended here;\n"
+	"                                  reopened on SIGHUP (docs/eventlog.md)\n"
+	"  --[no-]events.journal           serve: the same events to the journal (default off)\n"
+	"  --events.log-rate=N             event log lines a second at most (default 100)\n"
+	"  --events.log-queue=N            event log lines waiting at most (default 10000)\n"
 	"  --blackbox.address=HOST:PORT    blackbox-config: where blackbox_exporter listens\n"
 	"                                  (default 127.0.0.1:9115)\n"
 	"status (also YAML status:):\n"
@@ -148,6 +158,8 @@ void config_init(struct config *c)
 	remediate_config_init(&c->remediate);
 	c->blackbox_address = strdup("127.0.0.1:9115");
 	c->rekey_overdue_margin_ms = 60000;
+	c->events_log_rate = 100;
+	c->events_log_queue = 10000;
 	c->max_concurrent_scrapes = 4;
 	c->web_request_timeout_ms = 10000;
 	c->web_response_timeout_ms = 60000;
@@ -181,6 +193,7 @@ void config_release(struct config *c)
 	free(c->status_initiate);
 	free(c->xfrm_stat_path);
 	free(c->klips_path);
+	free(c->events_log_file);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);
 	log_config_release(&c->logs);

@@ -38,6 +38,11 @@ struct config {
 	unsigned max_concurrent_scrapes;
 	uint64_t web_request_timeout_ms, web_response_timeout_ms;
 	bool events_enabled;             /* serve: the VICI event stream */
+	/* serve: the event log (docs/eventlog.md) */
+	char *events_log_file;           /* NULL or "": no file */
+	bool events_journal;             /* also to the journal */
+	unsigned events_log_rate;        /* lines a second */
+	unsigned events_log_queue;       /* lines waiting at most */
 	bool xfrm_enabled;               /* the XFRM netlink collector */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
 	char *xfrm_stat_path, *klips_path;   /* "" turns them off */

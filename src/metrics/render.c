@@ -45,6 +45,7 @@ static const struct {
 	{ render_child_families, &render_child_nfamilies },
 	{ render_events_families, &render_events_nfamilies },
 	{ render_logs_families, &render_logs_nfamilies },
+	{ render_eventlog_families, &render_eventlog_nfamilies },
 	{ render_kernel_families, &render_kernel_nfamilies },
 	{ render_probe_families, &render_probe_nfamilies },
 	{ render_remediate_families, &render_remediate_nfamilies },

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "metrics/render_family.h"
+#include "model/overdue.h"
 
 /* ---- CHILD SAs ---------------------------------------------------------- */
 
@@ -176,16 +177,11 @@ RENDER_PER_CHILD(render_child_sa_info)
 
 /* ---- rekeys overdue ------------------------------------------------------ */
 
-/* Overdue: the scheduled rekey is more than the margin in the past, or the SA
- * is older than its configured rekey time plus the margin. */
+/* Overdue: model/overdue.h has the rule (the event log uses it too). */
 static bool render_overdue(const struct render_ctx *c, int64_t rekey_in,
 			   int64_t age, uint64_t cfg_rekey)
 {
-	int64_t margin = c->m->rekey_overdue_margin;
-
-	if (rekey_in != TIME_NONE && rekey_in < -margin)
-		return true;
-	return cfg_rekey && age != TIME_NONE && age > (int64_t)cfg_rekey + margin;
+	return overdue_rekey(c->m->rekey_overdue_margin, rekey_in, age, cfg_rekey, NULL);
 }
 
 static void render_ike_overdue(const struct render_ctx *c,

@@ -99,6 +99,8 @@ extern const struct render_family render_events_families[];
 extern const size_t render_events_nfamilies;
 extern const struct render_family render_logs_families[];
 extern const size_t render_logs_nfamilies;
+extern const struct render_family render_eventlog_families[];
+extern const size_t render_eventlog_nfamilies;
 
 /* Two samples of a child: direction="in" and direction="out". */
 void render_in_out(const struct conn_view *v, const struct child_view *ch,

@@ -1,10 +1,12 @@
 #include "model/events.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/arena.h"
 #include "common/hmap.h"
@@ -30,6 +32,15 @@ const char *const fail_reason_names[FAIL_REASON_COUNT] = {
 	[FAIL_OTHER] = "other",
 };
 
+const char *const event_record_kind_names[ER_KIND_COUNT] = {
+	[ER_IKE_UP] = "ike_up", [ER_IKE_DOWN] = "ike_down",
+	[ER_IKE_REKEY] = "ike_rekey", [ER_CHILD_UP] = "child_up",
+	[ER_CHILD_DOWN] = "child_down", [ER_CHILD_REKEY] = "child_rekey",
+	[ER_REKEY_FAILED] = "rekey_failed", [ER_REKEY_OVERDUE] = "rekey_overdue",
+	[ER_FAILURE] = "failure", [ER_ALERT] = "alert",
+	[ER_REMEDIATION] = "remediation",
+};
+
 const char *const fail_source_names[FAIL_SRC_COUNT] = {
 	[FAIL_SRC_ERROR_NOTIFY] = "error_notify",
 	[FAIL_SRC_LOG] = "log",
@@ -51,6 +62,8 @@ struct event_store {
 	size_t finals_head, finals_count;
 	struct hmap ike_children; /* IKE SA unique id -> CHILD SAs negotiated,
 				     the count stored in the pointer */
+	event_sink_fn sink;       /* set before the sources start */
+	void *sink_ctx;
 };
 
 struct event_store *event_store_new(size_t max_keys)
@@ -226,27 +239,35 @@ void event_store_count(struct event_store *s, enum event_kind k,
 	pthread_mutex_unlock(&s->lock);
 }
 
-static struct failure_counts *event_failure_get(struct event_store *s,
-						const char *conn)
+_Static_assert(offsetof(struct failure_counts, conn) == 0 &&
+	       offsetof(struct alert_counts, conn) == 0,
+	       "event_conn_entry() names an entry through its first member");
+
+/* The entry of conn in map: a struct of size bytes whose first member is
+ * its `const char *conn`, created zeroed.  Past the key cap, conn "other"'s. */
+static void *event_conn_entry(struct event_store *s, struct hmap *map,
+			      const char *conn, size_t size)
 {
 	size_t len = strnlen(conn, EVENT_NAME_MAX);
-	struct failure_counts *f = hmap_get(&s->failures, conn, len);
+	void *e = hmap_get(map, conn, len);
+	const char **name;
 
-	if (f)
-		return f;
+	if (e)
+		return e;
 	if (strcmp(conn, "other") && !event_room(s))
-		return event_failure_get(s, "other");
-	f = calloc(1, sizeof(*f));
-	if (!f)
+		return event_conn_entry(s, map, "other", size);
+	e = calloc(1, size);
+	if (!e)
 		return NULL;
-	f->conn = event_name(conn);
-	if (!f->conn || hmap_put(&s->failures, conn, len, f)) {
-		free((char *)f->conn);
-		free(f);
+	name = e;
+	*name = event_name(conn);
+	if (!*name || hmap_put(map, conn, len, e)) {
+		free((char *)*name);
+		free(e);
 		return NULL;
 	}
 	s->keys++;
-	return f;
+	return e;
 }
 
 /* The reasons that charon's alerts report (model/alert.c): while alerts
@@ -279,31 +300,45 @@ static bool event_counted_by_alerts(struct event_store *s, enum fail_reason r,
 void event_store_failure(struct event_store *s, enum fail_reason r,
 			 enum fail_source src, const char *conn, double ts)
 {
+	event_store_failure_rec(s, r, src, conn, ts, NULL);
+}
+
+void event_store_failure_rec(struct event_store *s, enum fail_reason r,
+			     enum fail_source src, const char *conn, double ts,
+			     const struct event_record *more)
+{
+	struct event_record rec = { .kind = ER_FAILURE };
+
 	if (event_counted_by_alerts(s, r, src))
 		return;
 	event_store_failure_add(s, r, conn, 1, ts);
+	if (more)
+		rec = *more;
+	if ((unsigned)r >= FAIL_REASON_COUNT)
+		r = FAIL_OTHER;
+	rec.kind = r == FAIL_REKEY ? ER_REKEY_FAILED : ER_FAILURE;
+	rec.conn = conn ? conn : "";
+	rec.reason = fail_reason_names[r];
+	rec.source = (unsigned)src < FAIL_SRC_COUNT ? fail_source_names[src] : NULL;
+	event_store_emit(s, &rec);
 }
 
-static struct alert_counts *event_alert_get(struct event_store *s, const char *conn)
+void event_store_set_sink(struct event_store *s, event_sink_fn fn, void *ctx)
 {
-	size_t len = strnlen(conn, EVENT_NAME_MAX);
-	struct alert_counts *a = hmap_get(&s->alerts, conn, len);
+	s->sink = fn;
+	s->sink_ctx = ctx;
+}
 
-	if (a)
-		return a;
-	if (strcmp(conn, "other") && !event_room(s))
-		return event_alert_get(s, "other");
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return NULL;
-	a->conn = event_name(conn);
-	if (!a->conn || hmap_put(&s->alerts, conn, len, a)) {
-		free((char *)a->conn);
-		free(a);
-		return NULL;
-	}
-	s->keys++;
-	return a;
+void event_store_emit(struct event_store *s, const struct event_record *r)
+{
+	struct event_record rec;
+
+	if (!s || !s->sink)
+		return;
+	rec = *r;
+	if (!rec.when.tv_sec && !rec.when.tv_nsec)
+		clock_gettime(CLOCK_REALTIME, &rec.when);
+	s->sink(s->sink_ctx, &rec);
 }
 
 void event_store_alert(struct event_store *s, unsigned type, const char *conn)
@@ -313,7 +348,7 @@ void event_store_alert(struct event_store *s, unsigned type, const char *conn)
 	if (type >= EVENT_ALERT_TYPES)
 		return;
 	pthread_mutex_lock(&s->lock);
-	a = event_alert_get(s, conn ? conn : "");
+	a = event_conn_entry(s, &s->alerts, conn ? conn : "", sizeof(*a));
 	if (a)
 		a->count[type]++;
 	pthread_mutex_unlock(&s->lock);
@@ -334,7 +369,7 @@ void event_store_failure_add(struct event_store *s, enum fail_reason r,
 	if ((unsigned)r >= FAIL_REASON_COUNT)
 		r = FAIL_OTHER;
 	pthread_mutex_lock(&s->lock);
-	f = event_failure_get(s, conn ? conn : "");
+	f = event_conn_entry(s, &s->failures, conn ? conn : "", sizeof(*f));
 	if (f) {
 		f->count[r] += n;
 		if (ts > 0 && ts >= f->last) {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/event_record.h"
+
 struct arena;
 
 /* Monotonic traffic totals of one conn/child (also used by the ledger). */
@@ -58,9 +60,23 @@ void event_store_free(struct event_store *s);
 /* child is NULL for IKE events; ts is Unix time. */
 void event_store_count(struct event_store *s, enum event_kind k,
 		       const char *conn, const char *child, double ts);
-/* conn may be NULL or "" (unknown) → counted under conn "". */
+/* conn may be NULL or "" (unknown) → counted under conn "".  A failure
+ * that is counted is also handed to the sink (as rekey_failed or failure);
+ * one the alerts already count is neither. */
 void event_store_failure(struct event_store *s, enum fail_reason r,
 			 enum fail_source src, const char *conn, double ts);
+/* The same, with what the source knows beside (peers, ids) for the sink:
+ * more may be NULL; its kind, conn, reason and source are set here. */
+void event_store_failure_rec(struct event_store *s, enum fail_reason r,
+			     enum fail_source src, const char *conn, double ts,
+			     const struct event_record *more);
+
+/* The event log's sink: every event the sources report is handed to it,
+ * in the reporting thread, right after it is counted (fn must not block).
+ * Set before any source starts; fn NULL turns it off. */
+void event_store_set_sink(struct event_store *s, event_sink_fn fn, void *ctx);
+/* Hands r to the sink, if any (s may be NULL); r->when {0,0} becomes now. */
+void event_store_emit(struct event_store *s, const struct event_record *r);
 /* An operator-defined log rule matched: counted as
  * ipsec_log_rule_matches_total{rule=NAME, label=value...}. */
 void event_store_rule(struct event_store *s, const char *rule,

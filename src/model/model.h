@@ -15,6 +15,7 @@
 
 #include "common/arena.h"
 #include "model/conn_certs.h"
+#include "model/eventlog_view.h"
 #include "model/events.h"
 #include "model/kernel.h"
 #include "model/probe_view.h"
@@ -211,6 +212,7 @@ struct model {
 	struct probe_snapshot probes;     /* see model/probe_view.h */
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 	struct cert_store certs;          /* see model/conn_certs.h */
+	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
 };
 
 struct model *model_new(void);

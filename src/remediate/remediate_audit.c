@@ -8,6 +8,8 @@
 
 #include "common/json_out.h"
 #include "common/log.h"
+#include "collect/scrape.h"
+#include "model/events.h"
 #include "remediate/remediate_int.h"
 
 static const char *rem_reason_name(enum rem_reason why)
@@ -17,11 +19,9 @@ static const char *rem_reason_name(enum rem_reason why)
 
 static void rem_json_time(struct json_out *j, const char *key, time_t t)
 {
-	char when[32];
-	struct tm tm;
+	char when[JSON_TIME_MAX];
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_time_format(when, (struct timespec){ .tv_sec = t }, false);
 	json_str(j, key, when);
 }
 
@@ -79,10 +79,33 @@ static void rem_log_event(const struct rem_event *e)
 		 e->detail ? ": " : "", e->detail ? e->detail : "");
 }
 
+/* The same facts to the event log (through the event store's sink). */
+static void rem_event_record(struct remediate *r, const struct rem_event *e)
+{
+	const struct rem_job *job = e->job;
+	struct event_record rec = {
+		.kind = ER_REMEDIATION,
+		.conn = job ? job->conn : "",
+		.child = job && job->child[0] ? job->child : NULL,
+		.source = job && job->source[0] ? job->source : "alertmanager",
+		.decision = rem_outcome_names[e->outcome],
+		.reason = e->reason != RR_NONE ? rem_reason_name(e->reason) : NULL,
+		.action = e->is_action ? rem_action_names[e->action] : NULL,
+		.result = e->is_action ? rem_result_names[e->result] : NULL,
+		.dry_run = r->rc->dry_run,
+		.detail = e->detail,
+		.remote_addr = e->peer,
+		.peers_redacted = true,   /* the conn's, from a redacted snapshot */
+	};
+
+	event_store_emit(scraper_events(r->scraper), &rec);
+}
+
 void rem_audit(struct remediate *r, const struct rem_event *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 
+	rem_event_record(r, e);
 	rem_event_json(r, e, &sb);
 	strbuf_addch(&sb, '\n');
 	pthread_mutex_lock(&r->lock);

@@ -96,8 +96,12 @@ def main():
                              ("rekey events", "ipsec_child_sa_events_total"),
                              ("failure events", "ipsec_conn_failures_total"),
                              ("kernel errors", "ipsec_kernel_child_sa_errors_total"),
-                             ("certificate expiry", "ipsec_conn_cert_not_after_timestamp_seconds")]:
+                             ("certificate expiry", "ipsec_conn_cert_not_after_timestamp_seconds"),
+                             ("charon alerts by type", "ipsec_alerts_total"),
+                             ("packets lost per direction", "ipsec_tunnel:direction_lost:bool")]:
             want[what] = metric in text
+        ids = [p["id"] for p in dash["panels"]]
+        want["unique panel ids"] = len(ids) == len(set(ids))
         want["state timelines"] = sum(1 for p in dash["panels"] if p["type"] == "state-timeline") >= 2
         want["every panel query filters on $conn or $instance"] = all(
             "$conn" in e or "$instance" in e for w, e in exprs(dash) if not w.startswith("variable"))

@@ -26,6 +26,8 @@ head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
 chmod 600 "$tmp/token"
 printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diagnostics: {directory: %s}\n' \
 	"$tmp/token" "$tmp/remediation.jsonl" "$tmp/diag" >>"$tmp/ikewatch.yml"
+# the event log on, so that its families are there too
+printf 'events:\n  log_file: %s\n' "$tmp/events.log" >>"$tmp/ikewatch.yml"
 # KLIPS is not in this kernel: its table comes from the man page's example
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"

@@ -125,6 +125,33 @@ static void test_append_mode_tightened(void)
 	unlink(path);
 }
 
+/* The event log's 0640: an existing 0666 file loses only other's and the
+ * group's write bits; a new one is 0640 whatever the umask. */
+static void test_append_mode_0640(void)
+{
+	char path[256];
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	sf_path(path, sizeof(path), "events.log");
+	sf_plant(path, "line\n", 0666);
+	fd = safe_file_open_append_mode(path, 0640);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+	unlink(path);
+	old = umask(077);
+	fd = safe_file_open_append_mode(path, 0640);
+	umask(old);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+	unlink(path);
+}
+
 static void test_append_fifo_refused(void)
 {
 	char path[256];
@@ -188,6 +215,7 @@ int main(void)
 	RUN(test_replace_mode_and_content);
 	RUN(test_append_symlink_refused);
 	RUN(test_append_mode_tightened);
+	RUN(test_append_mode_0640);
 	RUN(test_append_fifo_refused);
 	RUN(test_secret_modes);
 	rmdir(dir);

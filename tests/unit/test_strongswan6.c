@@ -134,6 +134,7 @@ static void test_trap_and_shunt(void)
 	/* the same policy again marks nothing new; an unknown conn nothing */
 	CHECK_INT(strongswan_parse_policy(&msg, conns, n), 0);
 	CHECK_INT(strongswan_parse_policy(&msg, conns, 1), 0);
+	CHECK_INT(strongswan_parse_policy(&msg, NULL, 0), 0);   /* charon has no conn */
 	vici_msg_release(&msg);
 	CHECK_STR(conns[0].children[0].mode, "PASS");
 	CHECK_INT(child_cfg_start(&conns[0], &conns[0].children[0]), CHILD_START_SHUNT);
