@@ -95,7 +95,7 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 	st->last = *r;
 	st->runs++;
 	st->by_traffic = false;
-	probe_quiet_ran(&st->quiet);
+	probe_quiet_ran(&st->quiet, r->finished_at);
 	if (!r->success)
 		st->failures[r->fail < PROBE_FAIL_COUNT ? r->fail : PROBE_FAIL_ERROR]++;
 	for (i = 0; i < r->nrtt && i < PROBE_COUNT_MAX; i++)
@@ -104,12 +104,12 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 }
 
 void probe_store_traffic(struct probe_store *s, size_t idx, uint64_t packets_in,
-			 uint64_t packets_out)
+			 uint64_t packets_out, double read_at)
 {
 	if (idx >= s->pc->n)
 		return;
 	pthread_mutex_lock(&s->lock);
-	probe_quiet_seen(&s->st[idx].quiet, packets_in, packets_out);
+	probe_quiet_seen(&s->st[idx].quiet, packets_in, packets_out, read_at);
 	pthread_mutex_unlock(&s->lock);
 }
 

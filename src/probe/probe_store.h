@@ -49,10 +49,10 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out);
 void probe_store_set_addrs(struct probe_store *s, size_t idx, const struct probe_addrs *a);
 
-/* A collection read the packet counters of the probe's child (sums over
- * its SAs, both directions). */
+/* A collection that started at Unix time read_at read the packet counters
+ * of the probe's child (sums over its SAs, both directions). */
 void probe_store_traffic(struct probe_store *s, size_t idx, uint64_t packets_in,
-			 uint64_t packets_out);
+			 uint64_t packets_out, double read_at);
 /* A run of probe idx is due at Unix time now: true when the probe has
  * quiet_when_traffic and the child's traffic proved the tunnel since its
  * previous run; the run is then not made and counted as quiet, and the

@@ -198,7 +198,8 @@ static void probes_traffic(struct probe_runtime *rt, const struct model *m)
 
 		n = probes_child_key(key, sizeof(key), sp->conn, sp->child);
 		if (sp->quiet_when_traffic && n && (p = hmap_get(&map, key, n)))
-			probe_store_traffic(rt->store, i, p->in, p->out);
+			probe_store_traffic(rt->store, i, p->in, p->out,
+					    (double)m->collected_at);
 	}
 out:
 	hmap_release(&map);

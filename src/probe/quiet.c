@@ -1,6 +1,7 @@
 #include "probe/quiet.h"
 
-void probe_quiet_seen(struct probe_quiet *q, uint64_t in, uint64_t out)
+void probe_quiet_seen(struct probe_quiet *q, uint64_t in, uint64_t out,
+		      double read_at)
 {
 	q->seen_in = in;
 	q->seen_out = out;
@@ -10,7 +11,7 @@ void probe_quiet_seen(struct probe_quiet *q, uint64_t in, uint64_t out)
 		q->base_in = in;
 	if (q->have_base && out < q->base_out)
 		q->base_out = out;
-	if (q->need_base) {
+	if (q->need_base && read_at > q->ran_at) {
 		q->base_in = in;
 		q->base_out = out;
 		q->have_base = true;
@@ -18,8 +19,9 @@ void probe_quiet_seen(struct probe_quiet *q, uint64_t in, uint64_t out)
 	}
 }
 
-void probe_quiet_ran(struct probe_quiet *q)
+void probe_quiet_ran(struct probe_quiet *q, double at)
 {
+	q->ran_at = at;
 	q->need_base = true;
 	q->have_base = false;
 }

@@ -15,27 +15,44 @@ static void test_own_packets_prove_nothing(void)
 	struct probe_quiet q = { 0 };
 
 	CHECK(!probe_quiet_proved(&q));          /* never ran, never seen */
-	probe_quiet_seen(&q, 10, 10);
+	probe_quiet_seen(&q, 10, 10, 11);
 	CHECK(!probe_quiet_proved(&q));          /* no base before a run */
-	probe_quiet_ran(&q);                     /* the run's 3 pings ... */
-	probe_quiet_seen(&q, 13, 13);            /* ... are in the base */
+	probe_quiet_ran(&q, 10);                     /* the run's 3 pings ... */
+	probe_quiet_seen(&q, 13, 13, 11);            /* ... are in the base */
 	CHECK(!probe_quiet_proved(&q));
-	probe_quiet_seen(&q, 13, 13);            /* no traffic since */
+	probe_quiet_seen(&q, 13, 13, 11);            /* no traffic since */
 	CHECK(!probe_quiet_proved(&q));
+}
+
+/* A collection already under way when the run ended may have read the
+ * counters before the run's last packets: it is not the baseline, or those
+ * packets would prove the tunnel at the next collection. */
+static void test_collection_during_run_is_no_base(void)
+{
+	struct probe_quiet q = { 0 };
+
+	probe_quiet_ran(&q, 10.5);
+	probe_quiet_seen(&q, 12, 12, 10);        /* read at 10.x: before the end */
+	probe_quiet_seen(&q, 13, 13, 11);        /* the base: the run's last ping in */
+	CHECK(!probe_quiet_proved(&q));
+	probe_quiet_seen(&q, 13, 13, 12);
+	CHECK(!probe_quiet_proved(&q));
+	probe_quiet_seen(&q, 20, 20, 13);        /* real traffic */
+	CHECK(probe_quiet_proved(&q));
 }
 
 static void test_traffic_both_ways(void)
 {
 	struct probe_quiet q = { 0 };
 
-	probe_quiet_ran(&q);
-	probe_quiet_seen(&q, 100, 100);
-	probe_quiet_seen(&q, 150, 100);          /* inbound only */
+	probe_quiet_ran(&q, 10);
+	probe_quiet_seen(&q, 100, 100, 11);
+	probe_quiet_seen(&q, 150, 100, 11);          /* inbound only */
 	CHECK(!probe_quiet_proved(&q));
-	probe_quiet_seen(&q, 150, 180);          /* both rose */
+	probe_quiet_seen(&q, 150, 180, 11);          /* both rose */
 	CHECK(probe_quiet_proved(&q));
 	CHECK(!probe_quiet_proved(&q));          /* the next skip needs a new rise */
-	probe_quiet_seen(&q, 160, 190);
+	probe_quiet_seen(&q, 160, 190, 11);
 	CHECK(probe_quiet_proved(&q));
 }
 
@@ -43,11 +60,11 @@ static void test_rekey_lowers_the_base(void)
 {
 	struct probe_quiet q = { 0 };
 
-	probe_quiet_ran(&q);
-	probe_quiet_seen(&q, 1000, 1000);
-	probe_quiet_seen(&q, 5, 7);              /* the old SA went away */
+	probe_quiet_ran(&q, 10);
+	probe_quiet_seen(&q, 1000, 1000, 11);
+	probe_quiet_seen(&q, 5, 7, 11);              /* the old SA went away */
 	CHECK(!probe_quiet_proved(&q));
-	probe_quiet_seen(&q, 9, 12);             /* the new SA carries traffic */
+	probe_quiet_seen(&q, 9, 12, 11);             /* the new SA carries traffic */
 	CHECK(probe_quiet_proved(&q));
 }
 
@@ -72,8 +89,8 @@ static void test_store_quiet_result(void)
 		return;
 	for (i = 0; i < 2; i++) {
 		probe_store_record(s, i, &r);
-		probe_store_traffic(s, i, 50, 50);
-		probe_store_traffic(s, i, 60, 70);
+		probe_store_traffic(s, i, 50, 50, 11);
+		probe_store_traffic(s, i, 60, 70, 12);
 	}
 	CHECK(probe_store_quiet(s, 0, 20));
 	CHECK(!probe_store_quiet(s, 1, 20));     /* not a quiet probe */
@@ -105,6 +122,7 @@ static void test_store_quiet_result(void)
 int main(void)
 {
 	RUN(test_own_packets_prove_nothing);
+	RUN(test_collection_during_run_is_no_base);
 	RUN(test_traffic_both_ways);
 	RUN(test_rekey_lowers_the_base);
 	RUN(test_store_quiet_result);
