@@ -170,6 +170,16 @@ static void probes_sum_packets(const struct model *m, const struct hmap *map)
 		}
 }
 
+static bool probes_any_quiet(const struct probe_config *pc)
+{
+	size_t i;
+
+	for (i = 0; i < pc->n; i++)
+		if (pc->v[i].quiet_when_traffic)
+			return true;
+	return false;
+}
+
 /* What quiet probes need: their child's packets at this collection (sums
  * over its SAs), in one pass over the listing.  An incomplete listing (an
  * IKE SA left out) reads as fewer packets, which only makes a probe run. */
@@ -180,8 +190,8 @@ static void probes_traffic(struct probe_runtime *rt, const struct model *m)
 	struct hmap map = HMAP_INIT;
 	size_t i, n, k = 0;
 
-	if (!m->have_sas)
-		return;
+	if (!m->have_sas || !probes_any_quiet(rt->pc))
+		return;   /* no pass over the SAs on scrapes that need none */
 	acc = calloc(rt->pc->n ? rt->pc->n : 1, sizeof(*acc));
 	for (i = 0; acc && i < rt->pc->n; i++) {
 		const struct probe_spec *sp = &rt->pc->v[i];
