@@ -59,6 +59,7 @@ void probe_run_abort(struct probe_run *r)
 
 	for (i = 0; i < PROBE_RUN_FDS; i++)
 		pr_close(r, i);
+	probe_http_release(&r->http);
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -347,6 +348,8 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 	r->fd[0] = fd;
 	probe_addr_format(r->addrs.target, addr, sizeof(addr));
 	probe_http_begin(&r->http, r->spec, addr, now);
+	if (r->spec->tls)
+		probe_http_tls(&r->http, r->spec, r->tls, addr);
 }
 
 static void pr_http_tick(struct probe_run *r, int64_t now)
@@ -425,7 +428,8 @@ static bool pr_open_icmp(struct probe_run *r)
 }
 
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
-		     const struct probe_addrs *addrs, uint32_t token, int64_t now)
+		     const struct probe_addrs *addrs, uint32_t token, int64_t now,
+		     const struct probe_tls_cred *tls)
 {
 	size_t i;
 
@@ -436,6 +440,7 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	r->idx = idx;
 	r->addrs = *addrs;
 	r->token = token;
+	r->tls = tls;
 	r->id = (uint16_t)token;
 	r->first_rtt = -1;
 	for (i = 0; i < PROBE_HTTP_PHASES; i++)
@@ -444,6 +449,10 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	pr_labels(r);
 	if (!addrs->target_known || addrs->source_unknown) {
 		pr_fail_now(r, PROBE_FAIL_UNRESOLVED, "no address derived from the traffic selectors yet");
+		return;
+	}
+	if (spec->type == PROBE_HTTP && spec->tls && !tls) {
+		pr_fail_now(r, PROBE_FAIL_ERROR, "no TLS trust set up");
 		return;
 	}
 	if (spec->type == PROBE_HTTP) {

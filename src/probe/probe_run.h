@@ -13,8 +13,8 @@
  * tcp:  `count` connects `spacing` apart; a reset (closed port) is an
  *   answer from the far side (no loss, RTT recorded) but not a success.
  * mtu:  the DF ladder of mtu.h; success when the smallest size passes.
- * http: one connect and GET (probe_http.h); success when the whole answer
- *       came back as expected. */
+ * http: one connect (https: and TLS handshake) and GET (probe_http.h);
+ *       success when the whole answer came back as expected. */
 #ifndef IKW_PROBE_RUN_H
 #define IKW_PROBE_RUN_H
 
@@ -55,15 +55,18 @@ struct probe_run {
 	struct mtu_search mtu;
 	double first_rtt;         /* mtu: the smallest size's, phase 1; < 0 none */
 	struct probe_http http;
+	const struct probe_tls_cred *tls;  /* https: the trust; else NULL */
 	bool done;
 	struct probe_result res;
 };
 
 /* Starts a run of spec (index idx) with the addresses addrs.  token tells
- * this run's replies from any other's.  On a local failure (socket,
- * namespace) the run is done at once with a failed result. */
+ * this run's replies from any other's; tls is an https probe's trust
+ * (probe_tls_trust.h, outliving the run), else NULL.  On a local failure
+ * (socket, namespace) the run is done at once with a failed result. */
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
-		     const struct probe_addrs *addrs, uint32_t token, int64_t now);
+		     const struct probe_addrs *addrs, uint32_t token, int64_t now,
+		     const struct probe_tls_cred *tls);
 /* Appends this run's descriptors to pfd (room for PROBE_RUN_FDS). */
 size_t probe_run_pollfds(const struct probe_run *r, struct pollfd *pfd);
 void probe_run_io(struct probe_run *r, int fd, short revents, int64_t now);

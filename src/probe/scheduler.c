@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "probe/probe_run.h"
+#include "probe/probe_tls_trust.h"
 #include "probe/spread.h"
 
 #define PS_NS_PER_MS 1000000LL
@@ -23,6 +24,7 @@ struct ps_due {
 struct probe_sched {
 	const struct probe_config *pc;
 	struct probe_store *store;
+	struct probe_tls_trust *tls;  /* the https probes' */
 	bool once;
 	struct ps_due *heap;      /* min-heap on at */
 	size_t nheap;
@@ -97,6 +99,7 @@ static void ps_free(struct probe_sched *s)
 			probe_run_abort(&s->runs[i]);
 	if (s->wake_fd >= 0)
 		close(s->wake_fd);
+	probe_tls_trust_free(s->tls);
 	free(s->heap);
 	free(s->runs);
 	free(s->busy);
@@ -107,14 +110,16 @@ static void ps_free(struct probe_sched *s)
 	free(s);
 }
 
-static struct probe_sched *ps_new(const struct probe_config *pc, struct probe_store *store,
-				  bool once)
+static int ps_new(struct probe_sched **out, const struct probe_config *pc,
+		  struct probe_store *store, bool once, struct ikw_err *err)
 {
 	struct probe_sched *s = calloc(1, sizeof(*s));
 	size_t n = pc->n ? pc->n : 1, npfd;
+	int r;
 
+	*out = NULL;
 	if (!s)
-		return NULL;
+		return err_set(err, -ENOMEM, "out of memory");
 	s->wake_fd = -1;
 	s->pc = pc;
 	s->store = store;
@@ -135,9 +140,16 @@ static struct probe_sched *ps_new(const struct probe_config *pc, struct probe_st
 	if (!s->heap || !s->runs || !s->busy || !s->running || !s->failing || !s->pfd ||
 	    !s->pslot) {
 		ps_free(s);
-		return NULL;
+		return err_set(err, -ENOMEM, "out of memory");
 	}
-	return s;
+	/* once for all runs: loading a trust store is a client's costly part */
+	r = probe_tls_trust_new(pc, &s->tls, err);
+	if (r) {
+		ps_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
 }
 
 /* First runs: spread over each probe's interval (daemon), or all now. */
@@ -225,7 +237,8 @@ static void ps_start_one(struct probe_sched *s, size_t idx, int64_t now)
 	s->busy[slot] = true;
 	s->running[idx] = true;
 	s->nactive++;
-	probe_run_start(&s->runs[slot], &s->pc->v[idx], idx, &addrs, ++s->token, now);
+	probe_run_start(&s->runs[slot], &s->pc->v[idx], idx, &addrs, ++s->token, now,
+			probe_tls_trust_get(s->tls, idx));
 }
 
 /* Starts what is due while slots are free; the next run of each is one
@@ -343,12 +356,12 @@ static void *ps_main(void *arg)
 int probe_sched_start(struct probe_sched **out, const struct probe_config *pc,
 		      struct probe_store *store, struct ikw_err *err)
 {
-	struct probe_sched *s = ps_new(pc, store, false);
-	int r;
+	struct probe_sched *s;
+	int r = ps_new(&s, pc, store, false, err);
 
 	*out = NULL;
-	if (!s)
-		return err_set(err, -ENOMEM, "out of memory");
+	if (r)
+		return r;
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->wake_fd < 0 || ps_schedule_first(s, ps_now())) {
 		r = s->wake_fd < 0 ? -errno : -ENOMEM;
@@ -379,10 +392,14 @@ void probe_sched_stop(struct probe_sched *s)
 
 int probe_sched_run_once(const struct probe_config *pc, struct probe_store *store)
 {
-	struct probe_sched *s = ps_new(pc, store, true);
+	struct ikw_err err = { "" };
+	struct probe_sched *s;
+	int r = ps_new(&s, pc, store, true, &err);
 
-	if (!s)
-		return -ENOMEM;
+	if (r) {
+		log_error("%s", err.msg);
+		return r;
+	}
 	ps_schedule_first(s, ps_now());
 	ps_loop(s);
 	ps_free(s);
