@@ -16,10 +16,13 @@ trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 : >"$tmp/charon.log"
 printf 'logs:\n  vici_log: true\n  files: [%s]\n' "$tmp/charon.log" >"$tmp/ikewatch.yml"
 # probes through the tunnel, so that the probe families are there too (the
-# http one to a closed port: its families are there all the same)
+# http and https ones to a closed port: their families are there all the same)
 printf 'probes:\n  - {conn: tun1, child: net1, type: mtu, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
 	"$NAME" >>"$tmp/ikewatch.yml"
 printf '  - {conn: tun1, child: net1, type: http, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
+	"$NAME" >>"$tmp/ikewatch.yml"
+# and an https one, for the tls families
+printf '  - {conn: tun1, child: net1, name: https, type: http, scheme: https, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
 	"$NAME" >>"$tmp/ikewatch.yml"
 # remediation enabled (dry-run, nothing sent to it), so that its families are there too
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
