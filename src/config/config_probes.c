@@ -130,6 +130,18 @@ static int cp_type(enum probe_type *t, const char *v)
 	return -EINVAL;
 }
 
+/* scheme: http or https; its index is whether TLS is on */
+static int cp_scheme(bool *tls, const char *v)
+{
+	static const char *const schemes[] = { "http", "https" };
+	size_t i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strcmp(v, schemes[i]))
+			return *tls = i == 1, 0;
+	return -EINVAL;
+}
+
 static int cp_number(struct probes_yaml *y, const struct pk_field *f, const yaml_node_t *n,
 		     const char *v, const char *where, void *p)
 {
@@ -260,9 +272,8 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 			return cfg_fail(&y->base, n, "%s.%s: want true or false", where, f->key);
 		return 0;
 	case PK_SCHEME:
-		if (strcmp(v, "http") && strcmp(v, "https"))
+		if (cp_scheme(p, v))
 			return cfg_fail(&y->base, n, "%s.scheme: want http or https, not '%s'", where, v);
-		*(bool *)p = !strcmp(v, "https");
 		return 0;
 	case PK_PATH:
 	case PK_HOST:

@@ -213,7 +213,7 @@ ssize_t probe_tls_send(struct probe_tls *t, const void *buf, size_t len)
 {
 	ssize_t n;
 
-	if (!t->handshaken)
+	if (!t->handshaken || !t->session)
 		return -EIO;
 	n = gnutls_record_send(t->session, buf, len);
 	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
@@ -226,7 +226,7 @@ ssize_t probe_tls_recv(struct probe_tls *t, void *buf, size_t len)
 	ssize_t n;
 	int i;
 
-	if (!t->handshaken)
+	if (!t->handshaken || !t->session)
 		return -EIO;
 	for (i = 0; i < PT_RETRIES; i++) {
 		n = gnutls_record_recv(t->session, buf, len);
@@ -245,7 +245,7 @@ ssize_t probe_tls_recv(struct probe_tls *t, void *buf, size_t len)
 
 bool probe_tls_pending(const struct probe_tls *t)
 {
-	return t->handshaken && gnutls_record_check_pending(t->session) > 0;
+	return t->handshaken && t->session && gnutls_record_check_pending(t->session) > 0;
 }
 
 void probe_tls_end(struct probe_tls *t)
