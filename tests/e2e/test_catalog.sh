@@ -35,6 +35,9 @@ printf 'events:\n  log_file: %s\n' "$tmp/events.log" >>"$tmp/ikewatch.yml"
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"
 wait_for 10 probes_ran "$PORT"   # the probe's first run falls within its 2 s interval
+# ...and each has run (probes_ran sees only those that have)
+all_probes_ran() { [ "$(scrape "$PORT" | grep -c '^ipsec_probe_runs_total{')" -ge 3 ]; }
+wait_for 10 all_probes_ran
 scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
 missing_doc=$(comm -23 <(echo "$scraped") <(echo "$documented"))
