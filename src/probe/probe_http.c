@@ -27,6 +27,17 @@ static double ph_realtime(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The scheduler's clock (CLOCK_MONOTONIC ns), read anew: a handshake's
+ * key exchange and certificate checks take real time within one wake-up,
+ * which the wake-up's own time would not show. */
+static int64_t ph_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static uint32_t ph_connect_ms(const struct probe_spec *sp)
 {
 	return sp->connect_timeout_ms && sp->connect_timeout_ms < sp->timeout_ms ?
@@ -123,7 +134,8 @@ static void ph_end(struct probe_http *h, enum probe_fail why, int64_t now)
 {
 	h->done = true;
 	h->fail = why;
-	h->end_ns = now;
+	/* never before the handshake's own end (read after the wake-up's) */
+	h->end_ns = now > h->tls_ns ? now : h->tls_ns;
 	probe_tls_end(&h->tls);
 }
 
@@ -180,9 +192,10 @@ static void ph_tls_start(struct probe_http *h, const struct probe_spec *sp, int 
 	}
 }
 
-static void ph_handshake(struct probe_http *h, const struct probe_spec *sp, int64_t now)
+static void ph_handshake(struct probe_http *h, const struct probe_spec *sp)
 {
 	enum probe_tls_step st = probe_tls_handshake(&h->tls);
+	int64_t now = ph_now();
 
 	if (st == PROBE_TLS_DONE) {
 		h->tls_ns = now;
@@ -275,7 +288,7 @@ void probe_http_io(struct probe_http *h, const struct probe_spec *sp, int fd, sh
 			return;
 	}
 	if (!ph_ready(h)) {
-		ph_handshake(h, sp, now);
+		ph_handshake(h, sp);
 		if (!ph_ready(h))
 			return;
 	}
