@@ -64,6 +64,7 @@ void probe_run_abort(struct probe_run *r)
 		icmp_mux_release(&r->sh->mux, r->mux_idx);
 	r->mux_idx = -1;
 	r->icmp_fd = -1;
+	probe_http_release(&r->http);
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -367,6 +368,8 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 	r->fd[0] = fd;
 	probe_addr_format(r->addrs.target, addr, sizeof(addr));
 	probe_http_begin(&r->http, r->spec, addr, now);
+	if (r->spec->tls)
+		probe_http_tls(&r->http, r->spec, r->tls, addr);
 }
 
 static void pr_http_tick(struct probe_run *r, int64_t now)
@@ -462,7 +465,7 @@ static bool pr_open_icmp(struct probe_run *r, int64_t now)
 
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
 		     const struct probe_addrs *addrs, uint32_t token, struct probe_shared *sh,
-		     int64_t now)
+		     int64_t now, const struct probe_tls_cred *tls)
 {
 	size_t i;
 
@@ -476,6 +479,7 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	r->idx = idx;
 	r->addrs = *addrs;
 	r->token = token;
+	r->tls = tls;
 	r->id = (uint16_t)token;
 	r->first_rtt = -1;
 	for (i = 0; i < PROBE_HTTP_PHASES; i++)
@@ -484,6 +488,10 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	pr_labels(r);
 	if (!addrs->target_known || addrs->source_unknown) {
 		pr_fail_now(r, PROBE_FAIL_UNRESOLVED, "no address derived from the traffic selectors yet");
+		return;
+	}
+	if (spec->type == PROBE_HTTP && spec->tls && !tls) {
+		pr_fail_now(r, PROBE_FAIL_ERROR, "no TLS trust set up");
 		return;
 	}
 	if (spec->type == PROBE_HTTP) {
