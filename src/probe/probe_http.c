@@ -14,14 +14,6 @@
 #define PH_READS_PER_WAKE 8       /* then other probes get their turn */
 #define PH_READ_BUF 16384
 
-static int64_t ph_monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int64_t ph_ms(uint32_t ms)
 {
 	return (int64_t)ms * PH_NS_PER_MS;
@@ -279,7 +271,7 @@ static void ph_recv(struct probe_http *h, const struct probe_spec *sp, int fd, i
 		if (h->resp.state == HTTP_RESP_DONE || h->resp.state == HTTP_RESP_ERROR) {
 			/* the clock now, not at the wake-up: when the whole answer
 			 * was queued by then, reading it is the transfer we saw */
-			ph_end(h, probe_http_verdict(sp, &h->resp, false), ph_monotonic());
+			ph_end(h, probe_http_verdict(sp, &h->resp, false), ph_now());
 			return;
 		}
 	}
