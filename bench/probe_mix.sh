@@ -16,7 +16,8 @@
 # peak RSS.  No charon: the VICI collector fails at each scrape.
 #
 # Writes bench/results/probe-mix.txt (key=value; PROBE_TYPES other than the
-# default: probe-mix-TYPES.txt).  Environment: PROBE_N (1000),
+# default: probe-mix-TYPES.txt; IPv6: -ipv6 before .txt).  Environment:
+# PROBE_FAMILY (4; 6: the same over IPv6, targets 2001:db8:1::K), PROBE_N (1000),
 # PROBE_INTERVAL (30), PROBE_SECONDS (90, measured after a first interval of
 # warm-up), PROBE_TYPES ("icmp tcp mtu http": the types, in turn; "icmp"
 # for a baseline), BENCH_BUILD=no to skip the build.  Needs root,
@@ -37,8 +38,12 @@ NS=ikwmix-$$
 WORK=$(mktemp -d /tmp/ikwmix.XXXXXX)
 IKW_PID="" HTTPD_PID=""
 read -r -a TYPES <<<"${PROBE_TYPES:-icmp tcp mtu http}"
-RESULT=$OUT/probe-mix.txt
-[[ ${PROBE_TYPES:-icmp tcp mtu http} == "icmp tcp mtu http" ]] || RESULT=$OUT/probe-mix-${TYPES[*]// /-}.txt
+FAMILY=${PROBE_FAMILY:-4}
+[[ $FAMILY == 4 || $FAMILY == 6 ]] || { echo "PROBE_FAMILY is 4 or 6" >&2; exit 2; }
+RESULT=$OUT/probe-mix
+[[ ${PROBE_TYPES:-icmp tcp mtu http} == "icmp tcp mtu http" ]] || RESULT+=-${TYPES[*]// /-}
+[[ $FAMILY == 4 ]] || RESULT+=-ipv6
+RESULT+=.txt
 
 log() { printf '[probe-mix %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -63,16 +68,21 @@ free_port() {
 }
 
 # the K-th (1-based) address of 198.18.0.0/15, skipping .0 and .255
-addr() { printf '198.%d.%d.%d' $((18 + ($1 - 1) / 64770)) $(((($1 - 1) / 254) % 255)) $((($1 - 1) % 254 + 1)); }
+# (PROBE_FAMILY=6: 2001:db8:1::K in hex)
+addr() {
+	if [[ $FAMILY == 6 ]]; then printf '2001:db8:1::%x' "$1"; return; fi
+	printf '198.%d.%d.%d' $((18 + ($1 - 1) / 64770)) $(((($1 - 1) / 254) % 255)) $((($1 - 1) % 254 + 1))
+}
 
 proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 setup_ns() {
 	local i
 	ip netns add "$NS"
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.lo.disable_ipv6=0
 	ip -n "$NS" link set lo up
 	for ((i = 1; i <= N; i++)); do
-		printf 'address add %s/32 dev lo\n' "$(addr "$i")"
+		printf 'address add %s/%s dev lo\n' "$(addr "$i")" $((FAMILY == 6 ? 128 : 32))
 	done >"$WORK/addrs.batch"
 	ip -n "$NS" -batch "$WORK/addrs.batch"
 	mkdir "$WORK/www"
@@ -80,7 +90,7 @@ setup_ns() {
 import sys
 line = b"ikewatch http probe payload, one line of many to fill the page.\n"
 sys.stdout.buffer.write(line * (65536 // len(line) + 1) + b"end-of-file\n")' >"$WORK/www/big.txt"
-	ip netns exec "$NS" python3 -m http.server 8080 --bind 0.0.0.0 --directory "$WORK/www" \
+	ip netns exec "$NS" python3 -m http.server 8080 --bind "$([[ $FAMILY == 6 ]] && echo :: || echo 0.0.0.0)" --directory "$WORK/www" \
 		>"$WORK/httpd.log" 2>&1 &
 	HTTPD_PID=$!
 }
@@ -168,6 +178,7 @@ runs=$(awk '/^ipsec_probe_runs_total\{/ { n += $2 } END { print n + 0 }' "$WORK/
 	echo "ikewatch_version=$("$IKEWATCH" --version 2>&1 | head -1)"
 	echo "N=$N"
 	echo "types=${TYPES[*]}"
+	echo "family=IPv$FAMILY"
 	echo "interval_s=$INTERVAL"
 	echo "span_s=$span"
 	echo "cpu_seconds=$cpu"
