@@ -12,11 +12,13 @@
 
 #include "common/log.h"
 #include "probe/icmp.h"
+#include "probe/icmp6.h"
 #include "probe/probe_addr.h"
 #include "probe/probe_sock.h"
 
 #define PR_NS_PER_MS 1000000LL
 #define PR_IP_ICMP_HDRS (ICMP_IP_HDR_MIN + ICMP_ECHO_HDR)
+#define PR_IP6_ICMP6_HDRS (ICMP6_IP6_HDR + ICMP6_ECHO_HDR)
 #define PR_RECV_BATCH 64          /* messages read per wake-up, then poll again */
 #define PR_PHASE_SHIFT 8          /* mtu: sequence = phase << 8 | rung */
 
@@ -33,6 +35,11 @@ static double pr_realtime(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static bool pr_v6(const struct probe_run *r)
+{
+	return r->addrs.target.family == AF_INET6;
+}
+
 static size_t pr_attempts(const struct probe_run *r)
 {
 	return r->spec->type == PROBE_MTU ? r->mtu.nrungs : r->spec->count;
@@ -42,7 +49,7 @@ static struct probe_sock_opts pr_sock_opts(const struct probe_run *r)
 {
 	return (struct probe_sock_opts){
 		.netns = r->spec->netns, .ifname = r->spec->interface,
-		.has_source = r->addrs.has_source, .source = r->addrs.source,
+		.family = r->addrs.target.family, .has_source = r->addrs.has_source, .source = r->addrs.source,
 	};
 }
 
@@ -149,13 +156,13 @@ static void pr_icmp_send(struct probe_run *r, size_t slot, uint16_t seq, size_t 
 			 int64_t now)
 {
 	uint8_t buf[ICMP_ECHO_HDR + PROBE_MTU_MAX];
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	size_t len = icmp_build_echo(buf, sizeof(buf), r->id, seq, r->token, payload);
+	struct sockaddr_storage sa;
+	socklen_t salen = probe_addr_sockaddr(&r->addrs.target, 0, &sa);
+	size_t len = pr_v6(r) ? icmp6_build_echo(buf, sizeof(buf), r->id, seq, r->token, payload) :
+				icmp_build_echo(buf, sizeof(buf), r->id, seq, r->token, payload);
 
-	sa.sin_addr.s_addr = htonl(r->addrs.target);
 	r->sent_ns[slot] = now;
-	if (len && sendto(r->fd[0], buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) ==
-		   (ssize_t)len)
+	if (len && sendto(r->fd[0], buf, len, 0, (struct sockaddr *)&sa, salen) == (ssize_t)len)
 		r->att[slot] = ATT_PENDING;
 	else
 		r->att[slot] = len ? pr_errno_attempt(errno) : ATT_ERROR;
@@ -198,13 +205,52 @@ static void pr_icmp_msg(struct probe_run *r, const uint8_t *buf, size_t len, int
 	if (m.kind == ICMP_KIND_ECHO_REPLY) {
 		/* ping sockets see only their own replies; raw ones see all */
 		if (!m.tagged || m.token != r->token ||
-		    (r->raw && (m.src != htonl(r->addrs.target) || m.id != r->id)))
+		    (r->raw && (m.src != htonl(r->addrs.target.u.v4) || m.id != r->id)))
 			return;
 		pr_answer(r, pr_slot(r, m.seq), ATT_ANSWERED, now);
 	} else if (m.kind != ICMP_KIND_OTHER && r->raw &&
-		   m.quoted_dst == htonl(r->addrs.target) && m.id == r->id) {
+		   m.quoted_dst == htonl(r->addrs.target.u.v4) && m.id == r->id) {
 		pr_answer(r, pr_slot(r, m.seq), ATT_UNREACHABLE, now);
 	}
+}
+
+/* The same for ICMPv6, where a raw socket gives the sender (from) apart
+ * from the message.  A Packet Too Big fails its rung like an unreachable:
+ * the size did not pass, whatever MTU the router names (the search, not
+ * the router, says what passes; debug logs show the router's word). */
+static void pr_icmp6_msg(struct probe_run *r, const uint8_t *buf, size_t len,
+			 const struct sockaddr_in6 *from, int64_t now)
+{
+	struct icmp6_msg m;
+
+	if (icmp6_parse(buf, len, &m))
+		return;
+	if (m.kind == ICMP6_KIND_ECHO_REPLY) {
+		if (!m.tagged || m.token != r->token ||
+		    (r->raw && (from->sin6_family != AF_INET6 || m.id != r->id ||
+				memcmp(&from->sin6_addr, r->addrs.target.u.v6, 16))))
+			return;
+		pr_answer(r, pr_slot(r, m.seq), ATT_ANSWERED, now);
+	} else if (m.kind != ICMP6_KIND_OTHER && r->raw && m.id == r->id &&
+		   !memcmp(m.quoted_dst, r->addrs.target.u.v6, 16)) {
+		if (m.kind == ICMP6_KIND_TOO_BIG)
+			log_debug("probe %s/%s/%s: packet too big (MTU %u)", r->spec->conn,
+				  r->spec->child, r->spec->name, (unsigned)m.mtu);
+		pr_answer(r, pr_slot(r, m.seq), ATT_UNREACHABLE, now);
+	}
+}
+
+/* An extended error of the ping socket's error queue from an ICMP (or
+ * ICMPv6) message, as opposed to a local one. */
+static bool pr_icmp_remote_error(const struct cmsghdr *c, struct sock_extended_err *ee)
+{
+	bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
+	bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
+
+	if ((!v4 && !v6) || c->cmsg_len < CMSG_LEN(sizeof(*ee)))
+		return false;
+	memcpy(ee, CMSG_DATA(c), sizeof(*ee));
+	return v4 ? ee->ee_origin == SO_EE_ORIGIN_ICMP : ee->ee_origin == SO_EE_ORIGIN_ICMP6;
 }
 
 /* A ping socket's error queue: ICMP errors quoting our requests (their
@@ -227,11 +273,9 @@ static void pr_icmp_errqueue(struct probe_run *r, int64_t now)
 		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 			struct sock_extended_err ee;
 
-			if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
-			    c->cmsg_len < CMSG_LEN(sizeof(ee)))
-				continue;
-			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-			if (ee.ee_origin == SO_EE_ORIGIN_ICMP && n >= ICMP_ECHO_HDR)
+			/* the data is our request, whose echo header is the
+			 * same in both families */
+			if (pr_icmp_remote_error(c, &ee) && n >= ICMP_ECHO_HDR)
 				pr_answer(r, pr_slot(r, (uint16_t)(data[6] << 8 | data[7])),
 					  ATT_UNREACHABLE, now);
 		}
@@ -241,19 +285,27 @@ static void pr_icmp_errqueue(struct probe_run *r, int64_t now)
 static void pr_icmp_io(struct probe_run *r, short revents, int64_t now)
 {
 	uint8_t buf[ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX];
+	struct sockaddr_in6 from;
+	socklen_t fromlen;
 	ssize_t n;
 	int i;
 
 	if ((revents & POLLERR) && !r->raw)
 		pr_icmp_errqueue(r, now);
 	for (i = 0; i < PR_RECV_BATCH; i++) {
-		n = recv(r->fd[0], buf, sizeof(buf), MSG_DONTWAIT);
+		fromlen = sizeof(from);
+		memset(&from, 0, sizeof(from));
+		n = recvfrom(r->fd[0], buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
+			     &fromlen);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && !r->raw)
 				pr_icmp_errqueue(r, now);
 			return;
 		}
-		pr_icmp_msg(r, buf, (size_t)n, now);
+		if (pr_v6(r))
+			pr_icmp6_msg(r, buf, (size_t)n, &from, now);
+		else
+			pr_icmp_msg(r, buf, (size_t)n, now);
 	}
 }
 
@@ -263,7 +315,7 @@ static void pr_tcp_send(struct probe_run *r, size_t k, int64_t now)
 {
 	struct probe_sock_opts o = pr_sock_opts(r);
 	struct ikw_err err = { "" };
-	int fd = probe_sock_tcp(&o, r->addrs.target, r->spec->port, &err);
+	int fd = probe_sock_tcp(&o, &r->addrs.target, r->spec->port, &err);
 
 	r->sent_ns[k] = now;
 	if (fd >= 0) {
@@ -332,12 +384,22 @@ static const enum probe_fail pr_attempt_fail[] = {
 	[ATT_TIMEOUT] = PROBE_FAIL_TIMEOUT, [ATT_ERROR] = PROBE_FAIL_ERROR,
 };
 
+/* The address as the host of a URI: an IPv6 one in brackets (RFC 3986
+ * 3.2.2), as the Host header wants it (RFC 7230 5.4). */
+static void pr_uri_host(const struct probe_ip *a, char *out, size_t size)
+{
+	char text[PROBE_ADDR_MAX];
+
+	probe_addr_format(a, text, sizeof(text));
+	snprintf(out, size, a->family == AF_INET6 ? "[%s]" : "%s", text);
+}
+
 static void pr_http_start(struct probe_run *r, int64_t now)
 {
 	struct probe_sock_opts o = pr_sock_opts(r);
 	struct ikw_err err = { "" };
-	char addr[PROBE_ADDR_MAX];
-	int fd = probe_sock_tcp(&o, r->addrs.target, r->spec->port, &err);
+	char addr[PROBE_ADDR_MAX + 2];
+	int fd = probe_sock_tcp(&o, &r->addrs.target, r->spec->port, &err);
 
 	if (fd < 0) {
 		pr_fail_now(r, pr_attempt_fail[pr_errno_attempt(-fd)],
@@ -345,7 +407,7 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 		return;
 	}
 	r->fd[0] = fd;
-	probe_addr_format(r->addrs.target, addr, sizeof(addr));
+	pr_uri_host(&r->addrs.target, addr, sizeof(addr));
 	probe_http_begin(&r->http, r->spec, addr, now);
 }
 
@@ -370,7 +432,7 @@ static void pr_mtu_phase(struct probe_run *r, int64_t now)
 	memset(r->att, 0, sizeof(r->att));
 	for (i = 0; i < n; i++)
 		pr_icmp_send(r, i, (uint16_t)(r->mtu.phases << PR_PHASE_SHIFT | i),
-			     r->mtu.rungs[i] - PR_IP_ICMP_HDRS, now);
+			     r->mtu.rungs[i] - (pr_v6(r) ? PR_IP6_ICMP6_HDRS : PR_IP_ICMP_HDRS), now);
 	r->next_ns = now + pr_ms(r->spec->timeout_ms);
 }
 
@@ -397,17 +459,15 @@ static void pr_mtu_tick(struct probe_run *r, int64_t now)
 
 static void pr_labels(struct probe_run *r)
 {
-	char a[PROBE_ADDR_MAX];
-
 	if (r->addrs.target_known) {
-		probe_addr_format(r->addrs.target, a, sizeof(a));
 		if (r->spec->type == PROBE_TCP || r->spec->type == PROBE_HTTP)
-			snprintf(r->res.target, sizeof(r->res.target), "%s:%u", a, r->spec->port);
+			probe_addr_format_port(&r->addrs.target, r->spec->port, r->res.target,
+					       sizeof(r->res.target));
 		else
-			snprintf(r->res.target, sizeof(r->res.target), "%s", a);
+			probe_addr_format(&r->addrs.target, r->res.target, sizeof(r->res.target));
 	}
 	if (r->addrs.has_source)
-		probe_addr_format(r->addrs.source, r->res.source, sizeof(r->res.source));
+		probe_addr_format(&r->addrs.source, r->res.source, sizeof(r->res.source));
 }
 
 static bool pr_open_icmp(struct probe_run *r)
@@ -446,6 +506,10 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 		pr_fail_now(r, PROBE_FAIL_UNRESOLVED, "no address derived from the traffic selectors yet");
 		return;
 	}
+	if (addrs->has_source && addrs->source.family != addrs->target.family) {
+		pr_fail_now(r, PROBE_FAIL_ERROR, "the source and the target are of two families");
+		return;
+	}
 	if (spec->type == PROBE_HTTP) {
 		pr_http_start(r, now);
 		return;
@@ -453,7 +517,8 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	if (spec->type != PROBE_TCP && !pr_open_icmp(r))
 		return;
 	if (spec->type == PROBE_MTU) {
-		mtu_search_init(&r->mtu, spec->mtu_min, spec->mtu_max);
+		mtu_search_init(&r->mtu, probe_spec_mtu_min(spec, addrs->target.family),
+				spec->mtu_max);
 		pr_mtu_phase(r, now);
 	} else {
 		pr_spaced_tick(r, now);

@@ -12,29 +12,35 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "probe/probe_addr.h"
 
 struct probe_sock_opts {
 	const char *netns;        /* NULL: the caller's namespace */
 	const char *ifname;       /* NULL: no SO_BINDTODEVICE */
+	int family;               /* AF_INET or AF_INET6: the target's */
 	bool has_source;
-	uint32_t source;          /* host order */
+	struct probe_ip source;   /* of family */
 };
 
 /* A name as `ip netns` makes them: one path component. */
 bool probe_sock_netns_ok(const char *name);
 
-/* An ICMP socket: a ping socket (SOCK_DGRAM) when net.ipv4.ping_group_range
- * allows it, a raw one otherwise (*raw says which; raw sockets need
+/* An ICMP (o->family AF_INET) or ICMPv6 (AF_INET6) socket: a ping socket
+ * (SOCK_DGRAM) when net.ipv4.ping_group_range allows it (for both
+ * families), a raw one otherwise (*raw says which; raw sockets need
  * CAP_NET_RAW).  dont_fragment: IP_PMTUDISC_PROBE, i.e. DF set and the
- * cached path MTU ignored, so the path itself is measured; larger than the
- * interface's MTU fails locally with EMSGSIZE.  Returns the fd or -errno. */
+ * cached path MTU ignored, so the path itself is measured; IPv6, which no
+ * router fragments, gets IPV6_PMTUDISC_PROBE and IPV6_DONTFRAG: no
+ * fragmentation by this host either, and a Packet Too Big learnt earlier
+ * does not shrink what is sent.  Larger than the interface's MTU fails
+ * locally with EMSGSIZE.  Returns the fd or -errno. */
 int probe_sock_icmp(const struct probe_sock_opts *o, bool dont_fragment, bool *raw,
 		    struct ikw_err *err);
 
-/* Starts a non-blocking TCP connect to target:port.  Returns the fd (the
+/* Starts a non-blocking TCP connect to target:port (of o->family).  Returns the fd (the
  * connect may still be in progress: wait for POLLOUT) or -errno (e.g.
  * -ECONNREFUSED, -ENETUNREACH when it failed at once). */
-int probe_sock_tcp(const struct probe_sock_opts *o, uint32_t target, uint16_t port,
-		   struct ikw_err *err);
+int probe_sock_tcp(const struct probe_sock_opts *o, const struct probe_ip *target,
+		   uint16_t port, struct ikw_err *err);
 
 #endif
