@@ -6,7 +6,6 @@
 #include "probe/icmp.h"
 
 #define ICMP6_UNREACH_TYPE 1
-#define ICMP6_TOO_BIG_TYPE 2
 #define ICMP6_TIMXCEED_TYPE 3
 #define ICMP6_ECHO_TYPE 128
 #define ICMP6_ECHOREPLY_TYPE 129
@@ -73,7 +72,7 @@ int icmp6_parse(const uint8_t *m, size_t len, struct icmp6_msg *out)
 		if (m[1] == 0)
 			icmp6_parse_echo(m, len, out);
 		return 0;
-	case ICMP6_TOO_BIG_TYPE:
+	case ICMP6_PKT_TOO_BIG:
 		out->mtu = icmp6_get32(m + 4);
 		return icmp6_parse_quote(m + ICMP6_ECHO_HDR, len - ICMP6_ECHO_HDR,
 					 ICMP6_KIND_TOO_BIG, out);

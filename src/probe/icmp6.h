@@ -20,6 +20,7 @@
 
 #define ICMP6_ECHO_HDR 8
 #define ICMP6_IP6_HDR 40          /* the fixed IPv6 header */
+#define ICMP6_PKT_TOO_BIG 2       /* the type, as the error queue gives it */
 
 enum icmp6_kind {
 	ICMP6_KIND_OTHER,         /* not for us, or not understood */

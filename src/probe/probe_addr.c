@@ -40,6 +40,13 @@ static int probe_addr_parse_v4(const char *s, size_t len, uint32_t *out)
 	return 0;
 }
 
+static bool probe_addr_v4_mapped(const uint8_t a[16])
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, mapped, sizeof(mapped));
+}
+
 /* An IPv6 address of exactly len bytes.  inet_pton() alone would do, but
  * it needs a NUL-terminated copy, and we want to say no to anything but
  * hex digits, colons and an embedded dotted quad before it looks (a zone
@@ -47,7 +54,6 @@ static int probe_addr_parse_v4(const char *s, size_t len, uint32_t *out)
  * addresses are refused: the IPv4 address says the same, unambiguously. */
 static int probe_addr_parse_v6(const char *s, size_t len, uint8_t out[16])
 {
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	char buf[PROBE_IP_TEXT_MAX];
 	size_t i;
 
@@ -58,7 +64,7 @@ static int probe_addr_parse_v6(const char *s, size_t len, uint8_t out[16])
 			return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (inet_pton(AF_INET6, buf, out) != 1 || !memcmp(out, mapped, sizeof(mapped)))
+	if (inet_pton(AF_INET6, buf, out) != 1 || probe_addr_v4_mapped(out))
 		return -EINVAL;
 	return 0;
 }
@@ -282,6 +288,10 @@ static int probe_ts_pick(const char *s, size_t len, uint64_t offset, struct prob
 	n.lo += offset;
 	*out = t.first;
 	probe_u128_to(n, out);
+	/* "::/0" reaches them; a target of the other family in disguise */
+	if (out->family == AF_INET6 && probe_addr_v4_mapped(out->u.v6))
+		return err_set(err, -ERANGE, "host offset %llu in '%.*s' is an IPv4-mapped address",
+			       (unsigned long long)offset, (int)len, s);
 	return 0;
 }
 

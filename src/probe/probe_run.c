@@ -214,6 +214,12 @@ static void pr_icmp_msg(struct probe_run *r, const uint8_t *buf, size_t len, int
 	}
 }
 
+static void pr_log_too_big(const struct probe_run *r, uint32_t mtu)
+{
+	log_debug("probe %s/%s/%s: packet too big (MTU %u)", r->spec->conn, r->spec->child,
+		  r->spec->name, (unsigned)mtu);
+}
+
 /* The same for ICMPv6, where a raw socket gives the sender (from) apart
  * from the message.  A Packet Too Big fails its rung like an unreachable:
  * the size did not pass, whatever MTU the router names (the search, not
@@ -234,8 +240,7 @@ static void pr_icmp6_msg(struct probe_run *r, const uint8_t *buf, size_t len,
 	} else if (m.kind != ICMP6_KIND_OTHER && r->raw && m.id == r->id &&
 		   !memcmp(m.quoted_dst, r->addrs.target.u.v6, 16)) {
 		if (m.kind == ICMP6_KIND_TOO_BIG)
-			log_debug("probe %s/%s/%s: packet too big (MTU %u)", r->spec->conn,
-				  r->spec->child, r->spec->name, (unsigned)m.mtu);
+			pr_log_too_big(r, m.mtu);
 		pr_answer(r, pr_slot(r, m.seq), ATT_UNREACHABLE, now);
 	}
 }
@@ -275,9 +280,12 @@ static void pr_icmp_errqueue(struct probe_run *r, int64_t now)
 
 			/* the data is our request, whose echo header is the
 			 * same in both families */
-			if (pr_icmp_remote_error(c, &ee) && n >= ICMP_ECHO_HDR)
-				pr_answer(r, pr_slot(r, (uint16_t)(data[6] << 8 | data[7])),
-					  ATT_UNREACHABLE, now);
+			if (!pr_icmp_remote_error(c, &ee) || n < ICMP_ECHO_HDR)
+				continue;
+			if (ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == ICMP6_PKT_TOO_BIG)
+				pr_log_too_big(r, ee.ee_info);
+			pr_answer(r, pr_slot(r, (uint16_t)(data[6] << 8 | data[7])),
+				  ATT_UNREACHABLE, now);
 		}
 	}
 }

@@ -171,6 +171,9 @@ static void test_ts_host_v6(void)
 	/* a /48: any 64-bit offset fits */
 	ts("2001:db8:19::/48", UINT64_MAX, AF_UNSPEC, 0, "2001:db8:19:0:ffff:ffff:ffff:ffff");
 	ts("::/0", 3, AF_UNSPEC, 0, "::3");
+	/* found by fuzz_probe_addr: a host that would not read back */
+	ts("::/0", 0xffff5f40000eULL, AF_UNSPEC, -ERANGE, NULL);
+	ts("::ffff:0:0/96", 1, AF_UNSPEC, -EINVAL, NULL);
 	/* host bits in the selector are ignored, across the 64-bit halves */
 	ts("2001:db8:19:5:1:2:3:4/60", 2, AF_UNSPEC, 0, "2001:db8:19::2");
 	ts("2001:db8:19::ff/121", 1, AF_UNSPEC, 0, "2001:db8:19::81");
