@@ -490,7 +490,7 @@ static void cp_defaults_init(struct pk_entry *d)
 	d->s.timeout_ms = 2000;
 	d->s.spacing_ms = 200;
 	d->s.payload = 56;
-	d->s.mtu_min = 576;
+	d->s.mtu_min = PROBE_MTU_MIN_DEFAULT;
 	d->s.mtu_max = 1500;
 }
 

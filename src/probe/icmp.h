@@ -1,4 +1,5 @@
-/* ICMP echo codec (pure: bytes in, structure out).  Requests carry a tag in
+/* ICMP echo codec for IPv4 (pure: bytes in, structure out; ICMPv6:
+ * icmp6.h).  Requests carry a tag in
  * their payload (a magic and a token per run), so that a reply is matched to
  * its run even on a raw socket, which sees every ICMP packet of the
  * namespace, and never to another program's ping.
