@@ -105,13 +105,21 @@ void probe_addr_format(const struct probe_ip *a, char *out, size_t size)
 		out[0] = '\0';
 }
 
-void probe_addr_format_port(const struct probe_ip *a, uint16_t port, char *out, size_t size)
+void probe_addr_format_host(const struct probe_ip *a, char *out, size_t size)
 {
 	char buf[PROBE_IP_TEXT_MAX];
 
 	probe_addr_format(a, buf, sizeof(buf));
-	/* RFC 3986 3.2.2: an IPv6 literal in an authority is bracketed */
-	snprintf(out, size, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", buf, port);
+	/* an IPv6 literal's colons would read as the port's */
+	snprintf(out, size, a->family == AF_INET6 ? "[%s]" : "%s", buf);
+}
+
+void probe_addr_format_port(const struct probe_ip *a, uint16_t port, char *out, size_t size)
+{
+	char host[PROBE_HOSTPORT_MAX];
+
+	probe_addr_format_host(a, host, sizeof(host));
+	snprintf(out, size, "%s:%u", host, port);
 }
 
 bool probe_addr_equal(const struct probe_ip *a, const struct probe_ip *b)

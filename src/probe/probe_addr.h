@@ -33,6 +33,10 @@ int probe_addr_parse(const char *s, struct probe_ip *out);
 /* The canonical text of a (RFC 5952 for IPv6) into out (at least
  * PROBE_IP_TEXT_MAX bytes to hold any). */
 void probe_addr_format(const struct probe_ip *a, char *out, size_t size);
+/* a as the host of a URI and of an HTTP Host header: "A.B.C.D" or
+ * "[IPV6]" (RFC 3986 3.2.2, RFC 7230 5.4), into out (at least
+ * PROBE_HOSTPORT_MAX bytes to hold any). */
+void probe_addr_format_host(const struct probe_ip *a, char *out, size_t size);
 /* "A.B.C.D:PORT" or "[IPV6]:PORT" (RFC 3986's authority) into out (at least
  * PROBE_HOSTPORT_MAX bytes to hold any). */
 void probe_addr_format_port(const struct probe_ip *a, uint16_t port, char *out, size_t size);

@@ -392,21 +392,11 @@ static const enum probe_fail pr_attempt_fail[] = {
 	[ATT_TIMEOUT] = PROBE_FAIL_TIMEOUT, [ATT_ERROR] = PROBE_FAIL_ERROR,
 };
 
-/* The address as the host of a URI: an IPv6 one in brackets (RFC 3986
- * 3.2.2), as the Host header wants it (RFC 7230 5.4). */
-static void pr_uri_host(const struct probe_ip *a, char *out, size_t size)
-{
-	char text[PROBE_ADDR_MAX];
-
-	probe_addr_format(a, text, sizeof(text));
-	snprintf(out, size, a->family == AF_INET6 ? "[%s]" : "%s", text);
-}
-
 static void pr_http_start(struct probe_run *r, int64_t now)
 {
 	struct probe_sock_opts o = pr_sock_opts(r);
 	struct ikw_err err = { "" };
-	char addr[PROBE_ADDR_MAX + 2];
+	char host[PROBE_HOSTPORT_MAX];
 	int fd = probe_sock_tcp(&o, &r->addrs.target, r->spec->port, &err);
 
 	if (fd < 0) {
@@ -415,8 +405,8 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 		return;
 	}
 	r->fd[0] = fd;
-	pr_uri_host(&r->addrs.target, addr, sizeof(addr));
-	probe_http_begin(&r->http, r->spec, addr, now);
+	probe_addr_format_host(&r->addrs.target, host, sizeof(host));
+	probe_http_begin(&r->http, r->spec, host, now);
 }
 
 static void pr_http_tick(struct probe_run *r, int64_t now)

@@ -85,6 +85,10 @@ static void test_format_port(void)
 	CHECK_INT(probe_addr_parse("198.19.0.1", &b), 0);
 	probe_addr_format_port(&b, 443, out, sizeof(out));
 	CHECK_STR(out, "198.19.0.1:443");
+	probe_addr_format_host(&b, out, sizeof(out));
+	CHECK_STR(out, "198.19.0.1");
+	probe_addr_format_host(&a, out, sizeof(out));
+	CHECK_STR(out, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]");
 	CHECK(!probe_addr_equal(&a, &b));
 	CHECK(probe_addr_equal(&a, &a));
 	CHECK_STR(probe_addr_family_name(a.family), "IPv6");
