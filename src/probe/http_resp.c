@@ -62,6 +62,13 @@ static void hr_search(struct http_resp *p, const uint8_t *b, size_t n)
 	size_t i, m = p->matched;
 
 	for (i = 0; i < n && !p->found; i++) {
+		if (m == 0) {     /* no partial match: skip to the first byte's next */
+			const uint8_t *q = memchr(b + i, (uint8_t)p->needle[0], n - i);
+
+			if (!q)
+				break;
+			i = (size_t)(q - b);
+		}
 		while (m > 0 && (uint8_t)p->needle[m] != b[i])
 			m = p->kmp[m - 1];
 		if ((uint8_t)p->needle[m] == b[i])

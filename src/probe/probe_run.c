@@ -49,7 +49,9 @@ static struct probe_sock_opts pr_sock_opts(const struct probe_run *r)
 {
 	return (struct probe_sock_opts){
 		.netns = r->spec->netns, .ifname = r->spec->interface,
-		.family = r->addrs.target.family, .has_source = r->addrs.has_source, .source = r->addrs.source,
+		.family = r->addrs.target.family,
+		.has_source = r->addrs.has_source, .source = r->addrs.source,
+		.icmp_id = r->id, .nsc = r->sh ? &r->sh->ns : NULL,
 	};
 }
 
@@ -66,6 +68,10 @@ void probe_run_abort(struct probe_run *r)
 
 	for (i = 0; i < PROBE_RUN_FDS; i++)
 		pr_close(r, i);
+	if (r->mux_idx >= 0)
+		icmp_mux_release(&r->sh->mux, r->mux_idx);
+	r->mux_idx = -1;
+	r->icmp_fd = -1;
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -156,16 +162,20 @@ static void pr_icmp_send(struct probe_run *r, size_t slot, uint16_t seq, size_t 
 			 int64_t now)
 {
 	uint8_t buf[ICMP_ECHO_HDR + PROBE_MTU_MAX];
-	struct sockaddr_storage sa;
-	socklen_t salen = probe_addr_sockaddr(&r->addrs.target, 0, &sa);
 	size_t len = pr_v6(r) ? icmp6_build_echo(buf, sizeof(buf), r->id, seq, r->token, payload) :
 				icmp_build_echo(buf, sizeof(buf), r->id, seq, r->token, payload);
+	/* an own socket is bound to the source already */
+	bool from = r->mux_idx >= 0 && r->addrs.has_source;
+	int e;
 
 	r->sent_ns[slot] = now;
-	if (len && sendto(r->fd[0], buf, len, 0, (struct sockaddr *)&sa, salen) == (ssize_t)len)
-		r->att[slot] = ATT_PENDING;
-	else
-		r->att[slot] = len ? pr_errno_attempt(errno) : ATT_ERROR;
+	if (!len) {
+		r->att[slot] = ATT_ERROR;
+		return;
+	}
+	e = probe_sock_send_icmp(r->icmp_fd, buf, len, &r->addrs.target,
+				 from ? &r->addrs.source : NULL);
+	r->att[slot] = e ? pr_errno_attempt(-e) : ATT_PENDING;
 }
 
 /* Which slot a message with sequence seq answers, or -1. */
@@ -196,22 +206,34 @@ static void pr_answer(struct probe_run *r, int slot, enum probe_attempt a, int64
 	}
 }
 
+static void pr_icmp_handle(struct probe_run *r, const struct icmp_msg *m, int64_t now)
+{
+	if (m->kind == ICMP_KIND_ECHO_REPLY) {
+		/* ping sockets see only their own replies; raw ones see all */
+		if (!m->tagged || m->token != r->token ||
+		    (r->raw && (m->src != htonl(r->addrs.target.u.v4) || m->id != r->id)))
+			return;
+		pr_answer(r, pr_slot(r, m->seq), ATT_ANSWERED, now);
+	} else if (m->kind != ICMP_KIND_OTHER && r->raw &&
+		   m->quoted_dst == htonl(r->addrs.target.u.v4) && m->id == r->id) {
+		pr_answer(r, pr_slot(r, m->seq), ATT_UNREACHABLE, now);
+	}
+}
+
 static void pr_icmp_msg(struct probe_run *r, const uint8_t *buf, size_t len, int64_t now)
 {
 	struct icmp_msg m;
 
-	if (icmp_parse(buf, len, r->raw, &m))
+	if (icmp_parse(buf, len, r->raw, &m) == 0)
+		pr_icmp_handle(r, &m, now);
+}
+
+void probe_run_icmp(struct probe_run *r, int mux_idx, const struct icmp_msg *m, int64_t now)
+{
+	if (r->done || r->mux_idx < 0 || r->mux_idx != mux_idx || m->id != r->id)
 		return;
-	if (m.kind == ICMP_KIND_ECHO_REPLY) {
-		/* ping sockets see only their own replies; raw ones see all */
-		if (!m.tagged || m.token != r->token ||
-		    (r->raw && (m.src != htonl(r->addrs.target.u.v4) || m.id != r->id)))
-			return;
-		pr_answer(r, pr_slot(r, m.seq), ATT_ANSWERED, now);
-	} else if (m.kind != ICMP_KIND_OTHER && r->raw &&
-		   m.quoted_dst == htonl(r->addrs.target.u.v4) && m.id == r->id) {
-		pr_answer(r, pr_slot(r, m.seq), ATT_UNREACHABLE, now);
-	}
+	pr_icmp_handle(r, m, now);
+	probe_run_tick(r, now);
 }
 
 static void pr_log_too_big(const struct probe_run *r, uint32_t mtu)
@@ -468,28 +490,49 @@ static void pr_labels(struct probe_run *r)
 		probe_addr_format(&r->addrs.source, r->res.source, sizeof(r->res.source));
 }
 
-static bool pr_open_icmp(struct probe_run *r)
+/* A shared socket when the scheduler has them and we may open raw ones
+ * (probe/icmp_mux.h; IPv4 only: its kernel filter reads IPv4 headers); else
+ * one of our own: a ping socket, or raw. */
+static bool pr_open_icmp(struct probe_run *r, int64_t now)
 {
 	struct probe_sock_opts o = pr_sock_opts(r);
 	struct ikw_err err = { "" };
-	int fd = probe_sock_icmp(&o, r->spec->type == PROBE_MTU, &r->raw, &err);
+	bool df = r->spec->type == PROBE_MTU;
+	int fd = -EPERM;
 
+	if (r->sh && !pr_v6(r)) {
+		fd = icmp_mux_acquire(&r->sh->mux, &o, df, now, &err);
+		if (fd >= 0) {
+			r->mux_idx = fd;
+			r->icmp_fd = r->sh->mux.s[fd].fd;
+			r->raw = true;
+			return true;
+		}
+	}
+	if (fd == -EPERM || fd == -EACCES || fd == -ENOSPC) {
+		err.msg[0] = '\0';
+		fd = probe_sock_icmp(&o, df, &r->raw, &err);
+	}
 	if (fd < 0) {
 		pr_fail_now(r, PROBE_FAIL_ERROR, err.msg);
 		return false;
 	}
-	r->fd[0] = fd;
+	r->fd[0] = r->icmp_fd = fd;
 	return true;
 }
 
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
-		     const struct probe_addrs *addrs, uint32_t token, int64_t now)
+		     const struct probe_addrs *addrs, uint32_t token, struct probe_shared *sh,
+		     int64_t now)
 {
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
 	for (i = 0; i < PROBE_RUN_FDS; i++)
 		r->fd[i] = -1;
+	r->sh = sh;
+	r->mux_idx = -1;
+	r->icmp_fd = -1;
 	r->spec = spec;
 	r->idx = idx;
 	r->addrs = *addrs;
@@ -512,7 +555,7 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 		pr_http_start(r, now);
 		return;
 	}
-	if (spec->type != PROBE_TCP && !pr_open_icmp(r))
+	if (spec->type != PROBE_TCP && !pr_open_icmp(r, now))
 		return;
 	if (spec->type == PROBE_MTU) {
 		mtu_search_init(&r->mtu, probe_spec_mtu_min(spec, addrs->target.family),

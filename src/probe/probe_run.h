@@ -23,12 +23,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe/icmp.h"
+#include "probe/icmp_mux.h"
 #include "probe/mtu.h"
+#include "probe/netns_cache.h"
 #include "probe/probe.h"
 #include "probe/probe_http.h"
 #include "probe/probe_store.h"
 
 #define PROBE_RUN_FDS PROBE_COUNT_MAX
+
+/* What the runs of one scheduler share: ICMP sockets, open namespaces. */
+struct probe_shared {
+	struct icmp_mux mux;
+	struct netns_cache ns;
+};
 
 enum probe_attempt {
 	ATT_NONE,                 /* not sent yet */
@@ -49,6 +58,9 @@ struct probe_run {
 	enum probe_attempt att[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
 	int64_t sent_ns[MTU_RUNGS > PROBE_COUNT_MAX ? MTU_RUNGS : PROBE_COUNT_MAX];
 	int fd[PROBE_RUN_FDS];    /* icmp/mtu/http: fd[0]; tcp: one per attempt; -1 */
+	struct probe_shared *sh;  /* the scheduler's, or NULL: nothing shared */
+	int mux_idx;              /* the shared socket used, or -1: fd[0] */
+	int icmp_fd;              /* icmp/mtu: where requests go (either) */
 	bool raw;                 /* icmp socket with IP headers */
 	uint16_t id;
 	uint32_t token;
@@ -60,10 +72,17 @@ struct probe_run {
 };
 
 /* Starts a run of spec (index idx) with the addresses addrs.  token tells
- * this run's replies from any other's.  On a local failure (socket,
- * namespace) the run is done at once with a failed result. */
+ * this run's replies from any other's (its low 16 bits are the echo
+ * identifier: the caller keeps them distinct among the runs in flight).
+ * sh: shared sockets and namespaces to use (NULL: sockets of its own).
+ * On a local failure (socket, namespace) the run is done at once with a
+ * failed result. */
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
-		     const struct probe_addrs *addrs, uint32_t token, int64_t now);
+		     const struct probe_addrs *addrs, uint32_t token, struct probe_shared *sh,
+		     int64_t now);
+/* One message read from shared socket mux_idx; ignored unless it is this
+ * run's. */
+void probe_run_icmp(struct probe_run *r, int mux_idx, const struct icmp_msg *m, int64_t now);
 /* Appends this run's descriptors to pfd (room for PROBE_RUN_FDS). */
 size_t probe_run_pollfds(const struct probe_run *r, struct pollfd *pfd);
 void probe_run_io(struct probe_run *r, int fd, short revents, int64_t now);

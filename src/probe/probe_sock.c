@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "probe/icmp_filter.h"
+#include "probe/netns_cache.h"
 
 bool probe_sock_netns_ok(const char *name)
 {
@@ -24,30 +26,19 @@ bool probe_sock_netns_ok(const char *name)
 /* socket() inside netns.  Returning to our own namespace cannot fail for a
  * process that could leave it; if it ever did, this thread would go on
  * probing the wrong network without a word, so that is fatal. */
-static int probe_sock_in_ns(const char *netns, int family, int type, int proto,
-			    struct ikw_err *err)
+static int probe_sock_in_cached_ns(struct netns_cache *c, const char *netns, int family,
+				   int type, int proto, struct ikw_err *err)
 {
-	char path[PATH_MAX];
-	int home, ns, fd, e;
+	int home = netns_cache_home(c, err), ns, fd, e;
 
-	if (!netns) {
-		fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
-		return fd < 0 ? -errno : fd;
-	}
-	if (!probe_sock_netns_ok(netns))
-		return err_set(err, -EINVAL, "bad network namespace name '%s'", netns);
-	snprintf(path, sizeof(path), "/run/netns/%s", netns);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return home;
+	ns = netns_cache_get(c, netns, err);
 	if (ns < 0)
-		return err_set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
-	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0 || setns(ns, CLONE_NEWNET)) {
-		e = errno;
-		if (home >= 0)
-			close(home);
-		close(ns);
-		return err_set(err, -e, "cannot enter '%s': %s", path, strerror(e));
-	}
+		return ns;
+	if (setns(ns, CLONE_NEWNET))
+		return err_set(err, -errno, "cannot enter network namespace '%s': %s", netns,
+			       strerror(errno));
 	fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	e = errno;
 	if (setns(home, CLONE_NEWNET)) {
@@ -55,9 +46,28 @@ static int probe_sock_in_ns(const char *netns, int family, int type, int proto,
 			  netns, strerror(errno));
 		abort();
 	}
-	close(home);
-	close(ns);
 	return fd < 0 ? -e : fd;
+}
+
+/* A socket of o's family in o's namespace. */
+static int probe_sock_in_ns(const struct probe_sock_opts *o, int type, int proto,
+			    struct ikw_err *err)
+{
+	int family = o->family == AF_INET6 ? AF_INET6 : AF_INET, fd;
+	struct netns_cache once;
+
+	if (!o->netns) {
+		fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!probe_sock_netns_ok(o->netns))
+		return err_set(err, -EINVAL, "bad network namespace name '%s'", o->netns);
+	if (o->nsc)
+		return probe_sock_in_cached_ns(o->nsc, o->netns, family, type, proto, err);
+	netns_cache_init(&once);
+	fd = probe_sock_in_cached_ns(&once, o->netns, family, type, proto, err);
+	netns_cache_release(&once);
+	return fd;
 }
 
 static int probe_sock_bind(int fd, const struct probe_sock_opts *o, struct ikw_err *err)
@@ -90,7 +100,9 @@ static int probe_sock_icmp_filter(int fd)
 	return setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f)) ? -errno : 0;
 }
 
-/* The same for ICMPv6: replies and the errors that quote a request. */
+/* The same for ICMPv6: replies and the errors that quote a request.  (No
+ * identifier filter: icmp_filter.h reads IPv4 headers, and IPv6 runs have
+ * sockets of their own.) */
 static int probe_sock_icmp6_filter(int fd)
 {
 	struct icmp6_filter f;
@@ -103,6 +115,9 @@ static int probe_sock_icmp6_filter(int fd)
 	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) ? -errno : 0;
 }
 
+/* IPv6 has no Don't Fragment bit: IPV6_DONTFRAG keeps this host from
+ * fragmenting, IPV6_PMTUDISC_PROBE from shrinking to a Packet Too Big
+ * learnt earlier. */
 static int probe_sock_icmp6_opts(int fd, bool raw, bool dont_fragment)
 {
 	int on = 1, pmtu = IPV6_PMTUDISC_PROBE;
@@ -118,12 +133,15 @@ static int probe_sock_icmp6_opts(int fd, bool raw, bool dont_fragment)
 	return 0;
 }
 
-static int probe_sock_icmp_opts(int fd, bool raw, bool dont_fragment)
+/* shared: a raw socket for every run, so without an identifier filter */
+static int probe_sock_icmp_opts(int fd, bool raw, bool shared, uint16_t id, bool dont_fragment)
 {
-	int on = 1, pmtu = IP_PMTUDISC_PROBE;
+	int on = 1, pmtu = IP_PMTUDISC_PROBE, r;
 
 	if (raw && probe_sock_icmp_filter(fd))
 		return -errno;
+	if (raw && !shared && (r = icmp_filter_attach(fd, id)))
+		return r;
 	/* ping sockets report ICMP errors only through the error queue */
 	if (!raw && setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on)))
 		return -errno;
@@ -133,29 +151,17 @@ static int probe_sock_icmp_opts(int fd, bool raw, bool dont_fragment)
 	return 0;
 }
 
-int probe_sock_icmp(const struct probe_sock_opts *o, bool dont_fragment, bool *raw,
-		    struct ikw_err *err)
+/* Options and binding of a new ICMP socket; closes it on failure. */
+static int probe_sock_icmp_setup(int fd, const struct probe_sock_opts *o, bool raw,
+				 bool shared, bool dont_fragment, struct ikw_err *err)
 {
-	int proto = o->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, r;
+	int r = o->family == AF_INET6 ? probe_sock_icmp6_opts(fd, raw, dont_fragment) :
+		probe_sock_icmp_opts(fd, raw, shared, o->icmp_id, dont_fragment);
 
-	*raw = false;
-	fd = probe_sock_in_ns(o->netns, o->family, SOCK_DGRAM, proto, err);
-	/* EACCES: our group is outside net.ipv4.ping_group_range */
-	if (fd == -EACCES || fd == -EPERM || fd == -EPROTONOSUPPORT) {
-		*raw = true;
-		fd = probe_sock_in_ns(o->netns, o->family, SOCK_RAW, proto, err);
-	}
-	if (fd < 0)
-		return err->msg[0] ? fd : err_set(err, fd, "cannot open an ICMP socket: %s",
-						  strerror(-fd));
-	r = o->family == AF_INET6 ? probe_sock_icmp6_opts(fd, *raw, dont_fragment) :
-				    probe_sock_icmp_opts(fd, *raw, dont_fragment);
-	if (r) {
+	if (r)
 		err_set(err, r, "cannot set ICMP socket options: %s", strerror(-r));
-		close(fd);
-		return r;
-	}
-	r = probe_sock_bind(fd, o, err);
+	else
+		r = probe_sock_bind(fd, o, err);
 	if (r) {
 		close(fd);
 		return r;
@@ -163,10 +169,68 @@ int probe_sock_icmp(const struct probe_sock_opts *o, bool dont_fragment, bool *r
 	return fd;
 }
 
+int probe_sock_icmp(const struct probe_sock_opts *o, bool dont_fragment, bool *raw,
+		    struct ikw_err *err)
+{
+	int proto = o->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd;
+
+	*raw = false;
+	fd = probe_sock_in_ns(o, SOCK_DGRAM, proto, err);
+	/* EACCES: our group is outside net.ipv4.ping_group_range (which
+	 * governs ICMPv6 ping sockets too) */
+	if (fd == -EACCES || fd == -EPERM || fd == -EPROTONOSUPPORT) {
+		*raw = true;
+		fd = probe_sock_in_ns(o, SOCK_RAW, proto, err);
+	}
+	if (fd < 0)
+		return err->msg[0] ? fd : err_set(err, fd, "cannot open an ICMP socket: %s",
+						  strerror(-fd));
+	return probe_sock_icmp_setup(fd, o, *raw, false, dont_fragment, err);
+}
+
+int probe_sock_icmp_shared(const struct probe_sock_opts *o, bool dont_fragment,
+			   struct ikw_err *err)
+{
+	struct probe_sock_opts shared = { .netns = o->netns, .ifname = o->ifname,
+					  .nsc = o->nsc, .family = AF_INET };
+	int fd = probe_sock_in_ns(o, SOCK_RAW, IPPROTO_ICMP, err);
+
+	if (fd < 0)
+		return err->msg[0] ? fd : err_set(err, fd, "cannot open a raw ICMP socket: %s",
+						  strerror(-fd));
+	return probe_sock_icmp_setup(fd, &shared, true, true, dont_fragment, err);
+}
+
+int probe_sock_send_icmp(int fd, const void *msg, size_t len, const struct probe_ip *target,
+			 const struct probe_ip *source)
+{
+	struct sockaddr_storage to;
+	union {
+		struct cmsghdr c;
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} ctl;
+	struct iovec iov = { (void *)msg, len };
+	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
+	struct in_pktinfo pi = { 0 };
+
+	mh.msg_namelen = probe_addr_sockaddr(target, 0, &to);
+	if (source && source->family == AF_INET) {
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		ctl.c.cmsg_level = IPPROTO_IP;
+		ctl.c.cmsg_type = IP_PKTINFO;
+		ctl.c.cmsg_len = CMSG_LEN(sizeof(pi));
+		pi.ipi_spec_dst.s_addr = htonl(source->u.v4);
+		memcpy(CMSG_DATA(&ctl.c), &pi, sizeof(pi));
+	}
+	return sendmsg(fd, &mh, 0) == (ssize_t)len ? 0 : -errno;
+}
+
 int probe_sock_tcp(const struct probe_sock_opts *o, const struct probe_ip *target,
 		   uint16_t port, struct ikw_err *err)
 {
-	int fd = probe_sock_in_ns(o->netns, o->family, SOCK_STREAM, IPPROTO_TCP, err), r;
+	int fd = probe_sock_in_ns(o, SOCK_STREAM, IPPROTO_TCP, err), r;
 	struct sockaddr_storage sa;
 	socklen_t len = probe_addr_sockaddr(target, port, &sa);
 

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +16,8 @@
 #include "probe/spread.h"
 
 #define PS_NS_PER_MS 1000000LL
+#define PS_RECV_BATCH 64          /* messages read per wake-up, then poll again */
+#define PS_MUX_SLOT(i) (SIZE_MAX - (size_t)(i))   /* pslot of shared socket i */
 
 struct ps_due {
 	int64_t at;               /* CLOCK_MONOTONIC ns */
@@ -31,7 +35,8 @@ struct probe_sched {
 	size_t nslots, nactive;
 	bool *running, *failing;  /* per probe */
 	struct pollfd *pfd;
-	size_t *pslot;            /* slot of each pfd */
+	size_t *pslot;            /* slot of each pfd, or PS_MUX_SLOT */
+	struct probe_shared sh;
 	int wake_fd;
 	atomic_bool stop;
 	pthread_t thread;
@@ -97,6 +102,8 @@ static void ps_free(struct probe_sched *s)
 			probe_run_abort(&s->runs[i]);
 	if (s->wake_fd >= 0)
 		close(s->wake_fd);
+	icmp_mux_close_all(&s->sh.mux);
+	netns_cache_release(&s->sh.ns);
 	free(s->heap);
 	free(s->runs);
 	free(s->busy);
@@ -116,13 +123,15 @@ static struct probe_sched *ps_new(const struct probe_config *pc, struct probe_st
 	if (!s)
 		return NULL;
 	s->wake_fd = -1;
+	icmp_mux_init(&s->sh.mux);
+	netns_cache_init(&s->sh.ns);
 	s->pc = pc;
 	s->store = store;
 	s->once = once;
 	s->nslots = pc->max_concurrent < n ? pc->max_concurrent : n;
 	if (s->nslots == 0)
 		s->nslots = 1;
-	npfd = 1 + s->nslots * PROBE_RUN_FDS;
+	npfd = 1 + s->nslots * PROBE_RUN_FDS + ICMP_MUX_MAX;
 	s->heap = calloc(n, sizeof(*s->heap));
 	s->runs = calloc(s->nslots, sizeof(*s->runs));
 	s->busy = calloc(s->nslots, sizeof(*s->busy));
@@ -214,6 +223,22 @@ static void ps_collect(struct probe_sched *s)
 	}
 }
 
+/* The next token whose echo identifier (low 16 bits) no run in flight has:
+ * replies on a shared socket go to the run of their identifier. */
+static uint32_t ps_next_token(struct probe_sched *s)
+{
+	size_t i;
+	bool taken;
+
+	do {
+		taken = false;
+		++s->token;
+		for (i = 0; i < s->nslots && !taken; i++)
+			taken = s->busy[i] && s->runs[i].id == (uint16_t)s->token;
+	} while (taken);
+	return s->token;
+}
+
 static void ps_start_one(struct probe_sched *s, size_t idx, int64_t now)
 {
 	struct probe_addrs addrs;
@@ -225,7 +250,8 @@ static void ps_start_one(struct probe_sched *s, size_t idx, int64_t now)
 	s->busy[slot] = true;
 	s->running[idx] = true;
 	s->nactive++;
-	probe_run_start(&s->runs[slot], &s->pc->v[idx], idx, &addrs, ++s->token, now);
+	probe_run_start(&s->runs[slot], &s->pc->v[idx], idx, &addrs, ps_next_token(s), &s->sh,
+			now);
 }
 
 /* Starts what is due while slots are free; the next run of each is one
@@ -291,7 +317,35 @@ static size_t ps_pollfds(struct probe_sched *s)
 			s->pslot[n + j] = i;
 		n += k;
 	}
+	for (i = 0; i < ICMP_MUX_MAX; i++)
+		if (s->sh.mux.s[i].fd >= 0 && s->sh.mux.s[i].users > 0) {
+			s->pfd[n] = (struct pollfd){ s->sh.mux.s[i].fd, POLLIN, 0 };
+			s->pslot[n++] = PS_MUX_SLOT(i);
+		}
 	return n;
+}
+
+/* Reads shared socket i and hands each message to the run it is for. */
+static void ps_mux_read(struct probe_sched *s, int i, int64_t now)
+{
+	uint8_t buf[ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX];
+	struct icmp_msg m;
+	size_t k;
+	ssize_t n;
+	int b;
+
+	for (b = 0; b < PS_RECV_BATCH; b++) {
+		n = recv(s->sh.mux.s[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		if (icmp_parse(buf, (size_t)n, true, &m) || m.kind == ICMP_KIND_OTHER)
+			continue;
+		for (k = 0; k < s->nslots; k++)
+			if (s->busy[k] && s->runs[k].id == m.id) {
+				probe_run_icmp(&s->runs[k], i, &m, now);
+				break;
+			}
+	}
 }
 
 static void ps_wait(struct probe_sched *s, int64_t now)
@@ -313,9 +367,14 @@ static void ps_wait(struct probe_sched *s, int64_t now)
 	if (r <= 0)
 		return;
 	now = ps_now();
-	for (i = 1; i < n; i++)
-		if (s->pfd[i].revents)
+	for (i = 1; i < n; i++) {
+		if (!s->pfd[i].revents)
+			continue;
+		if (s->pslot[i] >= s->nslots)
+			ps_mux_read(s, (int)(SIZE_MAX - s->pslot[i]), now);
+		else
 			probe_run_io(&s->runs[s->pslot[i]], s->pfd[i].fd, s->pfd[i].revents, now);
+	}
 	ps_collect(s);
 }
 
