@@ -174,5 +174,6 @@ runs=$(awk '/^ipsec_probe_runs_total\{/ { n += $2 } END { print n + 0 }' "$WORK/
 	echo "cpu_percent=$pct"
 	echo "rss_mb=$rss"
 	echo "runs_total=$runs"
+	echo "loadavg_1m_at_end=$(cut -d' ' -f1 /proc/loadavg)"
 	for t in "${TYPES[@]}"; do echo "succeeded_$t=$(succeeded "$t")"; done
 } | tee "$RESULT"

@@ -11,7 +11,10 @@
  * (GET, its status codes, its body text as a literal regexp, its Host, no
  * redirects) whose target is the URL, so its `target` label is the URL;
  * blackbox's http prober has no source address (the kernel's route picks
- * it) and no minimum size (min_bytes is left out).
+ * it) and no minimum size (min_bytes is left out).  An https probe's URL
+ * is https://, its module has fail_if_not_ssl and a tls_config with the
+ * name ikewatch verifies (server_name, or the Host's host), ca_file and
+ * insecure_skip_verify; tls_timeout has no counterpart there.
  *
  * IPv6 probes get modules of their own (preferred_ip_protocol ip6, no
  * fallback to IPv4, "_ip6" in the name, colons of a source address as
@@ -36,6 +39,7 @@
 #include "common/strbuf.h"
 #include "probe/probe_addr.h"
 #include "probe/probe_store.h"
+#include "probe/probe_tls.h"
 #include "probe/probes.h"
 
 /* One probe as blackbox sees it. */
@@ -72,7 +76,11 @@ static unsigned bb_payload(const struct bb_probe *p)
 static uint32_t bb_http_hash(const struct probe_spec *sp)
 {
 	const char *parts[] = { sp->host ? sp->host : "", "\n",
-				sp->expect_body ? sp->expect_body : "" };
+				sp->expect_body ? sp->expect_body : "", "\n",
+				sp->tls ? "https" : "http", "\n",
+				sp->server_name ? sp->server_name : "", "\n",
+				sp->ca_file ? sp->ca_file : "", "\n",
+				sp->insecure_skip_verify ? "insecure" : "" };
 	uint32_t h = 2166136261u;
 	unsigned i;
 	size_t k;
@@ -99,7 +107,8 @@ static void bb_name(struct bb_probe *p, const struct probe_addrs *a)
 		if (*c == ':')
 			*c = '_';
 	if (sp->type == PROBE_HTTP)
-		snprintf(size, sizeof(size), "_%08x", (unsigned)bb_http_hash(sp));
+		snprintf(size, sizeof(size), "%s_%08x", sp->tls ? "s" : "",
+			 (unsigned)bb_http_hash(sp));
 	else if (sp->type != PROBE_TCP)
 		snprintf(size, sizeof(size), "_%ub", bb_payload(p));
 	snprintf(p->module, sizeof(p->module), "ikewatch_%s%s_%ums_from_%s%s",
@@ -129,7 +138,8 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 	if (p->sp->type == PROBE_TCP)
 		snprintf(p->target, sizeof(p->target), "%s", hostport);
 	else if (p->sp->type == PROBE_HTTP)
-		snprintf(p->target, sizeof(p->target), "http://%s%s", hostport,
+		snprintf(p->target, sizeof(p->target), "%s://%s%s",
+			 p->sp->tls ? "https" : "http", hostport,
 			 p->sp->path ? p->sp->path : "/");
 	else
 		snprintf(p->target, sizeof(p->target), "%s", addr);
@@ -151,6 +161,34 @@ static void bb_quote_literal_regexp(struct strbuf *sb, const char *s)
 		strbuf_addch(sb, *s);
 	}
 	strbuf_addch(sb, '\'');
+}
+
+/* blackbox verifies the URL's host (our address) unless told a name: tell
+ * it the one ikewatch verifies whenever that is not the address. */
+static void bb_tls_config(struct strbuf *sb, const struct probe_spec *sp)
+{
+	char name[PROBE_HOST_MAX + 1] = "";
+
+	if (sp->server_name)
+		snprintf(name, sizeof(name), "%s", sp->server_name);
+	else if (sp->host)
+		probe_tls_default_name(sp->host, "", name, sizeof(name));
+	strbuf_addstr(sb, "      fail_if_not_ssl: true\n");
+	if (!name[0] && !sp->ca_file && !sp->insecure_skip_verify)
+		return;
+	strbuf_addstr(sb, "      tls_config:\n");
+	if (name[0]) {
+		strbuf_addstr(sb, "        server_name: ");
+		bb_quote(sb, name);
+		strbuf_addch(sb, '\n');
+	}
+	if (sp->ca_file) {
+		strbuf_addstr(sb, "        ca_file: ");
+		bb_quote(sb, sp->ca_file);
+		strbuf_addch(sb, '\n');
+	}
+	if (sp->insecure_skip_verify)
+		strbuf_addstr(sb, "        insecure_skip_verify: true\n");
 }
 
 static void bb_http_module(struct strbuf *sb, const struct bb_probe *p)
@@ -178,6 +216,8 @@ static void bb_http_module(struct strbuf *sb, const struct bb_probe *p)
 		bb_quote_literal_regexp(sb, sp->expect_body);
 		strbuf_addch(sb, '\n');
 	}
+	if (sp->tls)
+		bb_tls_config(sb, sp);
 }
 
 static void bb_module(struct strbuf *sb, const struct bb_probe *p)

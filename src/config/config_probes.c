@@ -10,6 +10,7 @@
 #include "config/config_yaml.h"
 #include "probe/probe_addr.h"
 #include "probe/probe_sock.h"
+#include "probe/probe_tls_trust.h"
 
 struct probes_yaml {
 	struct cfg_yaml base;     /* first */
@@ -17,7 +18,7 @@ struct probes_yaml {
 };
 
 enum pk_kind { PK_LABEL, PK_TYPE, PK_ADDR, PK_OFFSET, PK_UINT, PK_MS, PK_NETNS, PK_IFNAME,
-	       PK_PATH, PK_HOST, PK_TEXT, PK_STATUS, PK_BOOL };
+	       PK_PATH, PK_HOST, PK_TEXT, PK_STATUS, PK_BOOL, PK_SCHEME, PK_FILE };
 
 /* One key of a probe: where it goes in struct probe_spec and its bounds. */
 struct pk_field {
@@ -58,7 +59,15 @@ static const struct pk_field pk_fields[] = {
 	PK("expect_body", PK_TEXT, expect_body, 0, 0, false),
 	PK("min_bytes", PK_UINT, min_bytes, 0, PROBE_HTTP_BODY_CAP, true),
 	PK("connect_timeout", PK_MS, connect_timeout_ms, 1, PROBE_TIMEOUT_MAX_MS, true),
+	/* https: blackbox_exporter's words (its tls_config), Prometheus' scheme */
+	PK("scheme", PK_SCHEME, tls, 0, 0, true),
+	PK("server_name", PK_HOST, server_name, 0, 0, false),
+	PK("ca_file", PK_FILE, ca_file, 0, 0, true),
+	PK("insecure_skip_verify", PK_BOOL, insecure_skip_verify, 0, 0, true),
+	PK("tls_timeout", PK_MS, tls_timeout_ms, 1, PROBE_TIMEOUT_MAX_MS, true),
 };
+
+#define PK_PATH_MAX 4096          /* ca_file: PATH_MAX */
 
 #define PK_NFIELDS (sizeof(pk_fields) / sizeof(pk_fields[0]))
 /* the keys are too many for one error line: point at the manual */
@@ -118,6 +127,18 @@ static int cp_type(enum probe_type *t, const char *v)
 	for (i = 0; i < PROBE_TYPE_COUNT; i++)
 		if (!strcmp(v, probe_type_names[i]))
 			return *t = (enum probe_type)i, 0;
+	return -EINVAL;
+}
+
+/* scheme: http or https; its index is whether TLS is on */
+static int cp_scheme(bool *tls, const char *v)
+{
+	static const char *const schemes[] = { "http", "https" };
+	size_t i;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strcmp(v, schemes[i]))
+			return *tls = i == 1, 0;
 	return -EINVAL;
 }
 
@@ -195,8 +216,13 @@ static int cp_http_text(struct probes_yaml *y, const struct pk_field *f, const y
 		break;
 	case PK_HOST:
 		if (strlen(v) > PROBE_HOST_MAX || strchr(v, ' ') || !cp_printable(v))
-			return cfg_fail(&y->base, n, "%s.host: want a host name of at most %d bytes",
-				       where, PROBE_HOST_MAX);
+			return cfg_fail(&y->base, n, "%s.%s: want a host name of at most %d bytes",
+				       where, f->key, PROBE_HOST_MAX);
+		break;
+	case PK_FILE:
+		if (strlen(v) >= PK_PATH_MAX || !cp_printable(v))
+			return cfg_fail(&y->base, n, "%s.%s: want a file name of at most %d bytes",
+				       where, f->key, PK_PATH_MAX - 1);
 		break;
 	default:
 		if (strlen(v) > PROBE_EXPECT_BODY_MAX || !cp_printable(v))
@@ -246,9 +272,14 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 		if (cfg_bool(v, p))
 			return cfg_fail(&y->base, n, "%s.%s: want true or false", where, f->key);
 		return 0;
+	case PK_SCHEME:
+		if (cp_scheme(p, v))
+			return cfg_fail(&y->base, n, "%s.scheme: want http or https, not '%s'", where, v);
+		return 0;
 	case PK_PATH:
 	case PK_HOST:
 	case PK_TEXT:
+	case PK_FILE:
 		return cp_http_text(y, f, n, where, v, p);
 	case PK_STATUS:
 	case PK_OFFSET:
@@ -306,7 +337,15 @@ static void cp_fill(struct pk_entry *e)
 	if (s->type == PROBE_HTTP)
 		s->count = 1;
 	if (s->type == PROBE_HTTP && !s->port)
-		s->port = PROBE_HTTP_PORT;
+		s->port = s->tls ? PROBE_HTTPS_PORT : PROBE_HTTP_PORT;
+	/* https settings from the defaults mean nothing to other probes */
+	if (s->type != PROBE_HTTP || !s->tls) {
+		s->tls = false;
+		free(s->ca_file);
+		s->ca_file = NULL;
+		s->insecure_skip_verify = false;
+		s->tls_timeout_ms = 0;
+	}
 	if (!s->name)
 		s->name = strdup(probe_type_names[s->type]);
 	/* without one, an IPv6 search starts at 1280 (probe_spec_mtu_min) */
@@ -321,7 +360,7 @@ static void cp_fill(struct pk_entry *e)
 static const char *cp_http_key(const struct pk_entry *e)
 {
 	static const char *const keys[] = { "path", "host", "expect_status", "expect_body",
-					    "min_bytes", "connect_timeout" };
+					    "min_bytes", "connect_timeout", "scheme" };
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -343,6 +382,58 @@ static int cp_check_family(struct probes_yaml *y, const struct probe_spec *s, co
 		       where, s->name, s->conn, s->child, s->target,
 		       probe_addr_family_name(t.family), s->source,
 		       probe_addr_family_name(src.family));
+}
+
+static const char *const cp_tls_keys[] = { "server_name", "ca_file", "insecure_skip_verify",
+					   "tls_timeout" };
+#define CP_NTLS_KEYS (sizeof(cp_tls_keys) / sizeof(cp_tls_keys[0]))
+
+/* The first https-only key a probe set, or NULL. */
+static const char *cp_tls_key(const struct pk_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < CP_NTLS_KEYS; i++)
+		if (cp_was_set(e, cp_tls_keys[i]))
+			return cp_tls_keys[i];
+	return NULL;
+}
+
+/* An earlier probe checked the same ca_file already. */
+static bool cp_ca_checked(const struct probes_yaml *y, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < y->pc->n; i++)
+		if (y->pc->v[i].ca_file && !strcmp(y->pc->v[i].ca_file, path))
+			return true;
+	return false;
+}
+
+/* What an https probe must satisfy; its CA file is read now, so that a
+ * missing or empty one stops the start, not every run. */
+static int cp_check_tls(struct probes_yaml *y, const struct pk_entry *e, const yaml_node_t *n,
+			const char *where)
+{
+	const struct probe_spec *s = &e->s;
+	struct ikw_err why = { "" };
+
+	if (!s->tls && cp_tls_key(e))
+		return cfg_fail(&y->base, n, "%s: '%s' is for https probes only (scheme: https)",
+			       where, cp_tls_key(e));
+	if (!s->tls)
+		return 0;
+	if (s->tls_timeout_ms > s->timeout_ms)
+		return cfg_fail(&y->base, n, "%s: tls_timeout is above timeout", where);
+	if (cp_was_set(e, "ca_file") && cp_was_set(e, "insecure_skip_verify") &&
+	    s->insecure_skip_verify)
+		return cfg_fail(&y->base, n, "%s: 'ca_file' and 'insecure_skip_verify: true' exclude each other",
+			       where);
+	if (s->ca_file && !s->insecure_skip_verify && !cp_ca_checked(y, s->ca_file) &&
+	    probe_tls_ca_check(s->ca_file, &why))
+		return cfg_fail(&y->base, n, "%s: probe %s/%s/%s: ca_file %s", where, s->conn,
+			       s->child, s->name, why.msg);
+	return 0;
 }
 
 /* What a probe must satisfy once all its keys are known. */
@@ -372,6 +463,9 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 		return cfg_fail(&y->base, n, "%s: '%s' is for http probes only", where, cp_http_key(e));
 	if (s->type == PROBE_HTTP && s->connect_timeout_ms > s->timeout_ms)
 		return cfg_fail(&y->base, n, "%s: connect_timeout is above timeout", where);
+	r = cp_check_tls(y, e, n, where);
+	if (r)
+		return r;
 	if (s->mtu_min > s->mtu_max)
 		return cfg_fail(&y->base, n, "%s: mtu_min is above mtu_max", where);
 
@@ -416,10 +510,16 @@ static int cp_from_defaults(struct probes_yaml *y, const struct pk_entry *dfl, s
 	cp_unset(e, "expect_status");
 	cp_unset(e, "min_bytes");
 	cp_unset(e, "connect_timeout");
+	cp_unset(e, "scheme");
+	cp_unset(e, "ca_file");
+	cp_unset(e, "insecure_skip_verify");
+	cp_unset(e, "tls_timeout");
 	e->s.netns = NULL;
 	e->s.interface = NULL;
+	e->s.ca_file = NULL;
 	if ((dfl->s.netns && cp_set_string(y, &e->s.netns, dfl->s.netns)) ||
-	    (dfl->s.interface && cp_set_string(y, &e->s.interface, dfl->s.interface)))
+	    (dfl->s.interface && cp_set_string(y, &e->s.interface, dfl->s.interface)) ||
+	    (dfl->s.ca_file && cp_set_string(y, &e->s.ca_file, dfl->s.ca_file)))
 		return -ENOMEM;
 	return 0;
 }

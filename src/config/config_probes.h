@@ -35,6 +35,16 @@
  *         expect_body: "ok"              # http: substring of the body
  *         min_bytes: 65536               # http: answer at least this big
  *         connect_timeout: 1s            # http: default: timeout
+ *         scheme: https                  # http: http (default) or https
+ *                                        #   (then port default 443)
+ *         tls_timeout: 1s                # https: the handshake, from the
+ *                                        #   connect; default: timeout
+ *         server_name: svc.example       # https: SNI and the name verified
+ *                                        #   (default: host without port,
+ *                                        #   or the target address)
+ *         ca_file: /etc/ikewatch/ca.pem  # https: default: system trust; read
+ *                                        #   at load: a bad one is an error
+ *         insecure_skip_verify: false    # https: tests only
  *
  * conn, child and name together are unique.  A run must end within its
  * interval. */

@@ -29,6 +29,17 @@ static bool rp_have_http(const struct render_ctx *c)
 	return false;
 }
 
+/* The tls families: once an https probe has run. */
+static bool rp_have_https(const struct render_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; c->m->probes.have && i < c->m->probes.n; i++)
+		if (c->m->probes.v[i].type == PROBE_HTTP && c->m->probes.v[i].tls)
+			return true;
+	return false;
+}
+
 /* ---- samples ------------------------------------------------------------ */
 
 #define RP_LABELS(v) { { "conn", (v)->conn }, { "child", (v)->child }, \
@@ -115,6 +126,36 @@ static void rp_http_duration(const struct render_ctx *c, struct expo *e)
 			if (v->http.phase[ph] >= 0)
 				expo_sample(e, l, NL(l), v->http.phase[ph]);
 		}
+	}
+}
+
+/* Only after a handshake that finished. */
+static void rp_tls_info(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = { { "conn", v->conn }, { "child", v->child },
+				     { "probe", v->name }, { "target", v->target },
+				     { "version", probe_tls_version_names[v->http.tls_version] } };
+
+		if (v->type == PROBE_HTTP && v->http.tls_version != PROBE_TLS_NONE)
+			expo_sample(e, l, NL(l), 1);
+	}
+}
+
+/* Only when the last run got the server's certificates. */
+static void rp_tls_not_after(const struct render_ctx *c, struct expo *e)
+{
+	size_t i;
+
+	for (i = 0; i < c->m->probes.n; i++) {
+		const struct probe_view *v = &c->m->probes.v[i];
+		struct label l[] = RP_LABELS(v);
+
+		if (v->type == PROBE_HTTP && v->http.tls_not_after > 0)
+			expo_sample(e, l, NL(l), v->http.tls_not_after);
 	}
 }
 
@@ -238,8 +279,14 @@ const struct render_family render_probe_families[] = {
 	  "Bytes of the http probe's last answer received, head and body (the body read up to 1 MiB).",
 	  rp_have_http, rp_http_bytes),
 	G("ipsec_probe_http_duration_seconds", METRIC_GAUGE,
-	  "Duration of each phase of the http probe's last run that it reached: connect, first_byte (until the answer's first byte), transfer (until its last byte or the timeout); they add up to the run.",
+	  "Duration of each phase of the http probe's last run that it reached: connect, tls (https: the handshake), first_byte (until the answer's first byte), transfer (until its last byte or the timeout); they add up to the run.",
 	  rp_have_http, rp_http_duration),
+	G("ipsec_probe_tls", METRIC_INFO,
+	  "The TLS version the https probe's last handshake agreed on (only after one that finished).",
+	  rp_have_https, rp_tls_info),
+	G("ipsec_probe_tls_cert_not_after_timestamp_seconds", METRIC_GAUGE,
+	  "Unix time the earliest certificate the server sent in the https probe's last run expires (its notAfter).",
+	  rp_have_https, rp_tls_not_after),
 	G("ipsec_probe_rtt_seconds", METRIC_HISTOGRAM,
 	  "Round-trip time of each answered echo request or connect.",
 	  rp_have_cumulative, rp_rtt),

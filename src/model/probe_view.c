@@ -4,7 +4,7 @@ const char *const probe_type_names[PROBE_TYPE_COUNT] = { "icmp", "tcp", "mtu", "
 
 const char *const probe_fail_names[PROBE_FAIL_COUNT] = {
 	"none", "timeout", "refused", "unreachable", "error", "unresolved",
-	"status", "body", "short", "stalled", "protocol",
+	"status", "body", "short", "stalled", "protocol", "tls",
 };
 
 const double probe_hist_bounds[PROBE_HIST_NBOUNDS] = {
@@ -13,5 +13,7 @@ const double probe_hist_bounds[PROBE_HIST_NBOUNDS] = {
 };
 
 const char *const probe_http_phase_names[PROBE_HTTP_PHASES] = {
-	"connect", "first_byte", "transfer",
+	"connect", "tls", "first_byte", "transfer",
 };
+
+const char *const probe_tls_version_names[PROBE_TLS_VERSIONS] = { "", "TLS 1.2", "TLS 1.3" };

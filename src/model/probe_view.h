@@ -32,6 +32,9 @@ enum probe_fail {
 				  * (small packets pass, full-size ones do not:
 				  * an MTU black hole's signature) */
 	PROBE_FAIL_PROTOCOL,     /* http: not a well-formed HTTP/1.x answer */
+	PROBE_FAIL_TLS,          /* https: the handshake failed (certificate not
+				  * trusted or not for server_name, no common
+				  * version or cipher, an alert) */
 	PROBE_FAIL_COUNT
 };
 extern const char *const probe_fail_names[PROBE_FAIL_COUNT];
@@ -46,22 +49,39 @@ extern const double probe_hist_bounds[PROBE_HIST_NBOUNDS];
  * add up to the run's. */
 enum probe_http_phase {
 	PROBE_HTTP_CONNECT,      /* SYN to established */
-	PROBE_HTTP_FIRST_BYTE,   /* established to the answer's first byte */
+	PROBE_HTTP_TLS,          /* https: established to the handshake's end */
+	PROBE_HTTP_FIRST_BYTE,   /* established (https: handshake done) to the
+				    answer's first byte */
 	PROBE_HTTP_TRANSFER,     /* first byte to the last (or the deadline) */
 	PROBE_HTTP_PHASES
 };
 extern const char *const probe_http_phase_names[PROBE_HTTP_PHASES];
+
+/* The TLS version an https run agreed on: a closed set, so that it can be
+ * a label (TLS 1.2 and later only: the client offers nothing older). */
+enum probe_tls_version {
+	PROBE_TLS_NONE,          /* plain http, or no handshake finished */
+	PROBE_TLS_1_2,
+	PROBE_TLS_1_3,
+	PROBE_TLS_VERSIONS
+};
+/* blackbox_exporter's spelling (probe_tls_version_info): "TLS 1.3" */
+extern const char *const probe_tls_version_names[PROBE_TLS_VERSIONS];
 
 /* What an http run saw. */
 struct probe_http_view {
 	int status;                   /* 0: no status line read */
 	uint64_t bytes;               /* received: head and body */
 	double phase[PROBE_HTTP_PHASES];  /* seconds; < 0: not reached */
+	enum probe_tls_version tls_version;  /* https: of the finished handshake */
+	double tls_not_after;         /* https: Unix time the earliest certificate
+					 the server sent expires; 0: none came */
 };
 
 struct probe_view {
 	const char *conn, *child, *name, *target, *source;
 	enum probe_type type;
+	bool tls;                     /* http probes: https */
 	bool success;                 /* of the last run */
 	enum probe_fail fail;         /* why the last run failed */
 	double loss_ratio;            /* last run; NaN for mtu probes */

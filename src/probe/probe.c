@@ -34,6 +34,8 @@ void probe_spec_release(struct probe_spec *s)
 	free(s->path);
 	free(s->host);
 	free(s->expect_body);
+	free(s->server_name);
+	free(s->ca_file);
 	memset(s, 0, sizeof(*s));
 }
 

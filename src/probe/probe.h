@@ -37,6 +37,8 @@
 #define PROBE_STATUS_MAX 16           /* http: expected status codes */
 #define PROBE_HTTP_BODY_CAP (1024 * 1024)  /* http: body bytes read at most */
 #define PROBE_HTTP_PORT 80
+#define PROBE_HTTPS_PORT 443
+#define PROBE_CA_FILE_MAX (1024 * 1024)    /* https: a PEM trust list at most */
 
 struct probe_spec {
 	char *conn, *child, *name;    /* labels; name defaults to the type */
@@ -63,6 +65,14 @@ struct probe_spec {
 	unsigned nexpect_status;      /* 0: any 2xx */
 	uint32_t min_bytes;           /* the answer (head and body) at least */
 	uint32_t connect_timeout_ms;  /* 0: up to timeout */
+	/* https (scheme: https): the exchange inside TLS (probe_tls.h) */
+	bool tls;
+	char *server_name;            /* SNI and the name verified; NULL: the
+					 Host without its port */
+	char *ca_file;                /* PEM trust list; NULL: the system's */
+	bool insecure_skip_verify;    /* no certificate check (tests only) */
+	uint32_t tls_timeout_ms;      /* the handshake, from the connect; 0: up
+					 to timeout */
 };
 
 struct probe_config {

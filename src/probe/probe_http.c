@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/log.h"
+
 #define PH_NS_PER_MS 1000000LL
 #define PH_READS_PER_WAKE 8       /* then other probes get their turn */
 #define PH_READ_BUF 16384
@@ -23,6 +25,17 @@ static double ph_realtime(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The scheduler's clock (CLOCK_MONOTONIC ns), read anew: a handshake's
+ * key exchange and certificate checks take real time within one wake-up,
+ * which the wake-up's own time would not show. */
+static int64_t ph_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static uint32_t ph_connect_ms(const struct probe_spec *sp)
@@ -56,8 +69,31 @@ void probe_http_begin(struct probe_http *h, const struct probe_spec *sp, const c
 	h->req_len = n > 0 && (size_t)n < sizeof(h->req) ? (size_t)n : 0;
 }
 
+void probe_http_tls(struct probe_http *h, const struct probe_spec *sp,
+		    const struct probe_tls_cred *cred, const char *target)
+{
+	h->cred = cred;
+	if (sp->server_name)
+		snprintf(h->server_name, sizeof(h->server_name), "%s", sp->server_name);
+	else
+		probe_tls_default_name(sp->host, target, h->server_name, sizeof(h->server_name));
+}
+
+static bool ph_secure(const struct probe_http *h)
+{
+	return h->cred != NULL;
+}
+
+/* The request may go: connected, and through TLS when https. */
+static bool ph_ready(const struct probe_http *h)
+{
+	return h->connected && (!ph_secure(h) || h->tls.handshaken);
+}
+
 short probe_http_events(const struct probe_http *h)
 {
+	if (h->connected && !ph_ready(h))
+		return probe_tls_events(&h->tls);
 	return !h->connected || h->req_off < h->req_len ? POLLOUT : POLLIN;
 }
 
@@ -98,7 +134,9 @@ static void ph_end(struct probe_http *h, enum probe_fail why, int64_t now)
 {
 	h->done = true;
 	h->fail = why;
-	h->end_ns = now;
+	/* never before the handshake's own end (read after the wake-up's) */
+	h->end_ns = now > h->tls_ns ? now : h->tls_ns;
+	probe_tls_end(&h->tls);
 }
 
 static enum probe_fail ph_connect_fail(int e)
@@ -112,7 +150,68 @@ static enum probe_fail ph_connect_fail(int e)
 	return PROBE_FAIL_ERROR;
 }
 
-/* ---- I/O -------------------------------------------------------------------- */
+/* ---- I/O: plain, or through TLS ------------------------------------------------ */
+
+static ssize_t ph_write(struct probe_http *h, int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (ph_secure(h))
+		return probe_tls_send(&h->tls, buf, len);
+	n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t ph_read(struct probe_http *h, int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (ph_secure(h))
+		return probe_tls_recv(&h->tls, buf, len);
+	n = recv(fd, buf, len, MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
+static bool ph_again(ssize_t n)
+{
+	return n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR;
+}
+
+/* Decrypted bytes that poll() will not announce. */
+static bool ph_pending(const struct probe_http *h)
+{
+	return ph_secure(h) && probe_tls_pending(&h->tls);
+}
+
+static void ph_tls_start(struct probe_http *h, const struct probe_spec *sp, int fd, int64_t now)
+{
+	if (probe_tls_begin(&h->tls, h->cred, h->server_name, fd)) {
+		log_debug("probe %s/%s/%s: cannot start TLS: %s", sp->conn, sp->child, sp->name,
+			  h->tls.why);
+		ph_end(h, PROBE_FAIL_ERROR, now);
+	}
+}
+
+static void ph_handshake(struct probe_http *h, const struct probe_spec *sp)
+{
+	enum probe_tls_step st = probe_tls_handshake(&h->tls);
+	int64_t now = ph_now();
+
+	if (st == PROBE_TLS_DONE) {
+		h->tls_ns = now;
+	} else if (st == PROBE_TLS_FAILED) {
+		log_debug("probe %s/%s/%s: TLS handshake with '%s' failed: %s", sp->conn,
+			  sp->child, sp->name, h->server_name, h->tls.why);
+		ph_end(h, PROBE_FAIL_TLS, now);
+	}
+}
+
+/* The handshake's deadline passed: silence, or a server whose answer began
+ * and did not end (its certificate flight lost, say). */
+static enum probe_fail ph_tls_timeout(const struct probe_http *h)
+{
+	return h->tls.pulled ? PROBE_FAIL_STALLED : PROBE_FAIL_TIMEOUT;
+}
 
 static void ph_connected(struct probe_http *h, int fd, int64_t now)
 {
@@ -141,10 +240,9 @@ static void ph_send(struct probe_http *h, const struct probe_spec *sp, int fd, i
 	ssize_t n;
 
 	while (h->req_off < h->req_len) {
-		n = send(fd, h->req + h->req_off, h->req_len - h->req_off,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = ph_write(h, fd, h->req + h->req_off, h->req_len - h->req_off);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			if (!ph_again(n))
 				ph_ended(h, sp, now);
 			return;
 		}
@@ -158,9 +256,10 @@ static void ph_recv(struct probe_http *h, const struct probe_spec *sp, int fd, i
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < PH_READS_PER_WAKE; i++) {
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	/* past the limit only for what TLS holds already: one record */
+	for (i = 0; i < PH_READS_PER_WAKE || ph_pending(h); i++) {
+		n = ph_read(h, fd, buf, sizeof(buf));
+		if (ph_again(n))
 			return;
 		if (n <= 0) {
 			ph_ended(h, sp, now);
@@ -170,7 +269,9 @@ static void ph_recv(struct probe_http *h, const struct probe_spec *sp, int fd, i
 			h->first_ns = now;
 		http_resp_feed(&h->resp, buf, (size_t)n);
 		if (h->resp.state == HTTP_RESP_DONE || h->resp.state == HTTP_RESP_ERROR) {
-			ph_end(h, probe_http_verdict(sp, &h->resp, false), now);
+			/* the clock now, not at the wake-up: when the whole answer
+			 * was queued by then, reading it is the transfer we saw */
+			ph_end(h, probe_http_verdict(sp, &h->resp, false), ph_now());
 			return;
 		}
 	}
@@ -183,7 +284,14 @@ void probe_http_io(struct probe_http *h, const struct probe_spec *sp, int fd, sh
 		return;
 	if (!h->connected) {
 		ph_connected(h, fd, now);
+		if (!h->done && ph_secure(h))
+			ph_tls_start(h, sp, fd, now);
 		if (h->done)
+			return;
+	}
+	if (!ph_ready(h)) {
+		ph_handshake(h, sp);
+		if (!ph_ready(h))
 			return;
 	}
 	if (h->req_off < h->req_len) {
@@ -194,12 +302,24 @@ void probe_http_io(struct probe_http *h, const struct probe_spec *sp, int fd, sh
 		ph_recv(h, sp, fd, now);
 }
 
+/* The handshake's deadline: tls_timeout from the connect, within the
+ * whole exchange's. */
+static int64_t ph_tls_deadline(const struct probe_http *h, const struct probe_spec *sp)
+{
+	int64_t total = h->start_ns + ph_ms(sp->timeout_ms);
+	int64_t tls = sp->tls_timeout_ms ? h->connected_ns + ph_ms(sp->tls_timeout_ms) : total;
+
+	return tls < total ? tls : total;
+}
+
 void probe_http_tick(struct probe_http *h, const struct probe_spec *sp, int64_t now)
 {
 	if (h->done)
 		return;
 	if (!h->connected && now >= h->start_ns + ph_ms(ph_connect_ms(sp)))
 		ph_end(h, PROBE_FAIL_TIMEOUT, now);
+	else if (h->connected && !ph_ready(h) && now >= ph_tls_deadline(h, sp))
+		ph_end(h, ph_tls_timeout(h), now);
 	else if (now >= h->start_ns + ph_ms(sp->timeout_ms))
 		ph_end(h, probe_http_verdict(sp, &h->resp, true), now);
 }
@@ -208,6 +328,8 @@ int64_t probe_http_next(const struct probe_http *h, const struct probe_spec *sp)
 {
 	if (h->done)
 		return INT64_MAX;
+	if (h->connected && !ph_ready(h))
+		return ph_tls_deadline(h, sp);
 	return h->start_ns + ph_ms(h->connected ? sp->timeout_ms : ph_connect_ms(sp));
 }
 
@@ -221,18 +343,27 @@ static double ph_seconds(int64_t from, int64_t to)
 void probe_http_result(const struct probe_http *h, struct probe_result *res)
 {
 	struct probe_http_view *v = &res->http;
-	int64_t end = h->end_ns;
+	int64_t end = h->end_ns, ready = ph_secure(h) ? h->tls_ns : h->connected_ns;
 
 	v->status = h->resp.status;
 	v->bytes = h->resp.wire_bytes;
 	v->phase[PROBE_HTTP_CONNECT] = ph_seconds(h->start_ns, h->connected ? h->connected_ns : end);
-	v->phase[PROBE_HTTP_FIRST_BYTE] = !h->connected ? -1 :
-		ph_seconds(h->connected_ns, h->first_ns ? h->first_ns : end);
+	v->phase[PROBE_HTTP_TLS] = !ph_secure(h) || !h->connected ? -1 :
+		ph_seconds(h->connected_ns, h->tls_ns ? h->tls_ns : end);
+	v->phase[PROBE_HTTP_FIRST_BYTE] = !ph_ready(h) ? -1 :
+		ph_seconds(ready, h->first_ns ? h->first_ns : end);
 	v->phase[PROBE_HTTP_TRANSFER] = h->first_ns ? ph_seconds(h->first_ns, end) : -1;
+	v->tls_version = h->tls.version;
+	v->tls_not_after = h->tls.not_after;
 	res->success = h->fail == PROBE_FAIL_NONE;
 	res->fail = h->fail;
 	res->loss_ratio = NAN;
 	if (h->connected)
 		res->rtt[res->nrtt++] = ph_seconds(h->start_ns, h->connected_ns);
 	res->finished_at = ph_realtime();
+}
+
+void probe_http_release(struct probe_http *h)
+{
+	probe_tls_end(&h->tls);
 }

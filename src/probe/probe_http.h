@@ -5,12 +5,18 @@
  * ends, or a deadline passes.  Nothing here blocks: each call does what the
  * socket allows now and returns.
  *
+ * https: once connected, a TLS handshake (probe_tls.h) comes first, and
+ * the request and answer go through it.
+ *
  * Deadlines, from the start: connect_timeout (default: timeout) for the
- * connect, timeout for the whole exchange.  The body is read up to
+ * connect, timeout for the whole exchange; https: tls_timeout (default: up
+ * to timeout) for the handshake, from the connect.  The body is read up to
  * PROBE_HTTP_BODY_CAP bytes and counted, not kept.
  *
  * The verdict, first that applies: the connect failed (refused,
- * unreachable, timeout, error); a malformed answer (protocol); the
+ * unreachable, timeout, error); https: the handshake failed (tls) or its
+ * deadline passed, with nothing from the server (timeout) or with its
+ * answer begun (stalled); a malformed answer (protocol); the
  * deadline passed with the answer begun (stalled) or not (timeout); the
  * connection ended before the answer did (short); an unexpected status
  * (status); the expected text missing (body); fewer than min_bytes
@@ -25,6 +31,7 @@
 #include "probe/http_resp.h"
 #include "probe/probe.h"
 #include "probe/probe_store.h"
+#include "probe/probe_tls.h"
 
 #define PROBE_HTTP_REQ_MAX (PROBE_PATH_MAX + PROBE_HOST_MAX + 128)
 
@@ -36,6 +43,11 @@ struct probe_http {
 	bool connected;
 	bool done;
 	enum probe_fail fail;     /* set when done */
+	/* https */
+	const struct probe_tls_cred *cred;   /* NULL: plain http */
+	char server_name[PROBE_HOST_MAX + 1];
+	struct probe_tls tls;
+	int64_t tls_ns;           /* the handshake ended; 0: not yet */
 };
 
 /* Starts the exchange of spec sp to target (the address as the host of a
@@ -43,6 +55,10 @@ struct probe_http {
  * whose connect is in progress. */
 void probe_http_begin(struct probe_http *h, const struct probe_spec *sp, const char *target,
 		      int64_t now);
+/* Makes the exchange an https one: TLS with the trust cred, before the
+ * request (call right after probe_http_begin(); target as there). */
+void probe_http_tls(struct probe_http *h, const struct probe_spec *sp,
+		    const struct probe_tls_cred *cred, const char *target);
 /* What to poll the socket for. */
 short probe_http_events(const struct probe_http *h);
 /* The socket fd is ready (revents). */
@@ -53,8 +69,10 @@ void probe_http_tick(struct probe_http *h, const struct probe_spec *sp, int64_t 
 /* The next deadline. */
 int64_t probe_http_next(const struct probe_http *h, const struct probe_spec *sp);
 /* The run's result: success, reason, status, bytes, phases, the connect
- * time as its RTT. */
+ * time as its RTT; https: the TLS version and certificate expiry. */
 void probe_http_result(const struct probe_http *h, struct probe_result *res);
+/* Frees the TLS session, if any (the run closes the socket). */
+void probe_http_release(struct probe_http *h);
 
 /* The verdict on a finished exchange (pure; for tests): timed_out says the
  * total deadline ended it. */

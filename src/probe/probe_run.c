@@ -72,6 +72,7 @@ void probe_run_abort(struct probe_run *r)
 		icmp_mux_release(&r->sh->mux, r->mux_idx);
 	r->mux_idx = -1;
 	r->icmp_fd = -1;
+	probe_http_release(&r->http);
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -418,7 +419,7 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 {
 	struct probe_sock_opts o = pr_sock_opts(r);
 	struct ikw_err err = { "" };
-	char host[PROBE_HOSTPORT_MAX];
+	char host[PROBE_HOSTPORT_MAX], addr[PROBE_ADDR_MAX];
 	int fd = probe_sock_tcp(&o, &r->addrs.target, r->spec->port, &err);
 
 	if (fd < 0) {
@@ -429,6 +430,10 @@ static void pr_http_start(struct probe_run *r, int64_t now)
 	r->fd[0] = fd;
 	probe_addr_format_host(&r->addrs.target, host, sizeof(host));
 	probe_http_begin(&r->http, r->spec, host, now);
+	if (r->spec->tls) {
+		probe_addr_format(&r->addrs.target, addr, sizeof(addr));
+		probe_http_tls(&r->http, r->spec, r->tls, addr);
+	}
 }
 
 static void pr_http_tick(struct probe_run *r, int64_t now)
@@ -523,7 +528,7 @@ static bool pr_open_icmp(struct probe_run *r, int64_t now)
 
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
 		     const struct probe_addrs *addrs, uint32_t token, struct probe_shared *sh,
-		     int64_t now)
+		     int64_t now, const struct probe_tls_cred *tls)
 {
 	size_t i;
 
@@ -537,6 +542,7 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	r->idx = idx;
 	r->addrs = *addrs;
 	r->token = token;
+	r->tls = tls;
 	r->id = (uint16_t)token;
 	r->first_rtt = -1;
 	for (i = 0; i < PROBE_HTTP_PHASES; i++)
@@ -549,6 +555,10 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 	}
 	if (addrs->has_source && addrs->source.family != addrs->target.family) {
 		pr_fail_now(r, PROBE_FAIL_ERROR, "the source and the target are of two families");
+		return;
+	}
+	if (spec->type == PROBE_HTTP && spec->tls && !tls) {
+		pr_fail_now(r, PROBE_FAIL_ERROR, "no TLS trust set up");
 		return;
 	}
 	if (spec->type == PROBE_HTTP) {

@@ -13,8 +13,8 @@
  * tcp:  `count` connects `spacing` apart; a reset (closed port) is an
  *   answer from the far side (no loss, RTT recorded) but not a success.
  * mtu:  the DF ladder of mtu.h; success when the smallest size passes.
- * http: one connect and GET (probe_http.h); success when the whole answer
- *       came back as expected. */
+ * http: one connect (https: and TLS handshake) and GET (probe_http.h);
+ *       success when the whole answer came back as expected. */
 #ifndef IKW_PROBE_RUN_H
 #define IKW_PROBE_RUN_H
 
@@ -67,6 +67,7 @@ struct probe_run {
 	struct mtu_search mtu;
 	double first_rtt;         /* mtu: the smallest size's, phase 1; < 0 none */
 	struct probe_http http;
+	const struct probe_tls_cred *tls;  /* https: the trust; else NULL */
 	bool done;
 	struct probe_result res;
 };
@@ -75,11 +76,12 @@ struct probe_run {
  * this run's replies from any other's (its low 16 bits are the echo
  * identifier: the caller keeps them distinct among the runs in flight).
  * sh: shared sockets and namespaces to use (NULL: sockets of its own).
- * On a local failure (socket, namespace) the run is done at once with a
- * failed result. */
+ * tls is an https probe's trust (probe_tls_trust.h, outliving the run),
+ * else NULL.  On a local failure (socket, namespace) the run is done at once
+ * with a failed result. */
 void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t idx,
 		     const struct probe_addrs *addrs, uint32_t token, struct probe_shared *sh,
-		     int64_t now);
+		     int64_t now, const struct probe_tls_cred *tls);
 /* One message read from shared socket mux_idx; ignored unless it is this
  * run's. */
 void probe_run_icmp(struct probe_run *r, int mux_idx, const struct icmp_msg *m, int64_t now);

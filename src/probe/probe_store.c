@@ -165,6 +165,7 @@ static void probe_store_fill(const struct probe_spec *sp, const struct probe_sta
 	v->target = arena_strdup(a, st->last.target);
 	v->source = arena_strdup(a, st->last.source);
 	v->type = sp->type;
+	v->tls = sp->type == PROBE_HTTP && sp->tls;
 	v->success = st->last.success;
 	v->fail = st->last.fail;
 	v->loss_ratio = st->last.loss_ratio;

@@ -261,6 +261,8 @@ static int probes_run_once(const struct probe_config *pc, struct model *m)
 
 void probes_once_contribute(void *ctx, struct model *m)
 {
-	if (probes_run_once(ctx, m))
-		log_error("out of memory running the probes");
+	int r = probes_run_once(ctx, m);
+
+	if (r)
+		log_error("cannot run the probes: %s", strerror(-r));
 }

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "probe/probe_run.h"
+#include "probe/probe_tls_trust.h"
 #include "probe/spread.h"
 
 #define PS_NS_PER_MS 1000000LL
@@ -27,6 +28,7 @@ struct ps_due {
 struct probe_sched {
 	const struct probe_config *pc;
 	struct probe_store *store;
+	struct probe_tls_trust *tls;  /* the https probes' */
 	bool once;
 	struct ps_due *heap;      /* min-heap on at */
 	size_t nheap;
@@ -104,6 +106,7 @@ static void ps_free(struct probe_sched *s)
 		close(s->wake_fd);
 	icmp_mux_close_all(&s->sh.mux);
 	netns_cache_release(&s->sh.ns);
+	probe_tls_trust_free(s->tls);
 	free(s->heap);
 	free(s->runs);
 	free(s->busy);
@@ -114,14 +117,16 @@ static void ps_free(struct probe_sched *s)
 	free(s);
 }
 
-static struct probe_sched *ps_new(const struct probe_config *pc, struct probe_store *store,
-				  bool once)
+static int ps_new(struct probe_sched **out, const struct probe_config *pc,
+		  struct probe_store *store, bool once, struct ikw_err *err)
 {
 	struct probe_sched *s = calloc(1, sizeof(*s));
 	size_t n = pc->n ? pc->n : 1, npfd;
+	int r;
 
+	*out = NULL;
 	if (!s)
-		return NULL;
+		return err_set(err, -ENOMEM, "out of memory");
 	s->wake_fd = -1;
 	icmp_mux_init(&s->sh.mux);
 	netns_cache_init(&s->sh.ns);
@@ -144,9 +149,16 @@ static struct probe_sched *ps_new(const struct probe_config *pc, struct probe_st
 	if (!s->heap || !s->runs || !s->busy || !s->running || !s->failing || !s->pfd ||
 	    !s->pslot) {
 		ps_free(s);
-		return NULL;
+		return err_set(err, -ENOMEM, "out of memory");
 	}
-	return s;
+	/* once for all runs: loading a trust store is a client's costly part */
+	r = probe_tls_trust_new(pc, &s->tls, err);
+	if (r) {
+		ps_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
 }
 
 /* First runs: spread over each probe's interval (daemon), or all now. */
@@ -251,7 +263,7 @@ static void ps_start_one(struct probe_sched *s, size_t idx, int64_t now)
 	s->running[idx] = true;
 	s->nactive++;
 	probe_run_start(&s->runs[slot], &s->pc->v[idx], idx, &addrs, ps_next_token(s), &s->sh,
-			now);
+			now, probe_tls_trust_get(s->tls, idx));
 }
 
 /* Starts what is due while slots are free; the next run of each is one
@@ -402,12 +414,12 @@ static void *ps_main(void *arg)
 int probe_sched_start(struct probe_sched **out, const struct probe_config *pc,
 		      struct probe_store *store, struct ikw_err *err)
 {
-	struct probe_sched *s = ps_new(pc, store, false);
-	int r;
+	struct probe_sched *s;
+	int r = ps_new(&s, pc, store, false, err);
 
 	*out = NULL;
-	if (!s)
-		return err_set(err, -ENOMEM, "out of memory");
+	if (r)
+		return r;
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->wake_fd < 0 || ps_schedule_first(s, ps_now())) {
 		r = s->wake_fd < 0 ? -errno : -ENOMEM;
@@ -438,10 +450,14 @@ void probe_sched_stop(struct probe_sched *s)
 
 int probe_sched_run_once(const struct probe_config *pc, struct probe_store *store)
 {
-	struct probe_sched *s = ps_new(pc, store, true);
+	struct ikw_err err = { "" };
+	struct probe_sched *s;
+	int r = ps_new(&s, pc, store, true, &err);
 
-	if (!s)
-		return -ENOMEM;
+	if (r) {
+		log_error("%s", err.msg);
+		return r;
+	}
 	ps_schedule_first(s, ps_now());
 	ps_loop(s);
 	ps_free(s);

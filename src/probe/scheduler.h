@@ -21,8 +21,9 @@ int probe_sched_start(struct probe_sched **out, const struct probe_config *pc,
 void probe_sched_stop(struct probe_sched *s);
 
 /* Runs every probe once, at once (with the same concurrency cap), in the
- * calling thread, and returns when all have finished.  Returns 0 or
- * -ENOMEM. */
+ * calling thread, and returns when all have finished.  Returns 0, or
+ * -ENOMEM, or -errno when the https probes' trust cannot be loaded
+ * (logged). */
 int probe_sched_run_once(const struct probe_config *pc, struct probe_store *store);
 
 #endif

@@ -176,3 +176,43 @@ bb_success() {
 		--data-urlencode "module=$mod" "http://127.0.0.1:$3/probe" |
 		awk '$1 == "probe_success" { print $2 }'
 }
+
+# prom_start PORT_VAR LOG TARGET...: a real Prometheus on a free port (its
+# port in PORT_VAR) with the rule files $tmp/ikewatch-recording.rules.yml
+# and $tmp/ikewatch-alerts.rules.yml, scraping the host:port TARGETs as job
+# ikewatch; its log is $E2E_OUT/prometheus-LOG.log.  PROM_SCRAPE: the
+# scrape interval and timeout (1s); PROM_AM: an Alertmanager's host:port to
+# send alerts to; PROM_ARGS: more flags.  Registered for cleanup.
+prom_start() {
+	local port_var=$1 log=$2 port targets="" t; shift 2
+	for t in "$@"; do targets+="${targets:+, }'$t'"; done
+	port=$(free_port)
+	{
+		cat <<YML
+global:
+  scrape_interval: ${PROM_SCRAPE:-1s}
+  scrape_timeout: ${PROM_SCRAPE:-1s}
+  evaluation_interval: 1s
+rule_files:
+  - $tmp/ikewatch-recording.rules.yml
+  - $tmp/ikewatch-alerts.rules.yml
+YML
+		[[ -z ${PROM_AM:-} ]] || cat <<YML
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['$PROM_AM']
+YML
+		cat <<YML
+scrape_configs:
+  - job_name: ikewatch
+    static_configs:
+      - targets: [$targets]
+YML
+	} >"$tmp/prometheus.yml"
+	# shellcheck disable=SC2086  # PROM_ARGS: words on purpose
+	"${PROMETHEUS:-prometheus}" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
+		--web.listen-address="127.0.0.1:$port" ${PROM_ARGS:-} >"$E2E_OUT/prometheus-$log.log" 2>&1 &
+	E2E_PIDS+=("$!")
+	printf -v "$port_var" '%s' "$port"
+}

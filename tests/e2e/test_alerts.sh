@@ -79,30 +79,9 @@ YML
 	--web.listen-address="127.0.0.1:$AMP" --cluster.listen-address= \
 	>"$E2E_OUT/alertmanager-$NAME.log" 2>&1 &
 E2E_PIDS+=("$!")
-PP=$(free_port)
-cat >"$tmp/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $tmp/ikewatch-recording.rules.yml
-  - $tmp/ikewatch-alerts.rules.yml
-alerting:
-  alertmanagers:
-    - static_configs:
-        - targets: ['127.0.0.1:$AMP']
-scrape_configs:
-  - job_name: ikewatch
-    static_configs:
-      - targets: ['127.0.0.1:$PORT']
-YML
+PROM_AM=127.0.0.1:$AMP PROM_ARGS=--rules.alert.resend-delay=2s prom_start PP "alerts-$NAME" "127.0.0.1:$PORT"
 out=$(promtool check config "$tmp/prometheus.yml" 2>&1)
 check "promtool check config accepts the test's Prometheus config" grep -q 'SUCCESS' <<<"$out"
-"$PROMETHEUS" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-	--web.listen-address="127.0.0.1:$PP" --rules.alert.resend-delay=2s \
-	>"$E2E_OUT/prometheus-alerts-$NAME.log" 2>&1 &
-E2E_PIDS+=("$!")
 
 query() { # query PROMQL -> first value, or empty
 	curl -fsS --max-time 5 "http://127.0.0.1:$PP/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |

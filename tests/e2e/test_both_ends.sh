@@ -37,23 +37,7 @@ E2E_PIDS+=("$!")
 ip netns exec "$P1" ping -q -i 0.2 -I 198.19.0.1 198.18.0.1 >/dev/null 2>&1 &
 E2E_PIDS+=("$!")
 
-PROM=$(free_port)
-cat >"$tmp/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $tmp/ikewatch-recording.rules.yml
-  - $tmp/ikewatch-alerts.rules.yml
-scrape_configs:
-  - job_name: ikewatch
-    static_configs:
-      - targets: ['127.0.0.1:$PH', '127.0.0.1:$PP1']
-YML
-"$PROMETHEUS" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-	--web.listen-address="127.0.0.1:$PROM" >"$E2E_OUT/prometheus-both-$NAME.log" 2>&1 &
-E2E_PIDS+=("$!")
+prom_start PROM "both-$NAME" "127.0.0.1:$PH" "127.0.0.1:$PP1"
 
 query() { # query PROMQL -> "value" of a single result, or the number of results
 	curl -fsS --max-time 5 "http://127.0.0.1:$PROM/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |

@@ -16,10 +16,13 @@ trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 : >"$tmp/charon.log"
 printf 'logs:\n  vici_log: true\n  files: [%s]\n' "$tmp/charon.log" >"$tmp/ikewatch.yml"
 # probes through the tunnel, so that the probe families are there too (the
-# http one to a closed port: its families are there all the same)
+# http and https ones to a closed port: their families are there all the same)
 printf 'probes:\n  - {conn: tun1, child: net1, type: mtu, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
 	"$NAME" >>"$tmp/ikewatch.yml"
 printf '  - {conn: tun1, child: net1, type: http, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
+	"$NAME" >>"$tmp/ikewatch.yml"
+# and an https one, for the tls families
+printf '  - {conn: tun1, child: net1, name: https, type: http, scheme: https, target: 198.19.0.1, netns: %s-hub, interval: 2s, timeout: 500ms}\n' \
 	"$NAME" >>"$tmp/ikewatch.yml"
 # remediation enabled (dry-run, nothing sent to it), so that its families are there too
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/token"
@@ -32,6 +35,9 @@ printf 'events:\n  log_file: %s\n' "$tmp/events.log" >>"$tmp/ikewatch.yml"
 start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
 	--collector.klips.path="$E2E_ROOT/tests/fixtures/proc/ipsec_spi_manpage"
 wait_for 10 probes_ran "$PORT"   # the probe's first run falls within its 2 s interval
+# ...and each has run (probes_ran sees only those that have)
+all_probes_ran() { [ "$(scrape "$PORT" | grep -c '^ipsec_probe_runs_total{')" -ge 3 ]; }
+wait_for 10 all_probes_ran
 scraped=$(scrape "$PORT" | awk '/^# TYPE / { print $3 }' | sort -u)
 documented=$(grep -Eo '^\| `(ipsec|ikewatch)_[a-z_]+`' "$E2E_ROOT/docs/metrics.md" | tr -d '|` ' | sort -u)
 missing_doc=$(comm -23 <(echo "$scraped") <(echo "$documented"))

@@ -113,23 +113,9 @@ check "--load-creds again: the series are back" test "$(na "$back" local end)" =
 for f in ikewatch-recording ikewatch-alerts; do
 	python3 "$HELPER" scale "$SCALE" "$E2E_ROOT/deploy/prometheus/$f.rules.yml" >"$tmp/$f.rules.yml"
 done
-PP=$(free_port)
-cat >"$tmp/prometheus.yml" <<YML
-global:
-  scrape_interval: 2s   # the timeout too: a slow scrape under load must not
-  scrape_timeout: 2s    # make the series stale and restart the alerts' for:
-  evaluation_interval: 1s
-rule_files:
-  - $tmp/ikewatch-recording.rules.yml
-  - $tmp/ikewatch-alerts.rules.yml
-scrape_configs:
-  - job_name: ikewatch
-    static_configs:
-      - targets: ['127.0.0.1:$PORT', '127.0.0.1:$PORT1']
-YML
-"$PROMETHEUS" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
-	--web.listen-address="127.0.0.1:$PP" >"$E2E_OUT/prometheus-certs-$NAME.log" 2>&1 &
-E2E_PIDS+=("$!")
+# a 2 s scrape (the timeout too): a slow scrape under load must not make
+# the series stale and restart the alerts' for:
+PROM_SCRAPE=2s prom_start PP "certs-$NAME" "127.0.0.1:$PORT" "127.0.0.1:$PORT1"
 
 # firing certificate alerts: "alertname instance conn side kind" sorted, one a line
 cert_alerts() {

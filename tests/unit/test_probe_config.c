@@ -1,6 +1,7 @@
 /* The `probes:` section: both forms, defaults, what is derived, and one
  * line naming the file, line and probe for every mistake. */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -222,6 +223,29 @@ static void test_errors(void)
 		  "p.yml:2: probes[0]: connect_timeout is above timeout" },
 		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, timeout: 30s}\n",
 		  "p.yml:2: probes[0]: a run can take 30000ms (count, spacing, timeout), not less than the interval of 30000ms" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, scheme: ftp}\n",
+		  "p.yml:2: probes[0].scheme: want http or https, not 'ftp'" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, scheme: https}\n",
+		  "p.yml:2: probes[0]: 'scheme' is for http probes only" },
+		{ "probes:\n  - {conn: a, child: b, type: http, target: 1.2.3.4, server_name: x.example}\n",
+		  "p.yml:2: probes[0]: 'server_name' is for https probes only (scheme: https)" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, insecure_skip_verify: true}\n",
+		  "p.yml:2: probes[0]: 'insecure_skip_verify' is for https probes only (scheme: https)" },
+		{ "probes:\n  - {conn: a, child: b, type: http, scheme: http, target: 1.2.3.4, tls_timeout: 1s}\n",
+		  "p.yml:2: probes[0]: 'tls_timeout' is for https probes only (scheme: https)" },
+		{ "probes:\n  - {conn: a, child: b, type: http, scheme: https, target: 1.2.3.4, tls_timeout: 3s}\n",
+		  "p.yml:2: probes[0]: tls_timeout is above timeout" },
+		{ "probes:\n  - {conn: a, child: b, type: http, scheme: https, target: 1.2.3.4, tls_timeout: 0s}\n",
+		  "p.yml:2: probes[0].tls_timeout: want a duration from 1ms to 60s (e.g. 500ms, 30s)" },
+		{ "probes:\n  - {conn: a, child: b, type: http, scheme: https, target: 1.2.3.4,\n"
+		  "     server_name: \"a b\"}\n",
+		  "p.yml:3: probes[0].server_name: want a host name of at most 255 bytes" },
+		{ "probes:\n  - {conn: a, child: b, type: http, scheme: https, target: 1.2.3.4, insecure_skip_verify: maybe}\n",
+		  "p.yml:2: probes[0].insecure_skip_verify: want true or false" },
+		{ "probes:\n  - {conn: a, child: b, name: web, type: http, scheme: https, target: 1.2.3.4,\n"
+		  "     ca_file: /nonexistent/ikewatch-ca.pem}\n",
+		  "p.yml:2: probes[0]: probe a/b/web: ca_file cannot open '/nonexistent/ikewatch-ca.pem': "
+		  "No such file or directory" },
 	};
 	struct ikw_err err;
 	struct config c;
@@ -286,6 +310,63 @@ static void test_http(void)
 	config_release(&c);
 }
 
+/* https: its defaults, its trust read at load time, and errors that name
+ * the probe and the CA file. */
+static void test_https(void)
+{
+	char yaml[2048], ca[512], bad[512];
+	struct ikw_err err;
+	struct config c;
+	const struct probe_spec *s;
+
+	snprintf(ca, sizeof(ca), "%s/tls/probe-ca.pem", testlib_fixture_dir());
+	snprintf(bad, sizeof(bad), "%s/tls/not-pem.txt", testlib_fixture_dir());
+	snprintf(yaml, sizeof(yaml),
+		"probes:\n"
+		"  defaults: {scheme: https, ca_file: %s, tls_timeout: 1s}\n"
+		"  list:\n"
+		"    - {conn: a, child: b, type: http, target: 1.2.3.4}\n"
+		"    - {conn: a, child: b, name: named, type: http, target: 1.2.3.4, port: 8443,\n"
+		"       server_name: svc.example, host: 'svc.example:8443'}\n"
+		"    - {conn: a, child: b, name: lab, type: http, target: 1.2.3.4, insecure_skip_verify: true}\n"
+		"    - {conn: a, child: b, name: plain, type: http, scheme: http, target: 1.2.3.4}\n"
+		"    - {conn: a, child: b, target: 1.2.3.4}\n", ca);
+	CHECK_INT(parse(&c, yaml, &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.n, 5);
+	s = &c.probes.v[0];
+	CHECK(s->tls && !s->insecure_skip_verify && s->server_name == NULL);
+	CHECK_INT(s->port, 443);
+	CHECK_STR(s->ca_file ? s->ca_file : "", ca);
+	CHECK_U64(s->tls_timeout_ms, 1000);
+	s = &c.probes.v[1];
+	CHECK_INT(s->port, 8443);
+	CHECK_STR(s->server_name ? s->server_name : "", "svc.example");
+	/* insecure on the probe, ca_file from the defaults: no conflict */
+	CHECK(c.probes.v[2].tls && c.probes.v[2].insecure_skip_verify);
+	/* scheme: http and other types keep nothing of the https defaults */
+	s = &c.probes.v[3];
+	CHECK(!s->tls && s->ca_file == NULL && s->tls_timeout_ms == 0);
+	CHECK_INT(s->port, 80);
+	s = &c.probes.v[4];
+	CHECK(s->type == PROBE_ICMP && !s->tls && s->ca_file == NULL);
+	config_release(&c);
+
+	snprintf(yaml, sizeof(yaml),
+		"probes:\n  - {conn: a, child: b, name: web, type: http, scheme: https, target: 1.2.3.4,\n"
+		"     ca_file: %s}\n", bad);
+	CHECK(parse(&c, yaml, &err) != 0);
+	CHECK(strstr(err.msg, "p.yml:2: probes[0]: probe a/b/web: ca_file '") == err.msg);
+	CHECK(strstr(err.msg, "not-pem.txt': no PEM certificate in it") != NULL);
+	config_release(&c);
+	snprintf(yaml, sizeof(yaml),
+		"probes:\n  - {conn: a, child: b, type: http, scheme: https, target: 1.2.3.4,\n"
+		"     ca_file: %s, insecure_skip_verify: true}\n", ca);
+	CHECK(parse(&c, yaml, &err) != 0);
+	CHECK_STR(err.msg, "p.yml:2: probes[0]: 'ca_file' and 'insecure_skip_verify: true' exclude each other");
+	config_release(&c);
+}
+
 /* A later `probes:` replaces an earlier one instead of adding to it. */
 static void test_replaced(void)
 {
@@ -305,6 +386,7 @@ int main(void)
 	RUN(test_mapping_form);
 	RUN(test_errors);
 	RUN(test_http);
+	RUN(test_https);
 	RUN(test_replaced);
 	return testlib_done();
 }
