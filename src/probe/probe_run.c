@@ -247,25 +247,39 @@ static void pr_log_too_big(const struct probe_run *r, uint32_t mtu)
  * from the message.  A Packet Too Big fails its rung like an unreachable:
  * the size did not pass, whatever MTU the router names (the search, not
  * the router, says what passes; debug logs show the router's word). */
+static void pr_icmp6_handle(struct probe_run *r, const struct icmp6_msg *m,
+			    const struct sockaddr_in6 *from, int64_t now)
+{
+	if (m->kind == ICMP6_KIND_ECHO_REPLY) {
+		if (!m->tagged || m->token != r->token ||
+		    (r->raw && (from->sin6_family != AF_INET6 || m->id != r->id ||
+				memcmp(&from->sin6_addr, r->addrs.target.u.v6, 16))))
+			return;
+		pr_answer(r, pr_slot(r, m->seq), ATT_ANSWERED, now);
+	} else if (m->kind != ICMP6_KIND_OTHER && r->raw && m->id == r->id &&
+		   !memcmp(m->quoted_dst, r->addrs.target.u.v6, 16)) {
+		if (m->kind == ICMP6_KIND_TOO_BIG)
+			pr_log_too_big(r, m->mtu);
+		pr_answer(r, pr_slot(r, m->seq), ATT_UNREACHABLE, now);
+	}
+}
+
 static void pr_icmp6_msg(struct probe_run *r, const uint8_t *buf, size_t len,
 			 const struct sockaddr_in6 *from, int64_t now)
 {
 	struct icmp6_msg m;
 
-	if (icmp6_parse(buf, len, &m))
+	if (icmp6_parse(buf, len, &m) == 0)
+		pr_icmp6_handle(r, &m, from, now);
+}
+
+void probe_run_icmp6(struct probe_run *r, int mux_idx, const struct icmp6_msg *m,
+		     const struct sockaddr_in6 *from, int64_t now)
+{
+	if (r->done || r->mux_idx < 0 || r->mux_idx != mux_idx || m->id != r->id)
 		return;
-	if (m.kind == ICMP6_KIND_ECHO_REPLY) {
-		if (!m.tagged || m.token != r->token ||
-		    (r->raw && (from->sin6_family != AF_INET6 || m.id != r->id ||
-				memcmp(&from->sin6_addr, r->addrs.target.u.v6, 16))))
-			return;
-		pr_answer(r, pr_slot(r, m.seq), ATT_ANSWERED, now);
-	} else if (m.kind != ICMP6_KIND_OTHER && r->raw && m.id == r->id &&
-		   !memcmp(m.quoted_dst, r->addrs.target.u.v6, 16)) {
-		if (m.kind == ICMP6_KIND_TOO_BIG)
-			pr_log_too_big(r, m.mtu);
-		pr_answer(r, pr_slot(r, m.seq), ATT_UNREACHABLE, now);
-	}
+	pr_icmp6_handle(r, m, from, now);
+	probe_run_tick(r, now);
 }
 
 /* An extended error of the ping socket's error queue from an ICMP (or
@@ -505,7 +519,7 @@ static bool pr_open_icmp(struct probe_run *r, int64_t now)
 	bool df = r->spec->type == PROBE_MTU;
 	int fd = -EPERM;
 
-	if (r->sh && !pr_v6(r)) {
+	if (r->sh) {
 		fd = icmp_mux_acquire(&r->sh->mux, &o, df, now, &err);
 		if (fd >= 0) {
 			r->mux_idx = fd;

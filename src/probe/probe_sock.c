@@ -101,8 +101,8 @@ static int probe_sock_icmp_filter(int fd)
 }
 
 /* The same for ICMPv6: replies and the errors that quote a request.  (No
- * identifier filter: icmp_filter.h reads IPv4 headers, and IPv6 runs have
- * sockets of their own.) */
+ * identifier filter: icmp_filter.h reads IPv4 headers; with CAP_NET_RAW,
+ * IPv6 runs share a socket, icmp_mux.h.) */
 static int probe_sock_icmp6_filter(int fd)
 {
 	struct icmp6_filter f;
@@ -192,13 +192,40 @@ int probe_sock_icmp_shared(const struct probe_sock_opts *o, bool dont_fragment,
 			   struct ikw_err *err)
 {
 	struct probe_sock_opts shared = { .netns = o->netns, .ifname = o->ifname,
-					  .nsc = o->nsc, .family = AF_INET };
-	int fd = probe_sock_in_ns(o, SOCK_RAW, IPPROTO_ICMP, err);
+					  .nsc = o->nsc, .family = o->family };
+	int proto = o->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	int fd = probe_sock_in_ns(&shared, SOCK_RAW, proto, err);
 
 	if (fd < 0)
 		return err->msg[0] ? fd : err_set(err, fd, "cannot open a raw ICMP socket: %s",
 						  strerror(-fd));
 	return probe_sock_icmp_setup(fd, &shared, true, true, dont_fragment, err);
+}
+
+/* The source address as a control message: IP_PKTINFO's ipi_spec_dst or
+ * IPV6_PKTINFO's ipi6_addr is the source the kernel gives the packet. */
+static size_t probe_sock_pktinfo(const struct probe_ip *source, void *buf)
+{
+	struct cmsghdr *c = buf;
+
+	if (source->family == AF_INET6) {
+		struct in6_pktinfo pi6 = { 0 };
+
+		memcpy(&pi6.ipi6_addr, source->u.v6, 16);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi6));
+		memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
+		return CMSG_SPACE(sizeof(pi6));
+	}
+	struct in_pktinfo pi = { 0 };
+
+	pi.ipi_spec_dst.s_addr = htonl(source->u.v4);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return CMSG_SPACE(sizeof(pi));
 }
 
 int probe_sock_send_icmp(int fd, const void *msg, size_t len, const struct probe_ip *target,
@@ -207,22 +234,16 @@ int probe_sock_send_icmp(int fd, const void *msg, size_t len, const struct probe
 	struct sockaddr_storage to;
 	union {
 		struct cmsghdr c;
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} ctl;
 	struct iovec iov = { (void *)msg, len };
 	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
-	struct in_pktinfo pi = { 0 };
 
 	mh.msg_namelen = probe_addr_sockaddr(target, 0, &to);
-	if (source && source->family == AF_INET) {
+	if (source) {
 		memset(&ctl, 0, sizeof(ctl));
 		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		ctl.c.cmsg_level = IPPROTO_IP;
-		ctl.c.cmsg_type = IP_PKTINFO;
-		ctl.c.cmsg_len = CMSG_LEN(sizeof(pi));
-		pi.ipi_spec_dst.s_addr = htonl(source->u.v4);
-		memcpy(CMSG_DATA(&ctl.c), &pi, sizeof(pi));
+		mh.msg_controllen = probe_sock_pktinfo(source, ctl.buf);
 	}
 	return sendmsg(fd, &mh, 0) == (ssize_t)len ? 0 : -errno;
 }

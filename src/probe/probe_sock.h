@@ -51,8 +51,8 @@ int probe_sock_icmp_shared(const struct probe_sock_opts *o, bool dont_fragment,
 			   struct ikw_err *err);
 
 /* Sends one ICMP or ICMPv6 message to target from source (NULL: the
- * kernel's choice, or the socket's bound address; IPv4 only, by
- * IP_PKTINFO, so that one shared socket sends for every run).  Returns 0
+ * kernel's choice, or the socket's bound address; IP_PKTINFO or
+ * IPV6_PKTINFO, so that one shared socket sends for every run).  Returns 0
  * or -errno (-EMSGSIZE: larger than the path allows with Don't Fragment). */
 int probe_sock_send_icmp(int fd, const void *msg, size_t len, const struct probe_ip *target,
 			 const struct probe_ip *source);
