@@ -51,7 +51,7 @@ build_strongswan6() {
 	fi
 }
 step strongswan6-build build_strongswan6
-for t in core events failures rekey status trap catalog certs ipv6 eventlog probes_http probes_https; do
+for t in core events failures rekey status trap catalog certs ipv6 eventlog probes_http probes_https probes_ipv6; do
 	step "e2e-$t-strongswan6" env IKWLAB_STRONGSWAN=6 IKEWATCH="$ROOT/build-san/ikewatch" \
 		ASAN_OPTIONS=detect_leaks=1 bash "tests/e2e/test_$t.sh"
 done

@@ -16,6 +16,13 @@
  * name ikewatch verifies (server_name, or the Host's host), ca_file and
  * insecure_skip_verify; tls_timeout has no counterpart there.
  *
+ * IPv6 probes get modules of their own (preferred_ip_protocol ip6, no
+ * fallback to IPv4, "_ip6" in the name, colons of a source address as
+ * underscores) and bracketed targets: "[2001:db8::1]:443" for tcp,
+ * "http://[2001:db8::1]:80/" for http (RFC 3986), a bare address for icmp.
+ * blackbox sets Don't Fragment for IPv4 only: an IPv6 mtu probe becomes a
+ * full-size echo that the exporter's host may fragment itself.
+ *
  * Without --output both files go to stdout as two YAML documents; with
  * --output DIR they are written to DIR/blackbox.yml and
  * DIR/prometheus-blackbox.yml. */
@@ -39,8 +46,9 @@
 struct bb_probe {
 	const struct probe_spec *sp;
 	char target[PROBE_ADDR_MAX + PROBE_PATH_MAX + 16];
-	char module[160];
+	char module[192];
 	char source[PROBE_ADDR_MAX];  /* "" when the kernel chooses */
+	bool v6;
 	bool ok;
 };
 
@@ -56,10 +64,12 @@ static void bb_quote(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '\'');
 }
 
-static unsigned bb_payload(const struct probe_spec *sp)
+static unsigned bb_payload(const struct bb_probe *p)
 {
-	/* IP (20) and ICMP (8) headers are not payload */
-	return sp->type == PROBE_MTU ? sp->mtu_max - 28 : sp->payload;
+	const struct probe_spec *sp = p->sp;
+
+	/* IP (20, IPv6: 40) and ICMP (8) headers are not payload */
+	return sp->type == PROBE_MTU ? sp->mtu_max - (p->v6 ? 48 : 28) : sp->payload;
 }
 
 /* FNV-1a over what makes an http module differ from another. */
@@ -86,18 +96,24 @@ static uint32_t bb_http_hash(const struct probe_spec *sp)
 static void bb_name(struct bb_probe *p, const struct probe_addrs *a)
 {
 	const struct probe_spec *sp = p->sp;
-	char size[24] = "";
+	char size[24] = "", from[PROBE_ADDR_MAX] = "any", *c;
 
-	if (a->has_source)
-		probe_addr_format(a->source, p->source, sizeof(p->source));
+	if (a->has_source) {
+		probe_addr_format(&a->source, p->source, sizeof(p->source));
+		snprintf(from, sizeof(from), "%s", p->source);
+	}
+	/* a module name is a YAML key and a URL parameter: no colons */
+	for (c = from; *c; c++)
+		if (*c == ':')
+			*c = '_';
 	if (sp->type == PROBE_HTTP)
 		snprintf(size, sizeof(size), "%s_%08x", sp->tls ? "s" : "",
 			 (unsigned)bb_http_hash(sp));
 	else if (sp->type != PROBE_TCP)
-		snprintf(size, sizeof(size), "_%ub", bb_payload(sp));
-	snprintf(p->module, sizeof(p->module), "ikewatch_%s%s_%ums_from_%s",
-		 probe_type_names[sp->type], size, (unsigned)sp->timeout_ms,
-		 p->source[0] ? p->source : "any");
+		snprintf(size, sizeof(size), "_%ub", bb_payload(p));
+	snprintf(p->module, sizeof(p->module), "ikewatch_%s%s_%ums_from_%s%s",
+		 probe_type_names[sp->type], size, (unsigned)sp->timeout_ms, from,
+		 p->v6 ? "_ip6" : "");
 }
 
 /* Addresses from the config, or derived from the collection m. */
@@ -105,7 +121,7 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 {
 	struct ikw_err err = { "" };
 	struct probe_addrs a = { 0 };
-	char addr[PROBE_ADDR_MAX];
+	char addr[PROBE_ADDR_MAX], hostport[PROBE_HOSTPORT_MAX];
 
 	if (p->sp->target)
 		a.target_known = !probe_addr_parse(p->sp->target, &a.target);
@@ -116,12 +132,14 @@ static void bb_resolve(struct bb_probe *p, const struct model *m)
 			 p->sp->child, p->sp->name, err.msg[0] ? err.msg : "no target");
 		return;
 	}
-	probe_addr_format(a.target, addr, sizeof(addr));
+	p->v6 = a.target.family == AF_INET6;
+	probe_addr_format(&a.target, addr, sizeof(addr));
+	probe_addr_format_port(&a.target, p->sp->port, hostport, sizeof(hostport));
 	if (p->sp->type == PROBE_TCP)
-		snprintf(p->target, sizeof(p->target), "%s:%u", addr, p->sp->port);
-	else if (p->sp->type == PROBE_HTTP)   /* IPv6 will need [brackets] */
-		snprintf(p->target, sizeof(p->target), "%s://%s:%u%s",
-			 p->sp->tls ? "https" : "http", addr, p->sp->port,
+		snprintf(p->target, sizeof(p->target), "%s", hostport);
+	else if (p->sp->type == PROBE_HTTP)
+		snprintf(p->target, sizeof(p->target), "%s://%s%s",
+			 p->sp->tls ? "https" : "http", hostport,
 			 p->sp->path ? p->sp->path : "/");
 	else
 		snprintf(p->target, sizeof(p->target), "%s", addr);
@@ -179,9 +197,9 @@ static void bb_http_module(struct strbuf *sb, const struct bb_probe *p)
 	unsigned i;
 
 	strbuf_addf(sb, "  %s:\n    prober: http\n    timeout: %ums\n    http:\n"
-		    "      method: GET\n      preferred_ip_protocol: ip4\n"
+		    "      method: GET\n      preferred_ip_protocol: %s\n"
 		    "      ip_protocol_fallback: false\n      follow_redirects: false\n",
-		    p->module, (unsigned)sp->timeout_ms);
+		    p->module, (unsigned)sp->timeout_ms, p->v6 ? "ip6" : "ip4");
 	if (sp->nexpect_status) {
 		strbuf_addstr(sb, "      valid_status_codes: [");
 		for (i = 0; i < sp->nexpect_status && i < PROBE_STATUS_MAX; i++)
@@ -213,12 +231,13 @@ static void bb_module(struct strbuf *sb, const struct bb_probe *p)
 	}
 	strbuf_addf(sb, "  %s:\n    prober: %s\n    timeout: %ums\n    %s:\n", p->module,
 		    tcp ? "tcp" : "icmp", (unsigned)sp->timeout_ms, tcp ? "tcp" : "icmp");
-	strbuf_addstr(sb, "      preferred_ip_protocol: ip4\n      ip_protocol_fallback: false\n");
+	strbuf_addf(sb, "      preferred_ip_protocol: %s\n      ip_protocol_fallback: false\n",
+		    p->v6 ? "ip6" : "ip4");
 	if (p->source[0])
 		strbuf_addf(sb, "      source_ip_address: %s\n", p->source);
 	if (!tcp)
-		strbuf_addf(sb, "      payload_size: %u\n", bb_payload(sp));
-	if (sp->type == PROBE_MTU)
+		strbuf_addf(sb, "      payload_size: %u\n", bb_payload(p));
+	if (sp->type == PROBE_MTU && !p->v6)
 		strbuf_addstr(sb, "      dont_fragment: true\n");
 }
 

@@ -39,9 +39,9 @@ static const struct pk_field pk_fields[] = {
 	PK("name", PK_LABEL, name, 0, 0, false),
 	PK("type", PK_TYPE, type, 0, 0, true),
 	PK("target", PK_ADDR, target, 0, 0, false),
-	PK("target_offset", PK_OFFSET, target_offset, 0, UINT32_MAX, true),
+	PK("target_offset", PK_OFFSET, target_offset, 0, INT64_MAX, true),
 	PK("source", PK_ADDR, source, 0, 0, false),
-	PK("source_offset", PK_OFFSET, source_offset, 0, UINT32_MAX, true),
+	PK("source_offset", PK_OFFSET, source_offset, 0, INT64_MAX, true),
 	PK("port", PK_UINT, port, 1, 65535, true),
 	PK("interval", PK_MS, interval_ms, PROBE_INTERVAL_MIN_MS, PROBE_INTERVAL_MAX_MS, true),
 	PK("timeout", PK_MS, timeout_ms, 1, PROBE_TIMEOUT_MAX_MS, true),
@@ -238,7 +238,7 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 {
 	const char *v = cfg_scalar(n);
 	void *p = (char *)s + f->off;
-	uint32_t a;
+	struct probe_ip a;
 
 	if (f->kind == PK_STATUS)
 		return cp_status(y, f, n, where, s);
@@ -256,7 +256,8 @@ static int cp_value(struct probes_yaml *y, const struct pk_field *f, const yaml_
 		return 0;
 	case PK_ADDR:
 		if (probe_addr_parse(v, &a))
-			return cfg_fail(&y->base, n, "%s.%s: want an IPv4 address, not '%s'", where, f->key, v);
+			return cfg_fail(&y->base, n, "%s.%s: want an IPv4 or IPv6 address (without zone, "
+				       "brackets or prefix length), not '%s'", where, f->key, v);
 		return cp_set_string(y, p, v);
 	case PK_NETNS:
 		if (!probe_sock_netns_ok(v))
@@ -347,6 +348,8 @@ static void cp_fill(struct pk_entry *e)
 	}
 	if (!s->name)
 		s->name = strdup(probe_type_names[s->type]);
+	/* without one, an IPv6 search starts at 1280 (probe_spec_mtu_min) */
+	s->mtu_min_given = cp_was_set(e, "mtu_min");
 	/* packets of any size prove nothing about full-size ones: an mtu or
 	 * http probe always runs (the flag may come from the defaults) */
 	if (s->type == PROBE_MTU || s->type == PROBE_HTTP)
@@ -364,6 +367,21 @@ static const char *cp_http_key(const struct pk_entry *e)
 		if (cp_was_set(e, keys[i]))
 			return keys[i];
 	return NULL;
+}
+
+/* A given target and source are of one family. */
+static int cp_check_family(struct probes_yaml *y, const struct probe_spec *s, const yaml_node_t *n,
+			   const char *where)
+{
+	struct probe_ip t, src;
+
+	if (!s->target || !s->source || probe_addr_parse(s->target, &t) ||
+	    probe_addr_parse(s->source, &src) || t.family == src.family)
+		return 0;
+	return cfg_fail(&y->base, n, "%s: probe '%s' of %s/%s: target %s is %s but source %s is %s",
+		       where, s->name, s->conn, s->child, s->target,
+		       probe_addr_family_name(t.family), s->source,
+		       probe_addr_family_name(src.family));
 }
 
 static const char *const cp_tls_keys[] = { "server_name", "ca_file", "insecure_skip_verify",
@@ -434,6 +452,9 @@ static int cp_check(struct probes_yaml *y, const struct pk_entry *e, const yaml_
 		return cfg_fail(&y->base, n, "%s: needs exactly one of 'target' and 'target_offset'", where);
 	if (s->source && s->source_offset != PROBE_OFFSET_NONE)
 		return cfg_fail(&y->base, n, "%s: 'source' and 'source_offset' exclude each other", where);
+	r = cp_check_family(y, s, n, where);
+	if (r)
+		return r;
 	if (s->type == PROBE_TCP && !s->port)
 		return cfg_fail(&y->base, n, "%s: a tcp probe needs 'port'", where);
 	if (s->type != PROBE_TCP && s->type != PROBE_HTTP && s->port)
@@ -569,7 +590,7 @@ static void cp_defaults_init(struct pk_entry *d)
 	d->s.timeout_ms = 2000;
 	d->s.spacing_ms = 200;
 	d->s.payload = 56;
-	d->s.mtu_min = 576;
+	d->s.mtu_min = PROBE_MTU_MIN_DEFAULT;
 	d->s.mtu_max = 1500;
 }
 

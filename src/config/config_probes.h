@@ -10,9 +10,12 @@
  *         child: net
  *         name: ping                     # default: the type
  *         type: icmp                     # icmp (default), tcp, mtu, http
- *         target: 10.1.0.1               # or target_offset: 1 (a host in
- *                                        #   the child's remote_ts)
- *         source: 10.0.0.1               # or source_offset: N (local_ts);
+ *         target: 10.1.0.1               # or 2001:db8::1; or target_offset: 1
+ *                                        #   (a host in the first selector
+ *                                        #   of the child's remote_ts, of the
+ *                                        #   given source's family if any)
+ *         source: 10.0.0.1               # the target's family; or
+ *                                        #   source_offset: N (local_ts);
  *                                        #   default: the kernel's choice
  *         port: 22                       # tcp (required), http (default 80)
  *         interval: 30s                  # 1s to 1h
@@ -22,6 +25,7 @@
  *         spacing: 200ms                 # between attempts
  *         payload: 56                    # icmp: ICMP payload bytes
  *         mtu_min: 576                   # mtu: IP packet sizes searched
+ *                                        #   (IPv6 default: 1280)
  *         mtu_max: 1500
  *         netns: NAME                    # `ip netns` namespace to probe from
  *         interface: ipsec0              # SO_BINDTODEVICE

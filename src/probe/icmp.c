@@ -99,18 +99,23 @@ static int icmp_parse_quote(const uint8_t *q, size_t len, struct icmp_msg *out)
 	return 0;
 }
 
+bool icmp_read_tag(const uint8_t *m, size_t len, uint32_t *token, uint16_t *seq)
+{
+	if (len < ICMP_ECHO_HDR + ICMP_TAG_LEN ||
+	    memcmp(m + 8, icmp_magic, sizeof(icmp_magic)))
+		return false;
+	*token = icmp_get32(m + 16);
+	*seq = (uint16_t)icmp_get32(m + 20);
+	return true;
+}
+
 static void icmp_parse_echo(const uint8_t *m, size_t len, struct icmp_msg *out)
 {
 	out->kind = ICMP_KIND_ECHO_REPLY;
 	out->id = icmp_get16(m + 4);
 	out->seq = icmp_get16(m + 6);
-	if (len < ICMP_ECHO_HDR + ICMP_TAG_LEN ||
-	    memcmp(m + 8, icmp_magic, sizeof(icmp_magic)))
-		return;
-	out->tagged = true;
-	out->token = icmp_get32(m + 16);
 	/* the sequence in the tag wins over the header's */
-	out->seq = (uint16_t)icmp_get32(m + 20);
+	out->tagged = icmp_read_tag(m, len, &out->token, &out->seq);
 }
 
 /* The ICMP message m of len bytes. */

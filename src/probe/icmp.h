@@ -1,4 +1,5 @@
-/* ICMP echo codec (pure: bytes in, structure out).  Requests carry a tag in
+/* ICMP echo codec for IPv4 (pure: bytes in, structure out; ICMPv6:
+ * icmp6.h).  Requests carry a tag in
  * their payload (a magic and a token per run), so that a reply is matched to
  * its run even on a raw socket, which sees every ICMP packet of the
  * namespace, and never to another program's ping.
@@ -43,6 +44,11 @@ uint16_t icmp_checksum(const void *data, size_t len);
  * the length, or 0 when payload is too small or buf too short. */
 size_t icmp_build_echo(uint8_t *buf, size_t cap, uint16_t id, uint16_t seq,
 		       uint32_t token, size_t payload);
+
+/* Reads our tag from an echo message m of len bytes (header included):
+ * true with token and seq set when its payload starts with our magic.
+ * Shared by the ICMPv6 codec (icmp6.h), whose echo has the same layout. */
+bool icmp_read_tag(const uint8_t *m, size_t len, uint32_t *token, uint16_t *seq);
 
 /* Parses one received message.  with_ip: the buffer starts with an IPv4
  * header (raw sockets), whose length fields and the ICMP checksum are then

@@ -75,7 +75,8 @@ static int mux_find(struct icmp_mux *m, const struct probe_sock_opts *o, bool df
 	for (i = 0; i < ICMP_MUX_MAX; i++) {
 		struct icmp_mux_sock *e = &m->s[i];
 
-		if (e->fd < 0 || e->stale || e->df != df || !mux_same(e->netns, o->netns) ||
+		if (e->fd < 0 || e->stale || e->df != df || e->family != o->family ||
+		    !mux_same(e->netns, o->netns) ||
 		    !mux_same(e->ifname, o->ifname))
 			continue;
 		mux_check(e, now);
@@ -110,7 +111,7 @@ static int mux_open(struct icmp_mux *m, const struct probe_sock_opts *o, bool df
 		    struct ikw_err *err)
 {
 	struct probe_sock_opts shared = { .netns = o->netns, .ifname = o->ifname,
-					  .nsc = o->nsc };
+					  .nsc = o->nsc, .family = o->family };
 	int i = mux_free_entry(m), fd, r;
 	struct icmp_mux_sock *e;
 
@@ -127,6 +128,7 @@ static int mux_open(struct icmp_mux *m, const struct probe_sock_opts *o, bool df
 	e->fd = fd;
 	e->netns = o->netns;
 	e->ifname = o->ifname;
+	e->family = o->family;
 	e->df = df;
 	e->stale = false;
 	e->users = 0;

@@ -5,7 +5,7 @@
  * raw socket per run was woken for every reply of the namespace.  Runs send
  * on the shared socket with their own source address (IP_PKTINFO); the
  * scheduler reads it and hands each message to the run whose echo
- * identifier it carries (icmp_mux_find).
+ * identifier it carries.
  *
  * A socket stays in the namespace it was created in, so a namespace deleted
  * and made again under the same name would keep being probed through the
@@ -27,6 +27,7 @@
 
 struct icmp_mux_sock {
 	const char *netns, *ifname;   /* the spec's strings (outlive the mux) */
+	int family;                   /* AF_INET, AF_INET6 */
 	bool df;
 	bool stale;                   /* its namespace is no longer netns */
 	int fd;                       /* -1: a free entry */

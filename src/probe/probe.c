@@ -1,9 +1,17 @@
 #include "probe/probe.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe/mtu.h"
+
+unsigned probe_spec_mtu_min(const struct probe_spec *s, int family)
+{
+	if (family != AF_INET6 || s->mtu_min_given || s->mtu_min >= PROBE_MTU_MIN_V6)
+		return s->mtu_min;
+	return s->mtu_max < PROBE_MTU_MIN_V6 ? s->mtu_max : PROBE_MTU_MIN_V6;
+}
 
 uint64_t probe_spec_max_run_ms(const struct probe_spec *s)
 {

@@ -1,7 +1,8 @@
 /* Data-plane probes: what one probe is (from the `probes:` config) and the
  * limits that bound it.  A probe sends packets through one tunnel, from the
  * tunnel's local inner address to an address behind the peer, so that "SA up
- * but no traffic passes" shows (docs/metrics.md "Probes").  IPv4 only. */
+ * but no traffic passes" shows (docs/metrics.md "Probes").  IPv4 or IPv6:
+ * a probe's family is its target's (probe/probe_addr.h). */
 #ifndef IKW_PROBE_H
 #define IKW_PROBE_H
 
@@ -16,7 +17,7 @@
 #define PROBES_MAX 10000              /* probes in one config */
 #define PROBE_LABEL_MAX 128           /* conn, child and probe names */
 #define PROBE_COUNT_MAX 16            /* attempts per run */
-#define PROBE_ADDR_MAX 16             /* "255.255.255.255" + NUL */
+#define PROBE_ADDR_MAX 46             /* an IPv6 address + NUL (INET6_ADDRSTRLEN) */
 #define PROBE_IFNAME_MAX 16           /* IFNAMSIZ */
 #define PROBE_NETNS_MAX 255           /* NAME_MAX */
 #define PROBE_INTERVAL_MIN_MS 1000
@@ -24,6 +25,8 @@
 #define PROBE_TIMEOUT_MAX_MS 60000
 #define PROBE_OFFSET_NONE (-1)        /* target/source given, not derived */
 #define PROBE_MTU_MIN 68              /* RFC 791's minimum */
+#define PROBE_MTU_MIN_DEFAULT 576     /* IPv4: every host accepts it (RFC 791) */
+#define PROBE_MTU_MIN_V6 1280         /* IPv6: every link carries it (RFC 8200) */
 #define PROBE_MTU_MAX 9000
 #define PROBE_PAYLOAD_MIN 16          /* our tag: magic and token */
 #define PROBE_PAYLOAD_MAX 1472
@@ -40,15 +43,16 @@
 struct probe_spec {
 	char *conn, *child, *name;    /* labels; name defaults to the type */
 	enum probe_type type;
-	char *target;                 /* IPv4; NULL when derived */
+	char *target;                 /* IPv4 or IPv6; NULL when derived */
 	int64_t target_offset;        /* host in the child's remote_ts, or NONE */
-	char *source;                 /* IPv4; NULL: derived or the kernel's */
+	char *source;                 /* same family; NULL: derived or the kernel's */
 	int64_t source_offset;        /* host in the child's local_ts, or NONE */
 	uint16_t port;                /* tcp, http */
 	uint32_t interval_ms, timeout_ms, spacing_ms;
 	unsigned count;               /* attempts per run (icmp, tcp) */
 	unsigned payload;             /* icmp: ICMP payload bytes */
 	unsigned mtu_min, mtu_max;    /* mtu: IP packet sizes searched */
+	bool mtu_min_given;           /* else IPv6 searches from PROBE_MTU_MIN_V6 */
 	char *netns;                  /* `ip netns` name; NULL: ikewatch's own */
 	char *interface;              /* SO_BINDTODEVICE; NULL: none */
 	bool quiet_when_traffic;      /* skip a run the tunnel's traffic proved
@@ -81,6 +85,10 @@ struct probe_config {
 
 /* The most time one run can take, in milliseconds. */
 uint64_t probe_spec_max_run_ms(const struct probe_spec *s);
+/* The smallest size an mtu probe of family (AF_INET, AF_INET6) searches:
+ * mtu_min, but an IPv6 one without an mtu_min of its own starts at 1280,
+ * below which no IPv6 link goes (at most mtu_max). */
+unsigned probe_spec_mtu_min(const struct probe_spec *s, int family);
 /* Frees the strings of one spec. */
 void probe_spec_release(struct probe_spec *s);
 void probe_config_init(struct probe_config *pc);

@@ -50,9 +50,9 @@ struct probe_http {
 	int64_t tls_ns;           /* the handshake ended; 0: not yet */
 };
 
-/* Starts the exchange of spec sp to target (the address as text, for the
- * default Host header; an IPv6 one will need its [brackets] there) on a
- * socket whose connect is in progress. */
+/* Starts the exchange of spec sp to target (the address as the host of a
+ * URI, for the default Host header: an IPv6 one in [brackets]) on a socket
+ * whose connect is in progress. */
 void probe_http_begin(struct probe_http *h, const struct probe_spec *sp, const char *target,
 		      int64_t now);
 /* Makes the exchange an https one: TLS with the trust cred, before the

@@ -18,12 +18,14 @@
 #ifndef IKW_PROBE_RUN_H
 #define IKW_PROBE_RUN_H
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "probe/icmp.h"
+#include "probe/icmp6.h"
 #include "probe/icmp_mux.h"
 #include "probe/mtu.h"
 #include "probe/netns_cache.h"
@@ -85,6 +87,9 @@ void probe_run_start(struct probe_run *r, const struct probe_spec *spec, size_t 
 /* One message read from shared socket mux_idx; ignored unless it is this
  * run's. */
 void probe_run_icmp(struct probe_run *r, int mux_idx, const struct icmp_msg *m, int64_t now);
+/* The same for ICMPv6, whose sender comes apart from the message. */
+void probe_run_icmp6(struct probe_run *r, int mux_idx, const struct icmp6_msg *m,
+		     const struct sockaddr_in6 *from, int64_t now);
 /* Appends this run's descriptors to pfd (room for PROBE_RUN_FDS). */
 size_t probe_run_pollfds(const struct probe_run *r, struct pollfd *pfd);
 void probe_run_io(struct probe_run *r, int fd, short revents, int64_t now);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "probe/probe_addr.h"
 #include "model/probe_view.h"
 
 struct arena;
@@ -25,16 +26,18 @@ struct probe_result {
 	double rtt[PROBE_COUNT_MAX];  /* seconds, answered attempts */
 	size_t nrtt;
 	double finished_at;           /* Unix time */
-	char target[PROBE_ADDR_MAX + 8];  /* "A.B.C.D", tcp, http "A.B.C.D:PORT"; "" unresolved */
+	char target[PROBE_HOSTPORT_MAX];  /* "A.B.C.D" or "2001:db8::1"; tcp, http
+					     "A.B.C.D:PORT", "[2001:db8::1]:PORT";
+					     "" unresolved */
 	char source[PROBE_ADDR_MAX];  /* "" when the kernel chose */
 };
 
-/* The addresses of the next run (host order). */
+/* The addresses of the next run; a source is of the target's family. */
 struct probe_addrs {
 	bool target_known;
-	uint32_t target;
+	struct probe_ip target;
 	bool has_source;              /* bind to source */
-	uint32_t source;
+	struct probe_ip source;
 	bool source_unknown;          /* derived, but not (yet) derivable */
 };
 

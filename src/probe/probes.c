@@ -41,11 +41,23 @@ static const struct child_cfg *probes_child(const struct model *m, const struct 
 	return NULL;
 }
 
+/* The family a given target or source fixes, or AF_UNSPEC. */
+static int probes_given_family(const struct probe_spec *sp)
+{
+	const char *given = sp->target ? sp->target : sp->source;
+	struct probe_ip ip;
+
+	return given && !probe_addr_parse(given, &ip) ? ip.family : AF_UNSPEC;
+}
+
+/* The target comes first: the first selector of remote_ts, of the given
+ * source's family if there is one; then the source, of the target's family
+ * (docs/metrics.md "Probes"). */
 int probes_derive(const struct probe_spec *sp, const struct model *m,
 		  struct probe_addrs *a, struct ikw_err *err)
 {
 	const struct child_cfg *ch;
-	int r;
+	int r, family = probes_given_family(sp);
 
 	if (sp->target_offset == PROBE_OFFSET_NONE && sp->source_offset == PROBE_OFFSET_NONE)
 		return 0;
@@ -54,13 +66,15 @@ int probes_derive(const struct probe_spec *sp, const struct model *m,
 		return err_set(err, -ENOENT, "charon has no child '%s' in connection '%s'",
 			       sp->child, sp->conn);
 	if (sp->target_offset != PROBE_OFFSET_NONE) {
-		r = probe_ts_host(ch->remote_ts, (uint64_t)sp->target_offset, &a->target, err);
+		r = probe_ts_host(ch->remote_ts, (uint64_t)sp->target_offset, family, &a->target,
+				  err);
 		if (r)
 			return err_prefix(err, r, "remote_ts");
 		a->target_known = true;
+		family = a->target.family;
 	}
 	if (sp->source_offset != PROBE_OFFSET_NONE) {
-		r = probe_ts_host(ch->local_ts, (uint64_t)sp->source_offset, &a->source, err);
+		r = probe_ts_host(ch->local_ts, (uint64_t)sp->source_offset, family, &a->source, err);
 		if (r)
 			return err_prefix(err, r, "local_ts");
 		a->has_source = true;

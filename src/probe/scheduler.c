@@ -337,26 +337,46 @@ static size_t ps_pollfds(struct probe_sched *s)
 	return n;
 }
 
+/* The run in flight with echo identifier id, or NULL (identifiers are
+ * distinct among them: ps_next_token). */
+static struct probe_run *ps_run_of_id(struct probe_sched *s, uint16_t id)
+{
+	size_t k;
+
+	for (k = 0; k < s->nslots; k++)
+		if (s->busy[k] && s->runs[k].id == id)
+			return &s->runs[k];
+	return NULL;
+}
+
 /* Reads shared socket i and hands each message to the run it is for. */
 static void ps_mux_read(struct probe_sched *s, int i, int64_t now)
 {
 	uint8_t buf[ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX];
+	bool v6 = s->sh.mux.s[i].family == AF_INET6;
+	struct sockaddr_in6 from;
+	struct probe_run *r;
+	struct icmp6_msg m6;
 	struct icmp_msg m;
-	size_t k;
+	socklen_t fromlen;
 	ssize_t n;
 	int b;
 
 	for (b = 0; b < PS_RECV_BATCH; b++) {
-		n = recv(s->sh.mux.s[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+		fromlen = sizeof(from);
+		memset(&from, 0, sizeof(from));
+		n = recvfrom(s->sh.mux.s[i].fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
 			return;
-		if (icmp_parse(buf, (size_t)n, true, &m) || m.kind == ICMP_KIND_OTHER)
-			continue;
-		for (k = 0; k < s->nslots; k++)
-			if (s->busy[k] && s->runs[k].id == m.id) {
-				probe_run_icmp(&s->runs[k], i, &m, now);
-				break;
-			}
+		if (v6) {
+			if (icmp6_parse(buf, (size_t)n, &m6) == 0 && m6.kind != ICMP6_KIND_OTHER &&
+			    (r = ps_run_of_id(s, m6.id)))
+				probe_run_icmp6(r, i, &m6, &from, now);
+		} else if (icmp_parse(buf, (size_t)n, true, &m) == 0 && m.kind != ICMP_KIND_OTHER &&
+			   (r = ps_run_of_id(s, m.id))) {
+			probe_run_icmp(r, i, &m, now);
+		}
 	}
 }
 

@@ -136,6 +136,47 @@ metric() {
 # ge A B: numeric A >= B (floats allowed)
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 
+# ---- probe scenarios (test_probes*.sh) ------------------------------------------
+# They keep the last scrape in $m and read series from it with val.
+val() { metric "$m" "$1" 2>/dev/null || echo missing; }
+# scrape_until PORT SECONDS COMMAND...: scrapes PORT into $m every 0.5 s until
+# COMMAND holds; 1 if it still does not after SECONDS
+scrape_until() {
+	local port=$1 until=$((SECONDS + $2)); shift 2
+	while :; do
+		m=$(scrape "$port")
+		"$@" && return 0
+		((SECONDS < until)) || return 1
+		sleep 0.5
+	done
+}
+# esp_drop NS / esp_pass NS: NS's input drops ESP in UDP 4500 (a non-zero
+# SPI: IKE, with its zero non-ESP marker, still passes), so the SAs stay up
+# while no packet gets through
+esp_drop() {
+	ip netns exec "$1" nft -f - <<'NFT'
+table inet ikw_espdrop {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 4500 @th,64,32 != 0 drop
+	}
+}
+NFT
+}
+esp_pass() { ip netns exec "$1" nft delete table inet ikw_espdrop; }
+# bb_success SCRAPE_CONFIG NS PORT TARGET PROBE: probe_success of the
+# blackbox_exporter listening on 127.0.0.1:PORT in NS for TARGET with the
+# module blackbox-config gave that target's probe PROBE in SCRAPE_CONFIG
+bb_success() {
+	local mod
+	mod=$(awk -v t="- targets: ['$4']" -v p="probe: '$5'" '
+		index($0, t) { n = NR } n && NR - n <= 5 && index($0, p) { hit = 1 }
+		hit && /__param_module:/ { print $2; exit }' "$1")
+	ip netns exec "$2" curl -fsS -G --max-time 10 --data-urlencode "target=$4" \
+		--data-urlencode "module=$mod" "http://127.0.0.1:$3/probe" |
+		awk '$1 == "probe_success" { print $2 }'
+}
+
 # prom_start PORT_VAR LOG TARGET...: a real Prometheus on a free port (its
 # port in PORT_VAR) with the rule files $tmp/ikewatch-recording.rules.yml
 # and $tmp/ikewatch-alerts.rules.yml, scraping the host:port TARGETs as job

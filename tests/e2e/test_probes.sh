@@ -85,17 +85,7 @@ start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --vici.timeout=5s \
 T1='conn="tun1",child="net1"'
 P1PING="{$T1,probe=\"ping\",target=\"198.19.0.1\"}"
 P2PING='{conn="tun2",child="net2",probe="ping",target="198.19.0.2"}'
-val() { metric "$m" "$1" 2>/dev/null || echo missing; }
-# wait_until SECONDS COMMAND...: polls (scraping into $m) until COMMAND holds
-wait_until() {
-	local until=$((SECONDS + $1)); shift
-	while :; do
-		m=$(scrape "$PORT")
-		"$@" && return 0
-		((SECONDS < until)) || return 1
-		sleep 0.5
-	done
-}
+wait_until() { scrape_until "$PORT" "$@"; }
 runs_ge() { ge "$(val "ipsec_probe_runs_total$1")" "$2"; }
 
 # ---- a healthy tunnel ----------------------------------------------------------------
@@ -142,14 +132,7 @@ check "unprobed tun4 carried nothing" \
 	test "$(val 'ipsec_child_sa_bytes_total{conn="tun4",child="net4",direction="out"}')" = 0
 
 # ---- ESP dropped at p2, SAs up: the CHILD SA is degraded -----------------------------
-ip netns exec "$P2" nft -f - <<'EOF'
-table inet ikw_espdrop {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 4500 @th,64,32 != 0 drop
-	}
-}
-EOF
+esp_drop "$P2"
 t0=$SECONDS
 degraded() { [ "$(val "ipsec_probe_success$P2PING")" = 0 ] && [ "$(val "ipsec_probe_loss_ratio$P2PING")" = 1 ]; }
 wait_until $((2 * IV + 2)) degraded
@@ -159,7 +142,7 @@ check "...while ipsec_child_up stays 1" test "$(val 'ipsec_child_up{conn="tun2",
 check "...and ipsec_conn_up stays 1" test "$(val 'ipsec_conn_up{conn="tun2"}')" = 1
 check "...counted as timeouts" ge "$(val "ipsec_probe_failures_total{conn=\"tun2\",child=\"net2\",probe=\"ping\",target=\"198.19.0.2\",reason=\"timeout\"}")" 1
 check "...tun1 on the other peer unaffected" test "$(val "ipsec_probe_success$P1PING")" = 1
-ip netns exec "$P2" nft delete table inet ikw_espdrop
+esp_pass "$P2"
 recovered() { [ "$(val "ipsec_probe_success$P2PING")" = 1 ]; }
 wait_until $((2 * IV + 2)) recovered
 check "ESP back: tun2 recovers" recovered
@@ -225,14 +208,7 @@ BBP=$(free_port)
 ip netns exec "$HUB" prometheus-blackbox-exporter --config.file="$tmp/bb/blackbox.yml" \
 	--web.listen-address="127.0.0.1:$BBP" >"$E2E_OUT/blackbox-$NAME.log" 2>&1 &
 E2E_PIDS+=("$!")
-bb() { # bb TARGET PROBE: blackbox's probe_success for that target's module
-	local mod
-	mod=$(awk -v t="- targets: ['$1']" -v p="probe: '$2'" '
-		index($0, t) { n = NR } n && NR - n <= 5 && index($0, p) { hit = 1 }
-		hit && /__param_module:/ { print $2; exit }' "$tmp/bb/prometheus-blackbox.yml")
-	ip netns exec "$HUB" curl -fsS --max-time 10 "http://127.0.0.1:$BBP/probe?target=$1&module=$mod" |
-		awk '$1 == "probe_success" { print $2 }'
-}
+bb() { bb_success "$tmp/bb/prometheus-blackbox.yml" "$HUB" "$BBP" "$@"; }
 for i in $(seq 1 20); do ip netns exec "$HUB" curl -fsS -o /dev/null "http://127.0.0.1:$BBP/" 2>/dev/null && break; sleep 0.2; done
 check "blackbox_exporter's ICMP module passes through tun1" test "$(bb 198.19.0.1 ping)" = 1
 check "...its TCP module to the open port" test "$(bb 198.19.0.1:8022 open)" = 1

@@ -1,5 +1,6 @@
 /* The `probes:` section: both forms, defaults, what is derived, and one
  * line naming the file, line and probe for every mistake. */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,47 @@ static void test_list_form(void)
 	CHECK(s->target_offset == 1);
 	CHECK_INT(s->mtu_min, 576);
 	CHECK_INT(s->mtu_max, 1400);
+	config_release(&c);
+}
+
+/* IPv6 targets and sources, offsets as large as a /64 allows, and the mtu
+ * search's start for IPv6 (probe_spec_mtu_min). */
+static void test_ipv6(void)
+{
+	struct ikw_err err;
+	struct config c;
+	const struct probe_spec *s;
+
+	CHECK_INT(parse(&c,
+		"probes:\n"
+		"  - {conn: t, child: c, target: '2001:db8:19::1', source: '2001:db8:18::1'}\n"
+		"  - {conn: t, child: c, name: web, type: http, target: '2001:db8:19::1', port: 8080}\n"
+		"  - {conn: t, child: c, name: off, target_offset: 9223372036854775807, source_offset: 0}\n"
+		"  - {conn: t, child: c, name: mtu, type: mtu, target: '2001:db8:19::1', interval: 30s}\n"
+		"  - {conn: t, child: c, name: mtu2, type: mtu, target: '2001:db8:19::1', mtu_min: 600,\n"
+		"     interval: 30s}\n", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.n, 5);
+	CHECK_STR(c.probes.v[0].target, "2001:db8:19::1");
+	CHECK_STR(c.probes.v[0].source, "2001:db8:18::1");
+	CHECK(c.probes.v[2].target_offset == INT64_MAX);
+	s = &c.probes.v[3];
+	CHECK(!s->mtu_min_given);
+	CHECK_INT(probe_spec_mtu_min(s, AF_INET6), 1280);
+	CHECK_INT(probe_spec_mtu_min(s, AF_INET), 576);
+	s = &c.probes.v[4];
+	CHECK(s->mtu_min_given);
+	CHECK_INT(probe_spec_mtu_min(s, AF_INET6), 600);
+	config_release(&c);
+	/* an mtu_max below 1280 bounds an IPv6 search's start */
+	CHECK_INT(parse(&c, "probes:\n  - {conn: t, child: c, type: mtu, target_offset: 0, "
+			"mtu_max: 1000, interval: 30s}\n", &err), 0);
+	CHECK_INT(probe_spec_mtu_min(&c.probes.v[0], AF_INET6), 1000);
+	config_release(&c);
+	/* defaults count as given */
+	CHECK_INT(parse(&c, "probes:\n  defaults: {mtu_min: 700}\n  list:\n"
+			"    - {conn: t, child: c, type: mtu, target_offset: 0, interval: 30s}\n", &err), 0);
+	CHECK_INT(probe_spec_mtu_min(&c.probes.v[0], AF_INET6), 700);
 	config_release(&c);
 }
 
@@ -104,7 +146,19 @@ static void test_errors(void)
 		{ "probes:\n  - {conn: a, target: 1.2.3.4}\n",
 		  "p.yml:2: probes[0]: needs 'conn' and 'child'" },
 		{ "probes:\n  - conn: a\n    child: b\n    target: 1.2.3.256\n",
-		  "p.yml:4: probes[0].target: want an IPv4 address, not '1.2.3.256'" },
+		  "p.yml:4: probes[0].target: want an IPv4 or IPv6 address (without zone, brackets or prefix length), not '1.2.3.256'" },
+		{ "probes:\n  - {conn: a, child: b, target: 'fe80::1%eth0'}\n",
+		  "p.yml:2: probes[0].target: want an IPv4 or IPv6 address (without zone, brackets or prefix length), not 'fe80::1%eth0'" },
+		{ "probes:\n  - {conn: a, child: b, target: '[2001:db8::1]'}\n",
+		  "p.yml:2: probes[0].target: want an IPv4 or IPv6 address (without zone, brackets or prefix length), not '[2001:db8::1]'" },
+		{ "probes:\n  - {conn: a, child: b, source: '2001:db8::/64', target_offset: 0}\n",
+		  "p.yml:2: probes[0].source: want an IPv4 or IPv6 address (without zone, brackets or prefix length), not '2001:db8::/64'" },
+		{ "probes:\n  - {conn: a, child: b, name: p, target: '2001:db8::1', source: 1.1.1.1}\n",
+		  "p.yml:2: probes[0]: probe 'p' of a/b: target 2001:db8::1 is IPv6 but source 1.1.1.1 is IPv4" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, source: '2001:db8::1'}\n",
+		  "p.yml:2: probes[0]: probe 'icmp' of a/b: target 1.2.3.4 is IPv4 but source 2001:db8::1 is IPv6" },
+		{ "probes:\n  - {conn: a, child: b, target_offset: 9223372036854775808}\n",
+		  "p.yml:2: probes[0].target_offset: want a number from 0 to 9223372036854775807" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, target_offset: 1}\n",
 		  "p.yml:2: probes[0]: needs exactly one of 'target' and 'target_offset'" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, source: 1.1.1.1, source_offset: 0}\n",
@@ -328,6 +382,7 @@ static void test_replaced(void)
 int main(void)
 {
 	RUN(test_list_form);
+	RUN(test_ipv6);
 	RUN(test_mapping_form);
 	RUN(test_errors);
 	RUN(test_http);

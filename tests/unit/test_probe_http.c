@@ -16,6 +16,7 @@
 
 #include "common/arena.h"
 #include "common/log.h"
+#include "probe/probe_addr.h"
 #include "probe/probe_http.h"
 #include "probe/probe_store.h"
 #include "probe/scheduler.h"
@@ -294,6 +295,32 @@ static void test_verdict(void)
 	}
 }
 
+/* The default Host header: the target as a URI host (IPv6 in brackets),
+ * with the port when it is not 80. */
+static void test_host_header(void)
+{
+	struct probe_spec sp = { .port = 8080 };
+	struct probe_ip a;
+	char host[PROBE_HOSTPORT_MAX];
+	struct probe_http *h = calloc(1, sizeof(*h));
+
+	CHECK(h != NULL);
+	if (!h)
+		return;
+	CHECK_INT(probe_addr_parse("2001:db8::1", &a), 0);
+	probe_addr_format_host(&a, host, sizeof(host));
+	probe_http_begin(h, &sp, host, 0);
+	CHECK(strstr(h->req, "\r\nHost: [2001:db8::1]:8080\r\n") != NULL);
+	sp.port = 80;
+	probe_http_begin(h, &sp, host, 0);
+	CHECK(strstr(h->req, "\r\nHost: [2001:db8::1]\r\n") != NULL);
+	CHECK_INT(probe_addr_parse("198.19.0.1", &a), 0);
+	probe_addr_format_host(&a, host, sizeof(host));
+	probe_http_begin(h, &sp, host, 0);
+	CHECK(strstr(h->req, "\r\nHost: 198.19.0.1\r\n") != NULL);
+	free(h);
+}
+
 int main(void)
 {
 	uint16_t port = 0, closed = 0;
@@ -319,6 +346,7 @@ int main(void)
 	spec(10, "small", "/small", port)->connect_timeout_ms = 100;
 	spec(11, "nons", "/small", port)->netns = strdup("ikewatch-test-no-such-namespace");
 	RUN(test_verdict);
+	RUN(test_host_header);
 	RUN(test_runs);
 	r = testlib_done();
 	for (i = 0; i < NPROBES; i++)

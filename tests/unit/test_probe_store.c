@@ -59,14 +59,18 @@ static void test_addrs(void)
 
 	probe_store_addrs(s, 0, &a);
 	CHECK(a.target_known);
-	CHECK_U64(a.target, 0xc6130001);
+	CHECK_INT(a.target.family, AF_INET);
+	CHECK_U64(a.target.u.v4, 0xc6130001);
 	probe_store_addrs(s, 1, &a);
 	CHECK(!a.target_known);
 	a.target_known = true;
-	a.target = 0xc6130101;
+	CHECK_INT(probe_addr_parse("2001:db8:19::1", &a.target), 0);
 	probe_store_set_addrs(s, 1, &a);
+	memset(&a, 0, sizeof(a));
 	probe_store_addrs(s, 1, &a);
 	CHECK(a.target_known);
+	CHECK_INT(a.target.family, AF_INET6);
+	CHECK_INT(a.target.u.v6[15], 1);
 	probe_store_free(s);
 }
 
