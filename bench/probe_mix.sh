@@ -40,6 +40,7 @@ IKW_PID="" HTTPD_PID=""
 read -r -a TYPES <<<"${PROBE_TYPES:-icmp tcp mtu http}"
 FAMILY=${PROBE_FAMILY:-4}
 [[ $FAMILY == 4 || $FAMILY == 6 ]] || { echo "PROBE_FAMILY is 4 or 6" >&2; exit 2; }
+SOURCE6=2001:db8:2::1
 RESULT=$OUT/probe-mix
 [[ ${PROBE_TYPES:-icmp tcp mtu http} == "icmp tcp mtu http" ]] || RESULT+=-${TYPES[*]// /-}
 [[ $FAMILY == 4 ]] || RESULT+=-ipv6
@@ -84,6 +85,10 @@ setup_ns() {
 	for ((i = 1; i <= N; i++)); do
 		printf 'address add %s/%s dev lo\n' "$(addr "$i")" $((FAMILY == 6 ? 128 : 32))
 	done >"$WORK/addrs.batch"
+	# IPv6: the probes leave from one address, as a gateway's from its inner
+	# one; without a source the kernel's IPv6 source selection walks every
+	# address of lo (1000) for each packet, which measured the kernel, not us
+	[[ $FAMILY == 4 ]] || echo "address add $SOURCE6/128 dev lo" >>"$WORK/addrs.batch"
 	ip -n "$NS" -batch "$WORK/addrs.batch"
 	mkdir "$WORK/www"
 	python3 -c '
@@ -103,6 +108,7 @@ write_config() {
 		for ((i = 1; i <= N; i++)); do
 			t=${TYPES[$(((i - 1) % ${#TYPES[@]}))]}
 			printf '    - {conn: tun%d, child: net%d, target: %s' "$i" "$i" "$(addr "$i")"
+			[[ $FAMILY == 4 ]] || printf ", source: '%s'" "$SOURCE6"
 			case $t in
 			icmp) printf '}\n' ;;
 			tcp) printf ', type: tcp, port: 8080}\n' ;;
