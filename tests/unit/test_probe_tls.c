@@ -1,4 +1,4 @@
-/* https probes end to end on loopback (127.0.0.1 only), through the real
+/* https probes end to end on loopback (127.0.0.1 and ::1 only), through the real
  * scheduler: a CA and a server certificate made here with GnuTLS, and
  * small servers, each on its own port: TLS 1.2 or 1.3 serving a large
  * body, TLS 1.2 only, a silent one that never answers the ClientHello, one
@@ -6,7 +6,8 @@
  * client must pass with the CA, fail as tls with another CA or another
  * name, pass with insecure_skip_verify, end silence at tls_timeout as
  * timeout and a half answer as stalled, and report the version, the
- * phases and the certificate's notAfter.  Also the default server name. */
+ * phases and the certificate's notAfter; over IPv6 too, verified against
+ * the certificate's IPv6 address.  Also the default server name. */
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -95,6 +96,7 @@ static bool write_pem(gnutls_x509_crt_t c, char *path)
 static bool pki_make(void)
 {
 	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
 
 	pki.ca_key = new_key();
 	pki.other_key = new_key();
@@ -109,6 +111,8 @@ static bool pki_make(void)
 	gnutls_x509_crt_set_subject_alt_name(pki.crt, GNUTLS_SAN_DNSNAME, "svc.test", 8,
 					     GNUTLS_FSAN_APPEND);
 	gnutls_x509_crt_set_subject_alt_name(pki.crt, GNUTLS_SAN_IPADDRESS, &lo, 4,
+					     GNUTLS_FSAN_APPEND);
+	gnutls_x509_crt_set_subject_alt_name(pki.crt, GNUTLS_SAN_IPADDRESS, &lo6, 16,
 					     GNUTLS_FSAN_APPEND);
 	if (gnutls_x509_crt_sign2(pki.crt, pki.ca, pki.ca_key, GNUTLS_DIG_SHA256, 0) < 0)
 		return false;
@@ -131,7 +135,7 @@ static void pki_free(void)
 
 /* ---- the servers ------------------------------------------------------------- */
 
-enum srv_kind { SRV_TLS, SRV_TLS12, SRV_SILENT, SRV_HALF, SRV_PLAIN, SRV_KINDS };
+enum srv_kind { SRV_TLS, SRV_TLS12, SRV_SILENT, SRV_HALF, SRV_PLAIN, SRV_TLS6, SRV_KINDS };
 
 static gnutls_certificate_credentials_t srv_cred;
 static int lfd[SRV_KINDS];
@@ -206,6 +210,7 @@ static void *conn_main(void *arg)
 	free(arg);
 	switch (c.kind) {
 	case SRV_TLS:
+	case SRV_TLS6:
 		serve_tls(c.fd, "NORMAL");
 		break;
 	case SRV_TLS12:
@@ -250,23 +255,25 @@ static void *server_main(void *arg)
 	return NULL;
 }
 
-static int listener(uint16_t *port)
+/* A listening socket on 127.0.0.1, or ::1 (v6), its port in *port. */
+static int listener(bool v6, uint16_t *port)
 {
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr *a = v6 ? (struct sockaddr *)&sa6 : (struct sockaddr *)&sa;
+	socklen_t len = v6 ? sizeof(sa6) : sizeof(sa);
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 32) ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len))
+	if (fd < 0 || bind(fd, a, len) || listen(fd, 32) || getsockname(fd, a, &len))
 		return -1;
-	*port = ntohs(sa.sin_port);
+	*port = ntohs(v6 ? sa6.sin6_port : sa.sin_port);
 	return fd;
 }
 
 /* ---- the probes ----------------------------------------------------------------- */
 
-#define NPROBES 9
+#define NPROBES 10
 static struct probe_spec specs[NPROBES];
 
 static struct probe_spec *spec(size_t i, const char *name, enum srv_kind kind, const char *ca)
@@ -341,6 +348,9 @@ static void test_runs(void)
 	CHECK(v && v->http.tls_not_after == 0 && v->http.phase[PROBE_HTTP_FIRST_BYTE] < 0);
 	expect(&snap, "half", PROBE_FAIL_STALLED);
 	expect(&snap, "plain", PROBE_FAIL_TLS);
+	expect(&snap, "ok6", PROBE_FAIL_NONE);
+	v = find(&snap, "ok6");
+	CHECK(v && v->http.status == 200 && v->http.tls_version == PROBE_TLS_1_3);
 	arena_release(&ar);
 	probe_store_free(st);
 }
@@ -394,7 +404,7 @@ int main(void)
 		return testlib_done();
 	}
 	for (k = 0; k < SRV_KINDS; k++) {
-		lfd[k] = listener(&ports[k]);
+		lfd[k] = listener(k == SRV_TLS6, &ports[k]);
 		CHECK(lfd[k] >= 0);
 		if (lfd[k] < 0 || pthread_create(&srv[k], NULL, server_main, (void *)(intptr_t)k))
 			return 1;
@@ -409,6 +419,11 @@ int main(void)
 	spec(6, "silent", SRV_SILENT, pki.ca_file);
 	spec(7, "half", SRV_HALF, pki.ca_file);
 	spec(8, "plain", SRV_PLAIN, pki.ca_file);
+	/* over IPv6, the name checked is the address: the certificate's ::1 */
+	spec(9, "ok6", SRV_TLS6, pki.ca_file);
+	free(specs[9].target), free(specs[9].source);
+	specs[9].target = strdup("::1");
+	specs[9].source = strdup("::1");
 	RUN(test_runs);
 	r = testlib_done();
 	for (i = 0; i < NPROBES; i++)
