@@ -164,18 +164,19 @@ table inet ikw_espdrop {
 NFT
 }
 esp_pass() { ip netns exec "$1" nft delete table inet ikw_espdrop; }
-# bb_success SCRAPE_CONFIG NS PORT TARGET PROBE: probe_success of the
-# blackbox_exporter listening on 127.0.0.1:PORT in NS for TARGET with the
-# module blackbox-config gave that target's probe PROBE in SCRAPE_CONFIG
-bb_success() {
+# bb_metrics SCRAPE_CONFIG NS PORT TARGET PROBE: what the blackbox_exporter
+# listening on 127.0.0.1:PORT in NS answers for TARGET with the module
+# blackbox-config gave that target's probe PROBE in SCRAPE_CONFIG
+bb_metrics() {
 	local mod
 	mod=$(awk -v t="- targets: ['$4']" -v p="probe: '$5'" '
 		index($0, t) { n = NR } n && NR - n <= 5 && index($0, p) { hit = 1 }
 		hit && /__param_module:/ { print $2; exit }' "$1")
 	ip netns exec "$2" curl -fsS -G --max-time 10 --data-urlencode "target=$4" \
-		--data-urlencode "module=$mod" "http://127.0.0.1:$3/probe" |
-		awk '$1 == "probe_success" { print $2 }'
+		--data-urlencode "module=$mod" "http://127.0.0.1:$3/probe"
 }
+# bb_success ARGS: bb_metrics' probe_success
+bb_success() { bb_metrics "$@" | awk '$1 == "probe_success" { print $2 }'; }
 
 # prom_start PORT_VAR LOG TARGET...: a real Prometheus on a free port (its
 # port in PORT_VAR) with the rule files $tmp/ikewatch-recording.rules.yml

@@ -139,16 +139,7 @@ R() { # R PROBE REASON [TARGET]: the failures counter of that reason
 	printf 'ipsec_probe_failures_total{conn="tun1",child="net1",probe="%s",target="%s",reason="%s"}' \
 		"$1" "${3:-$PEER:$PORT_TLS}" "$2"
 }
-val() { metric "$m" "$1" 2>/dev/null || echo missing; }
-wait_until() { # wait_until SECONDS COMMAND...: scrapes into $m until COMMAND holds
-	local until=$((SECONDS + $1)); shift
-	while :; do
-		m=$(scrape "$PORT")
-		"$@" && return 0
-		((SECONDS < until)) || return 1
-		sleep 0.5
-	done
-}
+wait_until() { scrape_until "$PORT" "$@"; }   # val reads the last scrape ($m)
 runs_ge() { ge "$(val "ipsec_probe_runs_total$(L "$1" "${3:-}")")" "$2"; }
 all_ran() { runs_ge page 1 && runs_ge byname 1 && runs_ge wrongname 1 && runs_ge wrongca 1 &&
 	runs_ge insecure 1 && runs_ge silent 1 "$PEER:$PORT_SILENT" && runs_ge notls 1 "$PEER:$PORT_PLAIN" &&
@@ -226,14 +217,8 @@ BBP=$(free_port)
 ip netns exec "$HUB" prometheus-blackbox-exporter --config.file="$tmp/bb/blackbox.yml" \
 	--web.listen-address="127.0.0.1:$BBP" >"$E2E_OUT/blackbox-$NAME.log" 2>&1 &
 E2E_PIDS+=("$!")
-bbm() { # bbm TARGET PROBE: blackbox's metrics for that target's module
-	local mod
-	mod=$(awk -v t="- targets: ['$1']" -v p="probe: '$2'" '
-		index($0, t) { n = NR } n && NR - n <= 5 && index($0, p) { hit = 1 }
-		hit && /__param_module:/ { print $2; exit }' "$tmp/bb/prometheus-blackbox.yml")
-	ip netns exec "$HUB" curl -fsS --max-time 10 "http://127.0.0.1:$BBP/probe?target=$1&module=$mod"
-}
-bb() { bbm "$@" | awk '$1 == "probe_success" { print $2 }'; }
+bbm() { bb_metrics "$tmp/bb/prometheus-blackbox.yml" "$HUB" "$BBP" "$@"; }   # TARGET PROBE
+bb() { bb_success "$tmp/bb/prometheus-blackbox.yml" "$HUB" "$BBP" "$@"; }
 bb_up() { ip netns exec "$HUB" curl -fsS -o /dev/null "http://127.0.0.1:$BBP/" 2>/dev/null; }
 wait_for 5 bb_up
 bbpage=$(bbm "$URL" page)

@@ -7,6 +7,8 @@
 # at a peer while the SAs stay up, and an MTU black hole behind a peer where
 # ICMPv6 and TCP pass and the MTU search finds the link's size, both with the
 # peer's Packet Too Big delivered and with it dropped (found by timeouts).
+# HTTPS over IPv6 too: a certificate this test makes for the peer's IPv6
+# address, verified by the address (no SNI for an address).
 # Then ping sockets (no CAP_NET_RAW) for ICMPv6 and the IPv6 search, and
 # blackbox-config's IPv6 modules checked by a real blackbox_exporter.
 #
@@ -27,6 +29,7 @@ IV=4         # probe interval, seconds
 MTU=1300     # the link behind p1 that tun3's target sits on
 H1=2001:db8:18::1 T1=2001:db8:19::1 H3=2001:db8:18::3 T3=2001:db8:19::3 T2=2001:db8:19::2
 PORT_HTTP=8080
+PORT_TLS=8443
 tmp=$(mktemp -d)
 probes_cleanup() {
 	ip netns del "$SITE" 2>/dev/null
@@ -35,7 +38,7 @@ probes_cleanup() {
 }
 trap probes_cleanup EXIT
 
-for c in nft promtool prometheus-blackbox-exporter setpriv python3 curl; do
+for c in nft promtool prometheus-blackbox-exporter setpriv python3 curl openssl; do
 	command -v "$c" >/dev/null || { fail "$c not installed (scripts/install-deps.sh)"; e2e_finish probes_ipv6; exit 1; }
 done
 lab_up "$NAME" --tunnels 4 --peers 2 --ipv6 || { fail "lab up"; e2e_finish probes_ipv6; exit 1; }
@@ -64,6 +67,35 @@ ip netns exec "$P1" python3 -m http.server "$PORT_HTTP" --bind "$T1" --directory
 E2E_PIDS+=("$!")
 served() { ip netns exec "$P1" curl -fsS -o /dev/null --max-time 2 "http://[$T1]:$PORT_HTTP/big.txt" 2>/dev/null; }
 check "the peer's HTTP server answers on [$T1]:$PORT_HTTP" wait_for 10 served
+# the same page over TLS on [$T1]:$PORT_TLS, with a certificate for $T1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/ca.key" \
+	-out "$tmp/ca.pem" -days 30 -subj "/CN=ikewatch e2e CA" 2>>"$tmp/openssl.err" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/server.key" \
+		-out "$tmp/server.csr" -subj "/CN=$T1" 2>>"$tmp/openssl.err" &&
+	printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$T1" >"$tmp/server.ext" &&
+	openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+		-out "$tmp/server.pem" -days 30 -extfile "$tmp/server.ext" 2>>"$tmp/openssl.err" ||
+	fail "certificates for $T1: $(cat "$tmp/openssl.err")"
+cat >"$tmp/https6.py" <<'PY'
+import http.server, socket, ssl, sys
+addr, port, cert, key, root = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, **k):
+        super().__init__(*a, directory=root, **k)
+class Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+srv = Server((addr, port), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
+PY
+ip netns exec "$P1" python3 "$tmp/https6.py" "$T1" "$PORT_TLS" "$tmp/server.pem" "$tmp/server.key" \
+	"$tmp/www" >"$E2E_OUT/https6d-$NAME.log" 2>&1 &
+E2E_PIDS+=("$!")
+served_tls() { ip netns exec "$P1" curl -fsS -o /dev/null --max-time 2 --cacert "$tmp/ca.pem" \
+	"https://[$T1]:$PORT_TLS/big.txt" 2>/dev/null; }
+check "the peer's HTTPS server answers on [$T1]:$PORT_TLS" wait_for 10 served_tls
 
 # tun3's target behind p1 on a link of $MTU bytes
 ip netns add "$SITE"
@@ -117,6 +149,9 @@ probes:
     - {conn: tun1, child: net1, name: page, type: http, port: $PORT_HTTP, target: '$T1', source: '$H1',
        path: /big.txt, expect_status: [200], expect_body: ikewatch-end-of-file, min_bytes: 65536,
        timeout: 2s}
+    - {conn: tun1, child: net1, name: tls, type: http, scheme: https, port: $PORT_TLS, target: '$T1',
+       source: '$H1', path: /big.txt, ca_file: '$tmp/ca.pem', expect_body: ikewatch-end-of-file,
+       min_bytes: 65536, timeout: 2s}
     - {conn: tun2, child: net2, name: ping, target_offset: 0}
     - {conn: tun3, child: net3, name: ping, target: '$T3', source: '$H3'}
     - {conn: tun3, child: net3, name: syn, type: tcp, port: 8022, target: '$T3', source: '$H3'}
@@ -133,7 +168,7 @@ runs_ge() { ge "$(val "ipsec_probe_runs_total$1")" "$2"; }
 ptb_logged() { grep -c "probe tun3/net3/mtu: packet too big (MTU $MTU)" "$LOG"; }
 # every probe in $m has finished a run
 all_ran() { awk '/^ipsec_probe_runs_total\{/ { n++; if ($2 + 0 < 1) bad = 1 }
-	END { exit !(n == 9 && !bad) }' <<<"$m"; }
+	END { exit !(n == 10 && !bad) }' <<<"$m"; }
 
 # ---- a healthy tunnel ----------------------------------------------------------------
 wait_until $((3 * IV)) all_ran
@@ -157,6 +192,11 @@ check "...counted as refused" ge "$(val "ipsec_probe_failures_total{conn=\"tun1\
 PAGE=$(L 1 page "[$T1]:$PORT_HTTP")
 check "HTTP over IPv6 gets the whole page" test "$(val "ipsec_probe_success$PAGE")" = 1
 check "...status 200" test "$(val "ipsec_probe_http_status_code$PAGE")" = 200
+TLS=$(L 1 tls "[$T1]:$PORT_TLS")
+TLSPHASE="ipsec_probe_http_duration_seconds{conn=\"tun1\",child=\"net1\",probe=\"tls\",target=\"[$T1]:$PORT_TLS\",phase=\"tls\"}"
+check "HTTPS over IPv6 gets the whole page, verified by the address" test "$(val "ipsec_probe_success$TLS")" = 1
+check "...with a TLS version" grep -q "^ipsec_probe_tls_info{conn=\"tun1\",child=\"net1\",probe=\"tls\",target=\"\[$T1\]:$PORT_TLS\",version=\"TLS 1\.[23]\"} 1$" <<<"$m"
+check "...and the tls phase timed ($(val "$TLSPHASE") s)" ge "$(val "$TLSPHASE")" 0.000001
 check "the derived target of tun2 is its IPv6 remote_ts ($T2)" test "$(val "ipsec_probe_success$P2PING")" = 1
 check "tun1's IPv6 path MTU is ipsec0's (1400: $(val "ipsec_probe_mtu_bytes$(L 1 mtu "$T1")"))" test "$(val "ipsec_probe_mtu_bytes$(L 1 mtu "$T1")")" = 1400
 check "the MTU black hole behind p1 reads $MTU (Packet Too Big delivered)" test "$(val "ipsec_probe_mtu_bytes$P3MTU")" = "$MTU"
