@@ -1,7 +1,7 @@
 /* `ikewatch status`: every IKE and CHILD SA at a glance.  Reads charon
  * (and the kernel) directly, or asks a running daemon (--url).  Exit
  * status: 0 when nothing needs attention, 1 when a connection is down,
- * missing a child, connecting or degraded, 2 on an error.  Actions
+ * missing a child, connecting, failing a probe or degraded, 2 on an error.  Actions
  * (--terminate-ike, --terminate-child, --initiate) go through the daemon,
  * which checks the token and writes the audit log. */
 #include "cli/cli.h"
@@ -55,8 +55,7 @@ static int cs_attention(const struct status_view *v)
 {
 	if (!v->ok)
 		return 2;
-	return v->counts[ST_DOWN] || v->counts[ST_CHILD_MISSING] ||
-	       v->counts[ST_CONNECTING] || v->counts[ST_DEGRADED] ? 1 : 0;
+	return v->counts[ST_OK] < v->nconns ? 1 : 0;
 }
 
 static int cs_emit(struct model *m, const struct config *c)
