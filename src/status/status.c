@@ -18,6 +18,13 @@ const char *const status_attention_names[ST_ATTENTION_COUNT] = {
 	[ST_OK] = "ok",
 };
 
+int status_exit_code(const struct status_view *v)
+{
+	if (!v->ok)
+		return 2;
+	return v->counts[ST_OK] < v->nconns ? 1 : 0;
+}
+
 /* ---- formatting helpers ------------------------------------------------ */
 
 void status_duration(char *buf, size_t size, int64_t s)

@@ -84,6 +84,12 @@ struct status_filter {
 int status_build(const struct model *m, const struct status_filter *f,
 		 struct arena *a, struct status_view *v);
 
+/* `ikewatch status`'s exit status for v: 0 when every conn is ok, 1 when
+ * one needs attention, 2 when charon could not be read.  The daemon sends
+ * it as STATUS_EXIT_HEADER, so that `status --url` exits the same. */
+int status_exit_code(const struct status_view *v);
+#define STATUS_EXIT_HEADER "Ikewatch-Status-Exit"
+
 /* Why probe p failed, for a human: "timeout", "HTTP status 503", "path
  * MTU below 1400 (mtu_min)"... into buf. */
 void status_probe_reason(char *buf, size_t size, const struct probe_view *p);
