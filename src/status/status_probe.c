@@ -17,6 +17,7 @@ static const char *const status_fail_text[PROBE_FAIL_COUNT] = {
 	[PROBE_FAIL_SHORT] = "answer too short",
 	[PROBE_FAIL_STALLED] = "answer stalled (an MTU black hole?)",
 	[PROBE_FAIL_PROTOCOL] = "not an HTTP answer",
+	[PROBE_FAIL_TLS] = "TLS handshake failed",
 };
 
 void status_probe_reason(char *buf, size_t size, const struct probe_view *p)
@@ -29,6 +30,8 @@ void status_probe_reason(char *buf, size_t size, const struct probe_view *p)
 		/* no size from the floor up came back: the path's MTU is below
 		 * it (or nothing passes at all) */
 		snprintf(buf, size, "path MTU below %u (mtu_min)", p->mtu_floor);
-	else
+	else if (status_fail_text[f])
 		snprintf(buf, size, "%s", status_fail_text[f]);
+	else    /* a failure added without its sentence: its label still says it */
+		snprintf(buf, size, "%s", probe_fail_names[f]);
 }

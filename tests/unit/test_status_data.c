@@ -131,6 +131,13 @@ static void test_probe_reasons(void)
 
 	status_probe_reason(b, sizeof(b), &p);
 	CHECK_STR(b, "HTTP status 503");
+	p.fail = PROBE_FAIL_TLS;
+	status_probe_reason(b, sizeof(b), &p);
+	CHECK_STR(b, "TLS handshake failed");
+	for (p.fail = PROBE_FAIL_NONE; p.fail < PROBE_FAIL_COUNT; p.fail++) {
+		status_probe_reason(b, sizeof(b), &p);     /* every one has words */
+		CHECK(b[0] != '\0');
+	}
 	p.fail = PROBE_FAIL_UNREACHABLE;
 	status_probe_reason(b, sizeof(b), &p);
 	CHECK_STR(b, "unreachable");
