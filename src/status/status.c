@@ -233,8 +233,9 @@ static int status_missing(struct status_conn *sc, struct arena *a)
 	return 0;
 }
 
-/* The conn's probes that are failing: the snapshot's probes are few (the
- * config's), so a scan per conn is cheap next to the SAs. */
+/* The conn's probes that are failing: a scan of the snapshot's probes per
+ * conn, but only failing ones get a name compared, so with everything
+ * healthy it is a bool per probe. */
 static int status_failing_probes(struct status_conn *sc, const struct model *m,
 				 struct arena *a)
 {
