@@ -49,6 +49,8 @@ struct scraper *cli_scraper_new(const struct config *c, struct scraper_opts *o)
 
 	o->timeout_ms = (int)c->vici_timeout_ms;
 	o->rekey_overdue_margin = (int64_t)(c->rekey_overdue_margin_ms / 1000);
+	/* whole seconds, rounded up: a window of 500ms is one of 1s, not none */
+	o->kernel_errors_window = (int64_t)((c->status_degraded_window_ms + 999) / 1000);
 	o->redact = &c->redact;
 	o->policy = (struct expect_policy){
 		.expect_up = (const char *const *)c->expect_up,

@@ -1,7 +1,7 @@
 /* `ikewatch status`: every IKE and CHILD SA at a glance.  Reads charon
  * (and the kernel) directly, or asks a running daemon (--url).  Exit
  * status: 0 when nothing needs attention, 1 when a connection is down,
- * missing a child, connecting or degraded, 2 on an error.  Actions
+ * missing a child, connecting, failing a probe or degraded, 2 on an error.  Actions
  * (--terminate-ike, --terminate-child, --initiate) go through the daemon,
  * which checks the token and writes the audit log. */
 #include "cli/cli.h"
@@ -51,14 +51,6 @@ static int cs_print(const struct strbuf *sb)
 
 /* ---- directly from charon ------------------------------------------------------ */
 
-static int cs_attention(const struct status_view *v)
-{
-	if (!v->ok)
-		return 2;
-	return v->counts[ST_DOWN] || v->counts[ST_CHILD_MISSING] ||
-	       v->counts[ST_CONNECTING] || v->counts[ST_DEGRADED] ? 1 : 0;
-}
-
 static int cs_emit(struct model *m, const struct config *c)
 {
 	struct status_filter f = { c->status_conn };
@@ -78,7 +70,7 @@ static int cs_emit(struct model *m, const struct config *c)
 
 		status_table(&v, &o, &sb);
 	}
-	rc = cs_print(&sb) ? -1 : cs_attention(&v);
+	rc = cs_print(&sb) ? -1 : status_exit_code(&v);
 	strbuf_release(&sb);
 	arena_release(&a);
 	return rc;
@@ -87,10 +79,12 @@ static int cs_emit(struct model *m, const struct config *c)
 /* ---- from a daemon ---------------------------------------------------------------- */
 
 static int cs_fetch(const struct config *c, const char *method, const char *path,
-		    const char *bearer, const char *body, struct strbuf *out, int *status)
+		    const char *bearer, const char *body, struct strbuf *out, int *status,
+		    char *exit_code, size_t exit_size)
 {
 	struct http_client_req r = { c->status_url, method, path, bearer, body,
-				     (int)c->vici_timeout_ms + 5000 };
+				     (int)c->vici_timeout_ms + 5000, STATUS_EXIT_HEADER,
+				     exit_code, exit_size };
 	struct ikw_err err = { "" };
 
 	if (http_client_fetch(&r, status, out, &err)) {
@@ -103,6 +97,7 @@ static int cs_fetch(const struct config *c, const char *method, const char *path
 static int cs_remote_view(const struct config *c)
 {
 	struct strbuf path = STRBUF_INIT, out = STRBUF_INIT;
+	char exit_code[8] = "";
 	int status = 0, rc;
 
 	strbuf_addstr(&path, "/api/v1/status?");
@@ -112,12 +107,17 @@ static int cs_remote_view(const struct config *c)
 		strbuf_addstr(&path, "conn=");
 		http_client_query_escape(&path, c->status_conn);
 	}
-	rc = cs_fetch(c, "GET", strbuf_str(&path), NULL, NULL, &out, &status);
+	rc = cs_fetch(c, "GET", strbuf_str(&path), NULL, NULL, &out, &status, exit_code,
+		      sizeof(exit_code));
 	if (!rc && status != 200) {
 		log_error("%s answered %d: %s", c->status_url, status, strbuf_str(&out));
 		rc = 2;
 	} else if (!rc) {
+		/* the daemon's judgment, as the local one would exit; an older
+		 * daemon sends none: 0 */
 		rc = cs_print(&out);
+		if (!rc && (!strcmp(exit_code, "1") || !strcmp(exit_code, "2")))
+			rc = exit_code[0] - '0';
 	}
 	strbuf_release(&path);
 	strbuf_release(&out);
@@ -188,7 +188,7 @@ static int cs_action(const struct config *c)
 	rc = cs_action_body(c, &body, &action);
 	snprintf(path, sizeof(path), "/api/v1/actions/%s", action);
 	if (!rc)
-		rc = cs_fetch(c, "POST", path, token, strbuf_str(&body), &out, &status);
+		rc = cs_fetch(c, "POST", path, token, strbuf_str(&body), &out, &status, NULL, 0);
 	if (!rc) {
 		cs_print_reply(&out, status == 200 ? stdout : stderr);
 		rc = status == 200 ? 0 : 2;

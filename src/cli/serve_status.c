@@ -61,11 +61,19 @@ static void serve_status_view(struct serve_status *st, const struct http_request
 	struct arena a = ARENA_INIT;
 	struct model *m = scraper_collect(st->scraper);
 	struct status_view v;
+	static const char *const exit_codes[] = { "0", "1", "2" };
 
 	if (!m || status_build(m, &f, &a, &v)) {
 		resp->status = 500;
 		strbuf_addstr(&resp->body, "out of memory\n");
-	} else if (html) {
+		arena_release(&a);
+		model_unref(m);
+		return;
+	}
+	/* `ikewatch status --url` exits as the local command would */
+	resp->header_name = STATUS_EXIT_HEADER;
+	resp->header_value = exit_codes[status_exit_code(&v)];
+	if (html) {
 		struct status_html_opts o = { (unsigned)(st->c->status_refresh_ms / 1000),
 					      f.conn, st->actions != NULL };
 

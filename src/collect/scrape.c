@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "model/error_trend.h"
 #include "model/ledger.h"
 #include "model/ledger_state.h"
 #include "model/overdue.h"
@@ -27,6 +28,7 @@ struct scraper {
 	uint64_t finished;          /* collections completed */
 	struct model *last;         /* result of the latest collection */
 	struct overdue_seen overdue; /* SAs seen overdue (the event log) */
+	struct error_trend errors;  /* kernel errors rising (the status view) */
 	char last_error[MODEL_MAX_COLLECTORS][sizeof(((struct ikw_err *)0)->msg)];
 };
 
@@ -141,6 +143,7 @@ void scraper_free(struct scraper *s)
 	ledger_release(&s->kernel_traffic);
 	ledger_release(&s->kernel_errors);
 	overdue_seen_release(&s->overdue);
+	error_trend_release(&s->errors);
 	free(s->kernel_traffic_path);
 	free(s->kernel_errors_path);
 	pthread_mutex_destroy(&s->lock);
@@ -224,6 +227,8 @@ static void scraper_join_kernel(struct scraper *s, struct model *m)
 
 	if (kernel_join(m, &kl, m->ike_sas_unlisted == 0))
 		log_error("out of memory joining the kernel's SAs");
+	else if (error_trend_update(&s->errors, m, s->opts.kernel_errors_window))
+		log_error("out of memory following the kernel's errors");
 }
 
 static struct model *scraper_run(struct scraper *s, const struct contributor *cb,

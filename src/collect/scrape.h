@@ -29,6 +29,9 @@ struct scraper_opts {
 	const char *ledger_state;
 	struct expect_policy policy;    /* pointers must outlive the scraper */
 	const struct redact_config *redact;   /* NULL: none; must outlive it */
+	/* kernel errors count as rising this long after they last grew
+	 * (seconds; 0: ERROR_TREND_WINDOW_DEFAULT) */
+	int64_t kernel_errors_window;
 };
 
 /* Takes ownership of the collectors (destroyed by scraper_free). */

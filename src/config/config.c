@@ -11,6 +11,7 @@
 #include "config/config_probes.h"
 #include "config/config_redact.h"
 #include "config/config_yaml.h"
+#include "model/error_trend.h"
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
@@ -57,6 +58,8 @@ static const struct setting config_settings[] = {
 	{ "status", "token_file", "status.token-file", SET_STRING, OFF(status_token_file), 0 },
 	{ "status", "audit_log", "status.audit-log", SET_STRING, OFF(status_audit_log), 0 },
 	{ "status", "refresh", "status.refresh", SET_DURATION, OFF(status_refresh_ms), 0 },
+	{ "status", "degraded_window", "status.degraded-window", SET_DURATION,
+	  OFF(status_degraded_window_ms), 0 },
 	{ "status", "url", "url", SET_STRING, OFF(status_url), 0 },
 	{ "status", "color", "color", SET_BOOL, OFF(status_color), 0 },
 	{ NULL, NULL, "json", SET_BOOL, OFF(status_json), 0 },
@@ -133,6 +136,8 @@ const char config_flags_usage[] =
 	"  --status.token-file=PATH        the bearer token actions need\n"
 	"  --status.audit-log=PATH         serve: every action is appended here\n"
 	"  --status.refresh=DURATION       serve: /status reloads itself (default 10s)\n"
+	"  --status.degraded-window=D      serve: a conn is degraded while its kernel errors\n"
+	"                                  grew within D (default 5m, whole seconds)\n"
 	"  -h, --help                      this help\n"
 	"  --version                       print the version\n";
 
@@ -150,6 +155,7 @@ void config_init(struct config *c)
 	c->xfrm_enabled = true;
 	c->status_color = true;
 	c->status_refresh_ms = 10000;
+	c->status_degraded_window_ms = ERROR_TREND_WINDOW_DEFAULT * 1000;
 	c->xfrm_stat_path = strdup("/proc/net/xfrm_stat");
 	c->klips_path = strdup("/proc/net/ipsec_spi");
 	log_config_init(&c->logs);

@@ -50,6 +50,7 @@ struct config {
 	bool status_actions;             /* serve: actions allowed */
 	char *status_token_file, *status_audit_log;
 	uint64_t status_refresh_ms;
+	uint64_t status_degraded_window_ms;  /* kernel errors rising this long */
 	char *status_url;                /* status: ask this daemon */
 	bool status_color, status_json;
 	char *status_conn;               /* status: conn glob */

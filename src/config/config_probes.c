@@ -53,6 +53,7 @@ static const struct pk_field pk_fields[] = {
 	PK("netns", PK_NETNS, netns, 0, 0, true),
 	PK("interface", PK_IFNAME, interface, 0, 0, true),
 	PK("quiet_when_traffic", PK_BOOL, quiet_when_traffic, 0, 0, true),
+	PK("failing_after", PK_UINT, failing_after, 1, PROBE_FAILING_AFTER_MAX, true),
 	PK("path", PK_PATH, path, 0, 0, false),
 	PK("host", PK_HOST, host, 0, 0, false),
 	PK("expect_status", PK_STATUS, expect_status, 100, 599, true),
@@ -592,6 +593,7 @@ static void cp_defaults_init(struct pk_entry *d)
 	d->s.payload = 56;
 	d->s.mtu_min = PROBE_MTU_MIN_DEFAULT;
 	d->s.mtu_max = 1500;
+	d->s.failing_after = PROBE_FAILING_AFTER_DEFAULT;
 }
 
 static int cp_max_concurrent(struct probes_yaml *y, const yaml_node_t *v)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -139,9 +140,32 @@ static int hc_recv(int fd, struct strbuf *resp, const struct deadline *dl)
 	return 0;
 }
 
+/* The value of header name among the header lines [s, end), trimmed,
+ * into out; "" when absent. */
+static void hc_header(const char *s, const char *end, const char *name, char *out,
+		      size_t size)
+{
+	size_t n = strlen(name);
+	const char *line, *eol, *v;
+
+	out[0] = '\0';
+	for (line = strstr(s, "\r\n"); line && line < end; line = eol) {
+		line += 2;
+		eol = strstr(line, "\r\n");
+		if (!eol || eol > end)
+			eol = end;
+		if ((size_t)(eol - line) <= n || strncasecmp(line, name, n) || line[n] != ':')
+			continue;
+		for (v = line + n + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		snprintf(out, size, "%.*s", (int)(eol - v), v);
+		return;
+	}
+}
+
 /* Splits "HTTP/1.x NNN ...\r\n headers \r\n\r\n body". */
-static int hc_parse(const struct strbuf *raw, int *status, struct strbuf *out,
-		    struct ikw_err *err)
+static int hc_parse(const struct http_client_req *r, const struct strbuf *raw, int *status,
+		    struct strbuf *out, struct ikw_err *err)
 {
 	const char *s = strbuf_str(raw);
 	const char *body = strstr(s, "\r\n\r\n");
@@ -152,6 +176,8 @@ static int hc_parse(const struct strbuf *raw, int *status, struct strbuf *out,
 	    num_parse_u64(s + 9, 3, 999, &code) || !body)
 		return err_set(err, -EPROTO, "not an HTTP answer");
 	*status = (int)code;
+	if (r->capture && r->captured && r->captured_size)
+		hc_header(s, body, r->capture, r->captured, r->captured_size);
 	body += 4;
 	strbuf_add(out, body, raw->len - (size_t)(body - s));
 	return 0;
@@ -191,7 +217,7 @@ int http_client_fetch(const struct http_client_req *r, int *status, struct strbu
 			rc == -ETIMEDOUT ? "timed out" : rc == -EFBIG ? "answer too large" :
 			strerror(-rc));
 	else
-		rc = hc_parse(&raw, status, out, err);
+		rc = hc_parse(r, &raw, status, out, err);
 	strbuf_release(&req);
 	strbuf_release(&raw);
 	return rc;

@@ -16,6 +16,11 @@ struct http_client_req {
 	const char *bearer;         /* Authorization: Bearer ..., or NULL */
 	const char *body;           /* POSTed as application/json, or NULL */
 	int timeout_ms;
+	/* the value of this answer header into captured ("" when absent;
+	 * cut to captured_size), or NULL */
+	const char *capture;
+	char *captured;
+	size_t captured_size;
 };
 
 /* *status gets the HTTP status and out the body.  Returns 0 or -errno with

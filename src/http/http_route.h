@@ -46,6 +46,8 @@ struct http_response {
 	unsigned status;
 	const char *content_type;
 	struct strbuf body;
+	/* one more header, or NULL; both valid until the handler returns */
+	const char *header_name, *header_value;
 };
 
 typedef void http_handle_fn(void *ctx, const struct http_request *req,

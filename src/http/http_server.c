@@ -120,7 +120,7 @@ static enum MHD_Result http_serve_handle(const struct http_route *route,
 					 const char *method, struct http_upload *up)
 {
 	struct http_request req = { .method = method, .url = url, .conn = c };
-	struct http_response resp = { 200, HTTP_TEXT_TYPE, STRBUF_INIT };
+	struct http_response resp = { 200, HTTP_TEXT_TYPE, STRBUF_INIT, NULL, NULL };
 	struct MHD_Response *r;
 	char remote[64];
 
@@ -137,6 +137,11 @@ static enum MHD_Result http_serve_handle(const struct http_route *route,
 	}
 	r = http_reply_buffer(strbuf_str(&resp.body), resp.body.len, resp.content_type);
 	strbuf_release(&resp.body);
+	if (r && resp.header_name && resp.header_value &&
+	    MHD_add_response_header(r, resp.header_name, resp.header_value) != MHD_YES) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
 	if (r && route->private_page && !http_private_headers(r)) {
 		MHD_destroy_response(r);
 		r = NULL;

@@ -91,6 +91,8 @@ extern const struct render_family render_daemon_families[];
 extern const size_t render_daemon_nfamilies;
 extern const struct render_family render_conn_families[];
 extern const size_t render_conn_nfamilies;
+extern const struct render_family render_status_families[];
+extern const size_t render_status_nfamilies;
 extern const struct render_family render_certs_families[];
 extern const size_t render_certs_nfamilies;
 extern const struct render_family render_child_families[];

@@ -243,7 +243,7 @@ static void kj_reset_views(struct model *m)
 			struct kernel_child *kc = &m->views[i].children[j].kernel;
 
 			memset(kc, 0, sizeof(*kc));
-			kc->soft_expire = kc->hard_expire = TIME_NONE;
+			kc->soft_expire = kc->hard_expire = kc->errors_rose_at = TIME_NONE;
 		}
 }
 

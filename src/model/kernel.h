@@ -36,6 +36,10 @@ struct kernel_child {
 	size_t nsas;                    /* live kernel SAs joined */
 	struct traffic_totals traffic;  /* monotonic, from a ledger */
 	struct kernel_errors errors;    /* monotonic, from a ledger */
+	/* errors grew at a recent collection (model/error_trend.h; the
+	 * daemon: one-shot runs have no previous collection) */
+	bool errors_rising;
+	int64_t errors_rose_at;         /* Unix time, TIME_NONE: never seen */
 	/* the newest installed CHILD SA's inbound kernel SA: Unix times of its
 	 * soft (rekey) and hard expiry by its add-time limits, TIME_NONE when
 	 * the kernel has none (charon usually rekeys by its own timers) */

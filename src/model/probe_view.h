@@ -90,6 +90,12 @@ struct probe_view {
 	double last_run;              /* Unix time the last run ended (or the
 					 last quiet run was due) */
 	bool by_traffic;              /* success is traffic's (a quiet run) */
+	/* runs failed in a row up to the last (a quiet run ends the streak:
+	 * traffic proved the tunnel); failing once it reaches the probe's
+	 * failing_after */
+	uint64_t consecutive_failures;
+	bool failing;
+	unsigned mtu_floor;           /* mtu probes: the smallest size searched */
 	uint64_t runs;                /* runs made; quiet runs not included */
 	uint64_t quiet_runs;          /* runs skipped: traffic proved the tunnel */
 	uint64_t failures[PROBE_FAIL_COUNT];

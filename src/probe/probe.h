@@ -39,6 +39,8 @@
 #define PROBE_HTTP_PORT 80
 #define PROBE_HTTPS_PORT 443
 #define PROBE_CA_FILE_MAX (1024 * 1024)    /* https: a PEM trust list at most */
+#define PROBE_FAILING_AFTER_DEFAULT 3
+#define PROBE_FAILING_AFTER_MAX 1000
 
 struct probe_spec {
 	char *conn, *child, *name;    /* labels; name defaults to the type */
@@ -57,6 +59,8 @@ struct probe_spec {
 	char *interface;              /* SO_BINDTODEVICE; NULL: none */
 	bool quiet_when_traffic;      /* skip a run the tunnel's traffic proved
 					 (probe/quiet.h) */
+	unsigned failing_after;       /* this many failed runs in a row make
+					 the conn probe_failing (status.h) */
 	/* http */
 	char *path;                   /* request target ("/..."); NULL: "/" */
 	char *host;                   /* Host header; NULL: the target address */

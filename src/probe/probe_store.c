@@ -21,6 +21,7 @@ struct probe_state {
 	struct probe_quiet quiet;
 	uint64_t quiet_runs;
 	bool by_traffic;              /* the last result is traffic's, not a run's */
+	uint64_t consecutive_failures;  /* runs failed in a row, up to the last */
 };
 
 struct probe_store {
@@ -98,6 +99,7 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 	probe_quiet_ran(&st->quiet, r->finished_at);
 	if (!r->success)
 		st->failures[r->fail < PROBE_FAIL_COUNT ? r->fail : PROBE_FAIL_ERROR]++;
+	st->consecutive_failures = r->success ? 0 : st->consecutive_failures + 1;
 	for (i = 0; i < r->nrtt && i < PROBE_COUNT_MAX; i++)
 		probe_store_observe(st, r->rtt[i]);
 	pthread_mutex_unlock(&s->lock);
@@ -127,6 +129,8 @@ bool probe_store_quiet(struct probe_store *s, size_t idx, double now)
 		quiet = true;
 		st->quiet_runs++;
 		st->by_traffic = true;
+		/* traffic proved the tunnel: a success, the streak ends */
+		st->consecutive_failures = 0;
 		st->last.success = true;
 		st->last.fail = PROBE_FAIL_NONE;
 		st->last.loss_ratio = NAN;    /* nothing measured */
@@ -173,6 +177,10 @@ static void probe_store_fill(const struct probe_spec *sp, const struct probe_sta
 	v->http = st->last.http;
 	v->last_run = st->last.finished_at;
 	v->by_traffic = st->by_traffic;
+	v->consecutive_failures = st->consecutive_failures;
+	v->failing = !st->last.success && st->consecutive_failures >=
+		     (sp->failing_after ? sp->failing_after : PROBE_FAILING_AFTER_DEFAULT);
+	v->mtu_floor = sp->type == PROBE_MTU ? sp->mtu_min : 0;
 	if (!cumulative)
 		return;
 	v->quiet_runs = st->quiet_runs;

@@ -51,7 +51,8 @@ static void rem_check_cfg(const struct model *m, const struct rem_job *job,
 
 static bool rem_faulty_attention(enum status_attention at)
 {
-	return at == ST_DOWN || at == ST_CHILD_MISSING || at == ST_CONNECTING;
+	return at == ST_DOWN || at == ST_CHILD_MISSING || at == ST_CONNECTING ||
+	       at == ST_PROBE_FAILING;
 }
 
 /* What the status view says of the conn. */
@@ -66,7 +67,9 @@ static void rem_check_conn(const struct status_conn *sc, const struct rem_job *j
 	 * alert's */
 	if (job->child[0])
 		c->faulty = at == ST_DOWN || at == ST_CONNECTING || at == ST_DEGRADED ||
-			    rem_child_missing(sc, job->child);
+			    rem_child_missing(sc, job->child) ||
+			    (at == ST_PROBE_FAILING &&
+			     status_child_probe_failing(sc, job->child));
 	else
 		c->faulty = at != ST_OK;
 	snprintf(c->seen, sizeof(c->seen), "%s%s%s", status_attention_names[at],
@@ -79,8 +82,8 @@ static void rem_check_conn(const struct status_conn *sc, const struct rem_job *j
 	}
 }
 
-static void rem_check_view(const struct status_view *v, const struct rem_job *job,
-			   struct rem_check *c)
+void rem_check_view(const struct status_view *v, const struct rem_job *job,
+		    struct rem_check *c)
 {
 	const struct status_conn *sc = NULL;
 	size_t i;

@@ -84,7 +84,8 @@ struct rem_check {
 	bool found;                  /* charon has the conn loaded */
 	bool child_found;
 	bool faulty;
-	size_t nfaulty;              /* conns down or missing a child */
+	size_t nfaulty;              /* conns down, missing a child, connecting
+					 or failing a probe */
 	char seen[200];
 	char peer[128];
 	char children[REM_CHECK_CHILDREN_MAX][AM_VALUE_MAX + 1];   /* what to initiate */
@@ -125,6 +126,13 @@ void rem_notify(struct remediate *r, const struct strbuf *body);
  * json when not NULL.  0 or -ENOMEM. */
 int rem_check(struct remediate *r, const struct rem_job *job, struct rem_check *c,
 	      struct strbuf *json);
+struct status_view;
+/* The pure half of rem_check(): what the status view says of job's conn
+ * (c->found and the children from the config already in c).  Faulty: any
+ * attention but ok; with a child label only the conn's trouble or that
+ * child's (missing, or a probe through it failing). */
+void rem_check_view(const struct status_view *v, const struct rem_job *job,
+		    struct rem_check *c);
 
 /* remediate_bundle.c: the diagnostics bundle; its directory into path
  * ("" when it failed). */

@@ -14,8 +14,9 @@ void rem_notify(struct remediate *r, const struct strbuf *body)
 	struct strbuf answer = STRBUF_INIT;
 	struct ikw_err err = { "" };
 	char base[256];
-	struct http_client_req req = { base, "POST", slash ? slash : "/", NULL, body->buf,
-				       (int)r->rc->notify_timeout_ms };
+	struct http_client_req req = { .url = base, .method = "POST", .path = slash ? slash : "/",
+				       .body = body->buf,
+				       .timeout_ms = (int)r->rc->notify_timeout_ms };
 	int status = 0;
 
 	snprintf(base, sizeof(base), "%.*s",

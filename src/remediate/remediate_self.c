@@ -1,5 +1,5 @@
 /* ikewatch's own trigger: conns down or missing a child (the conditions of
- * IPsecIKESADown and IPsecChildSAMissing; the persistence checks stand in
+ * IPsecIKESADown and IPsecChildSADown; the persistence checks stand in
  * for the alerts' for:).  Over the global cap, one job escalates, once
  * until the site recovers. */
 #include <stdio.h>

@@ -13,9 +13,17 @@ const char *const status_attention_names[ST_ATTENTION_COUNT] = {
 	[ST_DOWN] = "down",
 	[ST_CHILD_MISSING] = "child_missing",
 	[ST_CONNECTING] = "connecting",
+	[ST_PROBE_FAILING] = "probe_failing",
 	[ST_DEGRADED] = "degraded",
 	[ST_OK] = "ok",
 };
+
+int status_exit_code(const struct status_view *v)
+{
+	if (!v->ok)
+		return 2;
+	return v->counts[ST_OK] < v->nconns ? 1 : 0;
+}
 
 /* ---- formatting helpers ------------------------------------------------ */
 
@@ -225,15 +233,48 @@ static int status_missing(struct status_conn *sc, struct arena *a)
 	return 0;
 }
 
-static bool status_degraded(const struct status_conn *sc)
+/* The conn's probes that are failing: a scan of the snapshot's probes per
+ * conn, but only failing ones get a name compared, so with everything
+ * healthy it is a bool per probe. */
+static int status_failing_probes(struct status_conn *sc, const struct model *m,
+				 struct arena *a)
 {
-	size_t i, j;
+	const struct probe_snapshot *ps = &m->probes;
+	size_t i;
 
-	for (i = 0; i < sc->nikes; i++)
-		for (j = 0; j < sc->ikes[i].nchildren; j++)
-			if (!sc->ikes[i].children[j].old && sc->ikes[i].children[j].kernel_errors)
-				return true;
+	for (i = 0; i < ps->n; i++) {
+		if (!ps->v[i].failing || strcmp(ps->v[i].conn, sc->name))
+			continue;
+		if (!sc->failing) {
+			sc->failing = arena_alloc(a, ps->n * sizeof(*sc->failing));
+			if (!sc->failing)
+				return -ENOMEM;
+		}
+		sc->failing[sc->nfailing++] = &ps->v[i];
+	}
+	return 0;
+}
+
+bool status_child_probe_failing(const struct status_conn *sc, const char *child)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nfailing; i++)
+		if (!strcmp(sc->failing[i]->child, child))
+			return true;
 	return false;
+}
+
+/* The child whose kernel errors are rising, or NULL: the errors of one
+ * replayed packet long ago do not count (model/error_trend.h). */
+static const char *status_degraded(const struct status_conn *sc)
+{
+	size_t i;
+
+	for (i = 0; sc->view && i < sc->view->nchildren; i++)
+		if (sc->view->children[i].kernel.errors_rising)
+			return sc->view->children[i].name;
+	return NULL;
 }
 
 static bool status_connecting(const struct status_conn *sc)
@@ -246,8 +287,22 @@ static bool status_connecting(const struct status_conn *sc)
 	return false;
 }
 
+static void status_judge_probes(struct status_conn *sc, struct arena *a)
+{
+	const struct probe_view *p = sc->failing[0];
+	char why[128], buf[512];
+
+	status_probe_reason(why, sizeof(why), p);
+	snprintf(buf, sizeof(buf), "probe %s through %s failed %" PRIu64 " runs in a row: %s%s",
+		 p->name, p->child, p->consecutive_failures, why,
+		 sc->nfailing > 1 ? " (and other probes)" : "");
+	sc->attention = ST_PROBE_FAILING;
+	sc->reason = arena_strdup(a, buf);
+}
+
 static void status_judge(struct status_conn *sc, struct arena *a)
 {
+	const char *rising;
 	char buf[256];
 
 	sc->reason = "";
@@ -262,9 +317,13 @@ static void status_judge(struct status_conn *sc, struct arena *a)
 		snprintf(buf, sizeof(buf), "IKE SA up, CHILD SA %s%s not installed",
 			 sc->missing[0], sc->nmissing > 1 ? " and others" : "");
 		sc->reason = arena_strdup(a, buf);
-	} else if (sc->up && status_degraded(sc)) {
+	} else if (sc->up && sc->nfailing) {
+		status_judge_probes(sc, a);
+	} else if (sc->up && (rising = status_degraded(sc))) {
 		sc->attention = ST_DEGRADED;
-		sc->reason = "the kernel dropped inbound packets (replay or integrity)";
+		snprintf(buf, sizeof(buf), "the kernel is dropping inbound packets of %s "
+			 "(replay or integrity failures grew lately)", rising);
+		sc->reason = arena_strdup(a, buf);
 	} else if (!sc->up && status_connecting(sc)) {
 		sc->attention = ST_CONNECTING;
 		sc->reason = "IKE SA negotiating";
@@ -319,7 +378,8 @@ int status_build(const struct model *m, const struct status_filter *f,
 		sc->name = m->views[i].name;
 		sc->view = &m->views[i];
 		sc->expected_up = m->views[i].expected_up;
-		if (status_ikes(sc, &ix, v, a) || status_missing(sc, a))
+		if (status_ikes(sc, &ix, v, a) || status_missing(sc, a) ||
+		    status_failing_probes(sc, m, a))
 			return -ENOMEM;
 		status_judge(sc, a);
 		v->counts[sc->attention]++;

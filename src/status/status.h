@@ -13,12 +13,18 @@
 #include "common/arena.h"
 #include "model/model.h"
 
-/* Why a connection needs attention, most urgent first. */
+/* Why a connection needs attention, most urgent first: the first that
+ * holds wins (docs/status.md "Attention").  The control plane's faults come
+ * before the data plane's: a probe through a tunnel that is down says
+ * nothing new. */
 enum status_attention {
 	ST_DOWN,            /* expected up, no IKE SA established */
 	ST_CHILD_MISSING,   /* IKE SA up, a configured child not installed */
 	ST_CONNECTING,      /* an IKE SA is being negotiated */
-	ST_DEGRADED,        /* up, but the kernel dropped packets (replay, ICV) */
+	ST_PROBE_FAILING,   /* up, but a probe through it failed its last
+			       failing_after runs in a row */
+	ST_DEGRADED,        /* up, but the kernel's replay or integrity drops
+			       grew within the degraded window */
 	ST_OK,              /* up, or down and not expected up */
 	ST_ATTENTION_COUNT
 };
@@ -53,6 +59,9 @@ struct status_conn {
 	const char **missing;       /* configured children without an
 				       installed SA, while the IKE SA is up */
 	size_t nmissing;
+	/* the conn's probes failing now (snapshot's), in config order */
+	const struct probe_view **failing;
+	size_t nfailing;
 };
 
 struct status_view {
@@ -74,6 +83,18 @@ struct status_filter {
  * Returns 0 or -ENOMEM. */
 int status_build(const struct model *m, const struct status_filter *f,
 		 struct arena *a, struct status_view *v);
+
+/* `ikewatch status`'s exit status for v: 0 when every conn is ok, 1 when
+ * one needs attention, 2 when charon could not be read.  The daemon sends
+ * it as STATUS_EXIT_HEADER, so that `status --url` exits the same. */
+int status_exit_code(const struct status_view *v);
+#define STATUS_EXIT_HEADER "Ikewatch-Status-Exit"
+
+/* Why probe p failed, for a human: "timeout", "HTTP status 503", "path
+ * MTU below 1400 (mtu_min)"... into buf. */
+void status_probe_reason(char *buf, size_t size, const struct probe_view *p);
+/* True when one of sc's failing probes goes through child. */
+bool status_child_probe_failing(const struct status_conn *sc, const char *child);
 
 /* "1d 2h", "3h 04m", "5m 06s", "7s"; "-" for TIME_NONE or negative. */
 void status_duration(char *buf, size_t size, int64_t seconds);

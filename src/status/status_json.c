@@ -98,6 +98,30 @@ static void sj_ike(struct json_out *j, const struct status_ike *si)
 	json_obj_end(j);
 }
 
+/* The probes that make the conn probe_failing. */
+static void sj_failing(struct json_out *j, const struct status_conn *sc)
+{
+	char why[128];
+	size_t i;
+
+	json_arr_begin(j, "probes_failing");
+	for (i = 0; i < sc->nfailing; i++) {
+		const struct probe_view *p = sc->failing[i];
+
+		status_probe_reason(why, sizeof(why), p);
+		json_obj_begin(j, NULL);
+		json_str(j, "probe", p->name);
+		json_str(j, "child", p->child);
+		json_str(j, "type", probe_type_names[p->type]);
+		json_str(j, "fail", probe_fail_names[p->fail < PROBE_FAIL_COUNT ? p->fail :
+						     PROBE_FAIL_ERROR]);
+		json_str(j, "reason", why);
+		json_u64(j, "consecutive_failures", p->consecutive_failures);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void sj_conn(struct json_out *j, const struct status_conn *sc)
 {
 	size_t i;
@@ -113,6 +137,7 @@ static void sj_conn(struct json_out *j, const struct status_conn *sc)
 	for (i = 0; i < sc->nmissing; i++)
 		json_str(j, NULL, sc->missing[i]);
 	json_arr_end(j);
+	sj_failing(j, sc);
 	json_arr_begin(j, "ike_sas");
 	for (i = 0; i < sc->nikes; i++)
 		sj_ike(j, &sc->ikes[i]);

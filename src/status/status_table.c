@@ -137,9 +137,9 @@ static void st_header(struct st_ctx *c, const struct status_view *v)
 	gmtime_r(&at, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	snprintf(line, sizeof(line), "%zu connections: %zu down, %zu child missing, "
-		 "%zu connecting, %zu degraded, %zu ok", v->nconns, v->counts[ST_DOWN],
-		 v->counts[ST_CHILD_MISSING], v->counts[ST_CONNECTING],
-		 v->counts[ST_DEGRADED], v->counts[ST_OK]);
+		 "%zu connecting, %zu probe failing, %zu degraded, %zu ok", v->nconns,
+		 v->counts[ST_DOWN], v->counts[ST_CHILD_MISSING], v->counts[ST_CONNECTING],
+		 v->counts[ST_PROBE_FAILING], v->counts[ST_DEGRADED], v->counts[ST_OK]);
 	st_line(c, "\033[1m", line);
 	snprintf(line, sizeof(line), "%zu IKE SAs, %zu CHILD SAs, read at %s", v->nike,
 		 v->nchild, when);
@@ -158,6 +158,7 @@ static const char *st_attention_color(enum status_attention a)
 	switch (a) {
 	case ST_DOWN:
 	case ST_CHILD_MISSING:
+	case ST_PROBE_FAILING:      /* up, but no traffic passes */
 		return "\033[1;31m";
 	case ST_CONNECTING:
 	case ST_DEGRADED:
@@ -172,7 +173,8 @@ static void st_conn_row(struct st_ctx *c, const struct status_conn *sc)
 	const char *cells[COL_COUNT] = { 0 };
 	static const char *const state[ST_ATTENTION_COUNT] = {
 		[ST_DOWN] = "DOWN", [ST_CHILD_MISSING] = "CHILD DOWN",
-		[ST_CONNECTING] = "CONNECTING", [ST_DEGRADED] = "DEGRADED",
+		[ST_CONNECTING] = "CONNECTING", [ST_PROBE_FAILING] = "PROBE FAIL",
+		[ST_DEGRADED] = "DEGRADED",
 		[ST_OK] = "UP",
 	};
 

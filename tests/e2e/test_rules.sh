@@ -37,11 +37,28 @@ cp "$D/tests/ikewatch-rules.test.yml" "$tmp/tests/"
 out=$(cd "$tmp" && promtool test rules tests/ikewatch-rules.test.yml 2>&1)
 check "promtool test rules catches a changed for: (2m -> 1m)" grep -q FAILED <<<"$out"
 
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) pass "${line#ok - }" ;;
-	"not ok - "*) fail "${line#not ok - }" ;;
-	*) printf '%s\n' "$line" ;;
-	esac
-done < <(python3 "$E2E_ROOT/tests/rules/lint_rules.py" 2>&1 || echo "not ok - lint_rules.py exited with an error")
+# "ok - " / "not ok - " lines of a checker into pass/fail
+tap() {
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "${line#ok - }" ;;
+		"not ok - "*) fail "${line#not ok - }" ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done
+}
+tap < <(python3 "$E2E_ROOT/tests/rules/lint_rules.py" 2>&1 || echo "not ok - lint_rules.py exited with an error")
+tap < <(python3 "$E2E_ROOT/tests/rules/alert_names.py" 2>&1 || echo "not ok - alert_names.py exited with an error")
+
+# alert_names.py must be able to fail: the route example's old, undefined
+# name, and an alert whose runbook is gone
+mkdir -p "$tmp/names"
+cp -r "$E2E_ROOT/docs" "$E2E_ROOT/deploy" "$tmp/names/"
+sed -i 's/IPsecIKESADown|IPsecChildSADown/IPsecIKESADown|IPsecChildSAMissing/' "$tmp/names/docs/remediation.md"
+rm "$tmp/names/docs/runbooks/IPsecPathMTULow.md"
+out=$(python3 "$E2E_ROOT/tests/rules/alert_names.py" "$tmp/names" 2>&1)
+check "alert_names.py catches the undefined IPsecChildSAMissing in docs/remediation.md" \
+	grep -q "not ok - docs/remediation.md: names no alert of the rules: \['IPsecChildSAMissing'\]" <<<"$out"
+check "alert_names.py catches an alert without its runbook" \
+	grep -q "not ok - IPsecPathMTULow: has its runbook" <<<"$out"
 e2e_finish rules

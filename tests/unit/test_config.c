@@ -39,6 +39,13 @@ static void test_yaml_applies(void)
 	CHECK_STR(c.expect_up[1], "hq");
 	CHECK_INT(c.n_ignore, 1);
 	config_release(&c);
+	/* status.degraded_window: 5m unless set */
+	CHECK_INT(parse(&c, "log:\n  level: info\n", &err), 0);
+	CHECK_U64(c.status_degraded_window_ms, 300000);
+	config_release(&c);
+	CHECK_INT(parse(&c, "status:\n  degraded_window: 90s\n", &err), 0);
+	CHECK_U64(c.status_degraded_window_ms, 90000);
+	config_release(&c);
 	/* a section with nothing but comments under it */
 	CHECK_INT(parse(&c, "textfile:\n  # directory: /x\nlog:\n  level: warn\n", &err), 0);
 	CHECK_INT(c.log_level, LOG_LEVEL_WARN);
@@ -51,6 +58,7 @@ static void test_yaml_errors(void)
 		{ "web:\n  listen_adress: x\n", "test.yml:2: unknown key 'listen_adress' in 'web'" },
 		{ "nope: 1\n", "test.yml:1: unknown section 'nope'" },
 		{ "vici:\n  timeout: soon\n", "test.yml:2: vici.timeout: invalid duration 'soon' (want e.g. 500ms, 10s, 1m)" },
+		{ "status:\n  degraded_window: 0s\n", "test.yml:2: status.degraded_window: invalid duration '0s' (want e.g. 500ms, 10s, 1m)" },
 		{ "log:\n  level: loud\n", "test.yml:2: log.level: invalid log level 'loud' (error, warn, info, debug)" },
 		{ "web:\n  telemetry_path: metrics\n", "test.yml:2: web.telemetry_path: 'metrics' must start with '/'" },
 		{ "web: [1]\n", "test.yml:1: 'web' must be a mapping" },

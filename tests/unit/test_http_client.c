@@ -28,7 +28,8 @@ static void on_alarm(int sig)
 static void *slow_server(void *arg)
 {
 	static const char *const pieces[] = {
-		"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n", "first,", "second,third",
+		"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nIkewatch-Status-Exited: 9\r\n"
+		"ikewatch-status-exit:  1\r\n\r\n", "first,", "second,third",
 	};
 	char buf[4096];
 	size_t i;
@@ -73,6 +74,7 @@ static void test_signals_during_answer(void)
 	pthread_t t;
 	char url[64];
 	uint16_t port = listen_loopback();
+	char captured[8] = "x";
 	int status = 0, r;
 
 	CHECK(port != 0);
@@ -89,12 +91,17 @@ static void test_signals_during_answer(void)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
 	r = http_client_fetch(&(struct http_client_req){ .url = url, .method = "GET",
 							 .path = "/api/v1/status",
-							 .timeout_ms = 5000 },
+							 .timeout_ms = 5000,
+							 .capture = "Ikewatch-Status-Exit",
+							 .captured = captured,
+							 .captured_size = sizeof(captured) },
 			      &status, &out, &err);
 	setitimer(ITIMER_REAL, &off, NULL);
 	CHECK_INT(r, 0);
 	CHECK_INT(status, 200);
 	CHECK_STR(strbuf_str(&out), "first,second,third");
+	/* the header asked for, by its name whatever the case, not a longer one */
+	CHECK_STR(captured, "1");
 	CHECK(alarms > 5);  /* the wait was interrupted, many times */
 	pthread_join(t, NULL);
 	close(listener);

@@ -131,6 +131,20 @@ static void test_mapping_form(void)
 	CHECK(!c.probes.v[1].quiet_when_traffic);
 	CHECK(!c.probes.v[2].quiet_when_traffic);
 	config_release(&c);
+	/* failing_after: 3 unless the defaults or the probe say otherwise */
+	CHECK_INT(parse(&c,
+		"probes:\n"
+		"  defaults: {failing_after: 5}\n"
+		"  list:\n"
+		"    - {conn: a, child: b, target: 10.0.0.1}\n"
+		"    - {conn: a, child: b, target: 10.0.0.1, failing_after: 1, name: eager}\n", &err), 0);
+	CHECK_STR(err.msg, "");
+	CHECK_INT(c.probes.v[0].failing_after, 5);
+	CHECK_INT(c.probes.v[1].failing_after, 1);
+	config_release(&c);
+	CHECK_INT(parse(&c, "probes:\n  - {conn: a, child: b, target: 10.0.0.1}\n", &err), 0);
+	CHECK_INT(c.probes.v[0].failing_after, 3);
+	config_release(&c);
 	/* an empty section */
 	CHECK_INT(parse(&c, "probes:\n", &err), 0);
 	CHECK_INT(c.probes.n, 0);
@@ -195,6 +209,10 @@ static void test_errors(void)
 		  "p.yml:2: probes.defaults: 'conn' cannot be a default" },
 		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, quiet_when_traffic: maybe}\n",
 		  "p.yml:2: probes[0].quiet_when_traffic: want true or false" },
+		{ "probes:\n  - {conn: a, child: b, target: 1.2.3.4, failing_after: 0}\n",
+		  "p.yml:2: probes[0].failing_after: want a number from 1 to 1000" },
+		{ "probes:\n  defaults: {failing_after: many}\n  list: []\n",
+		  "p.yml:2: probes.defaults.failing_after: want a number from 1 to 1000" },
 		{ "probes:\n  max_concurrent: 0\n",
 		  "p.yml:2: probes.max_concurrent: want a number from 1 to 1024" },
 		{ "probes:\n  lists: []\n",

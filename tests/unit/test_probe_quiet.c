@@ -119,6 +119,42 @@ static void test_store_quiet_result(void)
 	probe_store_free(s);
 }
 
+/* A quiet run is a success by traffic: it ends a streak of failed runs, so
+ * a conn whose probe failed twice and then carried traffic is not one run
+ * away from probe_failing. */
+static void test_quiet_run_ends_the_failure_streak(void)
+{
+	char conn[] = "c", child[] = "k", quiet[] = "quiet";
+	struct probe_spec spec = { .conn = conn, .child = child, .name = quiet,
+				   .type = PROBE_ICMP, .quiet_when_traffic = true,
+				   .failing_after = 3 };
+	struct probe_config pc = { &spec, 1, 4 };
+	struct probe_store *s = probe_store_new(&pc);
+	struct probe_result r = { .success = false, .fail = PROBE_FAIL_TIMEOUT,
+				  .loss_ratio = 1.0, .finished_at = 10 };
+	struct arena a = ARENA_INIT;
+	struct probe_snapshot snap;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	probe_store_record(s, 0, &r);
+	probe_store_record(s, 0, &r);
+	probe_store_traffic(s, 0, 50, 50, 11);
+	probe_store_traffic(s, 0, 60, 70, 12);
+	CHECK(probe_store_quiet(s, 0, 20));
+	r.finished_at = 30;
+	probe_store_record(s, 0, &r);
+	CHECK_INT(probe_store_view(s, &a, true, &snap), 0);
+	CHECK_INT(snap.n, 1);
+	if (snap.n == 1) {
+		CHECK_U64(snap.v[0].consecutive_failures, 1);
+		CHECK(!snap.v[0].failing);
+	}
+	arena_release(&a);
+	probe_store_free(s);
+}
+
 int main(void)
 {
 	RUN(test_own_packets_prove_nothing);
@@ -126,5 +162,6 @@ int main(void)
 	RUN(test_traffic_both_ways);
 	RUN(test_rekey_lowers_the_base);
 	RUN(test_store_quiet_result);
+	RUN(test_quiet_run_ends_the_failure_streak);
 	return testlib_done();
 }

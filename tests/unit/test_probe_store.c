@@ -106,6 +106,42 @@ static void test_view(void)
 	probe_store_free(s);
 }
 
+/* failing after failing_after failed runs in a row (default 3), not
+ * before; one success ends the streak */
+static void test_failure_streak(void)
+{
+	struct probe_store *s = probe_store_new(&pc);
+	struct probe_result refused = { .success = false, .fail = PROBE_FAIL_REFUSED,
+					.loss_ratio = 1, .target = "198.19.0.3" };
+	struct probe_result ok = { .success = true, .loss_ratio = 0, .target = "198.19.0.3" };
+	struct arena ar = ARENA_INIT;
+	struct probe_snapshot snap;
+	int run;
+
+	for (run = 1; run <= 4; run++) {
+		refused.finished_at = run;
+		probe_store_record(s, 2, &refused);
+		CHECK_INT(probe_store_view(s, &ar, true, &snap), 0);
+		CHECK_U64(snap.v[0].consecutive_failures, (uint64_t)run);
+		CHECK(snap.v[0].failing == (run >= PROBE_FAILING_AFTER_DEFAULT));
+		arena_release(&ar);
+	}
+	probe_store_record(s, 2, &ok);
+	CHECK_INT(probe_store_view(s, &ar, false, &snap), 0);
+	CHECK_U64(snap.v[0].consecutive_failures, 0);
+	CHECK(!snap.v[0].failing);
+	arena_release(&ar);
+	/* a probe's own threshold */
+	specs[2].failing_after = 1;
+	probe_store_record(s, 2, &refused);
+	CHECK_INT(probe_store_view(s, &ar, false, &snap), 0);
+	CHECK(snap.v[0].failing);
+	CHECK_U64(snap.v[0].mtu_floor, 0);      /* not an mtu probe */
+	arena_release(&ar);
+	specs[2].failing_after = 0;
+	probe_store_free(s);
+}
+
 static char *render_text(struct model *m)
 {
 	struct render_opts o = { .peer_labels = true };
@@ -164,6 +200,7 @@ int main(void)
 	init_specs();
 	RUN(test_addrs);
 	RUN(test_view);
+	RUN(test_failure_streak);
 	RUN(test_render);
 	r = testlib_done();
 	for (i = 0; i < 3; i++)

@@ -239,6 +239,7 @@ static void test_rows(void)
 	CHECK(strstr(p, "<span class=\"count-down\"><b>1</b> down</span> "
 		     "<span class=\"count-child_missing\"><b>1</b> child missing</span> "
 		     "<span class=\"count-connecting\"><b>1</b> connecting</span> "
+		     "<span class=\"count-probe_failing\"><b>0</b> probe failing</span> "
 		     "<span class=\"count-degraded\"><b>0</b> degraded</span> "
 		     "<span class=\"count-ok\"><b>2</b> ok</span>") != NULL);
 	CHECK(strstr(p, "<time datetime=\"2023-11-14T22:13:20Z\">") != NULL);
