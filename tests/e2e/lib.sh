@@ -178,6 +178,42 @@ bb_metrics() {
 # bb_success ARGS: bb_metrics' probe_success
 bb_success() { bb_metrics "$@" | awk '$1 == "probe_success" { print $2 }'; }
 
+# bb_config_check ARGS...: `ikewatch blackbox-config ARGS` into $tmp/bb,
+# its modules checked by blackbox_exporter and its scrape config by promtool
+bb_config_check() {
+	local out
+	mkdir -p "$tmp/bb"
+	check "blackbox-config writes its two files" "$IKEWATCH" blackbox-config "$@" \
+		--output="$tmp/bb" --blackbox.address=127.0.0.1:19115
+	check "blackbox_exporter accepts the modules" \
+		prometheus-blackbox-exporter --config.check --config.file="$tmp/bb/blackbox.yml"
+	{ printf 'global:\n  scrape_interval: 30s\n'; cat "$tmp/bb/prometheus-blackbox.yml"; } >"$tmp/bb/prometheus.yml"
+	out=$(promtool check config "$tmp/bb/prometheus.yml" 2>&1)
+	check "promtool check config accepts the scrape config${out:+: $(tail -n1 <<<"$out")}" grep -q SUCCESS <<<"$out"
+}
+
+# esp_drop_case PING OTHER TARGET: ESP dropped at $P2 while the SAs stay
+# up: tun2's probe (series labels PING, target TARGET) fails with loss 1
+# within two intervals ($IV), counted as timeouts, tun1's (OTHER) does
+# not; with ESP back it recovers.  Uses the scenario's wait_until and val.
+esp_drop_case() {
+	local ping=$1 other=$2 target=$3 t0 took
+	esp_drop "$P2"
+	t0=$SECONDS
+	wait_until $((2 * IV + 2)) esp_case_failed "$ping"
+	took=$((SECONDS - t0))
+	check "ESP dropped: tun2 ping fails with loss 1 within two intervals (${took}s)" esp_case_failed "$ping"
+	check "...while ipsec_child_up stays 1" test "$(val 'ipsec_child_up{conn="tun2",child="net2"}')" = 1
+	check "...and ipsec_conn_up stays 1" test "$(val 'ipsec_conn_up{conn="tun2"}')" = 1
+	check "...counted as timeouts" ge "$(val "ipsec_probe_failures_total{conn=\"tun2\",child=\"net2\",probe=\"ping\",target=\"$target\",reason=\"timeout\"}")" 1
+	check "...tun1 on the other peer unaffected" test "$(val "ipsec_probe_success$other")" = 1
+	esp_pass "$P2"
+	wait_until $((2 * IV + 2)) esp_case_passes "$ping"
+	check "ESP back: tun2 recovers" esp_case_passes "$ping"
+}
+esp_case_failed() { [ "$(val "ipsec_probe_success$1")" = 0 ] && [ "$(val "ipsec_probe_loss_ratio$1")" = 1 ]; }
+esp_case_passes() { [ "$(val "ipsec_probe_success$1")" = 1 ]; }
+
 # prom_start PORT_VAR LOG TARGET...: a real Prometheus on a free port (its
 # port in PORT_VAR) with the rule files $tmp/ikewatch-recording.rules.yml
 # and $tmp/ikewatch-alerts.rules.yml, scraping the host:port TARGETs as job

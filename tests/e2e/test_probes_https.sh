@@ -199,14 +199,7 @@ never_failed() { runs_ge page 1 && ! grep -q "^ipsec_probe_failures_total$(L pag
 check "the page probe ran and never failed so far" never_failed
 
 # ---- blackbox_exporter with the emitted https modules -----------------------------------
-mkdir "$tmp/bb"
-check "blackbox-config writes its two files" "$IKEWATCH" blackbox-config \
-	--config.file="$tmp/ikewatch.yml" --output="$tmp/bb" --blackbox.address=127.0.0.1:19115
-check "blackbox_exporter accepts the modules" \
-	prometheus-blackbox-exporter --config.check --config.file="$tmp/bb/blackbox.yml"
-{ printf 'global:\n  scrape_interval: 30s\n'; cat "$tmp/bb/prometheus-blackbox.yml"; } >"$tmp/bb/prometheus.yml"
-out=$(promtool check config "$tmp/bb/prometheus.yml" 2>&1)
-check "promtool check config accepts the scrape config${out:+: $(tail -n1 <<<"$out")}" grep -q SUCCESS <<<"$out"
+bb_config_check --config.file="$tmp/ikewatch.yml"
 URL="https://$PEER:$PORT_TLS/big.txt"
 check "the https probe's target is its https URL" grep -q "targets: \['$URL'\]" "$tmp/bb/prometheus-blackbox.yml"
 check "its module fails if not TLS" grep -q "fail_if_not_ssl: true" "$tmp/bb/blackbox.yml"

@@ -232,20 +232,7 @@ check "...and ICMPv6 through the black hole still passes" test "$(val "ipsec_pro
 check "...and a TCP connect" test "$(val "ipsec_probe_success$(L 3 syn "[$T3]:8022")")" = 1
 
 # ---- ESP dropped at p2, SAs up: the CHILD SA is degraded -----------------------------
-esp_drop "$P2"
-t0=$SECONDS
-degraded() { [ "$(val "ipsec_probe_success$P2PING")" = 0 ] && [ "$(val "ipsec_probe_loss_ratio$P2PING")" = 1 ]; }
-wait_until $((2 * IV + 2)) degraded
-took=$((SECONDS - t0))
-check "ESP dropped: tun2 ping fails with loss 1 within two intervals (${took}s)" degraded
-check "...while ipsec_child_up stays 1" test "$(val 'ipsec_child_up{conn="tun2",child="net2"}')" = 1
-check "...and ipsec_conn_up stays 1" test "$(val 'ipsec_conn_up{conn="tun2"}')" = 1
-check "...counted as timeouts" ge "$(val "ipsec_probe_failures_total{conn=\"tun2\",child=\"net2\",probe=\"ping\",target=\"$T2\",reason=\"timeout\"}")" 1
-check "...tun1 on the other peer unaffected" test "$(val "ipsec_probe_success$P1PING")" = 1
-esp_pass "$P2"
-recovered() { [ "$(val "ipsec_probe_success$P2PING")" = 1 ]; }
-wait_until $((2 * IV + 2)) recovered
-check "ESP back: tun2 recovers" recovered
+esp_drop_case "$P2PING" "$P1PING" "$T2"
 
 # ---- ping sockets: no CAP_NET_RAW, then net.ipv4.ping_group_range allows them ---------------
 noraw() { setpriv --bounding-set -net_raw "$IKEWATCH" metrics --vici.socket="$(lab_vici "$NAME")" \
@@ -267,14 +254,7 @@ check "...which saw the Packet Too Big" grep -q "probe tun3/net3/mtu: packet too
 ip netns exec "$HUB" sysctl -qw net.ipv4.ping_group_range="$range"
 
 # ---- blackbox_exporter ---------------------------------------------------------------------
-mkdir "$tmp/bb"
-check "blackbox-config writes its two files" "$IKEWATCH" blackbox-config --vici.socket="$(lab_vici "$NAME")" \
-	--config.file="$tmp/ikewatch.yml" --output="$tmp/bb" --blackbox.address=127.0.0.1:19115
-check "blackbox_exporter accepts the modules" \
-	prometheus-blackbox-exporter --config.check --config.file="$tmp/bb/blackbox.yml"
-{ printf 'global:\n  scrape_interval: 30s\n'; cat "$tmp/bb/prometheus-blackbox.yml"; } >"$tmp/bb/prometheus.yml"
-out=$(promtool check config "$tmp/bb/prometheus.yml" 2>&1)
-check "promtool check config accepts the scrape config${out:+: $(tail -n1 <<<"$out")}" grep -q SUCCESS <<<"$out"
+bb_config_check --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml"
 check "IPv6 modules prefer ip6" grep -q "preferred_ip_protocol: ip6" "$tmp/bb/blackbox.yml"
 check "...and never ip4" bash -c '! grep -q "preferred_ip_protocol: ip4" "$1"' _ "$tmp/bb/blackbox.yml"
 check "the derived IPv6 target is resolved" grep -q "targets: \['$T2'\]" "$tmp/bb/prometheus-blackbox.yml"
