@@ -29,6 +29,7 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source "$ROOT/bench/lib.sh"
 N=${PROBE_N:-1000}
 INTERVAL=${PROBE_INTERVAL:-30}
 DURATION=${PROBE_SECONDS:-90}
@@ -64,18 +65,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # the K-th (1-based) address of 198.18.0.0/15, skipping .0 and .255
 # (PROBE_FAMILY=6: 2001:db8:1::K in hex)
 addr() {
 	if [[ $FAMILY == 6 ]]; then printf '2001:db8:1::%x' "$1"; return; fi
-	printf '198.%d.%d.%d' $((18 + ($1 - 1) / 64770)) $(((($1 - 1) / 254) % 255)) $((($1 - 1) % 254 + 1))
+	bench_addr4 "$1"
 }
 
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 setup_ns() {
 	local i
@@ -156,11 +152,7 @@ succeeded() {
 }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"
-if [[ ${BENCH_BUILD:-yes} != no ]]; then
-	log "building the release build into build-bench/"
-	make -s -j"$(nproc)" BUILD=build-bench build-bench/ikewatch >/dev/null
-fi
-[[ -x $IKEWATCH ]] || die "no $IKEWATCH"
+bench_build
 mkdir -p "$OUT"
 setup_ns
 write_config

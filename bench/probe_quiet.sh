@@ -25,6 +25,7 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source "$ROOT/bench/lib.sh"
 N=${QUIET_N:-20}
 INTERVAL=${QUIET_INTERVAL:-4}
 SCRAPE=${QUIET_SCRAPE:-2}
@@ -112,11 +113,7 @@ main() {
 	local i port end cpu0 cpu1 t0 t1 hz
 	((EUID == 0)) || die "must run as root (network namespaces)"
 	[[ $N =~ ^[1-9][0-9]*$ && $N -ge 2 && $N -le 200 ]] || die "QUIET_N must be 2..200"
-	if [[ ${BENCH_BUILD:-yes} != no ]]; then
-		log "building ikewatch: make BUILD=build-bench"
-		make -s BUILD=build-bench -j"$(nproc)" >&2
-	fi
-	[[ -x $IKEWATCH ]] || die "$IKEWATCH missing"
+	bench_build
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	mkdir -p "$OUT"

@@ -34,6 +34,7 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source "$ROOT/bench/lib.sh"
 N=${PROBE_N:-1000}
 INTERVAL=${PROBE_INTERVAL:-30}
 DURATION=${PROBE_SECONDS:-95}
@@ -60,14 +61,8 @@ cleanup() {
 	exit "$rc"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+addr() { bench_addr4 "$1"; }
 
-# the K-th (1-based) address of 198.18.0.0/15, skipping .0 and .255
-addr() { printf '198.%d.%d.%d' $((18 + ($1 - 1) / 64770)) $(((($1 - 1) / 254) % 255)) $((($1 - 1) % 254 + 1)); }
-
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 setup_ns() {
 	local i
@@ -224,11 +219,7 @@ main() {
 	for c in tcpdump curl python3 ip; do
 		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh bench)"
 	done
-	if [[ ${BENCH_BUILD:-yes} != no ]]; then
-		log "building ikewatch: make BUILD=build-bench"
-		make -s BUILD=build-bench -j"$(nproc)" >&2
-	fi
-	[[ -x $IKEWATCH ]] || die "$IKEWATCH missing"
+	bench_build
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	mkdir -p "$OUT"

@@ -60,6 +60,7 @@ export LC_ALL=C
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+source "$ROOT/bench/lib.sh"
 LAB="$ROOT/lab/lab.sh"
 SIZES=${BENCH_SIZES:-1 100 1000 10000}
 ROUNDS=${BENCH_ROUNDS:-20}
@@ -129,9 +130,6 @@ cleanup() {
 
 # ------------------------------------------------------------ helpers
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # integer microseconds of the wall clock
 now_us() {
@@ -606,11 +604,7 @@ main() {
 	for c in curl python3 "$SWANCTL" awk; do
 		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh bench)"
 	done
-	if [[ ${BENCH_BUILD:-yes} != no ]]; then
-		log "building ikewatch: make BUILD=build-bench"
-		make -s BUILD=build-bench -j"$(nproc)" >&2
-	fi
-	[[ -x $IKEWATCH ]] || die "$IKEWATCH missing"
+	bench_build
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
