@@ -1,5 +1,6 @@
 /* The outgoing notification of remediation: decisions a human should hear
- * about (acted, escalated, dry-run) POSTed as JSON to notify_url. */
+ * about (acted, escalated, dry-run) POSTed as JSON to notify_url, over
+ * http:// or https:// with the notify's TLS options and credentials. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,20 +11,18 @@
 void rem_notify(struct remediate *r, const struct strbuf *body)
 {
 	const char *url = r->rc->notify_url;
-	const char *slash = strchr(url + 7, '/');   /* after "http://" */
 	struct strbuf answer = STRBUF_INIT;
 	struct ikw_err err = { "" };
-	char base[256];
-	struct http_client_req req = { .url = base, .method = "POST", .path = slash ? slash : "/",
-				       .body = body->buf,
-				       .timeout_ms = (int)r->rc->notify_timeout_ms };
+	struct http_client_tls tls;
+	struct http_client_req req = { .url = url, .method = "POST", .body = body->buf,
+				       .timeout_ms = (int)r->rc->notify_timeout_ms,
+				       .tls = &tls };
 	int status = 0;
 
-	snprintf(base, sizeof(base), "%.*s",
-		 (int)(slash ? (size_t)(slash - url) : strlen(url)), url);
-	if (strbuf_failed(body) || http_client_fetch(&req, &status, &answer, &err) ||
-	    status / 100 != 2)
-		log_warn("remediation notify %s: %s", url,
-			 err.msg[0] ? err.msg : "not a 2xx answer");
+	remediate_config_notify_tls(r->rc, &tls);
+	if (strbuf_failed(body) || http_client_fetch(&req, &status, &answer, &err))
+		log_warn("remediation notify %s: %s", url, err.msg[0] ? err.msg : "out of memory");
+	else if (status / 100 != 2)
+		log_warn("remediation notify %s: answered %d, not 2xx", url, status);
 	strbuf_release(&answer);
 }
