@@ -130,8 +130,7 @@ static void test_status_tls_flags(void)
 	CHECK_STR(c.status_auth_basic_password_file, "/pw");
 	CHECK(c.status_auth_bearer_file == NULL);
 	config_release(&c);
-	config_init(&c);
-	CHECK_INT(parse(&c, yml, &err), 0);
+	CHECK_INT(parse(&c, yml, &err), 0);   /* parse() inits c */
 	CHECK_STR(c.status_tls_ca_file, "/y/ca.pem");
 	CHECK_STR(c.status_auth_bearer_file, "/y/tok");
 	CHECK(c.status_tls_insecure);
