@@ -119,5 +119,8 @@ check "a wrong password: 'answered 401' (exit $RC)" refused badbasic 'answered 4
 st nobasic --url="$U" "${CA[@]}"
 check "no credentials: 'answered 401' (exit $RC)" refused nobasic 'answered 401'
 stop
+# under SAN=1 (ASAN_OPTIONS=detect_leaks=1): no report from any client run
+check "no sanitizer report from the client runs" \
+	bash -c '! grep -l "Sanitizer" "$1"/*.err' _ "$dir"
 
 e2e_finish "$T"
