@@ -70,13 +70,14 @@ struct hc_answer {
 static size_t hc_on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct hc_answer *a = arg;
+	size_t len = size * n;   /* size is 1, as curl documents */
 
-	if (a->body->len + n > HTTP_CLIENT_BODY_MAX) {
+	if (a->body->len + len > HTTP_CLIENT_BODY_MAX) {
 		a->too_large = true;
 		return 0;   /* ends the transfer with CURLE_WRITE_ERROR */
 	}
-	strbuf_add(a->body, data, n);
-	return strbuf_failed(a->body) ? 0 : size * n;
+	strbuf_add(a->body, data, len);
+	return strbuf_failed(a->body) ? 0 : len;
 }
 
 /* One header line of the answer: the captured header's value, trimmed.
