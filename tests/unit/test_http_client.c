@@ -5,6 +5,7 @@
 #include "http/http_client.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -109,6 +110,51 @@ static void test_signals_during_answer(void)
 	strbuf_release(&out);
 }
 
+/* Answers with a body past the cap (no Content-Length: the client must
+ * count) until the client hangs up. */
+static void *flood_server(void *arg)
+{
+	static char chunk[1 << 16];
+	static const char head[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n";
+	char buf[4096];
+	size_t sent = 0;
+	int fd = accept(listener, NULL, NULL);
+
+	(void)arg;
+	if (fd < 0)
+		return NULL;
+	if (recv(fd, buf, sizeof(buf), 0) > 0 && send(fd, head, strlen(head), MSG_NOSIGNAL) > 0)
+		while (sent < 2ULL * HTTP_CLIENT_BODY_MAX &&
+		       send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL) > 0)
+			sent += sizeof(chunk);
+	close(fd);
+	return NULL;
+}
+
+static void test_answer_too_large(void)
+{
+	struct ikw_err err = { "" };
+	struct strbuf out = STRBUF_INIT;
+	uint16_t port = listen_loopback();
+	pthread_t t;
+	char url[64];
+	int status = 0;
+
+	CHECK(port != 0);
+	if (!port)
+		return;
+	CHECK_INT(pthread_create(&t, NULL, flood_server, NULL), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u", port);
+	CHECK_INT(http_client_fetch(&(struct http_client_req){ .url = url, .method = "GET",
+							       .path = "/", .timeout_ms = 20000 },
+				    &status, &out, &err), -EFBIG);
+	CHECK(strstr(err.msg, "answer too large") != NULL);
+	CHECK(out.len <= HTTP_CLIENT_BODY_MAX);
+	pthread_join(t, NULL);
+	close(listener);
+	strbuf_release(&out);
+}
+
 /* Nothing listens: curl's own words, not a status. */
 static void test_refused_is_an_error(void)
 {
@@ -184,6 +230,7 @@ int main(void)
 
 	CHECK_INT(http_client_global_init(&err), 0);
 	RUN(test_signals_during_answer);
+	RUN(test_answer_too_large);
 	RUN(test_refused_is_an_error);
 	RUN(test_url_check);
 	RUN(test_tls_check);
