@@ -74,7 +74,8 @@ struct remediate_config {
 	unsigned restart_day_cap;
 	char *notify_url;
 	uint64_t notify_timeout_ms;
-	/* notify.tls_config, bearer_token_file, basic_auth (http_client_tls) */
+	/* notify.tls_config, bearer_token_file, basic_auth (checked together by
+	 * remediate_notify_check) */
 	char *notify_ca_file, *notify_cert_file, *notify_key_file;
 	bool notify_insecure;
 	char *notify_bearer_file, *notify_basic_user, *notify_basic_password_file;
@@ -86,9 +87,6 @@ void remediate_config_init(struct remediate_config *rc);
 void remediate_config_release(struct remediate_config *rc);
 int config_remediate_parse(struct remediate_config *rc, yaml_document_t *doc,
 			   yaml_node_t *node, const char *filename, struct ikw_err *err);
-struct http_client_tls;
-/* The notification's TLS and credentials, pointing into rc. */
-void remediate_config_notify_tls(const struct remediate_config *rc, struct http_client_tls *t);
 /* Consistency once everything is read (enabled needs token and audit log). */
 int remediate_config_check(const struct remediate_config *rc, struct ikw_err *err);
 

@@ -15,7 +15,7 @@
 #include "remediate/remediate_diag.h"
 #include "remediate/remediate_run.h"
 #include "common/deadline.h"
-#include "http/http_client.h"
+#include "remediate/remediate.h"
 #include "testlib.h"
 
 /* As prometheus-alertmanager 0.2x sends it (one alert, send_resolved). */
@@ -308,37 +308,43 @@ static void test_notify_tls_config(void)
 		{ "remediation:\n  notify:\n    tls_config:\n      insecure_skip_verify: maybe\n",
 		  "true or false" },
 	};
-	struct http_client_tls t;
+	const struct remediate_config *rc;
 	struct config c;
 	struct ikw_err err = { "" };
 	size_t i;
 
 	config_init(&c);
+	rc = &c.remediate;
 	CHECK_INT(parse_yaml(&c, yml, &err), 0);
-	remediate_config_notify_tls(&c.remediate, &t);
-	CHECK_STR(c.remediate.notify_url, "https://hooks.example:8443/ikewatch");
-	CHECK_U64(c.remediate.notify_timeout_ms, 3000);
-	CHECK_STR(t.ca_file, "/etc/ikewatch/ca.pem");
-	CHECK_STR(t.cert_file, "/etc/ikewatch/c.pem");
-	CHECK_STR(t.key_file, "/etc/ikewatch/k.pem");
-	CHECK(t.insecure_skip_verify);
-	CHECK_STR(t.basic_user, "gw1");
-	CHECK_STR(t.basic_password_file, "/etc/ikewatch/pw");
-	CHECK(t.bearer_file == NULL);
-	CHECK_INT(remediate_config_check(&c.remediate, &err), 0);
+	CHECK_STR(rc->notify_url, "https://hooks.example:8443/ikewatch");
+	CHECK_U64(rc->notify_timeout_ms, 3000);
+	CHECK_STR(rc->notify_ca_file, "/etc/ikewatch/ca.pem");
+	CHECK_STR(rc->notify_cert_file, "/etc/ikewatch/c.pem");
+	CHECK_STR(rc->notify_key_file, "/etc/ikewatch/k.pem");
+	CHECK(rc->notify_insecure);
+	CHECK_STR(rc->notify_basic_user, "gw1");
+	CHECK_STR(rc->notify_basic_password_file, "/etc/ikewatch/pw");
+	CHECK(rc->notify_bearer_file == NULL);
+	CHECK_INT(remediate_notify_check(rc, &err), 0);
 	config_release(&c);
 	/* a bearer token beside basic auth: refused at check time */
 	config_init(&c);
 	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    bearer_token_file: /b\n"
 			     "    basic_auth:\n      username: u\n      password_file: /p\n", &err), 0);
-	CHECK_INT(remediate_config_check(&c.remediate, &err), -EINVAL);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
 	CHECK(strstr(err.msg, "remediation.notify: a bearer token or basic auth") != NULL);
 	config_release(&c);
 	/* a certificate without its key */
 	config_init(&c);
 	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    tls_config:\n      cert_file: /c\n",
 			     &err), 0);
-	CHECK_INT(remediate_config_check(&c.remediate, &err), -EINVAL);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
+	config_release(&c);
+	/* an https URL without a host: refused at check time, named */
+	config_init(&c);
+	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    url: https:///x\n", &err), 0);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
+	CHECK(strstr(err.msg, "remediation.notify.url") != NULL);
 	config_release(&c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		config_init(&c);
