@@ -6,7 +6,7 @@
 #   make check T=test_num  one unit test
 #   make V=1             show the commands
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
-PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd gnutls
+PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd gnutls libcurl
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # the revision: git's, else a REVISION file (a source tarball), else unknown
 REVISION  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || cat REVISION 2>/dev/null || echo unknown)

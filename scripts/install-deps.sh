@@ -19,11 +19,12 @@
 set -euo pipefail
 
 RUNTIME=(
-	libmicrohttpd12 libyaml-0-2 zlib1g libsystemd0 libgnutls30 libcrypt1
+	libmicrohttpd12 libyaml-0-2 zlib1g libsystemd0 libgnutls30 libcrypt1 libcurl3-gnutls
 )
 BUILD=(
 	build-essential pkg-config libmicrohttpd-dev libyaml-dev zlib1g-dev libsystemd-dev
 	libgnutls28-dev libcrypt-dev  # TLS and bcrypt (web-config.yml)
+	libcurl4-gnutls-dev           # status --url and remediation notify over https
 	git                           # the revision in --version and ikewatch_build_info
 )
 LAB=(

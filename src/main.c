@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "http/http_client.h"
 
 struct command {
 	const char *name;
@@ -82,7 +83,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(c.log_level);
+	/* libcurl's global state: set up before any thread starts, once */
+	if (http_client_global_init(&err)) {
+		fprintf(stderr, "ikewatch: %s\n", err.msg);
+		config_release(&c);
+		return 2;
+	}
 	status = cmd->run(&c);
 	config_release(&c);
+	http_client_global_cleanup();
 	return status;
 }

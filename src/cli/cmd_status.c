@@ -78,16 +78,28 @@ static int cs_emit(struct model *m, const struct config *c)
 
 /* ---- from a daemon ---------------------------------------------------------------- */
 
+/* --tls.* and --auth.*: the daemon's certificate, ours, our credentials */
+static void cs_tls(const struct config *c, struct http_client_tls *t)
+{
+	*t = (struct http_client_tls){ c->status_tls_ca_file, c->status_tls_cert_file,
+				       c->status_tls_key_file, c->status_tls_insecure,
+				       c->status_auth_bearer_file, c->status_auth_basic_user,
+				       c->status_auth_basic_password_file };
+}
+
 static int cs_fetch(const struct config *c, const char *method, const char *path,
 		    const char *bearer, const char *body, struct strbuf *out, int *status,
 		    char *exit_code, size_t exit_size)
 {
+	struct http_client_tls tls;
 	struct http_client_req r = { c->status_url, method, path, bearer, body,
 				     (int)c->vici_timeout_ms + 5000, STATUS_EXIT_HEADER,
-				     exit_code, exit_size };
+				     exit_code, exit_size, &tls };
 	struct ikw_err err = { "" };
 
-	if (http_client_fetch(&r, status, out, &err)) {
+	cs_tls(c, &tls);
+	if (http_client_tls_check(&tls, "status --url", &err) ||
+	    http_client_fetch(&r, status, out, &err)) {
 		log_error("%s", err.msg);
 		return 2;
 	}

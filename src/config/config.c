@@ -68,6 +68,16 @@ static const struct setting config_settings[] = {
 	{ NULL, NULL, "terminate-ike", SET_UINT, OFF(status_terminate_ike), 0 },
 	{ NULL, NULL, "terminate-child", SET_UINT, OFF(status_terminate_child), 0 },
 	{ NULL, NULL, "initiate", SET_STRING, OFF(status_initiate), 0 },
+	{ "status", "tls_ca_file", "tls.ca-file", SET_STRING, OFF(status_tls_ca_file), 0 },
+	{ "status", "tls_cert_file", "tls.cert-file", SET_STRING, OFF(status_tls_cert_file), 0 },
+	{ "status", "tls_key_file", "tls.key-file", SET_STRING, OFF(status_tls_key_file), 0 },
+	{ "status", "tls_insecure_skip_verify", "tls.insecure-skip-verify", SET_BOOL,
+	  OFF(status_tls_insecure), 0 },
+	{ "status", "auth_bearer_file", "auth.bearer-file", SET_STRING,
+	  OFF(status_auth_bearer_file), 0 },
+	{ "status", "auth_basic_user", "auth.basic-user", SET_STRING, OFF(status_auth_basic_user), 0 },
+	{ "status", "auth_basic_password_file", "auth.basic-password-file", SET_STRING,
+	  OFF(status_auth_basic_password_file), 0 },
 	{ "events", "rekey_overdue_margin", "events.rekey-overdue-margin", SET_DURATION,
 	  OFF(rekey_overdue_margin_ms), 0 },
 	{ "events", "log_file", "events.log-file", SET_OPTIONAL, OFF(events_log_file), 0 },
@@ -128,7 +138,15 @@ const char config_flags_usage[] =
 	"  --conn=GLOB                     status: only these connections\n"
 	"  --[no-]color                    status: ANSI colour on a terminal (default on)\n"
 	"  --width=N                       status: table width (default: the terminal's)\n"
-	"  --url=http://HOST:PORT          status: ask a running daemon instead of charon\n"
+	"  --url=http[s]://HOST:PORT       status: ask a running daemon instead of charon\n"
+	"  --tls.ca-file=PATH              status --url: verify the daemon's certificate\n"
+	"                                  against this CA (default: the system's)\n"
+	"  --tls.cert-file=PATH, --tls.key-file=PATH\n"
+	"                                  status --url: a client certificate and its key\n"
+	"  --[no-]tls.insecure-skip-verify status --url: no certificate check (warns)\n"
+	"  --auth.bearer-file=PATH         status --url: Authorization: Bearer (first line)\n"
+	"  --auth.basic-user=USER, --auth.basic-password-file=PATH\n"
+	"                                  status --url: basic auth (web.config's users)\n"
 	"  --terminate-ike=ID, --terminate-child=ID, --initiate=CONN/CHILD\n"
 	"                                  status: act through the daemon (--url; needs\n"
 	"                                  --status.token-file and status.actions there)\n"
@@ -197,6 +215,12 @@ void config_release(struct config *c)
 	free(c->status_url);
 	free(c->status_conn);
 	free(c->status_initiate);
+	free(c->status_tls_ca_file);
+	free(c->status_tls_cert_file);
+	free(c->status_tls_key_file);
+	free(c->status_auth_bearer_file);
+	free(c->status_auth_basic_user);
+	free(c->status_auth_basic_password_file);
 	free(c->xfrm_stat_path);
 	free(c->klips_path);
 	free(c->events_log_file);

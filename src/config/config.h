@@ -57,6 +57,10 @@ struct config {
 	unsigned status_width;           /* status: 0 = the terminal's */
 	unsigned status_terminate_ike, status_terminate_child;
 	char *status_initiate;           /* CONN/CHILD */
+	/* status --url: TLS and credentials (http_client_tls) */
+	char *status_tls_ca_file, *status_tls_cert_file, *status_tls_key_file;
+	bool status_tls_insecure;
+	char *status_auth_bearer_file, *status_auth_basic_user, *status_auth_basic_password_file;
 	uint64_t rekey_overdue_margin_ms;
 	struct log_config logs;          /* serve: failure sources (logs:) */
 	struct redact_config redact;     /* redact: (flags below override) */

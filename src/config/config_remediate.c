@@ -97,6 +97,12 @@ void remediate_config_release(struct remediate_config *rc)
 	free(rc->diag_commands);
 	cm_argv_release(&rc->restart);
 	free(rc->notify_url);
+	free(rc->notify_ca_file);
+	free(rc->notify_cert_file);
+	free(rc->notify_key_file);
+	free(rc->notify_bearer_file);
+	free(rc->notify_basic_user);
+	free(rc->notify_basic_password_file);
 	memset(rc, 0, sizeof(*rc));
 }
 
@@ -298,18 +304,57 @@ static int cm_restart_key(struct rem_yaml *y, const char *key, const yaml_node_t
 		       "min_interval, backoff_max, settle, day_cap)", key);
 }
 
+/* the keys of Prometheus' http_config, as Alertmanager's webhooks have them */
+static int cm_notify_tls_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
+{
+	struct remediate_config *rc = y->rc;
+
+	if (!strcmp(key, "ca_file"))
+		return cm_str(y, v, "notify.tls_config.ca_file", true, &rc->notify_ca_file);
+	if (!strcmp(key, "cert_file"))
+		return cm_str(y, v, "notify.tls_config.cert_file", true, &rc->notify_cert_file);
+	if (!strcmp(key, "key_file"))
+		return cm_str(y, v, "notify.tls_config.key_file", true, &rc->notify_key_file);
+	if (!strcmp(key, "insecure_skip_verify"))
+		return cm_bool(y, v, "notify.tls_config.insecure_skip_verify", &rc->notify_insecure);
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.notify.tls_config' "
+		       "(ca_file, cert_file, key_file, insecure_skip_verify)", key);
+}
+
+static int cm_notify_basic_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
+{
+	struct remediate_config *rc = y->rc;
+
+	if (!strcmp(key, "username"))
+		return cm_str(y, v, "notify.basic_auth.username", false, &rc->notify_basic_user);
+	if (!strcmp(key, "password_file"))
+		return cm_str(y, v, "notify.basic_auth.password_file", true,
+			      &rc->notify_basic_password_file);
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.notify.basic_auth' "
+		       "(username, password_file)", key);
+}
+
 static int cm_notify_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 {
 	const char *s = cfg_scalar(v);
 
 	if (!strcmp(key, "url")) {
-		if (!s || strncmp(s, "http://", 7))
-			return cfg_fail(&y->base, v, "remediation.notify.url: want http://HOST:PORT/PATH");
+		/* the rest (a host, no blanks) is checked where it is used */
+		if (!s || (strncmp(s, "http://", 7) && strncmp(s, "https://", 8)))
+			return cfg_fail(&y->base, v, "remediation.notify.url: want "
+				       "http[s]://HOST[:PORT][/PATH]");
 		return cm_str(y, v, "notify.url", false, &y->rc->notify_url);
 	}
 	if (!strcmp(key, "timeout"))
 		return cm_ms(y, v, "notify.timeout", &y->rc->notify_timeout_ms);
-	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.notify' (url, timeout)", key);
+	if (!strcmp(key, "tls_config"))
+		return cm_map(y, v, "remediation.notify.tls_config", cm_notify_tls_key);
+	if (!strcmp(key, "bearer_token_file"))
+		return cm_str(y, v, "notify.bearer_token_file", true, &y->rc->notify_bearer_file);
+	if (!strcmp(key, "basic_auth"))
+		return cm_map(y, v, "remediation.notify.basic_auth", cm_notify_basic_key);
+	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation.notify' (url, timeout, "
+		       "tls_config, bearer_token_file, basic_auth)", key);
 }
 
 static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)

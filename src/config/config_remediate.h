@@ -74,6 +74,11 @@ struct remediate_config {
 	unsigned restart_day_cap;
 	char *notify_url;
 	uint64_t notify_timeout_ms;
+	/* notify.tls_config, bearer_token_file, basic_auth (checked together by
+	 * remediate_notify_check) */
+	char *notify_ca_file, *notify_cert_file, *notify_key_file;
+	bool notify_insecure;
+	char *notify_bearer_file, *notify_basic_user, *notify_basic_password_file;
 	uint64_t self_check_ms;       /* 0: only Alertmanager triggers */
 	unsigned time_scale;
 };

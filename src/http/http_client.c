@@ -1,225 +1,249 @@
 #include "http/http_client.h"
 
+#include <curl/curl.h>
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "common/deadline.h"
-#include "common/num.h"
+#include "common/file.h"
+#include "common/log.h"
 
-/* "http://host:port[/]" -> host, port */
-static int hc_parse_url(const char *url, char *host, size_t hsize, char *port,
-			size_t psize, struct ikw_err *err)
+int http_client_global_init(struct ikw_err *err)
 {
-	const char *h, *colon, *end;
-	size_t hl;
+	CURLcode c = curl_global_init(CURL_GLOBAL_DEFAULT);
 
-	if (strncmp(url, "http://", 7))
-		return err_set(err, -EINVAL, "--url: want http://HOST:PORT (got '%s')", url);
-	h = url + 7;
-	end = h + strcspn(h, "/");
-	if (*h == '[') {
-		const char *rb = memchr(h, ']', (size_t)(end - h));
-
-		if (!rb)
-			return err_set(err, -EINVAL, "--url: unclosed '[' in '%s'", url);
-		hl = (size_t)(rb - h - 1);
-		h++;
-		colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
-	} else {
-		colon = memchr(h, ':', (size_t)(end - h));
-		hl = (size_t)((colon ? colon : end) - h);
-	}
-	if (!hl || hl >= hsize || (end[0] && strcmp(end, "/")))
-		return err_set(err, -EINVAL, "--url: want http://HOST:PORT (got '%s')", url);
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	snprintf(port, psize, "%.*s", colon ? (int)(end - colon - 1) : 2,
-		 colon ? colon + 1 : "80");
+	if (c != CURLE_OK)
+		return err_set(err, -EIO, "libcurl: %s", curl_easy_strerror(c));
 	return 0;
 }
 
-/* Waits until fd is ready for events: 0, -ETIMEDOUT past dl, or -errno.
- * A signal does not end the wait early (the deadline still does). */
-static int hc_wait(int fd, short events, const struct deadline *dl)
+void http_client_global_cleanup(void)
 {
-	for (;;) {
-		struct pollfd p = { fd, events, 0 };
-		int r = poll(&p, 1, deadline_remaining_ms(dl));
-
-		if (r > 0)
-			return 0;
-		if (r == 0)
-			return -ETIMEDOUT;
-		if (errno != EINTR)
-			return -errno;
-	}
+	curl_global_cleanup();
 }
 
-static int hc_connect(const char *host, const char *port, const struct deadline *dl,
-		      struct ikw_err *err)
+int http_client_tls_check(const struct http_client_tls *t, const char *prefix,
+			  struct ikw_err *err)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res = NULL, *ai;
-	int fd = -1, r = getaddrinfo(host, port, &hints, &res);
+	if (!t->cert_file != !t->key_file)
+		return err_set(err, -EINVAL, "%s: a client certificate needs both its cert file "
+			       "and its key file", prefix);
+	if (t->bearer_file && (t->basic_user || t->basic_password_file))
+		return err_set(err, -EINVAL, "%s: a bearer token or basic auth, not both", prefix);
+	if (!t->basic_user != !t->basic_password_file)
+		return err_set(err, -EINVAL, "%s: basic auth needs both the user and the "
+			       "password file", prefix);
+	if (t->basic_user && strchr(t->basic_user, ':'))
+		return err_set(err, -EINVAL, "%s: a basic auth user has no ':'", prefix);
+	return 0;
+}
 
-	if (r)
-		return err_set(err, -EHOSTUNREACH, "cannot resolve '%s': %s", host, gai_strerror(r));
-	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
-			close(fd);
-			fd = -1;
-			continue;
+int http_client_url_check(const char *url, struct ikw_err *err)
+{
+	size_t skip = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+
+	if (!skip || !url[skip] || url[skip] == '/' || url[skip] == ':' ||
+	    strpbrk(url, " \t\r\n"))
+		return err_set(err, -EINVAL, "want http[s]://HOST[:PORT] (got '%s')", url);
+	return 0;
+}
+
+/* The first line of a secret file, into *out (freed by the caller). */
+static int hc_secret(const char *path, char **out, struct ikw_err *err)
+{
+	size_t len;
+
+	if (file_read_secret(path, HTTP_CLIENT_SECRET_MAX, out, &len, err))
+		return -EACCES;
+	(*out)[strcspn(*out, "\r\n")] = '\0';
+	return 0;
+}
+
+struct hc_answer {
+	struct strbuf *body;
+	bool too_large;
+	const struct http_client_req *r;
+};
+
+static size_t hc_on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct hc_answer *a = arg;
+	size_t len = size * n;   /* size is 1, as curl documents */
+
+	if (a->body->len + len > HTTP_CLIENT_BODY_MAX) {
+		a->too_large = true;
+		return 0;   /* ends the transfer with CURLE_WRITE_ERROR */
+	}
+	strbuf_add(a->body, data, len);
+	return strbuf_failed(a->body) ? 0 : len;
+}
+
+/* One header line of the answer: the captured header's value, trimmed.
+ * A new status line (after a 1xx) starts the capture afresh. */
+static size_t hc_on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct hc_answer *a = arg;
+	const struct http_client_req *r = a->r;
+	size_t name = r->capture ? strlen(r->capture) : 0;
+	const char *v, *end = line + n;
+
+	if (!r->capture || !r->captured || !r->captured_size)
+		return size * n;
+	if (n >= 5 && !strncmp(line, "HTTP/", 5))
+		r->captured[0] = '\0';
+	if (n <= name || strncasecmp(line, r->capture, name) || line[name] != ':')
+		return size * n;
+	for (v = line + name + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	snprintf(r->captured, r->captured_size, "%.*s", (int)(end - v), v);
+	return size * n;
+}
+
+/* curl_slist_append leaves the list as it was when it fails */
+static bool hc_header_add(struct curl_slist **headers, const char *line)
+{
+	struct curl_slist *l = curl_slist_append(*headers, line);
+
+	if (l)
+		*headers = l;
+	return l != NULL;
+}
+
+/* Credentials and TLS options onto h; headers gets the Authorization line.
+ * *secret keeps what must live until the transfer ends. */
+static int hc_setup_tls(CURL *h, const struct http_client_req *r, struct curl_slist **headers,
+			char **secret, struct ikw_err *err)
+{
+	const struct http_client_tls *t = r->tls;
+	struct strbuf line = STRBUF_INIT;
+	int rc = 0;
+
+	if (t && t->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
+	if (t && t->cert_file) {
+		curl_easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
+		curl_easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
+	}
+	if (t && t->insecure_skip_verify) {
+		log_warn("%s: TLS certificate verification is off (insecure skip verify)", r->url);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (r->bearer) {
+		strbuf_addf(&line, "Authorization: Bearer %s", r->bearer);
+	} else if (t && t->bearer_file) {
+		rc = hc_secret(t->bearer_file, secret, err);
+		if (!rc)
+			strbuf_addf(&line, "Authorization: Bearer %s", *secret);
+	} else if (t && t->basic_user) {
+		rc = hc_secret(t->basic_password_file, secret, err);
+		if (!rc) {
+			curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			curl_easy_setopt(h, CURLOPT_USERNAME, t->basic_user);
+			curl_easy_setopt(h, CURLOPT_PASSWORD, *secret);
 		}
-		if (hc_wait(fd, POLLOUT, dl) ||
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &(socklen_t){ sizeof(r) }) || r) {
-			close(fd);
-			fd = -1;
-		}
 	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		return err_set(err, -ECONNREFUSED, "cannot connect to %s port %s", host, port);
-	return fd;
+	if (!rc && line.len && !hc_header_add(headers, strbuf_str(&line)))
+		rc = err_set(err, -ENOMEM, "out of memory");
+	/* the token's copy in line is wiped: only curl's own copy lives on */
+	if (line.buf)
+		memset(line.buf, 0, line.len);
+	strbuf_release(&line);
+	return rc;
 }
 
-/* One read or write once fd is ready: the bytes moved, 0 at the end of the
- * answer (read), or -errno.  A signal or a spurious wakeup (EINTR, EAGAIN)
- * is neither the end nor an error: it waits again. */
-static int hc_io(int fd, bool write_, char *buf, size_t len, const struct deadline *dl)
+/* Deadlines, no redirect, http and https only, no signals (the daemon has
+ * threads), HTTP/1.1 (what the daemon serves). */
+static void hc_setup_transfer(CURL *h, const struct http_client_req *r, struct hc_answer *a,
+			      char *errbuf)
 {
-	for (;;) {
-		int r = hc_wait(fd, write_ ? POLLOUT : POLLIN, dl);
-		ssize_t n;
+	long total = r->timeout_ms > 0 ? r->timeout_ms : 30000;
 
-		if (r < 0)
-			return r;
-		n = write_ ? write(fd, buf, len) : read(fd, buf, len);
-		if (n >= 0)
-			return (int)n;
-		if (errno != EAGAIN && errno != EINTR)
-			return -errno;
-	}
-}
-
-static int hc_send(int fd, const struct strbuf *req, const struct deadline *dl)
-{
-	size_t off = 0;
-
-	while (off < req->len) {
-		int n = hc_io(fd, true, (char *)req->buf + off, req->len - off, dl);
-
-		if (n < 0)
-			return n;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-static int hc_recv(int fd, struct strbuf *resp, const struct deadline *dl)
-{
-	char buf[16384];
-	int n;
-
-	while ((n = hc_io(fd, false, buf, sizeof(buf), dl)) != 0) {
-		if (n < 0)
-			return n;
-		strbuf_add(resp, buf, (size_t)n);
-		if (strbuf_failed(resp))
-			return -EFBIG;
-	}
-	return 0;
-}
-
-/* The value of header name among the header lines [s, end), trimmed,
- * into out; "" when absent. */
-static void hc_header(const char *s, const char *end, const char *name, char *out,
-		      size_t size)
-{
-	size_t n = strlen(name);
-	const char *line, *eol, *v;
-
-	out[0] = '\0';
-	for (line = strstr(s, "\r\n"); line && line < end; line = eol) {
-		line += 2;
-		eol = strstr(line, "\r\n");
-		if (!eol || eol > end)
-			eol = end;
-		if ((size_t)(eol - line) <= n || strncasecmp(line, name, n) || line[n] != ':')
-			continue;
-		for (v = line + n + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
-			;
-		snprintf(out, size, "%.*s", (int)(eol - v), v);
-		return;
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 total < HTTP_CLIENT_CONNECT_MAX_MS ? total : (long)HTTP_CLIENT_CONNECT_MAX_MS);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_CLIENT_BODY_MAX);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "ikewatch");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hc_on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, hc_on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+	if (r->body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->body));
 	}
 }
 
-/* Splits "HTTP/1.x NNN ...\r\n headers \r\n\r\n body". */
-static int hc_parse(const struct http_client_req *r, const struct strbuf *raw, int *status,
-		    struct strbuf *out, struct ikw_err *err)
+static int hc_perform(CURL *h, const struct http_client_req *r, const char *url,
+		      struct hc_answer *a, int *status, struct ikw_err *err)
 {
-	const char *s = strbuf_str(raw);
-	const char *body = strstr(s, "\r\n\r\n");
-	uint64_t code;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURLcode c;
+	long code = 0;
 
-	/* "HTTP/1.x NNN": a space, then exactly three digits */
-	if (strncmp(s, "HTTP/1.", 7) || strnlen(s, 12) < 12 || s[8] != ' ' ||
-	    num_parse_u64(s + 9, 3, 999, &code) || !body)
-		return err_set(err, -EPROTO, "not an HTTP answer");
+	hc_setup_transfer(h, r, a, errbuf);
+	c = curl_easy_perform(h);
+	if (a->too_large || c == CURLE_FILESIZE_EXCEEDED)
+		return err_set(err, -EFBIG, "%s: answer too large (over %d bytes)", url,
+			       HTTP_CLIENT_BODY_MAX);
+	if (c != CURLE_OK)
+		return err_set(err, c == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO, "%s: %s",
+			       url, errbuf[0] ? errbuf : curl_easy_strerror(c));
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	*status = (int)code;
-	if (r->capture && r->captured && r->captured_size)
-		hc_header(s, body, r->capture, r->captured, r->captured_size);
-	body += 4;
-	strbuf_add(out, body, raw->len - (size_t)(body - s));
 	return 0;
 }
 
 int http_client_fetch(const struct http_client_req *r, int *status, struct strbuf *out,
 		      struct ikw_err *err)
 {
-	struct deadline dl = deadline_in_ms(r->timeout_ms ? r->timeout_ms : 30000);
-	struct strbuf req = STRBUF_INIT, raw;
-	char host[256], port[16];
-	int fd, rc;
+	struct strbuf url = STRBUF_INIT;
+	struct curl_slist *headers = NULL;
+	struct hc_answer a = { out, false, r };
+	char *secret = NULL;
+	CURL *h;
+	int rc;
 
-	rc = hc_parse_url(r->url, host, sizeof(host), port, sizeof(port), err);
+	if (r->captured && r->captured_size)
+		r->captured[0] = '\0';
+	rc = http_client_url_check(r->url, err);
 	if (rc)
 		return rc;
-	strbuf_addf(&req, "%s %s HTTP/1.0\r\nHost: %s:%s\r\nUser-Agent: ikewatch\r\n"
-		    "Accept: */*\r\nConnection: close\r\n", r->method, r->path, host, port);
-	if (r->bearer)
-		strbuf_addf(&req, "Authorization: Bearer %s\r\n", r->bearer);
-	if (r->body)
-		strbuf_addf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
-			    strlen(r->body));
-	strbuf_addf(&req, "\r\n%s", r->body ? r->body : "");
-	fd = hc_connect(host, port, &dl, err);
-	if (fd < 0) {
-		strbuf_release(&req);
-		return fd;
-	}
-	strbuf_init(&raw, HTTP_CLIENT_BODY_MAX);
-	rc = hc_send(fd, &req, &dl);
-	if (!rc)
-		rc = hc_recv(fd, &raw, &dl);
-	close(fd);
-	if (rc)
-		err_set(err, rc, "%s%s: %s", r->url, r->path,
-			rc == -ETIMEDOUT ? "timed out" : rc == -EFBIG ? "answer too large" :
-			strerror(-rc));
+	h = curl_easy_init();
+	if (!h)
+		return err_set(err, -ENOMEM, "libcurl: cannot start a transfer");
+	strbuf_addstr(&url, r->url);
+	/* "https://host:port/" and "/api/...": one slash between them */
+	if (r->path && url.len && url.buf[url.len - 1] == '/' && r->path[0] == '/')
+		url.len--;
+	strbuf_addstr(&url, r->path ? r->path : "");
+	curl_easy_setopt(h, CURLOPT_URL, strbuf_str(&url));
+	/* no "Expect: 100-continue" wait before a body */
+	if (!hc_header_add(&headers, "Expect:") ||
+	    (r->body && !hc_header_add(&headers, "Content-Type: application/json")))
+		rc = err_set(err, -ENOMEM, "out of memory");
 	else
-		rc = hc_parse(r, &raw, status, out, err);
-	strbuf_release(&req);
-	strbuf_release(&raw);
+		rc = hc_setup_tls(h, r, &headers, &secret, err);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	if (!rc)
+		rc = hc_perform(h, r, strbuf_str(&url), &a, status, err);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(headers);
+	if (secret) {
+		memset(secret, 0, strlen(secret));
+		free(secret);
+	}
+	strbuf_release(&url);
 	return rc;
 }
 

@@ -282,6 +282,7 @@ int remediate_start(struct remediate **out, const struct remediate_config *rc,
 	rem_init(r, rc, vici_socket, s);
 	r->logs = logs;
 	if ((rcode = remediate_config_check(rc, err)) ||
+	    (rcode = remediate_notify_check(rc, err)) ||
 	    (rcode = rem_load_token(r, rc->token_file, err)))
 		goto fail;
 	r->audit_fd = safe_file_open_append(rc->audit_log);

@@ -28,6 +28,10 @@ struct log_collect;
  * too.  logs (NULL: none) is the log collector whose recent lines go into
  * the diagnostics bundle (log.txt): given here, so that the thread never
  * sees it change.  0 or -errno. */
+/* The notification's URL, TLS options and credentials make sense
+ * together: 0 or -EINVAL with err set.  remediate_start checks it too. */
+int remediate_notify_check(const struct remediate_config *rc, struct ikw_err *err);
+
 int remediate_start(struct remediate **out, const struct remediate_config *rc,
 		    const char *vici_socket, struct scraper *s, struct log_collect *logs,
 		    struct ikw_err *err);

@@ -10,7 +10,8 @@
 # - a tunnel terminated on the hub: confirmed, diagnostics written,
 #   re-initiated, the next scrape shows it up; audit log and metrics;
 # - many tunnels down at once: escalated, nothing done, the outgoing
-#   webhook carries the escalation;
+#   webhook (https with a client certificate and a bearer token, a python
+#   ssl receiver) carries the escalation;
 # - dry-run (a second daemon): decisions logged, nothing changed;
 # - without Alertmanager (a third daemon, dry-run, self_check): the dead
 #   peer's tun4 is found, confirmed and logged by its own trigger;
@@ -33,29 +34,54 @@ lab_up "$NAME" --tunnels 4 --peers 2 || { fail "lab up"; e2e_finish remediate; e
 VICI=$(lab_vici "$NAME")
 HUB=$NAME-hub
 
-# ---- the outgoing webhook's receiver -----------------------------------------
+# ---- the outgoing webhook's receiver: https, a client certificate required ----
+# (a CA, the receiver's certificate for IP 127.0.0.1, ikewatch's client
+# certificate), and a bearer token that each line records as "_auth"
 HOOK=$tmp/notify.jsonl
 : >"$HOOK"
 HP=$(free_port)
+mk() { openssl "$@" >/dev/null 2>&1; }
+( cd "$tmp" &&
+  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj /CN=hook-ca -keyout hca.key -out hca.crt &&
+  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+	-keyout hsrv.key -out hsrv.csr &&
+  printf 'subjectAltName=IP:127.0.0.1\n' >hsrv.ext &&
+  mk x509 -req -in hsrv.csr -CA hca.crt -CAkey hca.key -CAcreateserial -days 2 \
+	-extfile hsrv.ext -out hsrv.crt &&
+  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ikewatch \
+	-keyout hcli.key -out hcli.csr &&
+  mk x509 -req -in hcli.csr -CA hca.crt -CAkey hca.key -CAcreateserial -days 2 \
+	-out hcli.crt && chmod 600 hca.key hsrv.key hcli.key ) ||
+	{ fail "openssl made the webhook's certificates"; e2e_finish remediate; exit 1; }
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$tmp/hook.token"
+chmod 600 "$tmp/hook.token"
 cat >"$tmp/hook.py" <<'PY'
-import http.server, json, sys
-port, log = int(sys.argv[1]), sys.argv[2]
+import http.server, json, ssl, sys
+port, log, d = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         try:
-            line = json.dumps(json.loads(body))
+            e = json.loads(body)
         except ValueError:
-            line = json.dumps({"invalid": body.decode("utf-8", "replace")})
+            e = {"invalid": body.decode("utf-8", "replace")}
+        e["_auth"] = self.headers.get("Authorization")
         with open(log, "a") as f:
-            f.write(line + "\n")
+            f.write(json.dumps(e) + "\n")
         self.send_response(200)
         self.end_headers()
     def log_message(self, *args):
         pass
-http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(d + "/hsrv.crt", d + "/hsrv.key")
+ctx.load_verify_locations(d + "/hca.crt")
+ctx.verify_mode = ssl.CERT_REQUIRED
+srv = http.server.HTTPServer(("127.0.0.1", port), H)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+srv.serve_forever()
 PY
-python3 "$tmp/hook.py" "$HP" "$HOOK" &
+python3 "$tmp/hook.py" "$HP" "$HOOK" "$tmp" 2>"$tmp/hook.err" &
 E2E_PIDS+=("$!")
 
 # ---- the restart command: the lab's hub charon only; p1 reconnects ------------
@@ -107,7 +133,12 @@ remediation:
     settle: 60s
     day_cap: 2
   notify:
-    url: http://127.0.0.1:$HP/remediation
+    url: https://127.0.0.1:$HP/remediation
+    tls_config:
+      ca_file: $tmp/hca.crt
+      cert_file: $tmp/hcli.crt
+      key_file: $tmp/hcli.key
+    bearer_token_file: $tmp/hook.token
 YML
 sed -e "s|audit-a|audit-b|; s|diag-a|diag-b|; s|dry_run: false|dry_run: true|" \
 	-e '/^  restart:/,/^  notify:/{/^  notify:/!d}' "$tmp/a.yml" >"$tmp/b.yml"
@@ -261,6 +292,11 @@ for l in open(sys.argv[1]):
     if e.get("conn") == "tun1" and e.get("decision") == "acted" and e.get("peer") and e.get("seen") and e.get("diagnostics"):
         sys.exit(0)
 sys.exit(1)' "$HOOK"
+check "...over https with the client certificate and the bearer token" python3 -c '
+import json, sys
+tok = open(sys.argv[2]).read().strip()
+lines = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(not lines or any(e.get("_auth") != "Bearer " + tok for e in lines))' "$HOOK" "$tmp/hook.token"
 
 # ---- many tunnels down at once: escalate, touch nothing ------------------------------
 n0=$(grep -c '"action":"initiate"' "$tmp/audit-a.jsonl")

@@ -99,6 +99,46 @@ static void test_flags(void)
 	config_release(&c);
 }
 
+/* status --url over https: the flags and their YAML (status:) twins */
+static void test_status_tls_flags(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "status" },
+			 (char[]){ "--url=https://127.0.0.1:9813" },
+			 (char[]){ "--tls.ca-file=/ca.pem" },
+			 (char[]){ "--tls.cert-file" }, (char[]){ "/c.pem" },
+			 (char[]){ "--tls.key-file=/k.pem" },
+			 (char[]){ "--tls.insecure-skip-verify" },
+			 (char[]){ "--auth.basic-user=ops" },
+			 (char[]){ "--auth.basic-password-file=/pw" }, NULL };
+	static const char yml[] = "status:\n  tls_ca_file: /y/ca.pem\n"
+				  "  tls_insecure_skip_verify: true\n  auth_bearer_file: /y/tok\n";
+	char *no[] = { (char[]){ "ikewatch" }, (char[]){ "status" },
+		       (char[]){ "--no-tls.insecure-skip-verify" }, NULL };
+	struct ikw_err err = { "" };
+	bool help = false, version = false;
+	struct config c;
+
+	config_init(&c);
+	CHECK(!c.status_tls_insecure);
+	CHECK_INT(config_parse_args(&c, 10, argv, 2, &help, &version, &err), 0);
+	CHECK_STR(c.status_url, "https://127.0.0.1:9813");
+	CHECK_STR(c.status_tls_ca_file, "/ca.pem");
+	CHECK_STR(c.status_tls_cert_file, "/c.pem");
+	CHECK_STR(c.status_tls_key_file, "/k.pem");
+	CHECK(c.status_tls_insecure);
+	CHECK_STR(c.status_auth_basic_user, "ops");
+	CHECK_STR(c.status_auth_basic_password_file, "/pw");
+	CHECK(c.status_auth_bearer_file == NULL);
+	config_release(&c);
+	CHECK_INT(parse(&c, yml, &err), 0);   /* parse() inits c */
+	CHECK_STR(c.status_tls_ca_file, "/y/ca.pem");
+	CHECK_STR(c.status_auth_bearer_file, "/y/tok");
+	CHECK(c.status_tls_insecure);
+	CHECK_INT(config_parse_args(&c, 3, no, 2, &help, &version, &err), 0);
+	CHECK(!c.status_tls_insecure);
+	config_release(&c);
+}
+
 /* The kernel collectors: on by default, off by "" (the /proc ones) or by
  * --no-collector.xfrm; an empty value elsewhere stays an error. */
 static void test_kernel_flags(void)
@@ -170,6 +210,7 @@ int main(void)
 {
 	RUN(test_yaml_applies);
 	RUN(test_yaml_errors);
+	RUN(test_status_tls_flags);
 	RUN(test_flags);
 	RUN(test_kernel_flags);
 	RUN(test_flag_errors);

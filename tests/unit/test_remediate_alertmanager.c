@@ -15,6 +15,7 @@
 #include "remediate/remediate_diag.h"
 #include "remediate/remediate_run.h"
 #include "common/deadline.h"
+#include "remediate/remediate.h"
 #include "testlib.h"
 
 /* As prometheus-alertmanager 0.2x sends it (one alert, send_resolved). */
@@ -289,6 +290,70 @@ static void test_config(void)
 	config_release(&c);
 }
 
+/* notify over https: Prometheus' http_config keys, checked together */
+static void test_notify_tls_config(void)
+{
+	static const char yml[] =
+		"remediation:\n  notify:\n    url: https://hooks.example:8443/ikewatch\n"
+		"    timeout: 3s\n    tls_config:\n      ca_file: /etc/ikewatch/ca.pem\n"
+		"      cert_file: /etc/ikewatch/c.pem\n      key_file: /etc/ikewatch/k.pem\n"
+		"      insecure_skip_verify: true\n"
+		"    basic_auth:\n      username: gw1\n      password_file: /etc/ikewatch/pw\n";
+	static const struct { const char *yml, *msg; } bad[] = {
+		{ "remediation:\n  notify:\n    url: ftp://h/x\n", "http[s]://" },
+		{ "remediation:\n  notify:\n    tls_config:\n      ca_file: rel.pem\n",
+		  "ca_file" },
+		{ "remediation:\n  notify:\n    tls_config:\n      bogus: 1\n", "bogus" },
+		{ "remediation:\n  notify:\n    basic_auth:\n      user: x\n", "user" },
+		{ "remediation:\n  notify:\n    tls_config:\n      insecure_skip_verify: maybe\n",
+		  "true or false" },
+	};
+	const struct remediate_config *rc;
+	struct config c;
+	struct ikw_err err = { "" };
+	size_t i;
+
+	config_init(&c);
+	rc = &c.remediate;
+	CHECK_INT(parse_yaml(&c, yml, &err), 0);
+	CHECK_STR(rc->notify_url, "https://hooks.example:8443/ikewatch");
+	CHECK_U64(rc->notify_timeout_ms, 3000);
+	CHECK_STR(rc->notify_ca_file, "/etc/ikewatch/ca.pem");
+	CHECK_STR(rc->notify_cert_file, "/etc/ikewatch/c.pem");
+	CHECK_STR(rc->notify_key_file, "/etc/ikewatch/k.pem");
+	CHECK(rc->notify_insecure);
+	CHECK_STR(rc->notify_basic_user, "gw1");
+	CHECK_STR(rc->notify_basic_password_file, "/etc/ikewatch/pw");
+	CHECK(rc->notify_bearer_file == NULL);
+	CHECK_INT(remediate_notify_check(rc, &err), 0);
+	config_release(&c);
+	/* a bearer token beside basic auth: refused at check time */
+	config_init(&c);
+	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    bearer_token_file: /b\n"
+			     "    basic_auth:\n      username: u\n      password_file: /p\n", &err), 0);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
+	CHECK(strstr(err.msg, "remediation.notify: a bearer token or basic auth") != NULL);
+	config_release(&c);
+	/* a certificate without its key */
+	config_init(&c);
+	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    tls_config:\n      cert_file: /c\n",
+			     &err), 0);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
+	config_release(&c);
+	/* an https URL without a host: refused at check time, named */
+	config_init(&c);
+	CHECK_INT(parse_yaml(&c, "remediation:\n  notify:\n    url: https:///x\n", &err), 0);
+	CHECK_INT(remediate_notify_check(&c.remediate, &err), -EINVAL);
+	CHECK(strstr(err.msg, "remediation.notify.url") != NULL);
+	config_release(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		config_init(&c);
+		CHECK_INT(parse_yaml(&c, bad[i].yml, &err), -EINVAL);
+		CHECK(strstr(err.msg, bad[i].msg) != NULL);
+		config_release(&c);
+	}
+}
+
 int main(void)
 {
 	RUN(test_real_payload);
@@ -298,5 +363,6 @@ int main(void)
 	RUN(test_bundle_retention);
 	RUN(test_run);
 	RUN(test_config);
+	RUN(test_notify_tls_config);
 	return testlib_done();
 }
