@@ -40,6 +40,8 @@ struct eventlog {
 	pthread_cond_t wake;
 	bool stop, reopen;
 	struct evq queue;
+	bool writing;            /* a line popped from the queue and not yet
+				    counted: still queued for the snapshot */
 	struct evrate pace;
 	struct eventlog_snapshot st;
 	bool error_logged[EVLOG_OUT_COUNT];   /* one warning until it works again */
@@ -150,6 +152,7 @@ static void eventlog_write(struct eventlog *el, const struct evq_item *it)
 		eventlog_account(el, EVLOG_OUT_FILE, rf);
 	if (it->journal)
 		eventlog_account(el, EVLOG_OUT_JOURNAL, rj);
+	el->writing = false;
 	pthread_mutex_unlock(&el->lock);
 }
 
@@ -222,6 +225,7 @@ static void *eventlog_main(void *arg)
 			continue;
 		}
 		evq_pop(&el->queue, &it);
+		el->writing = true;
 		pthread_mutex_unlock(&el->lock);
 		eventlog_write(el, &it);
 		evq_item_free(&it);
@@ -303,6 +307,6 @@ void eventlog_contribute(void *ctx, struct model *m)
 
 	pthread_mutex_lock(&el->lock);
 	m->eventlog = el->st;
-	m->eventlog.queued = el->queue.len;
+	m->eventlog.queued = el->queue.len + el->writing;
 	pthread_mutex_unlock(&el->lock);
 }
