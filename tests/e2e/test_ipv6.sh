@@ -30,6 +30,6 @@ check "inbound bytes as charon counts them ($(b in) = $charon_in)" test "$(b in)
 check "outbound bytes as charon counts them ($(b out) = $charon_out)" test "$(b out)" = "$charon_out"
 check "20 pings of 1048 IPv6 bytes each way at least" test "$(b in)" -ge 20960
 st=$("$IKEWATCH" status --vici.socket="$(lab_vici "$NAME")" --no-color 2>/dev/null)
-check "status: both up, nothing needs attention" grep -q '^2 connections: 0 down, 0 child missing, 0 connecting, 0 degraded, 2 ok' <<<"$st"
+check "status: both up, nothing needs attention" grep -q '^2 connections: 0 down, 0 child missing, 0 connecting, 0 probe failing, 0 degraded, 2 ok' <<<"$st"
 check "status: the IPv6 peer in the table" grep -q '2001:db8:2::b' <<<"$st"
 e2e_finish ipv6
