@@ -19,7 +19,6 @@
 #define PR_NS_PER_MS 1000000LL
 #define PR_IP_ICMP_HDRS (ICMP_IP_HDR_MIN + ICMP_ECHO_HDR)
 #define PR_IP6_ICMP6_HDRS (ICMP6_IP6_HDR + ICMP6_ECHO_HDR)
-#define PR_RECV_BATCH 64          /* messages read per wake-up, then poll again */
 #define PR_PHASE_SHIFT 8          /* mtu: sequence = phase << 8 | rung */
 
 static int64_t pr_ms(uint32_t ms)
@@ -303,7 +302,7 @@ static void pr_icmp_errqueue(struct probe_run *r, int64_t now)
 	uint8_t data[64], ctl[256];
 	int i;
 
-	for (i = 0; i < PR_RECV_BATCH; i++) {
+	for (i = 0; i < PROBE_RECV_BATCH; i++) {
 		struct iovec iov = { data, sizeof(data) };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
@@ -329,7 +328,7 @@ static void pr_icmp_errqueue(struct probe_run *r, int64_t now)
 
 static void pr_icmp_io(struct probe_run *r, short revents, int64_t now)
 {
-	uint8_t buf[ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX];
+	uint8_t buf[PROBE_ICMP_RECV_MAX];
 	struct sockaddr_in6 from;
 	socklen_t fromlen;
 	ssize_t n;
@@ -337,7 +336,7 @@ static void pr_icmp_io(struct probe_run *r, short revents, int64_t now)
 
 	if ((revents & POLLERR) && !r->raw)
 		pr_icmp_errqueue(r, now);
-	for (i = 0; i < PR_RECV_BATCH; i++) {
+	for (i = 0; i < PROBE_RECV_BATCH; i++) {
 		fromlen = sizeof(from);
 		memset(&from, 0, sizeof(from));
 		n = recvfrom(r->fd[0], buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,

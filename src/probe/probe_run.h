@@ -34,6 +34,10 @@
 #include "probe/probe_store.h"
 
 #define PROBE_RUN_FDS PROBE_COUNT_MAX
+#define PROBE_RECV_BATCH 64       /* messages read per wake-up, then poll again */
+/* the largest ICMP message read: an error quoting our largest request,
+ * IP options included */
+#define PROBE_ICMP_RECV_MAX (ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX)
 
 /* What the runs of one scheduler share: ICMP sockets, open namespaces. */
 struct probe_shared {

@@ -17,7 +17,6 @@
 #include "probe/spread.h"
 
 #define PS_NS_PER_MS 1000000LL
-#define PS_RECV_BATCH 64          /* messages read per wake-up, then poll again */
 #define PS_MUX_SLOT(i) (SIZE_MAX - (size_t)(i))   /* pslot of shared socket i */
 
 struct ps_due {
@@ -352,7 +351,7 @@ static struct probe_run *ps_run_of_id(struct probe_sched *s, uint16_t id)
 /* Reads shared socket i and hands each message to the run it is for. */
 static void ps_mux_read(struct probe_sched *s, int i, int64_t now)
 {
-	uint8_t buf[ICMP_IP_HDR_MIN * 3 + ICMP_ECHO_HDR + PROBE_MTU_MAX];
+	uint8_t buf[PROBE_ICMP_RECV_MAX];
 	bool v6 = s->sh.mux.s[i].family == AF_INET6;
 	struct sockaddr_in6 from;
 	struct probe_run *r;
@@ -362,7 +361,7 @@ static void ps_mux_read(struct probe_sched *s, int i, int64_t now)
 	ssize_t n;
 	int b;
 
-	for (b = 0; b < PS_RECV_BATCH; b++) {
+	for (b = 0; b < PROBE_RECV_BATCH; b++) {
 		fromlen = sizeof(from);
 		memset(&from, 0, sizeof(from));
 		n = recvfrom(s->sh.mux.s[i].fd, buf, sizeof(buf), MSG_DONTWAIT,
