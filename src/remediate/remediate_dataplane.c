@@ -1,0 +1,177 @@
+/* The data-plane ladder (docs/remediation.md "Data plane"): for an SA that
+ * reads up and carries nothing.  The fault is confirmed by the conn's
+ * probes run afresh through the tunnel, not by their last results; then a
+ * rekey of the CHILD SAs (new SAs on both ends replace a stale or lost
+ * one), a rekey of the IKE SA (or a re-initiation when the peer answers
+ * nothing), each followed by fresh probes, and last the restart step with
+ * its rate limit. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "probe/probes.h"
+#include "remediate/remediate_int.h"
+#include "vici/vici_control.h"
+
+static bool rem_probe_alert(const struct remediate_config *rc, const char *alertname)
+{
+	size_t i;
+
+	for (i = 0; i < rc->probe_alerts.n; i++)
+		if (!strcmp(rc->probe_alerts.argv[i], alertname))
+			return true;
+	return false;
+}
+
+bool rem_dataplane_job(const struct remediate *r, const struct rem_job *job,
+		       const struct rem_check *c)
+{
+	if (!c->found || c->control_fault)
+		return false;
+	return c->probe_failing || rem_probe_alert(r->rc, job->alertname);
+}
+
+bool rem_dataplane_probe(struct remediate *r, const struct rem_job *job, char *seen,
+			  size_t size, int *err)
+{
+	struct probes_fresh f;
+
+	*err = probes_run_now(r->probes, job->conn, job->child, &f);
+	if (*err == -ENOENT || *err == -EINVAL) {
+		snprintf(seen, size, "no probe through %s%s%s", job->conn, job->child[0] ? "/" : "",
+			 job->child);
+		return false;
+	}
+	if (!f.nfailed) {
+		snprintf(seen, size, "ok, %zu probe%s pass%s afresh", f.n, f.n == 1 ? "" : "s",
+			 f.n == 1 ? "es" : "");
+		return true;
+	}
+	snprintf(seen, size, "probe_failing afresh (%zu of %zu): %s", f.nfailed, f.n,
+		 f.first_failure);
+	return false;
+}
+
+bool rem_dataplane_confirm(struct remediate *r, const struct rem_job *job,
+			   struct rem_event *e, char *seen, size_t seen_size)
+{
+	int err;
+	bool pass = rem_dataplane_probe(r, job, seen, seen_size, &err);
+
+	e->seen = seen;
+	if (!pass && err != -ENOENT && err != -EINVAL)
+		return true;
+	e->outcome = RO_SKIPPED;
+	e->reason = pass ? RR_HEALED : RR_NO_PROBE;
+	e->detail = pass ? "the probes pass when run afresh" :
+			   "nothing confirms a data-plane fault: configure a probe through it";
+	rem_decide(r, e);
+	return false;
+}
+
+/* One rekey step: the command for every id, recheck_delay, fresh probes.
+ * Counted and audited; true when fixed. */
+static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
+			   struct rem_event *e, enum rem_action a, const uint32_t *ids,
+			   size_t nids, unsigned step, struct strbuf *steps)
+{
+	char detail[300] = "", after[240];
+	struct ikw_err err = { "" };
+	enum rem_step_result res;
+	bool fixed = false;
+	size_t i;
+	int rc = nids ? 0 : -ENOENT, perr;
+
+	for (i = 0; i < nids; i++) {
+		int x = vici_control_rekey(r->vici_socket, a == RA_REKEY_CHILD, ids[i],
+					   (unsigned)r->rc->initiate_timeout_ms, &err);
+
+		if (x) {
+			rc = x;
+			snprintf(detail, sizeof(detail), "%s", err.msg);
+		}
+	}
+	if (!nids)
+		snprintf(detail, sizeof(detail), "no established SA to rekey");
+	rem_set_last_action(r, job->conn, rem_now(r));
+	if (!rem_sleep(r, r->rc->recheck_delay_ms))
+		return false;
+	fixed = rem_dataplane_probe(r, job, after, sizeof(after), &perr);
+	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
+	rem_count_action(r, job->conn, a, fixed ? RS_OK : RS_FAILED);
+	rem_count_step(r, job->conn, a, res);
+	rem_steps_add(steps, a, res);
+	e->outcome = RO_ACTED;
+	e->detail = detail[0] ? detail : NULL;
+	e->after = after;
+	e->step = step;
+	rem_audit_action(r, e, a, !rc && fixed, fixed);
+	e->detail = NULL;
+	return fixed;
+}
+
+/* Step 2's fallback: the IKE rekey left the conn down or connecting (the
+ * peer answered nothing), so it is initiated; then fresh probes. */
+static bool rem_reinitiate_step(struct remediate *r, const struct rem_job *job,
+				struct rem_check *c, struct rem_event *e, unsigned step,
+				struct strbuf *steps)
+{
+	char detail[300] = "", after[240];
+	enum rem_step_result res;
+	bool fixed;
+	int rc = rem_initiate(r, job, c, detail, sizeof(detail)), perr;
+
+	rem_set_last_action(r, job->conn, rem_now(r));
+	if (!rem_sleep(r, r->rc->recheck_delay_ms))
+		return false;
+	fixed = rem_dataplane_probe(r, job, after, sizeof(after), &perr);
+	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
+	rem_count_action(r, job->conn, RA_INITIATE, fixed ? RS_OK : RS_FAILED);
+	rem_count_step(r, job->conn, RA_INITIATE, res);
+	rem_steps_add(steps, RA_INITIATE, res);
+	e->outcome = RO_ACTED;
+	e->detail = rc ? detail : NULL;
+	e->after = after;
+	e->step = step;
+	rem_audit_action(r, e, RA_INITIATE, !rc && fixed, fixed);
+	e->detail = NULL;
+	return fixed;
+}
+
+static void rem_dataplane_fixed(struct remediate *r, struct rem_event *e,
+				const struct strbuf *steps)
+{
+	e->outcome = RO_ACTED;
+	e->reason = RR_FIXED;
+	e->steps = strbuf_str(steps);
+	rem_decide(r, e);
+}
+
+void rem_dataplane_ladder(struct remediate *r, const struct rem_job *job,
+			  struct rem_check *c, struct rem_event *e)
+{
+	struct strbuf steps = STRBUF_INIT;
+	uint32_t ike = c->ike_id;
+
+	if (rem_rekey_step(r, job, e, RA_REKEY_CHILD, c->child_ids, c->nchild_ids, 1, &steps)) {
+		rem_dataplane_fixed(r, e, &steps);
+		goto out;
+	}
+	if (rem_check(r, job, c, NULL) == 0 && c->ike_id)
+		ike = c->ike_id;   /* the CHILD rekey may have moved nothing, or all */
+	if (rem_rekey_step(r, job, e, RA_REKEY_IKE, &ike, ike ? 1 : 0, 2, &steps)) {
+		rem_dataplane_fixed(r, e, &steps);
+		goto out;
+	}
+	if (rem_check(r, job, c, NULL) == 0 && c->control_fault) {
+		log_info("remediation %s: down after the IKE rekey, initiating", job->conn);
+		if (rem_reinitiate_step(r, job, c, e, 2, &steps)) {
+			rem_dataplane_fixed(r, e, &steps);
+			goto out;
+		}
+	}
+	rem_step_restart(r, job, e, true, 3, &steps);
+out:
+	strbuf_release(&steps);
+}
