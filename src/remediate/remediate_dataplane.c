@@ -72,11 +72,18 @@ bool rem_dataplane_confirm(struct remediate *r, const struct rem_job *job,
 
 /* One rekey step: the command for every id, recheck_delay, fresh probes.
  * Counted and audited; true when fixed. */
+/* The ladder's state: the steps so far, and what the last fresh probes saw
+ * (e->after points here until the decision). */
+struct rem_ladder {
+	struct strbuf steps;
+	char after[240];
+};
+
 static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
 			   struct rem_event *e, enum rem_action a, const uint32_t *ids,
-			   size_t nids, unsigned step, struct strbuf *steps)
+			   size_t nids, unsigned step, struct rem_ladder *l)
 {
-	char detail[300] = "", after[240];
+	char detail[300] = "";
 	struct ikw_err err = { "" };
 	enum rem_step_result res;
 	bool fixed = false;
@@ -97,14 +104,14 @@ static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
 	rem_set_last_action(r, job->conn, rem_now(r));
 	if (!rem_sleep(r, r->rc->recheck_delay_ms))
 		return false;
-	fixed = rem_dataplane_probe(r, job, after, sizeof(after), &perr);
+	fixed = rem_dataplane_probe(r, job, l->after, sizeof(l->after), &perr);
 	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
 	rem_count_action(r, job->conn, a, fixed ? RS_OK : RS_FAILED);
 	rem_count_step(r, job->conn, a, res);
-	rem_steps_add(steps, a, res);
+	rem_steps_add(&l->steps, a, res);
 	e->outcome = RO_ACTED;
 	e->detail = detail[0] ? detail : NULL;
-	e->after = after;
+	e->after = l->after;
 	e->step = step;
 	rem_audit_action(r, e, a, !rc && fixed, fixed);
 	e->detail = NULL;
@@ -115,9 +122,9 @@ static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
  * peer answered nothing), so it is initiated; then fresh probes. */
 static bool rem_reinitiate_step(struct remediate *r, const struct rem_job *job,
 				struct rem_check *c, struct rem_event *e, unsigned step,
-				struct strbuf *steps)
+				struct rem_ladder *l)
 {
-	char detail[300] = "", after[240];
+	char detail[300] = "";
 	enum rem_step_result res;
 	bool fixed;
 	int rc = rem_initiate(r, job, c, detail, sizeof(detail)), perr;
@@ -125,14 +132,14 @@ static bool rem_reinitiate_step(struct remediate *r, const struct rem_job *job,
 	rem_set_last_action(r, job->conn, rem_now(r));
 	if (!rem_sleep(r, r->rc->recheck_delay_ms))
 		return false;
-	fixed = rem_dataplane_probe(r, job, after, sizeof(after), &perr);
+	fixed = rem_dataplane_probe(r, job, l->after, sizeof(l->after), &perr);
 	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
 	rem_count_action(r, job->conn, RA_INITIATE, fixed ? RS_OK : RS_FAILED);
 	rem_count_step(r, job->conn, RA_INITIATE, res);
-	rem_steps_add(steps, RA_INITIATE, res);
+	rem_steps_add(&l->steps, RA_INITIATE, res);
 	e->outcome = RO_ACTED;
 	e->detail = rc ? detail : NULL;
-	e->after = after;
+	e->after = l->after;
 	e->step = step;
 	rem_audit_action(r, e, RA_INITIATE, !rc && fixed, fixed);
 	e->detail = NULL;
@@ -151,27 +158,28 @@ static void rem_dataplane_fixed(struct remediate *r, struct rem_event *e,
 void rem_dataplane_ladder(struct remediate *r, const struct rem_job *job,
 			  struct rem_check *c, struct rem_event *e)
 {
-	struct strbuf steps = STRBUF_INIT;
+	struct rem_ladder l = { STRBUF_INIT, "" };
 	uint32_t ike = c->ike_id;
 
-	if (rem_rekey_step(r, job, e, RA_REKEY_CHILD, c->child_ids, c->nchild_ids, 1, &steps)) {
-		rem_dataplane_fixed(r, e, &steps);
+	if (rem_rekey_step(r, job, e, RA_REKEY_CHILD, c->child_ids, c->nchild_ids, 1, &l)) {
+		rem_dataplane_fixed(r, e, &l.steps);
 		goto out;
 	}
 	if (rem_check(r, job, c, NULL) == 0 && c->ike_id)
 		ike = c->ike_id;   /* the CHILD rekey may have moved nothing, or all */
-	if (rem_rekey_step(r, job, e, RA_REKEY_IKE, &ike, ike ? 1 : 0, 2, &steps)) {
-		rem_dataplane_fixed(r, e, &steps);
+	if (rem_rekey_step(r, job, e, RA_REKEY_IKE, &ike, ike ? 1 : 0, 2, &l)) {
+		rem_dataplane_fixed(r, e, &l.steps);
 		goto out;
 	}
 	if (rem_check(r, job, c, NULL) == 0 && c->control_fault) {
 		log_info("remediation %s: down after the IKE rekey, initiating", job->conn);
-		if (rem_reinitiate_step(r, job, c, e, 2, &steps)) {
-			rem_dataplane_fixed(r, e, &steps);
+		if (rem_reinitiate_step(r, job, c, e, 2, &l)) {
+			rem_dataplane_fixed(r, e, &l.steps);
 			goto out;
 		}
 	}
-	rem_step_restart(r, job, e, true, 3, &steps);
+	rem_step_restart(r, job, e, true, 3, &l.steps);
 out:
-	strbuf_release(&steps);
+	e->after = NULL;
+	strbuf_release(&l.steps);
 }

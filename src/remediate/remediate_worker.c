@@ -151,8 +151,8 @@ void rem_step_restart(struct remediate *r, const struct rem_job *job, struct rem
 	e->detail = detail;
 	e->after = c.seen;
 	e->step = step;
-	rem_audit_action(r, e, RA_RESTART, !rc && !faulty, !faulty);
 	e->outcome = RO_ACTED;
+	rem_audit_action(r, e, RA_RESTART, !rc && !faulty, !faulty);
 	e->steps = strbuf_str(steps);
 	rem_decide(r, e);
 }
