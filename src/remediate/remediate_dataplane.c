@@ -79,16 +79,47 @@ struct rem_ladder {
 	char after[240];
 };
 
-static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
-			   struct rem_event *e, enum rem_action a, const uint32_t *ids,
-			   size_t nids, unsigned step, struct rem_ladder *l)
+/* How a step ended for the ladder. */
+enum rem_step_end { STEP_FIXED, STEP_NOT_FIXED, STEP_STOPPED };
+
+/* After a step's command (rc, detail when it failed): recheck_delay, fresh
+ * probes, then the counters and the step's audit line. */
+static enum rem_step_end rem_step_judge(struct remediate *r, const struct rem_job *job,
+					struct rem_event *e, enum rem_action a, int rc,
+					const char *detail, unsigned step, struct rem_ladder *l)
 {
-	char detail[300] = "";
-	struct ikw_err err = { "" };
 	enum rem_step_result res;
-	bool fixed = false;
+	bool fixed;
+	int perr;
+
+	rem_set_last_action(r, job->conn, rem_now(r));
+	if (!rem_sleep(r, r->rc->recheck_delay_ms))
+		return STEP_STOPPED;
+	fixed = rem_dataplane_probe(r, job, l->after, sizeof(l->after), &perr);
+	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
+	rem_count_action(r, job->conn, a, fixed ? RS_OK : RS_FAILED);
+	rem_count_step(r, job->conn, a, res);
+	rem_steps_add(&l->steps, a, res);
+	e->outcome = RO_ACTED;
+	e->detail = rc && detail[0] ? detail : NULL;
+	e->after = l->after;
+	e->step = step;
+	rem_audit_action(r, e, a, !rc && fixed, fixed);
+	e->detail = NULL;
+	return fixed ? STEP_FIXED : STEP_NOT_FIXED;
+}
+
+/* Rekeys every SA in ids (CHILD SAs for rekey_child, the IKE SA for
+ * rekey_ike), then judges. */
+static enum rem_step_end rem_rekey_step(struct remediate *r, const struct rem_job *job,
+					struct rem_event *e, enum rem_action a,
+					const uint32_t *ids, size_t nids, unsigned step,
+					struct rem_ladder *l)
+{
+	char detail[300] = "no established SA to rekey";
+	struct ikw_err err = { "" };
 	size_t i;
-	int rc = nids ? 0 : -ENOENT, perr;
+	int rc = nids ? 0 : -ENOENT;
 
 	for (i = 0; i < nids; i++) {
 		int x = vici_control_rekey(r->vici_socket, a == RA_REKEY_CHILD, ids[i],
@@ -99,51 +130,19 @@ static bool rem_rekey_step(struct remediate *r, const struct rem_job *job,
 			snprintf(detail, sizeof(detail), "%s", err.msg);
 		}
 	}
-	if (!nids)
-		snprintf(detail, sizeof(detail), "no established SA to rekey");
-	rem_set_last_action(r, job->conn, rem_now(r));
-	if (!rem_sleep(r, r->rc->recheck_delay_ms))
-		return false;
-	fixed = rem_dataplane_probe(r, job, l->after, sizeof(l->after), &perr);
-	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
-	rem_count_action(r, job->conn, a, fixed ? RS_OK : RS_FAILED);
-	rem_count_step(r, job->conn, a, res);
-	rem_steps_add(&l->steps, a, res);
-	e->outcome = RO_ACTED;
-	e->detail = detail[0] ? detail : NULL;
-	e->after = l->after;
-	e->step = step;
-	rem_audit_action(r, e, a, !rc && fixed, fixed);
-	e->detail = NULL;
-	return fixed;
+	return rem_step_judge(r, job, e, a, rc, detail, step, l);
 }
 
 /* Step 2's fallback: the IKE rekey left the conn down or connecting (the
- * peer answered nothing), so it is initiated; then fresh probes. */
-static bool rem_reinitiate_step(struct remediate *r, const struct rem_job *job,
-				struct rem_check *c, struct rem_event *e, unsigned step,
-				struct rem_ladder *l)
+ * peer answered nothing), so it is initiated, then judged. */
+static enum rem_step_end rem_reinitiate_step(struct remediate *r, const struct rem_job *job,
+					     struct rem_check *c, struct rem_event *e,
+					     unsigned step, struct rem_ladder *l)
 {
 	char detail[300] = "";
-	enum rem_step_result res;
-	bool fixed;
-	int rc = rem_initiate(r, job, c, detail, sizeof(detail)), perr;
+	int rc = rem_initiate(r, job, c, detail, sizeof(detail));
 
-	rem_set_last_action(r, job->conn, rem_now(r));
-	if (!rem_sleep(r, r->rc->recheck_delay_ms))
-		return false;
-	fixed = rem_dataplane_probe(r, job, l->after, sizeof(l->after), &perr);
-	res = fixed ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
-	rem_count_action(r, job->conn, RA_INITIATE, fixed ? RS_OK : RS_FAILED);
-	rem_count_step(r, job->conn, RA_INITIATE, res);
-	rem_steps_add(&l->steps, RA_INITIATE, res);
-	e->outcome = RO_ACTED;
-	e->detail = rc ? detail : NULL;
-	e->after = l->after;
-	e->step = step;
-	rem_audit_action(r, e, RA_INITIATE, !rc && fixed, fixed);
-	e->detail = NULL;
-	return fixed;
+	return rem_step_judge(r, job, e, RA_INITIATE, rc, detail, step, l);
 }
 
 static void rem_dataplane_fixed(struct remediate *r, struct rem_event *e,
@@ -160,26 +159,23 @@ void rem_dataplane_ladder(struct remediate *r, const struct rem_job *job,
 {
 	struct rem_ladder l = { STRBUF_INIT, "" };
 	uint32_t ike = c->ike_id;
+	enum rem_step_end end;
 
-	if (rem_rekey_step(r, job, e, RA_REKEY_CHILD, c->child_ids, c->nchild_ids, 1, &l)) {
-		rem_dataplane_fixed(r, e, &l.steps);
-		goto out;
+	end = rem_rekey_step(r, job, e, RA_REKEY_CHILD, c->child_ids, c->nchild_ids, 1, &l);
+	if (end == STEP_NOT_FIXED) {
+		if (rem_check(r, job, c, NULL) == 0 && c->ike_id)
+			ike = c->ike_id;   /* the newest IKE SA now */
+		end = rem_rekey_step(r, job, e, RA_REKEY_IKE, &ike, ike ? 1 : 0, 2, &l);
 	}
-	if (rem_check(r, job, c, NULL) == 0 && c->ike_id)
-		ike = c->ike_id;   /* the CHILD rekey may have moved nothing, or all */
-	if (rem_rekey_step(r, job, e, RA_REKEY_IKE, &ike, ike ? 1 : 0, 2, &l)) {
-		rem_dataplane_fixed(r, e, &l.steps);
-		goto out;
-	}
-	if (rem_check(r, job, c, NULL) == 0 && c->control_fault) {
+	if (end == STEP_NOT_FIXED && rem_check(r, job, c, NULL) == 0 && c->control_fault) {
 		log_info("remediation %s: down after the IKE rekey, initiating", job->conn);
-		if (rem_reinitiate_step(r, job, c, e, 2, &l)) {
-			rem_dataplane_fixed(r, e, &l.steps);
-			goto out;
-		}
+		end = rem_reinitiate_step(r, job, c, e, 2, &l);
 	}
-	rem_step_restart(r, job, e, true, 3, &l.steps);
-out:
+	if (end == STEP_FIXED)
+		rem_dataplane_fixed(r, e, &l.steps);
+	else if (end == STEP_NOT_FIXED)
+		rem_step_restart(r, job, e, true, 3, &l.steps);
+	/* STEP_STOPPED: ikewatch is stopping; no decision, no restart */
 	e->after = NULL;
 	strbuf_release(&l.steps);
 }

@@ -305,8 +305,10 @@ static void rem_work(struct remediate *r, const struct rem_job *job)
 	go = rem_work_admit(r, job, &c, &e) &&
 	     (dataplane ? rem_dataplane_confirm(r, job, &e, seen, sizeof(seen)) :
 			  rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen)));
-	if (go && dataplane && r->limits.checks > 1)
+	if (go && dataplane && r->limits.checks > 1) {
 		go = !rem_check(r, job, &c, &status);   /* the bundle's snapshot */
+		snprintf(c.seen, sizeof(c.seen), "%s", seen);   /* and what confirmed it */
+	}
 	if (go)
 		rem_bundle(r, job, &c, &status, path, sizeof(path));
 	strbuf_release(&status);
