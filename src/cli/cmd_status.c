@@ -18,6 +18,8 @@
 #include "common/json_out.h"
 #include "common/log.h"
 #include "status/status_json.h"
+#include "status/status_log_json.h"
+#include "status/status_log_text.h"
 #include "status/status_table.h"
 
 #define STATUS_WIDTH_PIPE 120
@@ -63,7 +65,19 @@ static int cs_emit(struct model *m, const struct config *c)
 		arena_release(&a);
 		return -1;
 	}
-	if (c->status_json) {
+	if (c->status_log) {
+		struct log_store_query q = { c->status_conn, 0, STATUS_LOG_LIMIT_DEFAULT };
+
+		/* no log store here: the daemon keeps the log (--url) */
+		if (status_log_attach(&v, NULL, &q, NULL, &a)) {
+			arena_release(&a);
+			return -1;
+		}
+		if (c->status_json)
+			status_log_json(&v, &sb);
+		else
+			status_log_text(&v, &sb);
+	} else if (c->status_json) {
 		status_json(&v, &sb);
 	} else {
 		struct status_table_opts o = { cs_width(c), cs_color(c) };
@@ -75,6 +89,8 @@ static int cs_emit(struct model *m, const struct config *c)
 	arena_release(&a);
 	return rc;
 }
+
+static void cs_print_reply(const struct strbuf *out, FILE *to);
 
 /* ---- from a daemon ---------------------------------------------------------------- */
 
@@ -112,8 +128,16 @@ static int cs_remote_view(const struct config *c)
 	char exit_code[8] = "";
 	int status = 0, rc;
 
-	strbuf_addstr(&path, "/api/v1/status?");
-	if (!c->status_json)
+	if (c->status_log) {
+		strbuf_addstr(&path, "/api/v1/log?");
+		if (!c->status_json)
+			strbuf_addstr(&path, "format=text&");
+	} else {
+		strbuf_addstr(&path, "/api/v1/status?");
+	}
+	if (c->status_log) {
+		/* the lines are the daemon's: stripped for the terminal below */
+	} else if (!c->status_json)
 		strbuf_addf(&path, "format=text&width=%u&color=%d&", cs_width(c), cs_color(c));
 	if (c->status_conn) {
 		strbuf_addstr(&path, "conn=");
@@ -127,7 +151,12 @@ static int cs_remote_view(const struct config *c)
 	} else if (!rc) {
 		/* the daemon's judgment, as the local one would exit; an older
 		 * daemon sends none: 0 */
-		rc = cs_print(&out);
+		if (c->status_log) {
+			cs_print_reply(&out, stdout);
+			rc = fflush(stdout) ? 2 : 0;
+		} else {
+			rc = cs_print(&out);
+		}
 		if (!rc && (!strcmp(exit_code, "1") || !strcmp(exit_code, "2")))
 			rc = exit_code[0] - '0';
 	}

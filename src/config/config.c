@@ -63,6 +63,7 @@ static const struct setting config_settings[] = {
 	{ "status", "url", "url", SET_STRING, OFF(status_url), 0 },
 	{ "status", "color", "color", SET_BOOL, OFF(status_color), 0 },
 	{ NULL, NULL, "json", SET_BOOL, OFF(status_json), 0 },
+	{ NULL, NULL, "log", SET_BOOL, OFF(status_log), 0 },
 	{ NULL, NULL, "conn", SET_STRING, OFF(status_conn), 0 },
 	{ NULL, NULL, "width", SET_UINT, OFF(status_width), 0 },
 	{ NULL, NULL, "terminate-ike", SET_UINT, OFF(status_terminate_ike), 0 },

@@ -1,6 +1,7 @@
 #include "status/status_json.h"
 
 #include "common/json_out.h"
+#include "status/status_log_json.h"
 
 static void sj_secs(struct json_out *j, const char *key, int64_t s)
 {
@@ -72,6 +73,7 @@ static void sj_ike(struct json_out *j, const struct status_ike *si)
 	json_u64(j, "version", s->version);
 	json_str(j, "state", ike_state_names[s->state]);
 	json_str(j, "tasks_active", s->tasks_active && s->tasks_active[0] ? s->tasks_active : NULL);
+	json_str(j, "tasks_queued", s->tasks_queued && s->tasks_queued[0] ? s->tasks_queued : NULL);
 	json_bool(j, "old", si->old);
 	json_str(j, "local_host", s->local_host);
 	json_u64(j, "local_port", s->local_port);
@@ -138,6 +140,7 @@ static void sj_conn(struct json_out *j, const struct status_conn *sc)
 		json_str(j, NULL, sc->missing[i]);
 	json_arr_end(j);
 	sj_failing(j, sc);
+	status_log_json_conn(j, sc);
 	json_arr_begin(j, "ike_sas");
 	for (i = 0; i < sc->nikes; i++)
 		sj_ike(j, &sc->ikes[i]);
