@@ -66,6 +66,17 @@ static size_t log_redact_bracket(const char *s)
 	return 0;
 }
 
+/* Whether an address may start at p: not inside a word or number; after
+ * "..." (charon's "a[id]...b[id]") it may. */
+static bool log_redact_boundary(const char *line, const char *p)
+{
+	if (p == line)
+		return true;
+	if (p[-1] == '.')
+		return p - line >= 2 && p[-2] == '.';
+	return !(log_redact_hex(p[-1]) || p[-1] == ':');
+}
+
 void log_redact_line(const struct redact_config *rc, const char *line, struct strbuf *out)
 {
 	const char *p = line;
@@ -75,7 +86,7 @@ void log_redact_line(const struct redact_config *rc, const char *line, struct st
 		return;
 	}
 	while (*p) {
-		bool boundary = p == line || !(log_redact_hex(p[-1]) || p[-1] == '.' || p[-1] == ':');
+		bool boundary = log_redact_boundary(line, p);
 		size_t n = boundary ? log_redact_addr(p) : 0, b;
 		const char *q;
 
