@@ -133,7 +133,7 @@ static void slh_form(const struct status_view *v, const char *filter, struct str
 void status_log_html_panel(const struct status_view *v, const char *filter,
 			   struct strbuf *out)
 {
-	strbuf_addstr(out, "<section id=\"log\" class=\"log-panel\"><h2>VPN log "
+	strbuf_addstr(out, "<div id=\"log\" class=\"log-panel\"><h2>VPN log "
 		      "<small>newest first");
 	if (filter && *filter) {
 		strbuf_addstr(out, ", connections ");
@@ -148,5 +148,5 @@ void status_log_html_panel(const struct status_view *v, const char *filter,
 		strbuf_addstr(out, "<p class=\"empty\">No log lines.</p>\n");
 	else
 		slh_lines(&v->log, true, out);
-	strbuf_addstr(out, "</section>\n");
+	strbuf_addstr(out, "</div>\n");
 }
