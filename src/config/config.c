@@ -136,6 +136,8 @@ const char config_flags_usage[] =
 	"                                  (default 127.0.0.1:9115)\n"
 	"status (also YAML status:):\n"
 	"  --json                          status: JSON instead of the table\n"
+	"  --log                           status: each conn's negotiation and event timeline, and\n"
+	"                                  the daemon's VPN log (newest first; with --url)\n"
 	"  --conn=GLOB                     status: only these connections\n"
 	"  --[no-]color                    status: ANSI colour on a terminal (default on)\n"
 	"  --width=N                       status: table width (default: the terminal's)\n"

@@ -95,13 +95,24 @@ static unsigned log_line_retransmit(const char *m, size_t n)
 
 static bool log_line_is_updown(const char *m, size_t n)
 {
-	return ((log_line_starts(m, n, "IKE_SA ") || log_line_starts(m, n, "CHILD_SA ")) &&
+	return ((log_line_contains(m, n, "IKE_SA ") || log_line_contains(m, n, "CHILD_SA ")) &&
 		log_line_contains(m, n, " established ")) ||
 	       log_line_starts(m, n, "deleting IKE_SA") ||
 	       log_line_starts(m, n, "closing CHILD_SA") ||
 	       log_line_starts(m, n, "received DELETE") ||
 	       log_line_starts(m, n, "IKE_SA deleted") ||
 	       log_line_starts(m, n, "CHILD_SA closed");
+}
+
+/* A rekey started, answered or done: charon says "rekey" in words, as a
+ * notify (N(REKEY_SA)) or by the exchange; "scheduling rekeying in" is a
+ * plan, not a rekey. */
+static bool log_line_is_rekey(const char *m, size_t n)
+{
+	if (log_line_starts(m, n, "scheduling "))
+		return false;
+	return log_line_contains(m, n, "rekey") || log_line_contains(m, n, "REKEY") ||
+	       log_line_contains(m, n, "CREATE_CHILD_SA ");
 }
 
 static bool log_line_is_failure(const struct log_event *ev, const char *m, size_t n)
@@ -129,7 +140,7 @@ void log_line_describe(const struct log_event *ev, struct log_line_info *out)
 		out->retransmit = log_line_retransmit(m, n);
 	if (log_line_is_failure(ev, m, n))
 		out->kind = LOG_LINE_FAILURE;
-	else if (log_line_contains(m, n, "rekey") && !log_line_starts(m, n, "scheduling "))
+	else if (log_line_is_rekey(m, n))
 		out->kind = LOG_LINE_REKEY;
 	else if (log_line_is_updown(m, n))
 		out->kind = LOG_LINE_UPDOWN;

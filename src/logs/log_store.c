@@ -107,13 +107,10 @@ static void log_store_index(struct log_store_conn *c, uint64_t seq)
 		c->head = (c->head + 1) % LOG_STORE_PER_CONN;
 }
 
-/* What the line says about the conn's negotiation. */
-static void log_store_track(struct log_store_conn *c, const struct log_store_line *l,
-			    const struct log_line_info *info)
+/* What a line of the current try (its IKE SA) says of it. */
+static void log_store_track_try(struct log_store_progress *p, const struct log_store_line *l,
+				const struct log_line_info *info)
 {
-	struct log_store_progress *p = &c->p;
-
-	c->have_p = true;
 	if (info->initiating) {
 		if (p->established)
 			p->tries = 0;
@@ -136,6 +133,19 @@ static void log_store_track(struct log_store_conn *c, const struct log_store_lin
 		p->sent = IKE_EXCH_NONE;
 		p->retransmits = 0;
 	}
+}
+
+/* What the line says about the conn's negotiation.  A line of another IKE
+ * SA of the conn (the old one's DELETE retransmitting beside a new try)
+ * is not about the try; a failure is the conn's whichever SA it names. */
+static void log_store_track(struct log_store_conn *c, const struct log_store_line *l,
+			    const struct log_line_info *info)
+{
+	struct log_store_progress *p = &c->p;
+
+	c->have_p = true;
+	if (info->initiating || !p->sa_id || !l->sa_id || l->sa_id == p->sa_id)
+		log_store_track_try(p, l, info);
 	if (info->kind == LOG_LINE_FAILURE) {
 		p->last_error_at = l->ts;
 		memcpy(p->last_error, l->text, sizeof(p->last_error));

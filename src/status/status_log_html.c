@@ -7,7 +7,7 @@
 const char status_log_html_css[] =
 	".log{font:12px/1.35 ui-monospace,monospace;border-collapse:collapse;width:100%}\n"
 	".log td{white-space:pre-wrap;word-break:break-all;vertical-align:top}\n"
-	".log td.t,.log td.k,.log td.c{white-space:nowrap}\n"
+	".log td.t,.log td.k,.log td.c{white-space:nowrap}.log td.m{width:100%}\n"
 	".log tr.kind-failure td{color:var(--bad)}\n"
 	".log tr.kind-rekey td.k{color:var(--busy)}\n"
 	".log tr.kind-updown td.k{color:var(--ok)}\n"

@@ -116,14 +116,18 @@ static void test_kinds(void)
 	add(s, 4, "11[IKE] <r|3> initiating IKE_SA rekeying, ...");
 	add(s, 5, "11[CFG] loaded IKE shared key");
 	add(s, 6, "15[IKE] <r|3> scheduling rekeying in 13985s");
+	add(s, 7, "09[ENC] <r|3> parsed CREATE_CHILD_SA request 2 [ N(REKEY_SA) SA No TSi TSr ]");
+	add(s, 8, "09[IKE] <r|3> inbound CHILD_SA net{4} established with SPIs 1_i 2_o and TS a === b");
 	CHECK(!log_line_kinds_parse("failure", &q.kinds));
 	CHECK_INT(log_store_query(s, &q, out), 1);
 	CHECK_STR(out[0].text, "received AUTHENTICATION_FAILED notify error");
 	CHECK_INT(out[0].kind, LOG_LINE_FAILURE);
 	CHECK(!log_line_kinds_parse("updown,rekey", &q.kinds));
-	CHECK_INT(log_store_query(s, &q, out), 2);
-	CHECK_INT(out[0].kind, LOG_LINE_REKEY);
-	CHECK_INT(out[1].kind, LOG_LINE_UPDOWN);
+	CHECK_INT(log_store_query(s, &q, out), 4);
+	CHECK_INT(out[0].kind, LOG_LINE_UPDOWN);    /* the rekeyed child installed */
+	CHECK_INT(out[1].kind, LOG_LINE_REKEY);     /* the peer's rekey */
+	CHECK_INT(out[2].kind, LOG_LINE_REKEY);
+	CHECK_INT(out[3].kind, LOG_LINE_UPDOWN);
 	CHECK(!log_line_kinds_parse("other", &q.kinds));
 	CHECK_INT(log_store_query(s, &q, out), 2);   /* the unnamed line, "scheduling" */
 	CHECK_STR(out[1].conn, "");
@@ -161,6 +165,13 @@ static void test_progress(void)
 	CHECK(log_store_progress(s, "unreach", &p));
 	CHECK_INT(p.tries, 2);
 	CHECK_INT(p.retransmits, 0);
+	/* the old IKE SA's DELETE retransmitting beside the try: not the try's */
+	add(s, 17, "14[IKE] <unreach|5> retransmit 4 of request with message ID 3");
+	add(s, 17, "14[ENC] <unreach|5> generating INFORMATIONAL request 3 [ D ]");
+	CHECK(log_store_progress(s, "unreach", &p));
+	CHECK_INT(p.retransmits, 0);
+	CHECK_INT(p.sa_id, 6);
+	CHECK_INT(p.sent, IKE_EXCH_NONE);
 
 	add(s, 20, "13[ENC] <psk|1> generating IKE_SA_INIT request 0 [ SA KE No ]");
 	add(s, 21, "12[ENC] <psk|1> generating IKE_AUTH request 1 [ IDi AUTH ]");
