@@ -17,6 +17,8 @@
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/log.h"
+#include "logs/log_progress.h"
+#include "logs/log_tail.h"
 #include "status/status_json.h"
 #include "status/status_log_json.h"
 #include "status/status_log_text.h"
@@ -53,30 +55,63 @@ static int cs_print(const struct strbuf *sb)
 
 /* ---- directly from charon ------------------------------------------------------ */
 
+/* --log without a daemon: the ends of the configured log files, and the
+ * negotiations joined with them.  Returns the store (NULL: no files, or
+ * out of memory: the view says there is no log). */
+static struct log_store *cs_local_log(struct model *m, const struct config *c)
+{
+	struct log_store *s = log_store_new(c->logs.keep_lines);
+	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s };
+	struct log_collect *col = s ? log_collect_new(&o) : NULL;
+	struct ikw_err err = { "" };
+	size_t i;
+
+	for (i = 0; col && i < c->logs.nfiles; i++)
+		if (log_tail_read(c->logs.files[i], LOG_TAIL_MAX, col, &err))
+			log_warn("%s", err.msg);
+	log_collect_free(col);
+	if (s)
+		log_progress_contribute(s, m);
+	if (s && !c->logs.nfiles) {
+		log_store_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int cs_emit_log(struct status_view *v, struct log_store *lines,
+		       const struct config *c, struct arena *a, struct strbuf *sb)
+{
+	struct log_store_query q = { c->status_conn, 0, STATUS_LOG_LIMIT_DEFAULT };
+
+	if (status_log_attach(v, lines, &q, &c->redact, a))
+		return -1;
+	if (c->status_json)
+		status_log_json(v, sb);
+	else
+		status_log_text(v, sb);
+	return 0;
+}
+
 static int cs_emit(struct model *m, const struct config *c)
 {
 	struct status_filter f = { c->status_conn };
 	struct strbuf sb = STRBUF_INIT;
 	struct arena a = ARENA_INIT;
+	struct log_store *lines = c->status_log ? cs_local_log(m, c) : NULL;
 	struct status_view v;
 	int rc;
 
-	if (status_build(m, &f, &a, &v)) {
+	if (status_build(m, &f, &a, &v) ||
+	    (c->status_log && cs_emit_log(&v, lines, c, &a, &sb))) {
+		log_store_free(lines);
+		strbuf_release(&sb);
 		arena_release(&a);
 		return -1;
 	}
+	log_store_free(lines);
 	if (c->status_log) {
-		struct log_store_query q = { c->status_conn, 0, STATUS_LOG_LIMIT_DEFAULT };
-
-		/* no log store here: the daemon keeps the log (--url) */
-		if (status_log_attach(&v, NULL, &q, NULL, &a)) {
-			arena_release(&a);
-			return -1;
-		}
-		if (c->status_json)
-			status_log_json(&v, &sb);
-		else
-			status_log_text(&v, &sb);
+		/* printed above */
 	} else if (c->status_json) {
 		status_json(&v, &sb);
 	} else {

@@ -67,8 +67,8 @@ static void slt_lines(const struct status_log *l, struct strbuf *out)
 	char ts[32];
 
 	if (!l->have) {
-		strbuf_addstr(out, "no log: the daemon keeps it (give --url, and logs: in its "
-			      "config)\n");
+		strbuf_addstr(out, "no log: ask a daemon that follows charon's log (--url), or "
+			      "set logs.files in the config\n");
 		return;
 	}
 	if (!l->n)

@@ -6,6 +6,7 @@
 # - a wrong PSK: the IKE_AUTH failure is shown with its line;
 # - a peer that never answers (its charon killed): IKE_SA_INIT in flight,
 #   the retransmits counted, ipsec_ike_sa_connecting_seconds grows;
+# - `status --log` without a daemon reads the end of charon's log file;
 # - bad query parameters answer 400.
 # ikewatch and Chromium run in a namespace of this test's own with only
 # loopback (as test_status_browser.sh); charon is reached over its socket.
@@ -94,6 +95,15 @@ check "status --log --url: the retransmit lines" grep -q 'retransmit [0-9]* of r
 json_cli=$(in_ns "$IKEWATCH" status --url "http://127.0.0.1:$PORT" --conn tun1 --log --json)
 check "status --log --json --url gives the same negotiation" \
 	test "$(jq_ 'v["conns"][0]["negotiation"]["exchange"]' <<<"$json_cli")" = IKE_SA_INIT
+# without a daemon: the end of the hub's charon log file (logs.files)
+printf 'logs:\n  files: [%s]\n' "$sd/hub/charon.log" >"$tmp/local.yml"
+local_out=$("$IKEWATCH" status --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/local.yml" \
+	--conn tun1 --log)
+printf '%s\n' "$local_out" | head -3 | sed 's/^/# local: /'
+check "status --log without --url: tun1 negotiating IKE_SA_INIT from charon's log file" \
+	grep -qE 'negotiating: IKE SA #[0-9]+, IKE_SA_INIT in flight since .*[1-9][0-9]* retransmit' <<<"$local_out"
+check "status --log without --url: the log file's retransmit lines" \
+	grep -qE '^20[0-9-]+T[0-9:]+Z negotiation +<tun1\|[0-9]+> retransmit [0-9]+ of request' <<<"$local_out"
 
 # ---- the page in Chromium ---------------------------------------------------------
 CH=(timeout -k 5 90 chromium --headless --no-sandbox --disable-gpu --no-first-run

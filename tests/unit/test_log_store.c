@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "logs/log_collect.h"
 #include "logs/log_redact.h"
 #include "logs/log_store.h"
+#include "logs/log_tail.h"
 #include "model/negotiation.h"
 #include "status/status_log.h"
 #include "testlib.h"
@@ -275,6 +277,44 @@ static void test_collect_feeds(void)
 	log_store_free(s);
 }
 
+/* A one-shot run reads the end of a log file: whole lines, charon's times. */
+static void test_tail(void)
+{
+	char path[] = "/tmp/ikw-test-tail-XXXXXX";
+	int fd = mkstemp(path);
+	const char *text = "2026-11-23 11:22:07 13[IKE] <psk|1> initiating IKE_SA psk[1] to 10.99.0.2\n"
+			   "2026-11-23 11:22:08 09[IKE] <psk|1> received AUTHENTICATION_FAILED notify error\n"
+			   "no time here <psk|1> at all\n"
+			   "a cut last line without newline";
+	struct log_store *s = log_store_new(100);
+	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s };
+	struct log_collect *c = log_collect_new(&o);
+	struct log_store_line out[8];
+	struct log_store_query q = { NULL, 0, 8 };
+	struct ikw_err err = { "" };
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	CHECK_INT(log_tail_read(path, LOG_TAIL_MAX, c, &err), 0);
+	CHECK_INT(log_store_query(s, &q, out), 3);
+	CHECK_STR(out[1].text, "received AUTHENTICATION_FAILED notify error");
+	CHECK(out[1].ts - out[2].ts == 1);
+	CHECK(log_tail_time("2026-11-23 11:22:08 x", 21, 5) > 1700000000);
+	CHECK(log_tail_time("Nov 23 11:22:08 x", 17, 5) == 5);
+	/* from the middle: the first, cut line is skipped */
+	s = (log_store_free(s), log_store_new(100));
+	log_collect_free(c);
+	o.lines = s;
+	c = log_collect_new(&o);
+	CHECK_INT(log_tail_read(path, strlen(text) - 10, c, &err), 0);
+	CHECK_INT(log_store_query(s, &q, out), 2);
+	CHECK_INT(log_tail_read("/nonexistent/ikw", LOG_TAIL_MAX, c, &err), 0);
+	unlink(path);
+	log_collect_free(c);
+	log_store_free(s);
+}
+
 int main(void)
 {
 	RUN(test_bounds_and_eviction);
@@ -286,5 +326,6 @@ int main(void)
 	RUN(test_query_parse);
 	RUN(test_redact);
 	RUN(test_collect_feeds);
+	RUN(test_tail);
 	return testlib_done();
 }
