@@ -104,6 +104,10 @@ check "status --log without --url: tun1 negotiating IKE_SA_INIT from charon's lo
 	grep -qE 'negotiating: IKE SA #[0-9]+, IKE_SA_INIT in flight since .*[1-9][0-9]* retransmit' <<<"$local_out"
 check "status --log without --url: the log file's retransmit lines" \
 	grep -qE '^20[0-9-]+T[0-9:]+Z negotiation +<tun1\|[0-9]+> retransmit [0-9]+ of request' <<<"$local_out"
+red=$("$IKEWATCH" status --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/local.yml" \
+	--collector.redact=hash --log)
+check "with --collector.redact=hash the log shows no peer address or identity" \
+	bash -c '! grep -qE "192\.0\.2\.|peer-tun|hub-tun" <<<"$1" && grep -qE "from peer-[0-9a-f]{12}\[" <<<"$1"' _ "$red"
 
 # ---- the page in Chromium ---------------------------------------------------------
 CH=(timeout -k 5 90 chromium --headless --no-sandbox --disable-gpu --no-first-run
