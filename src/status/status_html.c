@@ -308,6 +308,18 @@ static void html_buttons_initiate(struct strbuf *out, const struct status_conn *
 
 /* ---- key tunnels (IKE SAs) --------------------------------------------- */
 
+/* "IKE_AUTH in flight": the exchange of charon's tasks (a CHILD SA being
+ * negotiated over an up IKE SA shows as CREATE_CHILD_SA). */
+static void html_exchange(struct strbuf *out, const struct ike_sa *sa)
+{
+	bool queued;
+	enum ike_exchange x = negotiation_exchange(sa->tasks_active, sa->tasks_queued, &queued);
+
+	if (x)
+		strbuf_addf(out, " <b class=\"exchange\">%s</b> %s", ike_exchange_names[x],
+			    queued ? "queued" : "in flight");
+}
+
 static void html_ike_row(const struct status_conn *sc, const struct status_ike *si,
 			 const struct status_html_opts *o, struct strbuf *out)
 {
@@ -323,6 +335,7 @@ static void html_ike_row(const struct status_conn *sc, const struct status_ike *
 	strbuf_addstr(out, " <small>");
 	html_escape(out, sa->remote_id);
 	strbuf_addf(out, "</small></td><td>%s", ike_state_names[st]);
+	html_exchange(out, sa);
 	if (sa->tasks_active && *sa->tasks_active) {
 		strbuf_addstr(out, " <small>(");
 		html_escape(out, sa->tasks_active);
