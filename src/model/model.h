@@ -18,6 +18,7 @@
 #include "model/eventlog_view.h"
 #include "model/events.h"
 #include "model/kernel.h"
+#include "model/negotiation.h"
 #include "model/probe_view.h"
 #include "model/remediate_view.h"
 
@@ -77,6 +78,7 @@ struct ike_sa {
 	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
 	uint32_t encr_keysize, integ_keysize;
 	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
+	const char *tasks_queued;    /* exchanges waiting, comma-joined, or "" */
 	int64_t established_for;     /* seconds; TIME_NONE if not established */
 	int64_t rekey_in, reauth_in; /* seconds until; TIME_NONE if none */
 	int64_t children_negotiated; /* over its life (event stream), -1 unknown */
@@ -213,6 +215,7 @@ struct model {
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 	struct cert_store certs;          /* see model/conn_certs.h */
 	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
+	struct negotiation_snapshot negotiation; /* see model/negotiation.h */
 };
 
 struct model *model_new(void);
