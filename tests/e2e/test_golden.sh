@@ -15,11 +15,7 @@ GOLDEN=$E2E_ROOT/tests/fixtures/golden/lab-metrics.txt
 NAME=e2egold$$
 NAME=${NAME:0:12}
 # fixed lab name inside the output: the probe's netns label would differ
-lab_up "$NAME" --tunnels 3 --peers 2 --counters || { fail "lab up"; # the reference output keeps the label vocabulary (docs/metrics.md), like a
-# live scrape in test_catalog.sh
-check "the golden file keeps the label vocabulary" \
-	python3 "$E2E_ROOT/tests/e2e/vocabulary.py" --docs "$E2E_ROOT/docs/metrics.md" "$GOLDEN"
-e2e_finish golden; exit 1; }
+lab_up "$NAME" --tunnels 3 --peers 2 --counters || { fail "lab up"; e2e_finish golden; exit 1; }
 lab "$NAME" ping 1 3 >/dev/null 2>&1
 tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
