@@ -9,7 +9,7 @@
 #   (c) two strongSwan charons (kernel-netlink), one per namespace, PSK,
 #       one initiates: CHILD SA INSTALLED on both, ping, kernel counters rise
 # and ikewatch ($IKEWATCH, default build/ikewatch) on each:
-#   (a) the SAs nobody negotiated, counted per src/dst/proto: bytes and
+#   (a) the SAs nobody negotiated, summed per src/dst/protocol: bytes and
 #       packets equal to `ip -s xfrm state`'s
 #   (d) a replayed sequence (the sender's SA re-added: its sequence numbers
 #       restart) and a corrupted ICV (the sender's SA re-added with another
@@ -182,9 +182,9 @@ same() { # same DESCRIPTION GOT WANT
 	check "$1 (ikewatch ${2:-none}, kernel ${3:-none})" test -n "$2" -a "$2" = "$3"
 }
 other() { # other KIND SRC DST [ERROR]: the series name of an unclaimed SA
-	local l="src=\"$2\",dst=\"$3\",proto=\"esp\""
+	local l="src=\"$2\",dst=\"$3\",protocol=\"esp\""
 	[ $# -ge 4 ] && l="$l,error=\"$4\""
-	printf 'ipsec_kernel_other_sa_%s_total{%s}' "$1" "$l"
+	printf 'ipsec_kernel_other_sa_%s{%s}' "$1" "$l"
 }
 
 # (a) the manual SAs of the last case, seen from A: nobody's, per src/dst
@@ -206,8 +206,8 @@ ikewatch_manual_case() {
 			"$(sa_field "$A" "$s" "$d" packets)"
 	done
 	m=$(ikw "$A" --vici.socket=/nonexistent --no-collector.peer-labels)
-	same "ikewatch: without peer labels, one sum per proto" \
-		"$(metric "$m" 'ipsec_kernel_other_sas{proto="esp"}')" 2
+	same "ikewatch: without peer labels, one sum per protocol" \
+		"$(metric "$m" 'ipsec_kernel_other_sas{protocol="esp"}')" 2
 }
 
 # readd_ab ARGS...: A's outbound SA (A->B, spi 0x3001) deleted and added
