@@ -10,7 +10,8 @@
 #       one initiates: CHILD SA INSTALLED on both, ping, kernel counters rise
 # and ikewatch ($IKEWATCH, default build/ikewatch) on each:
 #   (a) the SAs nobody negotiated, summed per src/dst/protocol: bytes and
-#       packets equal to `ip -s xfrm state`'s
+#       packets equal to `ip -s xfrm state`'s; their addresses redacted
+#       with redact: hash
 #   (d) a replayed sequence (the sender's SA re-added: its sequence numbers
 #       restart) and a corrupted ICV (the sender's SA re-added with another
 #       auth key): the receiver's replay and integrity counters equal the
@@ -208,6 +209,13 @@ ikewatch_manual_case() {
 	m=$(ikw "$A" --vici.socket=/nonexistent --no-collector.peer-labels)
 	same "ikewatch: without peer labels, one sum per protocol" \
 		"$(metric "$m" 'ipsec_kernel_other_sas{protocol="esp"}')" 2
+	# redacted: these sums are made by the kernel join, before redaction,
+	# and once kept the raw addresses
+	m=$(ikw "$A" --vici.socket=/nonexistent --collector.redact=hash)
+	check "ikewatch: redact hash, the unclaimed SAs' addresses are hashes" \
+		grep -q '^ipsec_kernel_other_sas{src="peer-[0-9a-f]\{12\}",dst="peer-[0-9a-f]\{12\}",protocol="esp"} 1$' <<<"$m"
+	check "ikewatch: redact hash, no outer address in any series" \
+		bash -c '! grep -v "^#" <<<"$3" | grep -qF -e "$1" -e "$2"' _ "$OUTER_A" "$OUTER_B" "$m"
 }
 
 # readd_ab ARGS...: A's outbound SA (A->B, spi 0x3001) deleted and added
