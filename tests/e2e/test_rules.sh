@@ -49,6 +49,8 @@ tap() {
 }
 tap < <(python3 "$E2E_ROOT/tests/rules/lint_rules.py" 2>&1 || echo "not ok - lint_rules.py exited with an error")
 tap < <(python3 "$E2E_ROOT/tests/rules/alert_names.py" 2>&1 || echo "not ok - alert_names.py exited with an error")
+# the label vocabulary (docs/metrics.md) in the rules, dashboard, docs, runbooks
+tap < <(python3 "$E2E_ROOT/tests/rules/label_names.py" 2>&1 || echo "not ok - label_names.py found a label outside the vocabulary")
 
 # alert_names.py must be able to fail: the route example's old, undefined
 # name, and an alert whose runbook is gone
