@@ -3,7 +3,9 @@
 # the promtool unit tests (each alert fires on its fault and stays quiet on
 # a missed scrape, a scheduled rekey...), and tests/rules/lint_rules.py:
 # severity, summary, description, runbook_url and runbook for every alert,
-# metric names as in docs/metrics.md, docs/alerting.md in step.  No lab.
+# metric names as in docs/metrics.md, docs/alerting.md in step; and
+# tests/rules/label_names.py: the label vocabulary of docs/metrics.md in the
+# rules, dashboard, docs and runbooks.  No lab.
 source "$(dirname "$0")/lib.sh"
 
 D=$E2E_ROOT/deploy/prometheus
