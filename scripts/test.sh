@@ -60,7 +60,7 @@ step qemu-kernel env IKEWATCH="$ROOT/build-san/ikewatch" QEMU_ENV="IKEWATCH ASAN
 	ASAN_OPTIONS=detect_leaks=1 bash tests/qemu/test_kernel.sh
 # the sanitizer build must not have reported anything while serving
 if grep -l 'ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer' out/e2e/ikewatch-*.log \
-	out/e2e/qemu-kernel/ikewatch.err 2>/dev/null; then
+	out/e2e/qemu-kernel/ikewatch.err out/e2e/qemu-kernel/ikewatch-serve.log 2>/dev/null; then
 	echo "not ok - sanitizer reports in the daemon logs above"
 	total_fail=$((total_fail + 1))
 fi

@@ -255,6 +255,7 @@ static int serve_wait(struct serve_ctx *ctx, const sigset_t *set)
 static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
 {
 	struct ikw_err err = { "" };
+	struct remediate_inputs in;
 
 	if (c->probes.n && probes_start(&ctx->probes, &c->probes, &err)) {
 		log_error("%s", err.msg);
@@ -262,9 +263,9 @@ static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
 	}
 	if (ctx->probes)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ probes_contribute, ctx->probes });
-	if (c->remediate.enabled &&
-	    remediate_start(&ctx->remediate, &c->remediate, c->vici_socket, ctx->scraper,
-			    logs_collector(ctx->logs), &err)) {
+	in = (struct remediate_inputs){ c->vici_socket, ctx->scraper, logs_collector(ctx->logs),
+					ctx->probes };
+	if (c->remediate.enabled && remediate_start(&ctx->remediate, &c->remediate, &in, &err)) {
 		log_error("%s", err.msg);
 		return -1;
 	}

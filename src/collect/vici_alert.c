@@ -28,18 +28,19 @@ static size_t va_ike_sa(const struct vici_msg *m, char *conn, size_t size)
 	return SIZE_MAX;
 }
 
-/* Retransmits that time out on an IKE SA that is up mean the peer died
- * while the SA was established (DPD finds it); before that, the peer was
+/* Retransmits that time out on an IKE SA that had been established (up,
+ * rekeying, rekeyed, deleting) mean the peer died under it (DPD, a rekey
+ * or a delete finds it); before that (created, connecting), the peer was
  * never reached. */
 static enum fail_reason va_timeout_reason(const struct vici_msg *m, size_t ike)
 {
-	size_t st = ike == SIZE_MAX ? SIZE_MAX : vici_find(m, ike, "state");
+	static const char *const was_up[] = { "ESTABLISHED", "REKEYING", "REKEYED", "DELETING" };
+	size_t st = ike == SIZE_MAX ? SIZE_MAX : vici_find(m, ike, "state"), i;
 	const struct vici_elem *e = st == SIZE_MAX ? NULL : &m->elems[st];
-	static const char up[] = "ESTABLISHED";
 
-	if (e && e->type == VICI_KEY_VALUE && e->value_len == sizeof(up) - 1 &&
-	    !memcmp(e->value, up, sizeof(up) - 1))
-		return FAIL_DPD_TIMEOUT;
+	for (i = 0; e && e->type == VICI_KEY_VALUE && i < sizeof(was_up) / sizeof(was_up[0]); i++)
+		if (e->value_len == strlen(was_up[i]) && !memcmp(e->value, was_up[i], e->value_len))
+			return FAIL_DPD_TIMEOUT;
 	return FAIL_PEER_UNREACHABLE;
 }
 

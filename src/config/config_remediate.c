@@ -50,6 +50,13 @@ static const char *const cm_default_diag[][8] = {
 	{ "conntrack", "-L", "-p", "esp", NULL },
 };
 
+/* The shipped rules' data-plane alerts: an SA that reads up and carries
+ * nothing, which a fresh probe confirms and a rekey may fix. */
+static const char *const cm_default_probe_alerts[] = {
+	"IPsecChildSAProbeFailing", "IPsecChildSATrafficAsymmetric",
+	"IPsecTunnelOneWayLoss", "IPsecTunnelTwoWayLoss", NULL
+};
+
 void remediate_config_init(struct remediate_config *rc)
 {
 	size_t i, n = sizeof(cm_default_diag) / sizeof(cm_default_diag[0]);
@@ -73,6 +80,7 @@ void remediate_config_init(struct remediate_config *rc)
 	rc->restart_day_cap = 4;
 	rc->notify_timeout_ms = 5000;
 	rc->time_scale = 1;
+	cm_argv_set(&rc->probe_alerts, cm_default_probe_alerts);   /* ENOMEM: none */
 	rc->diag_commands = calloc(n, sizeof(*rc->diag_commands));
 	if (!rc->diag_commands)
 		return;   /* no default diagnostics: reported at check time */
@@ -91,6 +99,7 @@ void remediate_config_release(struct remediate_config *rc)
 	for (i = 0; i < rc->nconns; i++)
 		free(rc->conns[i]);
 	free(rc->conns);
+	cm_argv_release(&rc->probe_alerts);
 	free(rc->diag_dir);
 	for (i = 0; i < rc->ndiag_commands; i++)
 		cm_argv_release(&rc->diag_commands[i]);
@@ -159,17 +168,15 @@ static int cm_bool(struct rem_yaml *y, const yaml_node_t *v, const char *key, bo
 	       cfg_fail(&y->base, v, "remediation.%s: want true or false", key) : 0;
 }
 
-/* A command: a sequence of words; the first is a program, run without a shell. */
-static int cm_argv(struct rem_yaml *y, const yaml_node_t *v, const char *key,
-		   struct remediate_argv *out)
+/* A list of at most REMEDIATE_ARGV_MAX non-empty words into out (an empty
+ * list only when allow_empty). */
+static int cm_words(struct rem_yaml *y, const yaml_node_t *v, const char *key,
+		    bool allow_empty, struct remediate_argv *out)
 {
 	const char *words[REMEDIATE_ARGV_MAX + 1];
 	yaml_node_item_t *it;
 	size_t n = 0;
 
-	if (v->type != YAML_SEQUENCE_NODE)
-		return cfg_fail(&y->base, v, "remediation.%s: want a list of words ([prog, arg, ...]); "
-			       "no shell runs it", key);
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		const char *w = cfg_scalar(yaml_document_get_node(y->base.doc, *it));
 
@@ -180,10 +187,28 @@ static int cm_argv(struct rem_yaml *y, const yaml_node_t *v, const char *key,
 				       REMEDIATE_ARGV_MAX);
 		words[n++] = w;
 	}
-	if (!n)
+	if (!n && !allow_empty)
 		return cfg_fail(&y->base, v, "remediation.%s: empty command", key);
 	words[n] = NULL;
 	return cm_argv_set(out, words) ? err_set(y->base.err, -ENOMEM, "out of memory") : 0;
+}
+
+/* A command: a sequence of words; the first is a program, run without a shell. */
+static int cm_argv(struct rem_yaml *y, const yaml_node_t *v, const char *key,
+		   struct remediate_argv *out)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return cfg_fail(&y->base, v, "remediation.%s: want a list of words ([prog, arg, ...]); "
+			       "no shell runs it", key);
+	return cm_words(y, v, key, false, out);
+}
+
+/* Alert names answered by the data-plane steps; [] turns them off. */
+static int cm_probe_alerts(struct rem_yaml *y, const yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return cfg_fail(&y->base, v, "remediation.probe_alerts: want a list of alert names");
+	return cm_words(y, v, "probe_alerts", true, &y->rc->probe_alerts);
 }
 
 static int cm_conns(struct rem_yaml *y, const yaml_node_t *v)
@@ -373,6 +398,8 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 		return cm_str(y, v, key, true, &rc->state_file);
 	if (!strcmp(key, "conns"))
 		return cm_conns(y, v);
+	if (!strcmp(key, "probe_alerts"))
+		return cm_probe_alerts(y, v);
 	if (!strcmp(key, "checks"))
 		return cm_unsigned(y, v, key, 1, 10, &rc->checks);
 	if (!strcmp(key, "check_interval"))
@@ -396,7 +423,7 @@ static int cm_key(struct rem_yaml *y, const char *key, const yaml_node_t *v)
 	if (!strcmp(key, "notify"))
 		return cm_map(y, v, "remediation.notify", cm_notify_key);
 	return cfg_fail(&y->base, v, "unknown key '%s' in 'remediation' (enabled, dry_run, token_file, "
-		       "audit_log, state_file, conns, checks, check_interval, initiate_timeout, "
+		       "audit_log, state_file, conns, probe_alerts, checks, check_interval, initiate_timeout, "
 		       "recheck_delay, cooldown, global_max_faulty, diagnostics, restart, "
 		       "notify, self_check, time_scale)", key);
 }

@@ -8,6 +8,8 @@
  *     token_file: /etc/ikewatch/remediate.token   # bearer token of the webhook
  *     audit_log: /var/log/ikewatch/remediation.jsonl
  *     conns: ["site-*"]            # may be acted on (default: every loaded conn)
+ *     probe_alerts: [IPsecChildSAProbeFailing]   # data-plane alerts (default: the
+ *                                  # four shipped ones): a fresh probe, then rekeys
  *     checks: 3                    # fresh checks that must all see the fault
  *     check_interval: 10s
  *     initiate_timeout: 10s
@@ -59,6 +61,7 @@ struct remediate_config {
 	char *state_file;             /* cooldowns, backoff, day cap; NULL: memory only */
 	char **conns;                 /* globs; none: every loaded conn */
 	size_t nconns;
+	struct remediate_argv probe_alerts;   /* alert names of the data-plane steps */
 	unsigned checks;
 	uint64_t check_interval_ms, initiate_timeout_ms, recheck_delay_ms, cooldown_ms;
 	unsigned global_max_faulty;

@@ -41,6 +41,24 @@ static void rrem_actions(const struct render_ctx *c, struct expo *e)
 			}
 }
 
+static void rrem_steps(const struct render_ctx *c, struct expo *e)
+{
+	const struct remediate_snapshot *s = &c->m->remediation;
+	size_t i;
+	unsigned a, r;
+
+	for (i = 0; i < s->nconns; i++)
+		for (a = 0; a < RA_COUNT; a++)
+			for (r = 0; r < RSR_COUNT; r++) {
+				struct label l[] = { { "conn", s->conns[i].conn },
+						     { "step", rem_action_names[a] },
+						     { "result", rem_step_result_names[r] } };
+
+				if (s->conns[i].steps[a][r])
+					expo_sample_u64(e, l, NL(l), s->conns[i].steps[a][r]);
+			}
+}
+
 static void rrem_last_action(const struct render_ctx *c, struct expo *e)
 {
 	const struct remediate_snapshot *s = &c->m->remediation;
@@ -85,8 +103,11 @@ const struct render_family render_remediate_families[] = {
 	  "Remediation decisions on alerts by outcome and reason (acted, skipped, refused, escalated, dry_run, ignored).",
 	  rrem_have, rrem_decisions),
 	G("ipsec_remediation_actions", METRIC_COUNTER,
-	  "Remediation steps taken per connection: diagnostics, initiate, restart; by result.",
+	  "Remediation actions taken per connection: diagnostics, initiate, rekey_child, rekey_ike, restart; by result (ok: done and the fault gone).",
 	  rrem_have, rrem_actions),
+	G("ipsec_remediation_steps", METRIC_COUNTER,
+	  "Steps of the remediation ladders per connection (initiate, rekey_child, rekey_ike, restart) by how they ended: fixed, not_fixed, failed (the command), skipped (the restart policy).",
+	  rrem_have, rrem_steps),
 	G("ipsec_remediation_last_action_timestamp_seconds", METRIC_GAUGE,
 	  "Unix time of the last initiate or restart for the connection.", rrem_have, rrem_last_action),
 	G("ikewatch_remediation_restarts", METRIC_COUNTER,

@@ -16,10 +16,17 @@ const char *const rem_reason_names[RR_COUNT] = {
 	[RR_RESTART_BACKOFF] = "restart_backoff", [RR_RESTART_DAY_CAP] = "restart_day_cap",
 	[RR_RESTART_NOT_CONFIGURED] = "restart_not_configured",
 	[RR_NO_SNAPSHOT] = "no_snapshot", [RR_NOT_ENOUGH_CHECKS] = "not_enough_checks",
+	[RR_NO_PROBE] = "no_probe",
 };
 
 const char *const rem_action_names[RA_COUNT] = {
 	[RA_DIAGNOSTICS] = "diagnostics", [RA_INITIATE] = "initiate", [RA_RESTART] = "restart",
+	[RA_REKEY_CHILD] = "rekey_child", [RA_REKEY_IKE] = "rekey_ike",
+};
+
+const char *const rem_step_result_names[RSR_COUNT] = {
+	[RSR_FIXED] = "fixed", [RSR_NOT_FIXED] = "not_fixed", [RSR_FAILED] = "failed",
+	[RSR_SKIPPED] = "skipped",
 };
 
 const char *const rem_result_names[RS_COUNT] = {

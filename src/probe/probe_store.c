@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/arena.h"
 #include "probe/probe_addr.h"
@@ -22,11 +23,13 @@ struct probe_state {
 	uint64_t quiet_runs;
 	bool by_traffic;              /* the last result is traffic's, not a run's */
 	uint64_t consecutive_failures;  /* runs failed in a row, up to the last */
+	uint64_t served;              /* the highest ticket a finished run carried */
 };
 
 struct probe_store {
 	const struct probe_config *pc;
 	pthread_mutex_t lock;
+	pthread_cond_t served;        /* a run with a ticket finished */
 	struct probe_state *st;
 };
 
@@ -40,6 +43,18 @@ static void probe_store_static_addrs(const struct probe_spec *sp, struct probe_a
 		a->has_source = !probe_addr_parse(sp->source, &a->source);
 	else if (sp->source_offset != PROBE_OFFSET_NONE)
 		a->source_unknown = true;
+}
+
+/* Waits are bounded on the monotonic clock: a stepped wall clock neither
+ * cuts a fresh run's wait short nor stretches it. */
+static void probe_store_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &a);
+	pthread_condattr_destroy(&a);
 }
 
 struct probe_store *probe_store_new(const struct probe_config *pc)
@@ -58,6 +73,7 @@ struct probe_store *probe_store_new(const struct probe_config *pc)
 	for (i = 0; i < pc->n; i++)
 		probe_store_static_addrs(&pc->v[i], &s->st[i].addrs);
 	pthread_mutex_init(&s->lock, NULL);
+	probe_store_cond_init(&s->served);
 	return s;
 }
 
@@ -66,6 +82,7 @@ void probe_store_free(struct probe_store *s)
 	if (!s)
 		return;
 	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->served);
 	free(s->st);
 	free(s);
 }
@@ -102,7 +119,39 @@ void probe_store_record(struct probe_store *s, size_t idx, const struct probe_re
 	st->consecutive_failures = r->success ? 0 : st->consecutive_failures + 1;
 	for (i = 0; i < r->nrtt && i < PROBE_COUNT_MAX; i++)
 		probe_store_observe(st, r->rtt[i]);
+	if (r->ticket > st->served) {
+		st->served = r->ticket;
+		pthread_cond_broadcast(&s->served);
+	}
 	pthread_mutex_unlock(&s->lock);
+}
+
+int probe_store_wait(struct probe_store *s, size_t idx, uint64_t ticket, unsigned timeout_ms,
+		     struct probe_result *out)
+{
+	struct timespec until;
+	int r = 0;
+
+	if (idx >= s->pc->n)
+		return -EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->st[idx].served < ticket && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&s->served, &s->lock, &until);
+	if (s->st[idx].served >= ticket) {
+		*out = s->st[idx].last;
+		r = 0;
+	} else {
+		r = -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 void probe_store_traffic(struct probe_store *s, size_t idx, uint64_t packets_in,

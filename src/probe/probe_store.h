@@ -30,6 +30,8 @@ struct probe_result {
 					     "A.B.C.D:PORT", "[2001:db8::1]:PORT";
 					     "" unresolved */
 	char source[PROBE_ADDR_MAX];  /* "" when the kernel chose */
+	uint64_t ticket;              /* the fresh-run request it served, 0 none
+					 (probe_sched_request) */
 };
 
 /* The addresses of the next run; a source is of the target's family. */
@@ -51,6 +53,12 @@ void probe_store_free(struct probe_store *s);     /* accepts NULL */
 void probe_store_record(struct probe_store *s, size_t idx, const struct probe_result *r);
 void probe_store_addrs(struct probe_store *s, size_t idx, struct probe_addrs *out);
 void probe_store_set_addrs(struct probe_store *s, size_t idx, const struct probe_addrs *a);
+
+/* Waits until a run of probe idx that started after the request with
+ * this ticket (probe_sched_request) has finished, at most timeout_ms; that
+ * run's result into out.  0, or -ETIMEDOUT, or -EINVAL for a bad idx. */
+int probe_store_wait(struct probe_store *s, size_t idx, uint64_t ticket, unsigned timeout_ms,
+		     struct probe_result *out);
 
 /* A collection that started at Unix time read_at read the packet counters
  * of the probe's child (sums over its SAs, both directions). */

@@ -1,6 +1,7 @@
 #include "probe/probes.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,68 @@ void probes_stop(struct probe_runtime *rt)
 	probe_store_free(rt->store);
 	free(rt->why);
 	free(rt);
+}
+
+/* ---- fresh runs ------------------------------------------------------------- */
+
+/* How long a fresh run may take: one in flight first, then its own; an mtu
+ * search sends up to a ladder of sizes. */
+static unsigned probes_fresh_bound_ms(const struct probe_spec *sp)
+{
+	uint64_t run = (uint64_t)sp->count * sp->spacing_ms +
+		       (uint64_t)sp->timeout_ms * (sp->type == PROBE_MTU ? 16 : 2);
+	uint64_t bound = 2 * run + 2000;
+
+	return bound > 300000 ? 300000 : (unsigned)bound;
+}
+
+static bool probes_of(const struct probe_spec *sp, const char *conn, const char *child)
+{
+	return !strcmp(sp->conn, conn) && (!child || !child[0] || !strcmp(sp->child, child));
+}
+
+static void probes_fresh_failed(struct probes_fresh *out, const struct probe_spec *sp,
+				const struct probe_result *res, const char *why)
+{
+	if (out->nfailed++ || sizeof(out->first_failure) < 2)
+		return;
+	snprintf(out->first_failure, sizeof(out->first_failure), "%s/%s (%s %s): %s",
+		 sp->child, sp->name, probe_type_names[sp->type],
+		 res && res->target[0] ? res->target : "?", why);
+}
+
+int probes_run_now(struct probe_runtime *rt, const char *conn, const char *child,
+		   struct probes_fresh *out)
+{
+	uint64_t *tickets;
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!rt || !rt->sched)
+		return -EINVAL;
+	tickets = calloc(rt->pc->n ? rt->pc->n : 1, sizeof(*tickets));
+	if (!tickets)
+		return -ENOMEM;
+	for (i = 0; i < rt->pc->n; i++)
+		if (probes_of(&rt->pc->v[i], conn, child))
+			tickets[i] = probe_sched_request(rt->sched, i);
+	for (i = 0; i < rt->pc->n; i++) {
+		const struct probe_spec *sp = &rt->pc->v[i];
+		struct probe_result res;
+
+		if (!tickets[i])
+			continue;
+		out->n++;
+		if (probe_store_wait(rt->store, i, tickets[i], probes_fresh_bound_ms(sp), &res)) {
+			probes_fresh_failed(out, sp, NULL, "no result in time");
+			rc = -ETIMEDOUT;
+		} else if (!res.success) {
+			probes_fresh_failed(out, sp, &res, probe_fail_names[res.fail]);
+		}
+	}
+	free(tickets);
+	return out->n ? rc : -ENOENT;
 }
 
 struct probes_packets {

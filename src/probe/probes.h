@@ -19,6 +19,21 @@ int probes_start(struct probe_runtime **out, const struct probe_config *pc,
 		 struct ikw_err *err);
 void probes_stop(struct probe_runtime *rt);    /* accepts NULL */
 
+/* What a fresh run of a conn's probes saw (probes_run_now). */
+struct probes_fresh {
+	size_t n, nfailed;            /* probes run, of which failed */
+	char first_failure[200];      /* "icmp (198.19.0.1): timeout", or "" */
+};
+
+/* Runs every probe of conn (of its child, unless child is NULL or "")
+ * afresh through the daemon's scheduler: runs that start after this call,
+ * not the last results, and never skipped as quiet.  Blocks until all have
+ * finished (each within a bound of its own timeouts).  Returns 0 with out
+ * filled, -ENOENT when the conn has no probe, -ETIMEDOUT when a run did not
+ * finish in its bound (counted as failed), -EINVAL without a runtime. */
+int probes_run_now(struct probe_runtime *rt, const char *conn, const char *child,
+		   struct probes_fresh *out);
+
 /* Some probe's target or source comes from a traffic selector. */
 bool probes_derived(const struct probe_config *pc);
 

@@ -35,6 +35,10 @@ struct probe_sched {
 	bool *busy;
 	size_t nslots, nactive;
 	bool *running, *failing;  /* per probe */
+	_Atomic uint64_t *want;   /* per probe: the last fresh-run ticket asked */
+	uint64_t *started;        /* per probe: the last ticket a run took */
+	uint64_t *slot_ticket;    /* per slot: the ticket its run serves */
+	atomic_bool asked;        /* some probe may want a fresh run */
 	struct pollfd *pfd;
 	size_t *pslot;            /* slot of each pfd, or PS_MUX_SLOT */
 	struct probe_shared sh;
@@ -111,6 +115,9 @@ static void ps_free(struct probe_sched *s)
 	free(s->busy);
 	free(s->running);
 	free(s->failing);
+	free((void *)s->want);
+	free(s->started);
+	free(s->slot_ticket);
 	free(s->pfd);
 	free(s->pslot);
 	free(s);
@@ -141,12 +148,15 @@ static int ps_new(struct probe_sched **out, const struct probe_config *pc,
 	s->busy = calloc(s->nslots, sizeof(*s->busy));
 	s->running = calloc(n, sizeof(*s->running));
 	s->failing = calloc(n, sizeof(*s->failing));
+	s->want = calloc(n, sizeof(*s->want));
+	s->started = calloc(n, sizeof(*s->started));
+	s->slot_ticket = calloc(s->nslots, sizeof(*s->slot_ticket));
 	s->pfd = calloc(npfd, sizeof(*s->pfd));
 	s->pslot = calloc(npfd, sizeof(*s->pslot));
 	/* tokens tell our runs' replies apart, also from an earlier ikewatch */
 	s->token = (uint32_t)getpid() * 2654435761U ^ (uint32_t)ps_now();
-	if (!s->heap || !s->runs || !s->busy || !s->running || !s->failing || !s->pfd ||
-	    !s->pslot) {
+	if (!s->heap || !s->runs || !s->busy || !s->running || !s->failing || !s->want ||
+	    !s->started || !s->slot_ticket || !s->pfd || !s->pslot) {
 		ps_free(s);
 		return err_set(err, -ENOMEM, "out of memory");
 	}
@@ -226,6 +236,7 @@ static void ps_collect(struct probe_sched *s)
 
 		if (!s->busy[i] || !probe_run_done(r))
 			continue;
+		r->res.ticket = s->slot_ticket[i];
 		probe_store_record(s->store, r->idx, &r->res);
 		ps_log_change(s, r);
 		s->running[r->idx] = false;
@@ -258,6 +269,8 @@ static void ps_start_one(struct probe_sched *s, size_t idx, int64_t now)
 	for (slot = 0; s->busy[slot]; slot++)
 		;
 	probe_store_addrs(s->store, idx, &addrs);
+	/* a run serves every request made before it started */
+	s->started[idx] = s->slot_ticket[slot] = atomic_load(&s->want[idx]);
 	s->busy[slot] = true;
 	s->running[idx] = true;
 	s->nactive++;
@@ -288,6 +301,29 @@ static void ps_start_due(struct probe_sched *s, int64_t now)
 			d.at += iv;
 		ps_push(s, d.at, d.idx);
 	}
+}
+
+/* Fresh runs asked for (probe_sched_request): started at once, never
+ * quiet, when the probe is not running and a slot is free; otherwise at the
+ * next pass (a run in flight started before the request, so it does not
+ * serve it). */
+static void ps_start_requested(struct probe_sched *s, int64_t now)
+{
+	bool left = false;
+	size_t i;
+
+	if (!atomic_exchange(&s->asked, false))
+		return;
+	for (i = 0; i < s->pc->n; i++) {
+		if (atomic_load(&s->want[i]) <= s->started[i])
+			continue;
+		if (s->running[i] || s->nactive >= s->nslots)
+			left = true;   /* again after a run ends: the loop comes round */
+		else
+			ps_start_one(s, i, now);
+	}
+	if (left)
+		atomic_store(&s->asked, true);
 }
 
 static void ps_tick(struct probe_sched *s, int64_t now)
@@ -398,6 +434,12 @@ static void ps_wait(struct probe_sched *s, int64_t now)
 	if (r <= 0)
 		return;
 	now = ps_now();
+	if (s->pfd[0].revents) {
+		uint64_t v;
+
+		if (read(s->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			log_debug("probes: cannot read the wake-up: %s", strerror(errno));
+	}
 	for (i = 1; i < n; i++) {
 		if (!s->pfd[i].revents)
 			continue;
@@ -414,6 +456,7 @@ static void ps_loop(struct probe_sched *s)
 	while (!atomic_load(&s->stop)) {
 		int64_t now = ps_now();
 
+		ps_start_requested(s, now);
 		ps_start_due(s, now);
 		ps_tick(s, now);
 		if (s->once && s->nheap == 0 && s->nactive == 0)
@@ -465,6 +508,19 @@ void probe_sched_stop(struct probe_sched *s)
 		log_debug("probes: cannot wake the scheduler: %s", strerror(errno));
 	pthread_join(s->thread, NULL);
 	ps_free(s);
+}
+
+uint64_t probe_sched_request(struct probe_sched *s, size_t idx)
+{
+	uint64_t one = 1, ticket;
+
+	if (!s || idx >= s->pc->n)
+		return 0;
+	ticket = atomic_fetch_add(&s->want[idx], 1) + 1;
+	atomic_store(&s->asked, true);
+	if (write(s->wake_fd, &one, sizeof(one)) < 0)
+		log_debug("probes: cannot wake the scheduler: %s", strerror(errno));
+	return ticket;
 }
 
 int probe_sched_run_once(const struct probe_config *pc, struct probe_store *store)

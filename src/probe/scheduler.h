@@ -20,6 +20,12 @@ int probe_sched_start(struct probe_sched **out, const struct probe_config *pc,
 /* Stops the thread, abandoning runs in flight; accepts NULL. */
 void probe_sched_stop(struct probe_sched *s);
 
+/* Asks for a fresh run of probe idx: one that starts after this call (a
+ * run in flight does not count), at once when a slot is free, never
+ * skipped as quiet.  Thread-safe.  Returns its ticket for
+ * probe_store_wait(), 0 when s is NULL or idx out of range. */
+uint64_t probe_sched_request(struct probe_sched *s, size_t idx);
+
 /* Runs every probe once, at once (with the same concurrency cap), in the
  * calling thread, and returns when all have finished.  Returns 0, or
  * -ENOMEM, or -errno when the https probes' trust cannot be loaded

@@ -82,6 +82,17 @@ struct rem_conn *rem_conn_get(struct remediate *r, const char *name)
 	return p;
 }
 
+void rem_count_step(struct remediate *r, const char *conn, enum rem_action step,
+		    enum rem_step_result res)
+{
+	struct rem_conn *c;
+
+	pthread_mutex_lock(&r->lock);
+	if ((c = rem_conn_get(r, conn)))
+		c->steps[step][res]++;
+	pthread_mutex_unlock(&r->lock);
+}
+
 void rem_count_action(struct remediate *r, const char *conn, enum rem_action a,
 		      enum rem_result res)
 {
@@ -229,6 +240,7 @@ void remediate_contribute(void *ctx, struct model *m)
 	for (i = 0; s->conns && i < r->nconns; i++) {
 		s->conns[i].conn = arena_strdup(&m->arena, r->conns[i].name);
 		memcpy(s->conns[i].actions, r->conns[i].actions, sizeof(s->conns[i].actions));
+		memcpy(s->conns[i].steps, r->conns[i].steps, sizeof(s->conns[i].steps));
 		s->conns[i].last_action = r->conns[i].last_action_wall;
 		if (s->conns[i].conn)
 			s->nconns = i + 1;
@@ -271,16 +283,16 @@ static void rem_init(struct remediate *r, const struct remediate_config *rc,
 }
 
 int remediate_start(struct remediate **out, const struct remediate_config *rc,
-		    const char *vici_socket, struct scraper *s, struct log_collect *logs,
-		    struct ikw_err *err)
+		    const struct remediate_inputs *in, struct ikw_err *err)
 {
 	struct remediate *r = calloc(1, sizeof(*r));
 	int rcode;
 
 	if (!r)
 		return err_set(err, -ENOMEM, "out of memory");
-	rem_init(r, rc, vici_socket, s);
-	r->logs = logs;
+	rem_init(r, rc, in->vici_socket, in->scraper);
+	r->logs = in->logs;
+	r->probes = in->probes;
 	if ((rcode = remediate_config_check(rc, err)) ||
 	    (rcode = remediate_notify_check(rc, err)) ||
 	    (rcode = rem_load_token(r, rc->token_file, err)))

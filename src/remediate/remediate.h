@@ -22,19 +22,25 @@
 struct remediate;
 
 struct log_collect;
+struct probe_runtime;
+
+/* What the engine works with besides its config; each must outlive it. */
+struct remediate_inputs {
+	const char *vici_socket;
+	struct scraper *scraper;
+	struct log_collect *logs;      /* recent log lines for the bundle, or NULL */
+	struct probe_runtime *probes;  /* the daemon's probes (fresh runs), or NULL */
+};
 
 /* Loads the token, opens the audit log, restores the state file, starts
- * the thread.  rc and vici_socket must outlive the engine; the scraper
- * too.  logs (NULL: none) is the log collector whose recent lines go into
- * the diagnostics bundle (log.txt): given here, so that the thread never
- * sees it change.  0 or -errno. */
+ * the thread.  rc and the inputs must outlive the engine; they are given
+ * here, so that the thread never sees them change.  0 or -errno. */
 /* The notification's URL, TLS options and credentials make sense
  * together: 0 or -EINVAL with err set.  remediate_start checks it too. */
 int remediate_notify_check(const struct remediate_config *rc, struct ikw_err *err);
 
 int remediate_start(struct remediate **out, const struct remediate_config *rc,
-		    const char *vici_socket, struct scraper *s, struct log_collect *logs,
-		    struct ikw_err *err);
+		    const struct remediate_inputs *in, struct ikw_err *err);
 /* Stops the thread (an action under way finishes first); accepts NULL. */
 void remediate_stop(struct remediate *r);
 

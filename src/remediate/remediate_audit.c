@@ -53,12 +53,15 @@ void rem_event_json(const struct remediate *r, const struct rem_event *e, struct
 	if (e->is_action) {
 		json_str(&j, "action", rem_action_names[e->action]);
 		json_str(&j, "result", rem_result_names[e->result]);
+		if (e->step)
+			json_u64(&j, "step", e->step);
 	}
 	json_bool(&j, "dry_run", r->rc->dry_run);
 	rem_json_opt(&j, "seen", e->seen);
 	rem_json_opt(&j, "after", e->after);
 	rem_json_opt(&j, "peer", e->peer);
 	rem_json_opt(&j, "detail", e->detail);
+	rem_json_opt(&j, "steps", e->steps);
 	rem_json_opt(&j, "diagnostics", e->diagnostics);
 	json_obj_end(&j);
 }
@@ -125,7 +128,10 @@ void rem_decide(struct remediate *r, const struct rem_event *e)
 		r->decisions[o][e->reason]++;
 	pthread_mutex_unlock(&r->lock);
 	rem_audit(r, e);
-	if (r->rc->notify_url && (o == RO_ACTED || o == RO_ESCALATED || o == RO_DRY_RUN)) {
+	/* a human hears of every change, of every escalation, and of steps
+	 * that ended with the fault still there (a restart held back) */
+	if (r->rc->notify_url && (o == RO_ACTED || o == RO_ESCALATED || o == RO_DRY_RUN ||
+				  (e->steps && e->steps[0]))) {
 		struct strbuf sb = STRBUF_INIT;
 
 		rem_event_json(r, e, &sb);

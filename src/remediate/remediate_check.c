@@ -72,6 +72,11 @@ static void rem_check_conn(const struct status_conn *sc, const struct rem_job *j
 			     status_child_probe_failing(sc, job->child));
 	else
 		c->faulty = at != ST_OK;
+	c->control_fault = at == ST_DOWN || at == ST_CONNECTING ||
+			   (at == ST_CHILD_MISSING && (!job->child[0] ||
+						       rem_child_missing(sc, job->child)));
+	c->probe_failing = at == ST_PROBE_FAILING &&
+			   (!job->child[0] || status_child_probe_failing(sc, job->child));
 	snprintf(c->seen, sizeof(c->seen), "%s%s%s", status_attention_names[at],
 		 sc->reason && sc->reason[0] ? ": " : "", sc->reason ? sc->reason : "");
 	/* a conn missing children: only those are initiated */
@@ -102,6 +107,34 @@ void rem_check_view(const struct status_view *v, const struct rem_job *job,
 	c->faulty = !v->ok || c->found;
 }
 
+/* The SAs a rekey names: the conn's newest established IKE SA and its
+ * installed CHILD SAs (of the job's child). */
+static void rem_check_sas(const struct model *m, const struct rem_job *job,
+			  struct rem_check *c)
+{
+	const struct ike_sa *newest = NULL;
+	size_t i;
+
+	for (i = 0; i < m->nike; i++) {
+		const struct ike_sa *s = &m->ike_sas[i];
+
+		if (strcmp(s->conn, job->conn) || s->state != IKE_ESTABLISHED)
+			continue;
+		if (!newest || s->established_for < newest->established_for)
+			newest = s;
+	}
+	if (!newest)
+		return;
+	c->ike_id = newest->uniqueid;
+	for (i = 0; i < newest->nchildren && c->nchild_ids < REM_CHECK_CHILDREN_MAX; i++) {
+		const struct child_sa *ch = &newest->children[i];
+
+		if (ch->state == CHILD_INSTALLED &&
+		    (!job->child[0] || !strcmp(ch->name, job->child)))
+			c->child_ids[c->nchild_ids++] = ch->uniqueid;
+	}
+}
+
 int rem_check(struct remediate *r, const struct rem_job *job, struct rem_check *c,
 	      struct strbuf *json)
 {
@@ -119,6 +152,7 @@ int rem_check(struct remediate *r, const struct rem_job *job, struct rem_check *
 	}
 	rem_check_cfg(m, job, c);
 	rem_check_view(&v, job, c);
+	rem_check_sas(m, job, c);
 	if (json)
 		status_json(&v, json);
 out:

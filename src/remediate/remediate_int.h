@@ -4,7 +4,8 @@
  * queue's thread and the steps of one job; remediate_check.c: one fresh
  * check of a conn; remediate_bundle.c: the diagnostics bundle;
  * remediate_audit.c: the audit log and the outgoing notification;
- * remediate_self.c: ikewatch's own trigger.  Not for outside use. */
+ * remediate_self.c: ikewatch's own trigger; remediate_dataplane.c: the
+ * data-plane ladder (fresh probes, rekeys).  Not for outside use. */
 #ifndef IKW_REMEDIATE_INT_H
 #define IKW_REMEDIATE_INT_H
 
@@ -28,6 +29,7 @@ struct rem_conn {
 	char *name;
 	struct rem_conn_state st;
 	uint64_t actions[RA_COUNT][RS_COUNT];
+	uint64_t steps[RA_COUNT][RSR_COUNT];
 	double last_action_wall;
 };
 
@@ -36,6 +38,7 @@ struct remediate {
 	const char *vici_socket;
 	struct scraper *scraper;
 	struct log_collect *logs;      /* recent log lines, or NULL */
+	struct probe_runtime *probes;  /* the daemon's probes, or NULL */
 	char *token;
 	int audit_fd;
 	struct rem_limits limits;
@@ -75,6 +78,9 @@ struct rem_event {
 	const char *diagnostics;     /* NULL or the bundle's directory */
 	const char *peer;            /* NULL or the conn's remote_addrs */
 	const char *after;           /* NULL or what the check after an action saw */
+	unsigned step;               /* an action's place in its ladder, 1.. (0: none) */
+	const char *steps;           /* NULL or the ladder so far, "rekey_child:
+					not_fixed, ..." (the decision's line) */
 };
 
 #define REM_CHECK_CHILDREN_MAX 8
@@ -90,6 +96,13 @@ struct rem_check {
 	char peer[128];
 	char children[REM_CHECK_CHILDREN_MAX][AM_VALUE_MAX + 1];   /* what to initiate */
 	size_t nchildren;
+	bool control_fault;          /* down, missing the child, connecting */
+	bool probe_failing;          /* the status view's probe_failing (for the
+					job's child, with a child label) */
+	uint32_t ike_id;             /* the newest established IKE SA, 0: none */
+	uint32_t child_ids[REM_CHECK_CHILDREN_MAX];   /* its installed CHILD SAs
+							 (of the job's child) */
+	size_t nchild_ids;
 };
 
 /* remediate.c: the clock (policy time), sleeping, the counters. */
@@ -99,6 +112,8 @@ double rem_now(const struct remediate *r);
 bool rem_sleep(struct remediate *r, uint64_t policy_ms);
 void rem_count_action(struct remediate *r, const char *conn, enum rem_action a,
 		      enum rem_result res);
+void rem_count_step(struct remediate *r, const char *conn, enum rem_action step,
+		    enum rem_step_result res);
 /* Records conn's action at now (its cooldown starts) and saves the state. */
 void rem_set_last_action(struct remediate *r, const char *conn, double now);
 /* remediate.c: the state file (remediation.state_file): restored at start,
@@ -142,6 +157,40 @@ void rem_bundle(struct remediate *r, const struct rem_job *job, const struct rem
 /* remediate_worker.c: the thread that works the queue and runs the self
  * check. */
 void *rem_thread(void *arg);
+/* Re-initiates the children of c; 0, or the last error (detail says which
+ * child and why), -ENOENT with none. */
+int rem_initiate(struct remediate *r, const struct rem_job *job, const struct rem_check *c,
+		 char *detail, size_t dsize);
+/* The last step of both ladders: the restart command within its policy,
+ * then (dataplane) the fresh probes or the status decide; the decision. */
+void rem_step_restart(struct remediate *r, const struct rem_job *job, struct rem_event *e,
+		      bool dataplane, unsigned step, struct strbuf *steps);
+/* An action's own audit line, before the decision it leads to. */
+void rem_audit_action(struct remediate *r, struct rem_event *e, enum rem_action a, bool ok,
+		      bool fixed);
+/* Adds "name: result" to the ladder's summary. */
+void rem_steps_add(struct strbuf *steps, enum rem_action a, enum rem_step_result res);
+
+/* remediate_dataplane.c: the ladder for an SA that reads up and carries
+ * nothing. */
+/* job goes down it: its alert is one of probe_alerts, or the status says
+ * probe_failing, and the control plane is up. */
+bool rem_dataplane_job(const struct remediate *r, const struct rem_job *job,
+		       const struct rem_check *c);
+/* The confirmation: the conn's probes run afresh.  True when one fails
+ * (what it saw into seen, e->seen); otherwise the decision is made here
+ * (skipped: healed, or no_probe). */
+bool rem_dataplane_confirm(struct remediate *r, const struct rem_job *job,
+			   struct rem_event *e, char *seen, size_t seen_size);
+/* The conn's (job's child's) probes run afresh: "ok, N probes pass
+ * afresh" or what failed into seen; *err as probes_run_now (-ENOENT: no
+ * probe).  True when they all pass. */
+bool rem_dataplane_probe(struct remediate *r, const struct rem_job *job, char *seen,
+			 size_t size, int *err);
+/* Steps: rekey the CHILD SAs, probe; rekey the IKE SA (initiate if the peer
+ * answers nothing), probe; restart. */
+void rem_dataplane_ladder(struct remediate *r, const struct rem_job *job,
+			  struct rem_check *c, struct rem_event *e);
 
 /* remediate_self.c: ikewatch's own trigger. */
 void rem_self_scan(struct remediate *r);

@@ -1,6 +1,7 @@
 /* ikewatch's own trigger: conns down or missing a child (the conditions of
  * IPsecIKESADown and IPsecChildSADown; the persistence checks stand in
- * for the alerts' for:).  Over the global cap, one job escalates, once
+ * for the alerts' for:), or failing a probe (probe_failing: failing_after
+ * runs in a row; fresh probes confirm it).  Over the global cap, one job escalates, once
  * until the site recovers. */
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,8 @@ static size_t rem_self_nfaulty(const struct status_view *v)
 
 	for (i = 0; i < v->nconns; i++)
 		if (v->conns[i].attention == ST_DOWN || v->conns[i].attention == ST_CHILD_MISSING ||
-		    v->conns[i].attention == ST_CONNECTING)
+		    v->conns[i].attention == ST_CONNECTING ||
+		    v->conns[i].attention == ST_PROBE_FAILING)
 			n++;
 	return n;
 }
@@ -50,7 +52,8 @@ static void rem_self_queue(struct remediate *r, const struct status_view *v, dou
 	for (i = 0; i < v->nconns; i++) {
 		const struct status_conn *sc = &v->conns[i];
 
-		if ((sc->attention != ST_DOWN && sc->attention != ST_CHILD_MISSING) ||
+		if ((sc->attention != ST_DOWN && sc->attention != ST_CHILD_MISSING &&
+		     sc->attention != ST_PROBE_FAILING) ||
 		    !rem_allowed(r->rc, sc->name) || strlen(sc->name) > AM_VALUE_MAX)
 			continue;
 		if (over) {

@@ -1,8 +1,9 @@
 /* The remediation thread: it works the queue one job at a time and, every
  * self_check interval, runs ikewatch's own check.  One job: a fresh check,
- * the cooldown and the global cap, the persistence checks, a diagnostics
- * bundle, then re-initiation and, if that did not fix it, the restart
- * step. */
+ * the cooldown and the global cap, the persistence checks (or, for a data
+ * plane fault, the fresh probes: remediate_dataplane.c), a diagnostics
+ * bundle, then re-initiation (or the rekeys) and, if that did not fix it,
+ * the restart step. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,8 +20,8 @@
 
 /* ---- the actions ---------------------------------------------------------- */
 
-static int rem_initiate(struct remediate *r, const struct rem_job *job, const struct rem_check *c,
-			char *detail, size_t dsize)
+int rem_initiate(struct remediate *r, const struct rem_job *job, const struct rem_check *c,
+		 char *detail, size_t dsize)
 {
 	struct ikw_err err = { "" };
 	size_t i;
@@ -62,9 +63,8 @@ static int rem_restart_cmd(struct remediate *r, char *detail, size_t dsize)
 	return res.exit_code == 0 ? 0 : -1;
 }
 
-/* An action's own audit line, before the decision it leads to. */
-static void rem_audit_action(struct remediate *r, struct rem_event *e, enum rem_action a,
-			     bool ok, bool fixed)
+void rem_audit_action(struct remediate *r, struct rem_event *e, enum rem_action a, bool ok,
+		      bool fixed)
 {
 	e->is_action = true;
 	e->action = a;
@@ -72,19 +72,51 @@ static void rem_audit_action(struct remediate *r, struct rem_event *e, enum rem_
 	e->reason = fixed ? RR_FIXED : RR_NOT_FIXED;
 	rem_audit(r, e);
 	e->is_action = false;
+	e->step = 0;
+}
+
+void rem_steps_add(struct strbuf *steps, enum rem_action a, enum rem_step_result res)
+{
+	if (steps->len)
+		strbuf_addstr(steps, ", ");
+	strbuf_addf(steps, "%s: %s", rem_action_names[a], rem_step_result_names[res]);
 }
 
 /* ---- the steps ------------------------------------------------------------ */
 
-/* The restart step, after re-initiation did not fix it. */
-static void rem_step_restart(struct remediate *r, const struct rem_job *job,
-			     struct rem_event *e)
+/* After the restart: charon may not start the conn itself (only
+ * start_action = start does), so it is initiated when the status says it
+ * is down; then the status (control plane) or fresh probes (data plane)
+ * decide.  True when still faulty. */
+static bool rem_after_restart(struct remediate *r, const struct rem_job *job,
+			      struct rem_check *c, bool dataplane)
+{
+	char d2[300];
+
+	if (!rem_sleep(r, r->rc->restart_settle_ms) || rem_check(r, job, c, NULL))
+		return true;
+	if (c->control_fault || (!dataplane && c->faulty)) {
+		rem_initiate(r, job, c, d2, sizeof(d2));
+		if (!rem_sleep(r, r->rc->recheck_delay_ms) || rem_check(r, job, c, NULL))
+			return true;
+	}
+	if (dataplane && !c->control_fault) {
+		int err;
+
+		return !rem_dataplane_probe(r, job, c->seen, sizeof(c->seen), &err);
+	}
+	return c->faulty;
+}
+
+void rem_step_restart(struct remediate *r, const struct rem_job *job, struct rem_event *e,
+		      bool dataplane, unsigned step, struct strbuf *steps)
 {
 	char detail[300], when[64];
 	struct rem_check c = { .faulty = true };
 	enum rem_reason why;
 	double next_at, now = rem_now(r);
 	enum rem_decision d;
+	bool faulty;
 	int rc;
 
 	pthread_mutex_lock(&r->lock);
@@ -93,66 +125,81 @@ static void rem_step_restart(struct remediate *r, const struct rem_job *job,
 	if (d != REM_ACT) {
 		snprintf(when, sizeof(when), "next restart allowed in %.0fs (policy time)",
 			 next_at - now);
+		if (r->rc->restart.n) {
+			rem_count_step(r, job->conn, RA_RESTART, RSR_SKIPPED);
+			rem_steps_add(steps, RA_RESTART, RSR_SKIPPED);
+		}
 		e->outcome = d == REM_ESCALATE ? RO_ESCALATED : RO_SKIPPED;
 		e->reason = why;
-		e->detail = r->rc->restart.n ? when : "re-initiation did not fix it";
+		e->detail = r->rc->restart.n ? when : dataplane ? "the rekeys did not fix it" :
+						  "re-initiation did not fix it";
+		e->steps = steps->len ? strbuf_str(steps) : NULL;
 		rem_decide(r, e);
 		return;
 	}
 	rc = rem_restart_cmd(r, detail, sizeof(detail));
 	rem_set_last_action(r, job->conn, now);
-	if (rem_sleep(r, r->rc->restart_settle_ms) && !rem_check(r, job, &c, NULL) && c.faulty) {
-		/* charon restarted without starting the conn itself */
-		char d2[300];
-
-		rem_initiate(r, job, &c, d2, sizeof(d2));
-		if (rem_sleep(r, r->rc->recheck_delay_ms))
-			rem_check(r, job, &c, NULL);
-	}
+	faulty = rem_after_restart(r, job, &c, dataplane);
 	pthread_mutex_lock(&r->lock);
-	rem_policy_restarted(&r->host, now, !rc && !c.faulty);
+	rem_policy_restarted(&r->host, now, !rc && !faulty);
 	pthread_mutex_unlock(&r->lock);
 	rem_state_store(r);
-	rem_count_action(r, job->conn, RA_RESTART, !rc && !c.faulty ? RS_OK : RS_FAILED);
+	rem_count_action(r, job->conn, RA_RESTART, !rc && !faulty ? RS_OK : RS_FAILED);
+	rem_count_step(r, job->conn, RA_RESTART, rc ? RSR_FAILED : faulty ? RSR_NOT_FIXED :
+							     RSR_FIXED);
+	rem_steps_add(steps, RA_RESTART, rc ? RSR_FAILED : faulty ? RSR_NOT_FIXED : RSR_FIXED);
 	e->detail = detail;
 	e->after = c.seen;
-	rem_audit_action(r, e, RA_RESTART, !rc && !c.faulty, !c.faulty);
+	e->step = step;
 	e->outcome = RO_ACTED;
+	rem_audit_action(r, e, RA_RESTART, !rc && !faulty, !faulty);
+	e->steps = strbuf_str(steps);
 	rem_decide(r, e);
 }
 
 /* Step 1, re-initiation; true when the restart step is to follow. */
 static bool rem_step_initiate(struct remediate *r, const struct rem_job *job,
-			      struct rem_check *c, struct rem_event *e)
+			      struct rem_check *c, struct rem_event *e, struct strbuf *steps)
 {
 	char detail[300];
 	int rc = rem_initiate(r, job, c, detail, sizeof(detail));
+	enum rem_step_result res;
 
 	rem_set_last_action(r, job->conn, rem_now(r));
 	if (!rem_sleep(r, r->rc->recheck_delay_ms))
 		return false;
 	rem_check(r, job, c, NULL);
 	rem_count_action(r, job->conn, RA_INITIATE, !rc && !c->faulty ? RS_OK : RS_FAILED);
+	res = !c->faulty ? RSR_FIXED : rc ? RSR_FAILED : RSR_NOT_FIXED;
+	rem_count_step(r, job->conn, RA_INITIATE, res);
+	rem_steps_add(steps, RA_INITIATE, res);
 	e->outcome = RO_ACTED;
 	e->detail = rc ? detail : NULL;
 	e->after = c->seen;
+	e->step = 1;
 	rem_audit_action(r, e, RA_INITIATE, !rc && !c->faulty, !c->faulty);
 	e->detail = NULL;
 	if (c->faulty)
 		return true;
+	e->steps = strbuf_str(steps);
 	rem_decide(r, e);
 	return false;
 }
 
 static void rem_work_dry_run(struct remediate *r, const struct rem_job *job,
-			     struct rem_event *e)
+			     struct rem_event *e, bool dataplane)
 {
-	rem_count_action(r, job->conn, RA_INITIATE, RS_DRY_RUN);
+	rem_count_action(r, job->conn, dataplane ? RA_REKEY_CHILD : RA_INITIATE, RS_DRY_RUN);
 	rem_set_last_action(r, job->conn, rem_now(r));
 	e->outcome = RO_DRY_RUN;
 	e->reason = RR_WOULD_ACT;
-	e->detail = r->rc->restart.n ? "would re-initiate, then restart charon if that fails" :
-				       "would re-initiate";
+	if (dataplane)
+		e->detail = r->rc->restart.n ? "would rekey the CHILD SA, then the IKE SA, then "
+					       "restart charon if the probes still fail" :
+					       "would rekey the CHILD SA, then the IKE SA";
+	else
+		e->detail = r->rc->restart.n ? "would re-initiate, then restart charon if that fails" :
+					       "would re-initiate";
 	rem_decide(r, e);
 }
 
@@ -239,10 +286,10 @@ static bool rem_work_persist(struct remediate *r, const struct rem_job *job,
 static void rem_work(struct remediate *r, const struct rem_job *job)
 {
 	struct rem_event e = { .job = job, .reason = RR_NONE };
-	struct strbuf status = STRBUF_INIT;
+	struct strbuf status = STRBUF_INIT, steps = STRBUF_INIT;
 	char path[1024] = "", seen[200];
 	struct rem_check c;
-	bool go;
+	bool go, dataplane;
 
 	/* with one check, this is the one: its status goes to the bundle */
 	if (rem_check(r, job, &c, r->limits.checks <= 1 ? &status : NULL)) {
@@ -254,20 +301,27 @@ static void rem_work(struct remediate *r, const struct rem_job *job)
 	}
 	e.peer = c.peer;
 	e.seen = c.seen;
+	dataplane = rem_dataplane_job(r, job, &c);
 	go = rem_work_admit(r, job, &c, &e) &&
-	     rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen));
+	     (dataplane ? rem_dataplane_confirm(r, job, &e, seen, sizeof(seen)) :
+			  rem_work_persist(r, job, &c, &e, &status, seen, sizeof(seen)));
+	if (go && dataplane && r->limits.checks > 1) {
+		go = !rem_check(r, job, &c, &status);   /* the bundle's snapshot */
+		snprintf(c.seen, sizeof(c.seen), "%s", seen);   /* and what confirmed it */
+	}
 	if (go)
 		rem_bundle(r, job, &c, &status, path, sizeof(path));
 	strbuf_release(&status);
 	if (!go)
 		return;
 	e.diagnostics = path[0] ? path : NULL;
-	if (r->rc->dry_run) {
-		rem_work_dry_run(r, job, &e);
-		return;
-	}
-	if (rem_step_initiate(r, job, &c, &e))
-		rem_step_restart(r, job, &e);
+	if (r->rc->dry_run)
+		rem_work_dry_run(r, job, &e, dataplane);
+	else if (dataplane)
+		rem_dataplane_ladder(r, job, &c, &e);
+	else if (rem_step_initiate(r, job, &c, &e, &steps))
+		rem_step_restart(r, job, &e, false, 2, &steps);
+	strbuf_release(&steps);
 }
 
 /* ---- the thread ------------------------------------------------------------ */

@@ -67,6 +67,18 @@ int vici_control_terminate(const char *socket_path, bool child, uint32_t id,
 	return vici_control_run(socket_path, "terminate", &b, timeout_ms, err);
 }
 
+int vici_control_rekey(const char *socket_path, bool child, uint32_t id,
+		       unsigned timeout_ms, struct ikw_err *err)
+{
+	struct vici_builder b;
+	char v[16];
+
+	vici_builder_init(&b);
+	snprintf(v, sizeof(v), "%u", id);
+	vici_add_kv_str(&b, child ? "child-id" : "ike-id", v);
+	return vici_control_run(socket_path, "rekey", &b, timeout_ms, err);
+}
+
 int vici_control_initiate(const char *socket_path, const char *ike, const char *child,
 			  unsigned timeout_ms, struct ikw_err *err)
 {

@@ -219,7 +219,9 @@ esp_case_passes() { [ "$(val "ipsec_probe_success$1")" = 1 ]; }
 # and $tmp/ikewatch-alerts.rules.yml, scraping the host:port TARGETs as job
 # ikewatch; its log is $E2E_OUT/prometheus-LOG.log.  PROM_SCRAPE: the
 # scrape interval and timeout (1s); PROM_AM: an Alertmanager's host:port to
-# send alerts to; PROM_ARGS: more flags.  Registered for cleanup.
+# send alerts to; PROM_SCRAPE_TLS: a directory with ca.crt, cli.crt and
+# cli.key to scrape over https with a client certificate; PROM_ARGS: more
+# flags.  Registered for cleanup.
 prom_start() {
 	local port_var=$1 log=$2 port targets="" t; shift 2
 	for t in "$@"; do targets+="${targets:+, }'$t'"; done
@@ -245,6 +247,13 @@ scrape_configs:
   - job_name: ikewatch
     static_configs:
       - targets: [$targets]
+YML
+		[[ -z ${PROM_SCRAPE_TLS:-} ]] || cat <<YML
+    scheme: https
+    tls_config:
+      ca_file: $PROM_SCRAPE_TLS/ca.crt
+      cert_file: $PROM_SCRAPE_TLS/cli.crt
+      key_file: $PROM_SCRAPE_TLS/cli.key
 YML
 	} >"$tmp/prometheus.yml"
 	# shellcheck disable=SC2086  # PROM_ARGS: words on purpose

@@ -19,6 +19,9 @@
 #   (c) charon's CHILD SA joined with its kernel SAs (conn/child labels),
 #       kernel bytes equal to the inbound SA's, monotonic across a rekey
 #       (textfile runs with their state)
+#   (e) remediation (serve): B's inbound SA deleted while both charons
+#       list the CHILD SA up; the probe fails, the self check confirms it
+#       with a fresh probe and a CHILD SA rekey over VICI repairs it
 # Prints "ok - ..." / "not ok - ..." lines and "# guest-kernel: N passed,
 # N failed" (a comment, so that the host wrapper's summary is the only
 # counted one); exits non-zero on any failure.
@@ -36,6 +39,7 @@ OUTER_A=192.0.2.1 OUTER_B=192.0.2.2
 INNER_A=198.18.0.1 INNER_B=198.19.0.1
 PSK=ikwq-smoke-not-a-secret-0123456789
 WORK=$(mktemp -d /tmp/guest-kernel.XXXXXX)
+IKW_SERVE_PID=
 LOGS=${QEMU_OUT:-$WORK}
 PASS=0 FAIL=0
 CHARON_PIDS=()
@@ -62,6 +66,7 @@ cleanup() {
 	for pid in "${CHARON_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
+	[ -z "$IKW_SERVE_PID" ] || { kill "$IKW_SERVE_PID" 2>/dev/null; wait "$IKW_SERVE_PID" 2>/dev/null; }
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
 	rm -rf "$WORK"
@@ -305,6 +310,80 @@ ikewatch_charon_case() {
 	same "ikewatch: kernel bytes in after the rekey = before + the new SA's" "$in2" "$((in1 + new))"
 }
 
+# (e) remediation of an SA that is up and carries nothing: B's inbound SA
+# deleted from the kernel while both charons still list the CHILD SA
+# INSTALLED.  ikewatch serve on A probes B's inner address through the
+# tunnel; its self check finds the conn probe_failing, a fresh probe run
+# confirms it, and step 1 of the data-plane ladder (a CHILD SA rekey over
+# VICI) installs new SAs on both ends: fixed.  Policy time x30.
+remediate_case() {
+	local port=9779 url spi audit=$WORK/audit.jsonl m t0
+	note "case remediation: B's inbound SA removed, a CHILD rekey repairs it"
+	url=http://127.0.0.1:$port
+	head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$WORK/token"
+	chmod 600 "$WORK/token"
+	cat >"$WORK/ikewatch.yml" <<EOF
+probes:
+  list:
+    - {conn: smoke, child: net, name: ping, netns: $A, target_offset: 0,
+       interval: 2s, timeout: 1s, count: 2, failing_after: 2}
+remediation:
+  enabled: true
+  dry_run: false
+  token_file: $WORK/token
+  audit_log: $audit
+  self_check: 30s               # 1 s real
+  recheck_delay: 90s            # 3 s real
+  initiate_timeout: 10s
+  time_scale: 30
+  diagnostics:
+    directory: $WORK/diag
+    commands: [[ip, netns, exec, $A, ip, -s, xfrm, state]]
+EOF
+	ip link set lo up
+	"$IKW" serve --web.listen-address="127.0.0.1:$port" --vici.socket="$WORK/a/charon.vici" \
+		--collector.xfrm.netns="$A" --collector.klips.path= --config.file="$WORK/ikewatch.yml" \
+		>>"$LOGS/ikewatch-serve.log" 2>&1 &
+	IKW_SERVE_PID=$!
+	URL=$url
+	check "remediation: ikewatch serve on A, its probe through smoke/net passes" wait_until 60 probe_is 1
+	spi=$(nb ip xfrm state | awk -v s="src $OUTER_A dst $OUTER_B" '$0 == s { getline; print $4; exit }')
+	check "remediation: B's inbound SA found (spi ${spi:-none})" test -n "$spi"
+	nb ip xfrm state delete src "$OUTER_A" dst "$OUTER_B" proto esp spi "$spi"
+	t0=$SECONDS
+	check "remediation: B's inbound SA gone, both charons still list net INSTALLED" \
+		inbound_gone "$spi"
+	check "remediation: self check, fresh probe, CHILD rekey: fixed" wait_until 120 audit_fixed "$audit"
+	note "fault to fixed in $((SECONDS - t0)) s"
+	check "remediation: the decision came from its own trigger and saw the fresh probe fail" \
+		grep -q '"source":"self".*"decision":"acted","reason":"fixed".*"seen":"probe_failing afresh' "$audit"
+	check "remediation: B has its 2 ESP SAs again, new ones" wait_until 30 renewed "$spi"
+	check "remediation: ping through the rekeyed CHILD SA (3 packets)" ping_ab 3
+	check "remediation: the probe passes again" wait_until 30 probe_is 1
+	m=$(curl -fsS --max-time 5 "$url/metrics")
+	check "remediation: ipsec_remediation_steps_total{rekey_child, fixed} 1" test \
+		"$(metric "$m" 'ipsec_remediation_steps_total{conn="smoke",step="rekey_child",result="fixed"}')" = 1
+	kill "$IKW_SERVE_PID" 2>/dev/null
+	wait "$IKW_SERVE_PID" 2>/dev/null
+	IKW_SERVE_PID=
+	cp "$audit" "$LOGS/remediation-audit.jsonl" 2>/dev/null
+}
+wait_until() { # wait_until SECONDS COMMAND...: COMMAND holds within SECONDS
+	local n=$1
+	shift
+	for _ in $(seq 1 "$n"); do "$@" && return 0; sleep 1; done
+	return 1
+}
+probe_is() { # probe_is 0|1: ikewatch's ipsec_probe_success of smoke/net/ping
+	curl -fsS --max-time 5 "$URL/metrics" 2>/dev/null |
+		grep -q "^ipsec_probe_success{conn=\"smoke\",child=\"net\",probe=\"ping\".*} $1\$"
+}
+audit_fixed() {
+	grep -q '"decision":"acted","reason":"fixed".*"action":"rekey_child","result":"ok","step":1' "$1" 2>/dev/null
+}
+inbound_gone() { ! nb ip xfrm state | grep -q "spi $1 " && installed a && installed b; }
+renewed() { [ "$(nb ip xfrm state | grep -c '^src')" -eq 2 ] && ! nb ip xfrm state | grep -q "spi $1 "; }
+
 ping_ab() { # ping_ab COUNT: A's inner -> B's inner
 	na ping -q -c "$1" -i 0.2 -W 2 -I "$INNER_A" "$INNER_B" >/dev/null 2>&1
 }
@@ -467,6 +546,7 @@ manual_case gcm 0x2001 0x2002 aead 'rfc4106(gcm(aes))' 0x000102030405060708090a0
 errors_case
 charon_case
 ikewatch_charon_case
+remediate_case
 # the kernel's own XFRM error counters stay clean in A (OutNoStates: the
 # pings without SAs above); B saw case (d)'s replays and bad ICVs
 for ns in "$A"; do

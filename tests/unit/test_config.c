@@ -66,6 +66,10 @@ static void test_yaml_errors(void)
 		{ "web:\n  listen_address: [a]\n", "test.yml:2: expected a single value" },
 		{ "web:\n\tbad\n", "test.yml:2: found character that cannot start any token" },
 		{ "labels:\n  peer: maybe\n", "test.yml:2: labels.peer: invalid boolean 'maybe'" },
+		{ "remediation:\n  probe_alerts: IPsecChildSAProbeFailing\n",
+		  "test.yml:2: remediation.probe_alerts: want a list of alert names" },
+		{ "remediation:\n  probe_alerts: ['']\n",
+		  "test.yml:2: remediation.probe_alerts: words are non-empty strings" },
 	};
 	size_t i;
 
@@ -77,6 +81,29 @@ static void test_yaml_errors(void)
 		CHECK_STR(err.msg, t[i].msg);
 		config_release(&c);
 	}
+}
+
+/* The data-plane alerts: the shipped four by default, a list replaces
+ * them, [] turns the data-plane steps off for alerts. */
+static void test_probe_alerts(void)
+{
+	struct ikw_err err = { "" };
+	struct config c;
+
+	CHECK_INT(parse(&c, "log:\n  level: info\n", &err), 0);
+	CHECK_INT(c.remediate.probe_alerts.n, 4);
+	CHECK(c.remediate.probe_alerts.n == 4 &&
+	      !strcmp(c.remediate.probe_alerts.argv[0], "IPsecChildSAProbeFailing") &&
+	      !strcmp(c.remediate.probe_alerts.argv[3], "IPsecTunnelTwoWayLoss"));
+	config_release(&c);
+	CHECK_INT(parse(&c, "remediation:\n  probe_alerts: [MyProbeAlert]\n", &err), 0);
+	CHECK(c.remediate.probe_alerts.n == 1 &&
+	      !strcmp(c.remediate.probe_alerts.argv[0], "MyProbeAlert") &&
+	      !c.remediate.probe_alerts.argv[1]);
+	config_release(&c);
+	CHECK_INT(parse(&c, "remediation:\n  probe_alerts: []\n", &err), 0);
+	CHECK_INT(c.remediate.probe_alerts.n, 0);
+	config_release(&c);
 }
 
 static void test_flags(void)
@@ -210,6 +237,7 @@ int main(void)
 {
 	RUN(test_yaml_applies);
 	RUN(test_yaml_errors);
+	RUN(test_probe_alerts);
 	RUN(test_status_tls_flags);
 	RUN(test_flags);
 	RUN(test_kernel_flags);

@@ -5,6 +5,7 @@
  * brackets).  Needs CAP_NET_RAW unless net.ipv4.ping_group_range allows ping
  * sockets (the suite runs as root); a host without IPv6 on lo fails. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -187,6 +188,58 @@ static void test_thread(void)
 	probe_store_free(st);
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Fresh runs on request (remediation's confirmation): with a 60 s interval
+ * the timer would not run them again; a request runs each at once, its
+ * result is that run's, and a second request is served by a later run. */
+static void test_fresh_run(void)
+{
+	struct probe_spec fresh[3];
+	struct probe_config three = { fresh, 3, 4 };
+	struct probe_store *st;
+	struct probe_sched *s = NULL;
+	struct ikw_err err = { "" };
+	struct probe_result res[3];
+	uint64_t t[3], t2;
+	double start;
+	size_t i;
+
+	memcpy(fresh, specs, sizeof(fresh));   /* icmp, open, closed: shared strings */
+	for (i = 0; i < 3; i++)
+		fresh[i].interval_ms = 60000;
+	st = probe_store_new(&three);
+	CHECK_INT(probe_sched_start(&s, &three, st, &err), 0);
+	CHECK_INT(probe_sched_request(NULL, 0), 0);
+	CHECK_INT(probe_sched_request(s, 3), 0);
+	start = mono_now();
+	for (i = 0; i < 3; i++)
+		t[i] = probe_sched_request(s, i);
+	for (i = 0; i < 3; i++) {
+		CHECK(t[i] == 1);
+		CHECK_INT(probe_store_wait(st, i, t[i], 5000, &res[i]), 0);
+		CHECK(res[i].ticket >= t[i]);
+	}
+	CHECK(mono_now() - start < 3.0);
+	CHECK(res[0].success);
+	CHECK(res[1].success);
+	CHECK(!res[2].success && res[2].fail == PROBE_FAIL_REFUSED);
+	t2 = probe_sched_request(s, 1);
+	CHECK(t2 == 2);
+	CHECK_INT(probe_store_wait(st, 1, t2, 5000, &res[1]), 0);
+	CHECK(res[1].ticket == 2 && res[1].success);
+	/* nothing asked: a wait for a ticket never given times out */
+	CHECK_INT(probe_store_wait(st, 0, 99, 200, &res[0]), -ETIMEDOUT);
+	probe_sched_stop(s);
+	probe_store_free(st);
+}
+
 int main(void)
 {
 	uint16_t port = 0, closed = 0;
@@ -213,6 +266,7 @@ int main(void)
 	RUN(test_once6);
 	RUN(test_once_cap1);
 	RUN(test_thread);
+	RUN(test_fresh_run);
 	r = testlib_done();
 	for (i = 0; i < NPROBES; i++)
 		probe_spec_release(&specs[i]);

@@ -94,7 +94,9 @@ static void test_one_check_one_read(void)
 	rc.diag_commands = &cmd;
 	rc.ndiag_commands = 1;
 	rc.diag_commands_set = true;
-	CHECK_INT(remediate_start(&r, &rc, "/nonexistent/ikw.vici", s, NULL, &err), 0);
+	CHECK_INT(remediate_start(&r, &rc,
+				  &(struct remediate_inputs){ "/nonexistent/ikw.vici", s, NULL, NULL },
+				  &err), 0);
 	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
 	until = deadline_now_ms() + 10000;
 	while (r && !audit_has_t(path) && deadline_now_ms() < until)

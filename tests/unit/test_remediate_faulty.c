@@ -56,8 +56,53 @@ static void test_probe_failing_is_faulty(void)
 	check(ST_OK, "net", false);
 }
 
+/* Which ladder a job goes down: the data plane's (fresh probes, rekeys)
+ * for a probe_failing status or an alert of probe_alerts while the control
+ * plane is up; the control plane's (initiate, restart) otherwise. */
+static bool dataplane(enum status_attention at, const char *child, const char *alert,
+		      const char *missing, bool with_defaults)
+{
+	static const char *const names[] = { "IPsecChildSAProbeFailing", NULL };
+	struct remediate_config rc = { .probe_alerts = { (char **)names, 1 } };
+	struct remediate r = { .rc = &rc };
+	struct status_view v;
+	struct status_conn sc;
+	struct rem_job job = { .conn = "t" };
+	struct rem_check c = { .found = true };
+	const char *miss[] = { missing };
+
+	if (!with_defaults)
+		rc.probe_alerts.n = 0;
+	snprintf(job.child, sizeof(job.child), "%s", child);
+	snprintf(job.alertname, sizeof(job.alertname), "%s", alert);
+	view(&v, &sc, at);
+	if (missing) {
+		sc.missing = miss;
+		sc.nmissing = 1;
+	}
+	rem_check_view(&v, &job, &c);
+	return rem_dataplane_job(&r, &job, &c);
+}
+
+static void test_ladder_choice(void)
+{
+	CHECK(dataplane(ST_PROBE_FAILING, "", "ikewatch_self_check", NULL, true));
+	CHECK(dataplane(ST_PROBE_FAILING, "net", "IPsecIKESADown", NULL, true));
+	CHECK(!dataplane(ST_PROBE_FAILING, "voice", "IPsecIKESADown", NULL, true));
+	CHECK(dataplane(ST_OK, "net", "IPsecChildSAProbeFailing", NULL, true));
+	CHECK(!dataplane(ST_OK, "net", "IPsecChildSAProbeFailing", NULL, false));
+	CHECK(!dataplane(ST_OK, "", "IPsecIKESADown", NULL, true));
+	CHECK(!dataplane(ST_DOWN, "net", "IPsecChildSAProbeFailing", NULL, true));
+	CHECK(!dataplane(ST_CONNECTING, "", "IPsecChildSAProbeFailing", NULL, true));
+	/* the alert's child is missing: initiate it; another child missing: rekey */
+	CHECK(!dataplane(ST_CHILD_MISSING, "net", "IPsecChildSAProbeFailing", "net", true));
+	CHECK(dataplane(ST_CHILD_MISSING, "net", "IPsecChildSAProbeFailing", "voice", true));
+	CHECK(!dataplane(ST_CHILD_MISSING, "", "IPsecChildSAProbeFailing", "voice", true));
+}
+
 int main(void)
 {
 	RUN(test_probe_failing_is_faulty);
+	RUN(test_ladder_choice);
 	return testlib_done();
 }

@@ -256,6 +256,10 @@ static void test_built_alerts(void)
 	CHECK_INT(apply_built(s, &f, "retransmit-send-timeout", "up", "ESTABLISHED"), 0);
 	CHECK_INT(apply_built(s, &f, "retransmit-send-timeout", "new", "CONNECTING"), 0);
 	CHECK_INT(apply_built(s, &f, "peer-init-unreachable", "new", "CONNECTING"), 0);
+	/* during a rekey or a delete of an SA that was up: a dead peer too */
+	CHECK_INT(apply_built(s, &f, "retransmit-send-timeout", "rk", "REKEYING"), 0);
+	CHECK_INT(apply_built(s, &f, "retransmit-send-timeout", "del", "DELETING"), 0);
+	CHECK_INT(apply_built(s, &f, "retransmit-send-timeout", "half", "ESTABLISHE"), 0);
 	/* not tied to an IKE SA: conn ""; a future name: "unknown" */
 	CHECK_INT(apply_built(s, &f, "invalid-ike-spi", NULL, NULL), 0);
 	CHECK_INT(apply_built(s, &f, "some-future-alert", NULL, NULL), 0);
@@ -264,6 +268,9 @@ static void test_built_alerts(void)
 	CHECK_U64(failure_count(&v, "up", FAIL_DPD_TIMEOUT), 1);
 	CHECK_U64(failure_count(&v, "up", FAIL_PEER_UNREACHABLE), 0);
 	CHECK_U64(failure_count(&v, "new", FAIL_PEER_UNREACHABLE), 1);
+	CHECK_U64(failure_count(&v, "rk", FAIL_DPD_TIMEOUT), 1);
+	CHECK_U64(failure_count(&v, "del", FAIL_DPD_TIMEOUT), 1);
+	CHECK_U64(failure_count(&v, "half", FAIL_PEER_UNREACHABLE), 1);
 	CHECK_U64(alert_count(&v, "new", ALERT_PEER_INIT_UNREACHABLE), 1);
 	CHECK_U64(alert_count(&v, "", ALERT_INVALID_IKE_SPI), 1);
 	CHECK_U64(alert_count(&v, "", ALERT_UNKNOWN), 1);
