@@ -58,7 +58,7 @@ KERNEL_ERROR_FAMILIES = re.compile(r"^ipsec_(kernel_child_sa|kernel_other_sa|kli
 # labels whose values ikewatch defines: lowercase (charon's alert names have dashes)
 LOWERCASE = {"role", "start", "side", "kind", "result", "decision", "reason",
              "error", "event", "type", "collector", "priority", "exchange",
-             "phase", "output", "status", "action", "joined", "encap",
+             "phase", "output", "status", "action", "step", "joined", "encap",
              "protocol", "direction"}
 # values only charon gives keep charon's spelling
 UPPERCASE = {"state": {"ipsec_ike_sas", "ipsec_child_sas"}}
@@ -78,6 +78,7 @@ MONOTONIC = {
         "ikewatch_event_log_reopens_total", "ipsec_probe_runs_total",
         "ipsec_probe_quiet_runs_total", "ipsec_probe_failures_total",
         "ipsec_remediation_decisions_total", "ipsec_remediation_actions_total",
+        "ipsec_remediation_steps_total",
         "ikewatch_remediation_restarts_total",
     },
     # host-wide counters of charon or the kernel (reset only when they restart)
