@@ -46,11 +46,25 @@ extern const char *const child_state_names[CHILD_STATE_COUNT];
 enum ike_state ike_state_parse(const char *s);
 enum child_state child_state_parse(const char *s);
 
+/* The label vocabulary (docs/metrics.md "Label vocabulary"): one spelling
+ * per concept, whatever the source.  The IKE version: "1", "2" or "any"
+ * (charon's list-conns says "IKEv2", "IKEv1", "IKEv1/2", older releases
+ * "2", "1", "0"; list-sas gives the number); "" stays "" (absent),
+ * anything else is "unknown". */
+const char *ike_version_label(const char *charon);
+/* An SA's IKE version number (1 or 2) in the same spelling. */
+const char *ike_version_number_label(unsigned version);
+/* The IPsec protocol, lowercase as the kernel's tables and iproute2 name
+ * it: "esp", "ah", "comp" (IPComp); charon's "ESP", "AH" are read in any
+ * case; "" stays ""; anything else is "other". */
+const char *ipsec_protocol_label(const char *s);
+
 struct child_sa {
 	const char *name;            /* CHILD config name */
 	uint32_t uniqueid, reqid;
 	enum child_state state;
-	const char *mode, *protocol; /* TUNNEL, ESP */
+	const char *mode;            /* TUNNEL, as charon prints it */
+	const char *protocol;        /* ipsec_protocol_label(): esp, ah */
 	bool encap;                  /* UDP encapsulation (NAT-T) */
 	const char *spi_in, *spi_out;/* hex as charon prints them */
 	const char *cpi_in, *cpi_out;/* IPComp, "" if none */
@@ -103,7 +117,7 @@ extern const char *const child_start_names[CHILD_START_COUNT];
 
 struct conn_cfg {
 	const char *name;
-	const char *version;          /* "IKEv2", "IKEv1", "0" (any) */
+	const char *version;          /* ike_version_label(): "2", "1", "any" */
 	const char *local_addrs, *remote_addrs; /* comma-joined */
 	uint64_t rekey_time, reauth_time;
 	bool responder_only;          /* remote_addrs is %any: cannot initiate */
