@@ -72,6 +72,46 @@ static void log_progress_view(struct log_store *s, struct model *m, const struct
 	}
 }
 
+/* The conn's up IKE SA that is creating a CHILD SA (CHILD_CREATE active),
+ * or NULL. */
+static const struct ike_sa *log_progress_child_sa(const struct ike_sa *const *sas, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (log_progress_up(sas[i]) && negotiation_creates_child(sas[i]->tasks_active))
+			return sas[i];
+	return NULL;
+}
+
+/* A CHILD SA being created over the up IKE SA sa: since its request, the
+ * retransmits that followed it on that SA, the conn's last error. */
+static void log_progress_child_view(struct log_store *s, struct model *m,
+				    const struct ike_sa *sa, double now,
+				    struct negotiation_view *v)
+{
+	struct log_store_progress p;
+	bool have = log_store_progress(s, sa->conn, &p);
+	bool same = have && p.child_pending && p.child_sa_id == sa->uniqueid;
+
+	memset(v, 0, sizeof(*v));
+	v->conn = sa->conn;
+	v->child = true;
+	v->sa_id = sa->uniqueid;
+	v->exchange = IKE_EXCH_CREATE_CHILD_SA;
+	v->since = log_store_negotiating(s, sa->conn, true, now);
+	if (same && p.child_started > 0 && p.child_started < v->since)
+		v->since = p.child_started;
+	v->retransmits = same ? p.child_retransmits : 0;
+	v->last_error = "";
+	if (have && p.last_error_at > 0) {
+		v->last_error = arena_strdup(&m->arena, p.last_error);
+		v->last_error_at = p.last_error_at;
+		if (!v->last_error)
+			v->last_error = "";
+	}
+}
+
 static bool log_progress_has_sa(const struct ike_sa *const *sas, size_t n,
 				const char *conn)
 {
@@ -105,6 +145,8 @@ void log_progress_fill(struct log_store *s, struct model *m, double now)
 		sa = log_progress_sa(&sas[i], j - i);
 		if (sa)
 			log_progress_view(s, m, sa, now, &v[n++]);
+		else if ((sa = log_progress_child_sa(&sas[i], j - i)))
+			log_progress_child_view(s, m, sa, now, &v[n++]);
 		else
 			log_store_negotiating(s, sas[i]->conn, false, now);
 	}

@@ -135,6 +135,26 @@ static void log_store_track_try(struct log_store_progress *p, const struct log_s
 	}
 }
 
+/* A CREATE_CHILD_SA request and its retransmits, on whichever IKE SA of
+ * the conn (a rekeyed IKE SA has no "initiating" line of its own). */
+static void log_store_track_child(struct log_store_progress *p, const struct log_store_line *l,
+				  const struct log_line_info *info)
+{
+	if (info->sent == IKE_EXCH_CREATE_CHILD_SA) {
+		if (!p->child_pending || p->child_sa_id != l->sa_id) {
+			p->child_started = l->ts;
+			p->child_retransmits = 0;
+		}
+		p->child_sa_id = l->sa_id;
+		p->child_pending = true;
+	} else if (info->sent != IKE_EXCH_NONE && l->sa_id == p->child_sa_id) {
+		p->child_pending = false;
+	}
+	if (info->retransmit && p->child_pending && l->sa_id == p->child_sa_id &&
+	    info->retransmit > p->child_retransmits)
+		p->child_retransmits = info->retransmit;
+}
+
 /* What the line says about the conn's negotiation.  A line of another IKE
  * SA of the conn (the old one's DELETE retransmitting beside a new try)
  * is not about the try; a failure is the conn's whichever SA it names. */
@@ -146,6 +166,8 @@ static void log_store_track(struct log_store_conn *c, const struct log_store_lin
 	c->have_p = true;
 	if (info->initiating || !p->sa_id || !l->sa_id || l->sa_id == p->sa_id)
 		log_store_track_try(p, l, info);
+	if (l->sa_id)
+		log_store_track_child(p, l, info);
 	if (info->kind == LOG_LINE_FAILURE) {
 		p->last_error_at = l->ts;
 		memcpy(p->last_error, l->text, sizeof(p->last_error));

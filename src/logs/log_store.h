@@ -73,6 +73,13 @@ struct log_store_progress {
 	unsigned retransmits;      /* of this try */
 	unsigned tries;            /* tries since the conn was last up */
 	bool established;          /* the last try got its IKE SA up */
+	/* a CHILD SA requested over an IKE SA (CREATE_CHILD_SA): charon has one
+	 * request out per IKE SA, so its retransmits are those that follow on
+	 * that SA until the next request */
+	uint32_t child_sa_id;      /* the IKE SA it was sent on */
+	bool child_pending;        /* no other request on that SA since */
+	double child_started;      /* the request's first line */
+	unsigned child_retransmits;
 	double last_error_at;      /* 0: no failure line seen */
 	char last_error[LOG_STORE_LINE_MAX + 1];
 };

@@ -15,7 +15,19 @@ static void render_connecting_seconds(const struct render_ctx *c, const struct c
 	struct label l[] = { { "conn", v->name } };
 	double s = 0;
 
-	if (n && n->since > 0 && (double)c->m->collected_at > n->since)
+	if (n && !n->child && n->since > 0 && (double)c->m->collected_at > n->since)
+		s = (double)c->m->collected_at - n->since;
+	expo_sample(e, l, NL(l), s);
+}
+
+static void render_child_connecting_seconds(const struct render_ctx *c,
+					    const struct conn_view *v, struct expo *e)
+{
+	const struct negotiation_view *n = negotiation_find(&c->m->negotiation, v->name);
+	struct label l[] = { { "conn", v->name } };
+	double s = 0;
+
+	if (n && n->child && n->since > 0 && (double)c->m->collected_at > n->since)
 		s = (double)c->m->collected_at - n->since;
 	expo_sample(e, l, NL(l), s);
 }
@@ -27,6 +39,10 @@ const struct render_family render_negotiation_families[] = {
 	  "Seconds the connection has been negotiating an IKE SA with none established "
 	  "(0 when it is not negotiating).",
 	  render_have_negotiation, NULL, render_connecting_seconds },
+	{ "ipsec_child_sa_connecting_seconds", METRIC_GAUGE,
+	  "Seconds the connection has been creating a CHILD SA over its established IKE SA "
+	  "(0 when it is not).",
+	  render_have_negotiation, NULL, render_child_connecting_seconds },
 };
 
 const size_t render_negotiation_nfamilies = NL(render_negotiation_families);

@@ -54,6 +54,11 @@ static enum ike_exchange negotiation_of(const char *tasks)
 	return IKE_EXCH_NONE;
 }
 
+bool negotiation_creates_child(const char *tasks_active)
+{
+	return negotiation_has(tasks_active, "CHILD_CREATE");
+}
+
 enum ike_exchange negotiation_exchange(const char *tasks_active, const char *tasks_queued,
 				       bool *queued)
 {

@@ -32,9 +32,15 @@ extern const char *const ike_exchange_names[IKE_EXCH_COUNT];
 enum ike_exchange negotiation_exchange(const char *tasks_active, const char *tasks_queued,
 				       bool *queued);
 
-/* One conn that has an IKE SA being negotiated. */
+/* True when charon's active tasks create a CHILD SA (CHILD_CREATE; a
+ * rekey is not a negotiation of the conn). */
+bool negotiation_creates_child(const char *tasks_active);
+
+/* One conn that has an IKE SA being negotiated, or (child) a CHILD SA
+ * being created over its established IKE SA. */
 struct negotiation_view {
 	const char *conn;
+	bool child;                    /* a CHILD SA over the up IKE SA sa_id */
 	uint32_t sa_id;                /* the negotiating IKE SA */
 	enum ike_exchange exchange;    /* in flight; NONE: unknown */
 	bool from_log;                 /* exchange from the log, not from tasks */

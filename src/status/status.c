@@ -336,6 +336,8 @@ static void status_judge(struct status_conn *sc, struct arena *a)
 		snprintf(buf, sizeof(buf), "IKE SA up, CHILD SA %s%s not installed",
 			 sc->missing[0], sc->nmissing > 1 ? " and others" : "");
 		sc->reason = arena_strdup(a, buf);
+		if (sc->reason && sc->negotiation && sc->negotiation->child)
+			sc->reason = status_negotiating(sc, sc->reason, a);
 	} else if (sc->up && sc->nfailing) {
 		status_judge_probes(sc, a);
 	} else if (sc->up && (rising = status_degraded(sc))) {

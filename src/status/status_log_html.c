@@ -36,15 +36,17 @@ static void slh_negotiation(const struct status_conn *sc, struct strbuf *out)
 	status_duration(dur, sizeof(dur), n->since > 0 ?
 			(int64_t)sc->log_now - (int64_t)n->since : TIME_NONE);
 	strbuf_addf(out, "<div class=\"negotiation\" data-exchange=\"%s\" data-retransmits=\"%u\">"
-		    "Negotiating IKE SA #%u: <b class=\"exchange\">%s</b> %s",
+		    "Negotiating %s SA #%u: <b class=\"exchange\">%s</b> %s",
 		    n->exchange ? ike_exchange_names[n->exchange] : "",
-		    n->retransmits, n->sa_id,
+		    n->retransmits, n->child ? "a CHILD SA over IKE" : "IKE", n->sa_id,
 		    n->exchange ? ike_exchange_names[n->exchange] : "exchange unknown",
 		    n->queued ? "queued" : "in flight");
 	strbuf_addf(out, ", trying for <span class=\"for\">%s</span> (since ", dur);
 	slh_time(out, n->since);
-	strbuf_addf(out, "), <span class=\"retransmits\">%u</span> retransmit%s, try %u",
-		    n->retransmits, n->retransmits == 1 ? "" : "s", n->tries ? n->tries : 1);
+	strbuf_addf(out, "), <span class=\"retransmits\">%u</span> retransmit%s",
+		    n->retransmits, n->retransmits == 1 ? "" : "s");
+	if (!n->child)
+		strbuf_addf(out, ", try %u", n->tries ? n->tries : 1);
 	if (n->last_error[0]) {
 		strbuf_addstr(out, "<br>last error ");
 		slh_time(out, n->last_error_at);

@@ -23,6 +23,7 @@ static void slj_negotiation(struct json_out *j, const struct status_conn *sc)
 		return;
 	}
 	json_obj_begin(j, "negotiation");
+	json_str(j, "sa", n->child ? "child" : "ike");
 	json_u64(j, "ike_id", n->sa_id);
 	json_str(j, "exchange", n->exchange ? ike_exchange_names[n->exchange] : NULL);
 	json_str(j, "exchange_from", n->exchange ? (n->from_log ? "log" : "tasks") : NULL);

@@ -30,11 +30,14 @@ static void slt_negotiation(const struct status_conn *sc, struct strbuf *out)
 	status_log_time(since, sizeof(since), n->since);
 	status_duration(dur, sizeof(dur), n->since > 0 ? (int64_t)sc->log_now - (int64_t)n->since :
 				     TIME_NONE);
-	strbuf_addf(out, "  negotiating: IKE SA #%u, %s %s since %s (%s), %u retransmit%s, "
-		    "try %u\n", n->sa_id,
+	strbuf_addf(out, "  negotiating: %s #%u, %s %s since %s (%s), %u retransmit%s",
+		    n->child ? "a CHILD SA over IKE SA" : "IKE SA", n->sa_id,
 		    n->exchange ? ike_exchange_names[n->exchange] : "exchange unknown",
 		    n->queued ? "queued" : "in flight", since, dur, n->retransmits,
-		    n->retransmits == 1 ? "" : "s", n->tries ? n->tries : 1);
+		    n->retransmits == 1 ? "" : "s");
+	if (!n->child)
+		strbuf_addf(out, ", try %u", n->tries ? n->tries : 1);
+	strbuf_addch(out, '\n');
 	if (n->last_error[0]) {
 		status_log_time(at, sizeof(at), n->last_error_at);
 		strbuf_addf(out, "  last error:  %s ", at);

@@ -16,7 +16,8 @@ NAME=e2evl$$
 NAME=${NAME:0:12}
 WEBNS=ikwvl$$
 tmp=$(mktemp -d)
-trap 'e2e_cleanup; ip netns del "$WEBNS" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'ip netns exec "$NAME-p1" nft delete table inet ikw_ikedrop 2>/dev/null
+	e2e_cleanup; ip netns del "$WEBNS" 2>/dev/null; rm -rf "$tmp"' EXIT
 in_ns() { ip netns exec "$WEBNS" "$@"; }
 e2e_abort() { fail "$1"; e2e_finish vpnlog; exit 1; }
 
@@ -63,6 +64,45 @@ check "badpsk's timeline names the last failure auth_failed (got $tl)" test "$tl
 cli=$(in_ns "$IKEWATCH" status --url "http://127.0.0.1:$PORT" --conn badpsk --log)
 check "status --log --url shows badpsk's failure line" grep -qE 'failure .*(AUTH|MAC mismatched)' <<<"$cli"
 check "and its timeline (failure ... auth_failed)" grep -q 'failure .* auth_failed' <<<"$cli"
+
+# ---- a CHILD SA with no answer over an up IKE SA: CREATE_CHILD_SA in flight ------
+# p1 drops IKE (port 500, and 4500 with the zero non-ESP marker) for a few
+# seconds while the hub creates net2 again over tun2's established IKE SA
+lab "$NAME" swanctl hub --terminate --child net2 --timeout 5 >/dev/null 2>&1
+ip netns exec "$NAME-p1" nft -f - <<'NFT'
+table inet ikw_ikedrop {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 500 drop
+		udp dport 4500 @th,64,32 0 drop
+	}
+}
+NFT
+lab "$NAME" swanctl hub --initiate --child net2 --timeout 30 >/dev/null 2>&1 &
+child_pid=$!
+child_nego() {
+	j=$(get '/api/v1/log?conn=tun2')
+	[ "$(jq_ '(v["conns"][0]["negotiation"] or {}).get("sa")' <<<"$j")" = child ] &&
+		[ "$(jq_ '(v["conns"][0]["negotiation"] or {}).get("exchange")' <<<"$j")" = CREATE_CHILD_SA ] &&
+		[ "$(jq_ '(v["conns"][0]["negotiation"] or {}).get("retransmits", 0)' <<<"$j")" -ge 1 ]
+}
+check "tun2 creates its CHILD SA over the up IKE SA: CREATE_CHILD_SA in flight, retransmitted" \
+	wait_for 20 child_nego
+echo "# child negotiation: $(jq_ 'v["conns"][0]["negotiation"]' <<<"$j")"
+m=$(get /metrics)
+csecs=$(metric "$m" 'ipsec_child_sa_connecting_seconds{conn="tun2"}' || echo missing)
+check "ipsec_child_sa_connecting_seconds{conn=\"tun2\"} > 0 ($csecs)" ge "$csecs" 1
+check "...and ipsec_ike_sa_connecting_seconds{conn=\"tun2\"} 0 (the IKE SA is up)" \
+	test "$(metric "$m" 'ipsec_ike_sa_connecting_seconds{conn="tun2"}')" = 0
+cli=$(in_ns "$IKEWATCH" status --url "http://127.0.0.1:$PORT" --conn tun2 --log)
+check "status --log --url: a CHILD SA over IKE SA, CREATE_CHILD_SA in flight since" \
+	grep -qE 'negotiating: a CHILD SA over IKE SA #[0-9]+, CREATE_CHILD_SA in flight since .*[1-9][0-9]* retransmit' <<<"$cli"
+st=$(get '/api/v1/status' | jq_ '[c for c in v["connections"] if c["name"]=="tun2"][0]["reason"]')
+check "the status reason says so ($st)" grep -q 'CREATE_CHILD_SA in flight' <<<"$st"
+ip netns exec "$NAME-p1" nft delete table inet ikw_ikedrop
+wait "$child_pid" 2>/dev/null
+child_up() { [ "$(get '/api/v1/status' | jq_ '[c for c in v["connections"] if c["name"]=="tun2"][0]["attention"]')" = ok ]; }
+check "IKE let through again: the retransmitted request installs net2" wait_for 30 child_up
 
 # ---- a peer that never answers: IKE_SA_INIT in flight, retransmits ---------------
 lab "$NAME" stop-charon p1 --kill >/dev/null 2>&1

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/arena.h"
 #include "logs/log_collect.h"
+#include "logs/log_progress.h"
 #include "logs/log_redact.h"
 #include "logs/log_store.h"
 #include "logs/log_tail.h"
@@ -195,6 +197,55 @@ static void test_progress(void)
 	log_store_free(s);
 }
 
+/* A CHILD SA created over an established IKE SA: CREATE_CHILD_SA in
+ * flight since its request, the retransmits that follow it on that SA (not
+ * another SA's, not after the next request), and the snapshot's view of
+ * it: a child negotiation, not an IKE one. */
+static void test_child_progress(void)
+{
+	struct log_store *s = log_store_new(100);
+	struct log_store_progress p;
+	struct ike_sa sa = { .conn = "tun1", .uniqueid = 7, .state = IKE_ESTABLISHED,
+			     .tasks_active = "CHILD_CREATE" };
+	struct model m = { .have_sas = true, .ike_sas = &sa, .nike = 1 };
+	const struct negotiation_view *v;
+
+	add(s, 10, "15[IKE] <tun1|7> IKE_SA tun1[7] established between 10.99.0.1[a]...10.99.0.2[b]");
+	add(s, 20, "10[ENC] <tun1|7> generating CREATE_CHILD_SA request 2 [ SA No TSi TSr ]");
+	add(s, 22, "15[IKE] <tun1|7> retransmit 1 of request with message ID 2");
+	add(s, 23, "15[IKE] <tun1|5> retransmit 4 of request with message ID 9");
+	add(s, 25, "15[IKE] <tun1|7> retransmit 2 of request with message ID 2");
+	CHECK(log_store_progress(s, "tun1", &p));
+	CHECK(p.child_pending);
+	CHECK_INT(p.child_sa_id, 7);
+	CHECK(p.child_started == 20);
+	CHECK_INT(p.child_retransmits, 2);
+	CHECK(negotiation_creates_child("IKE_DPD,CHILD_CREATE"));
+	CHECK(!negotiation_creates_child("CHILD_REKEY"));
+
+	log_progress_fill(s, &m, 30);
+	CHECK_INT(m.negotiation.n, 1);
+	v = negotiation_find(&m.negotiation, "tun1");
+	CHECK(v && v->child && v->sa_id == 7 && v->exchange == IKE_EXCH_CREATE_CHILD_SA);
+	CHECK(v && v->since == 20 && v->retransmits == 2);
+	arena_release(&m.arena);
+
+	/* the next request on that SA: the CHILD's retransmits end there */
+	add(s, 40, "10[ENC] <tun1|7> generating INFORMATIONAL request 3 [ ]");
+	add(s, 41, "15[IKE] <tun1|7> retransmit 1 of request with message ID 3");
+	CHECK(log_store_progress(s, "tun1", &p));
+	CHECK(!p.child_pending);
+	CHECK_INT(p.child_retransmits, 2);
+	/* a rekey (CHILD_REKEY) is not a negotiation of the conn */
+	memset(&m, 0, sizeof(m));
+	m = (struct model){ .have_sas = true, .ike_sas = &sa, .nike = 1 };
+	sa.tasks_active = "CHILD_REKEY";
+	log_progress_fill(s, &m, 50);
+	CHECK_INT(m.negotiation.n, 0);
+	arena_release(&m.arena);
+	log_store_free(s);
+}
+
 static void test_exchange_of_tasks(void)
 {
 	bool queued;
@@ -322,6 +373,7 @@ int main(void)
 	RUN(test_per_conn_index);
 	RUN(test_kinds);
 	RUN(test_progress);
+	RUN(test_child_progress);
 	RUN(test_exchange_of_tasks);
 	RUN(test_query_parse);
 	RUN(test_redact);
