@@ -114,5 +114,7 @@ extern const struct render_family render_probe_families[];
 extern const size_t render_probe_nfamilies;
 extern const struct render_family render_remediate_families[];
 extern const size_t render_remediate_nfamilies;
+extern const struct render_family render_pools_families[];
+extern const size_t render_pools_nfamilies;
 
 #endif

@@ -18,6 +18,7 @@
 #include "model/eventlog_view.h"
 #include "model/events.h"
 #include "model/kernel.h"
+#include "model/pools.h"
 #include "model/probe_view.h"
 #include "model/remediate_view.h"
 
@@ -213,6 +214,7 @@ struct model {
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 	struct cert_store certs;          /* see model/conn_certs.h */
 	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
+	struct pool_store pools;          /* see model/pools.h */
 };
 
 struct model *model_new(void);
