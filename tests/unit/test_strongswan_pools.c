@@ -124,6 +124,36 @@ static void test_malformed(void)
 	}
 }
 
+/* charon 5.9.8, 50 clients against a 40-address range pool (lab --rw 50) */
+static void test_real_pool(void)
+{
+	static const char *const files[] = { "get-pools-40.bin",
+					     "get-pools-leases-40.bin" };
+	size_t f;
+
+	for (f = 0; f < 2; f++) {
+		struct vici_msg msg = VICI_MSG_INIT;
+		struct model *m = model_new();
+		struct ikw_err err = { "" };
+		char rel[128];
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "vici/pools/%s", files[f]);
+		msg.owned = testlib_read_fixture(rel, &len);
+		CHECK_INT(vici_msg_decode(msg.owned, len, &msg, &err), 0);
+		CHECK_INT(strongswan_pools_parse(&msg, &m->arena, &m->pools, &err), 0);
+		CHECK_INT(m->pools.n, 1);
+		CHECK_STR(m->pools.pools[0].name, "rwpool");
+		CHECK_STR(m->pools.pools[0].base, "203.0.113.128");
+		CHECK_STR(m->pools.pools[0].last, "203.0.113.167");
+		CHECK_U64(m->pools.pools[0].size, 40);
+		CHECK_U64(m->pools.pools[0].online, 40);
+		CHECK_U64(m->pools.pools[0].offline, 0);
+		vici_msg_release(&msg);
+		model_unref(m);
+	}
+}
+
 static void test_last_address(void)
 {
 	static const struct {
@@ -213,6 +243,7 @@ int main(void)
 {
 	RUN(test_two_pools);
 	RUN(test_no_pools);
+	RUN(test_real_pool);
 	RUN(test_malformed);
 	RUN(test_last_address);
 	RUN(test_odd_base);
