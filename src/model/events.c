@@ -29,6 +29,7 @@ const char *const fail_reason_names[FAIL_REASON_COUNT] = {
 	[FAIL_HALF_OPEN] = "half_open",
 	[FAIL_INSTALL] = "install_failed",
 	[FAIL_CERT] = "certificate",
+	[FAIL_NO_VIP] = "no_virtual_ip",
 	[FAIL_OTHER] = "other",
 };
 
@@ -277,7 +278,7 @@ static bool event_alert_reports(enum fail_reason r)
 	switch (r) {
 	case FAIL_AUTH: case FAIL_NO_PROPOSAL: case FAIL_TS_UNACCEPTABLE:
 	case FAIL_PEER_UNREACHABLE: case FAIL_DPD_TIMEOUT: case FAIL_HALF_OPEN:
-	case FAIL_INSTALL: case FAIL_CERT:
+	case FAIL_INSTALL: case FAIL_CERT: case FAIL_NO_VIP:
 		return true;
 	default:
 		return false;

@@ -40,6 +40,7 @@ enum fail_reason {
 	FAIL_HALF_OPEN,          /* half-open timeout or DoS limit */
 	FAIL_INSTALL,            /* installing the CHILD SA or policy failed */
 	FAIL_CERT,               /* certificate expired, revoked, no issuer */
+	FAIL_NO_VIP,             /* no virtual IP left (pool exhausted) */
 	FAIL_OTHER,
 	FAIL_REASON_COUNT
 };
