@@ -23,6 +23,7 @@ MAX_PEERS=200
 # remote access (up --rw): the hub's side of conn rw and the pool's first
 # address (TEST-NET-2 and -3, apart from the certificate tunnel's /32s)
 RW_HUB_TS=198.51.100.128/26
+RW_HUB_ADDR=198.51.100.129 # on the hub's lo: the source of its routes to the clients
 RW_POOL_FIRST=203.0.113.128
 MAX_TUNNELS=65024 # 256 * 254 inner addresses per side
 
@@ -735,6 +736,9 @@ rw_client_conf() {
 rw_setup() {
 	rw_hub_conf >>"$SD/hub/swanctl/swanctl.conf"
 	rw_client_conf >>"$SD/p1/swanctl/swanctl.conf"
+	# without an address in local_ts charon cannot install the routes to
+	# the clients' virtual IPs (and refuses the CHILD SA: TS_UNACCEPTABLE)
+	ip -n "$(hub_ns)" address add "$RW_HUB_ADDR/32" dev lo
 }
 
 # online leases of rwpool on the hub (swanctl --list-pools: name base
@@ -750,19 +754,26 @@ rw_client_pending() {
 		awk '/^rw[0-9]+: #[0-9]+, / && !/ESTABLISHED/ { n++ } END { print n + 0 }'
 }
 
+# INSTALLED CHILD SAs of conn rw on the hub
+rw_children() {
+	run_swanctl hub --list-sas --ike rw 2>/dev/null |
+		awk '/^  rw: #[0-9]+, reqid [0-9]+, INSTALLED,/ { n++ } END { print n + 0 }'
+}
+
 rw_wait() {
-	local timeout=$1 start=$SECONDS want online pending
+	local timeout=$1 start=$SECONDS want online pending children
 	want=$((RW < RW_POOL ? RW : RW_POOL))
 	while :; do
 		online=$(rw_online)
 		pending=$(rw_client_pending)
-		if ((online >= want && pending == 0)); then
+		children=$(rw_children)
+		if ((online >= want && pending == 0 && children >= want)); then
 			log "remote access: $online/$RW clients hold a lease from a pool of $RW_POOL"
 			return 0
 		fi
 		if ((SECONDS - start >= timeout)); then
 			show_logs hub p1
-			die "remote access: $online/$want leases, $pending clients pending after ${timeout}s"
+			die "remote access: $online/$want leases, $children/$want CHILD SAs, $pending clients pending after ${timeout}s"
 		fi
 		sleep 0.5
 	done

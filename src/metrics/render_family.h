@@ -116,5 +116,7 @@ extern const struct render_family render_remediate_families[];
 extern const size_t render_remediate_nfamilies;
 extern const struct render_family render_pools_families[];
 extern const size_t render_pools_nfamilies;
+extern const struct render_family render_ra_families[];
+extern const size_t render_ra_nfamilies;
 
 #endif

@@ -1,0 +1,46 @@
+/* Remote-access connections (remote_addrs %any: conn_cfg.responder_only):
+ * how many clients are on.  Set-ups, tear-downs and failures of the same
+ * conns are ipsec_ike_sa_events_total and ipsec_conn_failures_total. */
+#include <string.h>
+
+#include "metrics/render_family.h"
+
+/* A session: an ESTABLISHED IKE SA with at least one INSTALLED CHILD SA.
+ * A client refused a virtual IP keeps an IKE SA without a CHILD SA
+ * (charon 5.9: "configuration payload negotiation failed"): not a session. */
+static bool render_ra_is_session(const struct ike_sa *sa)
+{
+	size_t i;
+
+	if (sa->state != IKE_ESTABLISHED)
+		return false;
+	for (i = 0; i < sa->nchildren; i++)
+		if (sa->children[i].state == CHILD_INSTALLED)
+			return true;
+	return false;
+}
+
+static void render_ra_sessions(const struct render_ctx *c,
+			       const struct conn_view *v, struct expo *e)
+{
+	struct label l[] = { { "conn", v->name } };
+	size_t i, n = 0;
+
+	if (!v->cfg || !v->cfg->responder_only)
+		return;
+	for (i = 0; v->nsas && i < c->m->nike; i++)
+		if (!strcmp(c->m->ike_sas[i].conn, v->name) &&
+		    render_ra_is_session(&c->m->ike_sas[i]))
+			n++;
+	expo_sample(e, l, NL(l), (double)n);
+}
+
+/* ---- the families, in catalog order (keep docs/metrics.md in step) --- */
+
+const struct render_family render_ra_families[] = {
+	{ "ipsec_ra_sessions", METRIC_GAUGE,
+	  "Sessions of a remote-access connection (remote_addrs %any): established IKE SAs with an installed CHILD SA.",
+	  render_have_sas, NULL, render_ra_sessions },
+};
+
+const size_t render_ra_nfamilies = NL(render_ra_families);
