@@ -48,7 +48,8 @@ static void build(struct vici_msg *msg, const struct pool_spec *spec, size_t n,
 	}
 	CHECK_INT(vici_builder_finish(&b, &err), 0);
 	msg->owned = malloc(b.sb.len ? b.sb.len : 1);
-	memcpy(msg->owned, b.sb.buf, b.sb.len);
+	if (b.sb.len)
+		memcpy(msg->owned, b.sb.buf, b.sb.len);
 	CHECK_INT(vici_msg_decode(msg->owned, b.sb.len, msg, &err), 0);
 	vici_builder_release(&b);
 }
