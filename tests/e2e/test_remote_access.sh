@@ -4,7 +4,8 @@
 # clients on p1 (one identity each, PSK), so 10 are refused.  ikewatch
 # shows the pool's size and leases, 40 sessions, and counts each refusal
 # once as no_virtual_ip; a real Prometheus with the shipped rules fires
-# IPsecPoolNearlyExhausted, which resolves when 10 clients leave.
+# IPsecPoolNearlyExhausted, which resolves when 10 clients leave; when
+# they come back and leave again, their session durations are observed.
 source "$(dirname "$0")/lib.sh"
 
 NAME=e2era$$
@@ -104,6 +105,31 @@ check "...$((CLIENTS - POOL)) offline ($(val 'ipsec_pool_leases{pool="rwpool",st
 check "...$((2 * POOL - CLIENTS)) sessions ($(val 'ipsec_ra_sessions{conn="rw"}'))" \
 	test "$(val 'ipsec_ra_sessions{conn="rw"}')" = $((2 * POOL - CLIENTS))
 check "...and the alert resolves" wait_for 30 quiet
+
+# they come back while ikewatch watches (each gets its own offline lease
+# back), and leave again: 10 session durations observed
+for c in "${leaving[@]}"; do
+	lab "$NAME" swanctl p1 --initiate --ike "$c" --child rw --timeout 10 >/dev/null 2>&1
+done
+back() {
+	m=$(scrape "$PORT")
+	[ "$(val 'ipsec_pool_leases{pool="rwpool",state="online"}')/$(val 'ipsec_ra_sessions{conn="rw"}')" = "$POOL/$POOL" ]
+}
+check "${#leaving[@]} clients come back: $POOL online leases, $POOL sessions" wait_for 15 back
+check "...on their own leases (0 offline)" test "$(val 'ipsec_pool_leases{pool="rwpool",state="offline"}')" = 0
+sleep 2
+for c in "${leaving[@]}"; do
+	lab "$NAME" swanctl p1 --terminate --ike "$c" --timeout 5 >/dev/null 2>&1
+done
+dc() { metric "$m" 'ipsec_ra_session_duration_seconds_count{conn="rw"}' || echo 0; }
+durations() { m=$(scrape "$PORT"); [ "$(dc)" -ge "${#leaving[@]}" ]; }
+wait_for 15 durations
+check "...and leave again: ipsec_ra_session_duration_seconds_count{conn=\"rw\"} = ${#leaving[@]} ($(dc))" \
+	test "$(dc)" -eq "${#leaving[@]}"
+check "...all in the 60 s bucket (they lived a few seconds)" \
+	test "$(val 'ipsec_ra_session_duration_seconds_bucket{conn="rw",le="60"}')" -eq "${#leaving[@]}"
+check "...the refused clients' IKE SAs (without a CHILD SA) are still up: not observed" \
+	test "$(val 'ipsec_ike_sas{conn="rw",state="ESTABLISHED"}')" -eq $((CLIENTS - ${#leaving[@]}))
 
 check "no sanitizer report in the log of ikewatch" \
 	bash -c '! grep -q "ERROR: AddressSanitizer\|runtime error:" "$1"' _ "$E2E_OUT/ikewatch-$PORT.log"
