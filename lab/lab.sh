@@ -1122,6 +1122,10 @@ cmd_info() {
 		printf 'name=%s\nstate_dir=%s\ntunnels=%s\npeers=%s\nchild_rekey=%s\nike_rekey=%s\ncounters=%s\ndpd=%s\nhub_ns=%s\nhub_vici=%s\n' \
 			"$NAME" "$SD" "$TUNNELS" "$PEERS" "${CHILD_REKEY:-default}" "${IKE_REKEY:-default}" \
 			"$COUNTERS" "$DPD" "$(hub_ns)" "$(vici_uri hub)"
+		if ((${RW:-0} > 0)); then
+			printf 'rw_clients=%s\nrw_pool=rwpool\nrw_pool_size=%s\nrw_pool_addrs=%s-%s\n' \
+				"$RW" "$RW_POOL" "$RW_POOL_FIRST" "$(rw_pool_last)"
+		fi
 		return 0
 	fi
 	in_range "$i" 1 "$TUNNELS" || die "info: tunnel must be 1..$TUNNELS"
