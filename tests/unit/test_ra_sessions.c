@@ -73,9 +73,9 @@ static void test_durations(void)
 	event_store_free(s);
 }
 
-static char *render_all(struct model *m)
+static char *render_opts_all(struct model *m, unsigned identities)
 {
-	struct render_opts o = { .peer_labels = false };
+	struct render_opts o = { .peer_labels = false, .identities = identities };
 	struct strbuf sb = STRBUF_INIT;
 	struct render *r = render_new(m, EXPO_TEXT, &o);
 	char *out;
@@ -86,6 +86,11 @@ static char *render_all(struct model *m)
 	out = strdup(strbuf_str(&sb));
 	strbuf_release(&sb);
 	return out;
+}
+
+static char *render_all(struct model *m)
+{
+	return render_opts_all(m, 0);
 }
 
 /* rw (remote_addrs %any): two established IKE SAs, one with an installed
@@ -148,9 +153,69 @@ static void test_render(void)
 	event_store_free(s);
 }
 
+/* three sessions of rw, two of identity a@ra.example, one of b@; a
+ * refused IKE SA (no CHILD SA) of c@ is no session */
+static void test_identities(void)
+{
+	struct model *m = model_new();
+	struct conn_cfg cfg = { .name = "rw", .version = "IKEv2", .local_addrs = "192.0.2.1",
+				.remote_addrs = "%any", .responder_only = true };
+	struct child_sa ch = { .name = "rw", .state = CHILD_INSTALLED, .mode = "TUNNEL",
+			       .protocol = "ESP", .bytes_in = 100, .bytes_out = 10 };
+	const char *ids[] = { "b@ra.example", "a@ra.example", "a@ra.example", "c@ra.example" };
+	struct ledger l = LEDGER_INIT;
+	size_t i;
+	char *out;
+
+	for (i = 0; i < 4; i++) {
+		struct ike_sa *sa = model_add_ike_sa(m);
+
+		sa->conn = "rw";
+		sa->uniqueid = (uint32_t)i + 1;
+		sa->state = IKE_ESTABLISHED;
+		sa->local_host = sa->remote_host = sa->local_id = "";
+		sa->remote_id = ids[i];
+		sa->initiator_spi = sa->responder_spi = sa->tasks_active = "";
+		if (i < 3) {
+			sa->children = &ch;
+			sa->nchildren = 1;
+		}
+	}
+	m->conns = &cfg;
+	m->nconns = 1;
+	m->have_sas = true;
+	CHECK_INT(model_build_views(m, NULL, &l), 0);
+	/* off: no identity anywhere */
+	out = render_opts_all(m, 0);
+	CHECK(strstr(out, "identity") == NULL);
+	CHECK(strstr(out, "a@ra.example") == NULL);
+	free(out);
+	/* a cap of 1 below the 2 identities: a@ and "other" */
+	out = render_opts_all(m, 1);
+	CHECK(strstr(out, "ipsec_ra_identity_sessions{conn=\"rw\",identity=\"a@ra.example\"} 2\n") != NULL);
+	CHECK(strstr(out, "ipsec_ra_identity_sessions{conn=\"rw\",identity=\"other\"} 1\n") != NULL);
+	CHECK(strstr(out, "b@ra.example") == NULL);
+	CHECK(strstr(out, "c@ra.example") == NULL);
+	CHECK(strstr(out, "ipsec_ra_identity_bytes{conn=\"rw\",identity=\"a@ra.example\",direction=\"in\"} 200\n") != NULL);
+	CHECK(strstr(out, "ipsec_ra_identity_bytes{conn=\"rw\",identity=\"other\",direction=\"out\"} 10\n") != NULL);
+	CHECK(strstr(out, "ipsec_ra_identities_folded{conn=\"rw\"} 1\n") != NULL);
+	free(out);
+	/* a cap above: both, none folded */
+	out = render_opts_all(m, 5);
+	CHECK(strstr(out, "ipsec_ra_identity_sessions{conn=\"rw\",identity=\"b@ra.example\"} 1\n") != NULL);
+	CHECK(strstr(out, "identity=\"other\"}") == NULL);
+	CHECK(strstr(out, "ipsec_ra_identities_folded{conn=\"rw\"} 0\n") != NULL);
+	free(out);
+	m->conns = NULL;
+	m->nconns = 0;
+	ledger_release(&l);
+	model_unref(m);
+}
+
 int main(void)
 {
 	RUN(test_durations);
 	RUN(test_render);
+	RUN(test_identities);
 	return testlib_done();
 }
