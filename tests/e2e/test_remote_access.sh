@@ -40,6 +40,23 @@ check "...while charon holds $CLIENTS IKE SAs of rw (the refused ones without a 
 check "no session series for the site-to-site conn tun1" \
 	bash -c '! grep -q "^ipsec_ra_sessions{conn=\"tun1\"" <<<"$1"' _ "$m"
 
+check "per-identity series are opt-in: no identity label by default" \
+	bash -c '! grep -q "identity=" <<<"$1"' _ "$m"
+# a second ikewatch with identity labels for at most 5 of the 40 users,
+# identities hashed as peers are
+start_ikewatch PORTI --vici.socket="$(lab_vici "$NAME")" --collector.identity-labels=5 --collector.redact=hash
+IKW_I_PID=$IKW_PID
+mi=$(scrape "$PORTI")
+nid=$(grep -c '^ipsec_ra_identity_sessions{conn="rw",identity="peer-[0-9a-f]*"} 1$' <<<"$mi")
+check "--collector.identity-labels=5: 5 hashed identities with one session each ($nid)" test "$nid" -eq 5
+check "...the other 35 sessions under identity=\"other\"" \
+	grep -q '^ipsec_ra_identity_sessions{conn="rw",identity="other"} 35$' <<<"$mi"
+check "...ipsec_ra_identities_folded{conn=\"rw\"} 35" grep -q '^ipsec_ra_identities_folded{conn="rw"} 35$' <<<"$mi"
+check "...at most 6 identity values in any family" \
+	test "$(grep -o 'identity="[^"]*"' <<<"$mi" | sort -u | wc -l)" -le 6
+check "...no clear-text identity in the scrape" bash -c '! grep -q "@ra.example" <<<"$1"' _ "$mi"
+kill "$IKW_I_PID" 2>/dev/null && wait "$IKW_I_PID" 2>/dev/null
+
 # clients on p1 whose IKE SA has no INSTALLED CHILD SA: the refused ones
 clients_without_child() {
 	lab "$NAME" swanctl p1 --list-sas 2>/dev/null | awk '
@@ -131,6 +148,8 @@ check "...all in the 60 s bucket (they lived a few seconds)" \
 check "...the refused clients' IKE SAs (without a CHILD SA) are still up: not observed" \
 	test "$(val 'ipsec_ike_sas{conn="rw",state="ESTABLISHED"}')" -eq $((CLIENTS - ${#leaving[@]}))
 
-check "no sanitizer report in the log of ikewatch" \
-	bash -c '! grep -q "ERROR: AddressSanitizer\|runtime error:" "$1"' _ "$E2E_OUT/ikewatch-$PORT.log"
+for p in "$PORT" "$PORTI"; do
+	check "no sanitizer report in the log of ikewatch on $p" \
+		bash -c '! grep -q "ERROR: AddressSanitizer\|runtime error:" "$1"' _ "$E2E_OUT/ikewatch-$p.log"
+done
 e2e_finish remote_access
