@@ -25,6 +25,9 @@ MAX_PEERS=200
 RW_HUB_TS=198.51.100.128/26
 RW_HUB_ADDR=198.51.100.129 # on the hub's lo: the source of its routes to the clients
 RW_POOL_FIRST=203.0.113.128
+# pools of more than 120: from 198.19.252.1 (up to 1000 addresses; peers'
+# inner addresses stay below 198.19.252.0 up to 64000 tunnels)
+RW_POOL_FIRST_BIG=198.19.252.1
 MAX_TUNNELS=65024 # 256 * 254 inner addresses per side
 
 NAME=${IKWLAB_NAME:-ikwlab}
@@ -91,7 +94,8 @@ certificate tunnel (--cert-days D): conn cert1 (child certnet1) between the
   (remote cacerts), p1 pins the hub's certificate (remote certs).
 remote access (--rw N, IPv4 only): the hub's conn rw (remote_addrs %any,
   child rw, local_ts $RW_HUB_TS, unique never) hands out virtual IPs
-  from pool rwpool ($RW_POOL_FIRST and the next M-1 addresses, M <= 120);
+  from pool rwpool ($RW_POOL_FIRST and the next M-1 addresses; M of 121
+  to 1000 from $RW_POOL_FIRST_BIG);
   p1 runs N conns rw01..rwNN (ids rwNN@ra.example, PSK, vips 0.0.0.0,
   keyingtries 1: a client refused for lack of an address stays down); up
   waits until min(N, M) clients hold a lease and the others were refused.
@@ -662,10 +666,15 @@ cert_wait() {
 
 # --rw N: the hub's conn rw with pool rwpool, and N client conns on p1.
 
-# rw_pool_last: the pool's last address (RW_POOL_FIRST + RW_POOL - 1)
+# rw_pool_first / rw_pool_last: the pool's first and last address
+rw_pool_first() {
+	if ((RW_POOL <= 120)); then printf '%s' "$RW_POOL_FIRST"; else printf '%s' "$RW_POOL_FIRST_BIG"; fi
+}
 rw_pool_last() {
-	local first=${RW_POOL_FIRST%.*} last=${RW_POOL_FIRST##*.}
-	printf '%s.%d' "$first" $((last + RW_POOL - 1))
+	local a b c d n
+	IFS=. read -r a b c d <<<"$(rw_pool_first)"
+	n=$(((a << 24) + (b << 16) + (c << 8) + d + RW_POOL - 1))
+	printf '%d.%d.%d.%d' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255))
 }
 
 rw_hub_conf() {
@@ -698,7 +707,7 @@ connections {
 }
 pools {
 	rwpool {
-		addrs = $RW_POOL_FIRST-$(rw_pool_last)
+		addrs = $(rw_pool_first)-$(rw_pool_last)
 	}
 }
 EOF
@@ -825,8 +834,9 @@ cmd_up() {
 	[[ $LOGLEVEL =~ ^-?[0-4]$ ]] || die "--loglevel wants -1..4"
 	[[ -z $timeout ]] || is_uint "$timeout" || die "--timeout wants seconds"
 	[[ -z $CERT_DAYS ]] || in_range "$CERT_DAYS" 1 3650 || die "--cert-days wants 1..3650"
-	in_range "$RW" 0 500 || die "--rw wants 0..500 clients"
-	in_range "$RW_POOL" 1 120 || die "--rw-pool wants 1..120 addresses"
+	in_range "$RW" 0 1100 || die "--rw wants 0..1100 clients"
+	in_range "$RW_POOL" 1 1000 || die "--rw-pool wants 1..1000 addresses"
+	((RW_POOL <= 120 || TUNNELS <= 64000)) || die "--rw-pool above 120 wants at most 64000 tunnels"
 	[[ $FAMILY == 4 || $RW == 0 ]] || die "--rw is for IPv4 labs only"
 	[[ -n $timeout ]] || timeout=$(default_timeout)
 	((EUID == 0)) || die "must run as root"
@@ -1124,7 +1134,7 @@ cmd_info() {
 			"$COUNTERS" "$DPD" "$(hub_ns)" "$(vici_uri hub)"
 		if ((${RW:-0} > 0)); then
 			printf 'rw_clients=%s\nrw_pool=rwpool\nrw_pool_size=%s\nrw_pool_addrs=%s-%s\n' \
-				"$RW" "$RW_POOL" "$RW_POOL_FIRST" "$(rw_pool_last)"
+				"$RW" "$RW_POOL" "$(rw_pool_first)" "$(rw_pool_last)"
 		fi
 		return 0
 	fi
