@@ -20,6 +20,7 @@
 #include "cli/serve_web.h"
 #include "http/http_server.h"
 #include "logs/logs.h"
+#include "logs/log_progress.h"
 #include "probe/probes.h"
 #include "remediate/remediate.h"
 
@@ -29,6 +30,7 @@ struct serve_ctx {
 	struct event_store *events;
 	struct vici_events *stream;
 	struct logs_runtime *logs;
+	struct log_store *lines;       /* the status view's log */
 	struct probe_runtime *probes;
 	struct serve_status status;
 	struct remediate *remediate;   /* NULL: remediation off */
@@ -97,6 +99,8 @@ static const struct http_routes *serve_register_routes(struct serve_ctx *ctx,
 		  .ctx = &ctx->status, .private_page = true },
 		{ .path = "/api/v1/status", .methods = read, .handle = serve_status_api,
 		  .ctx = &ctx->status, .private_page = true },
+		{ .path = "/api/v1/log", .methods = read, .handle = serve_status_log,
+		  .ctx = &ctx->status, .private_page = true },
 		/* the handlers answer other methods themselves, into their audit */
 		{ .path = SERVE_STATUS_ACTIONS_PREFIX, .prefix = true, .methods = any,
 		  .handle = serve_status_action, .ctx = &ctx->status, .private_page = true },
@@ -159,7 +163,7 @@ static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 	if (ctx->eventlog)
 		event_store_set_sink(ctx->events, eventlog_sink, ctx->eventlog);
 	if (serve_wants_logs(c) &&
-	    logs_start(&ctx->logs, &c->logs, ctx->events, NULL, NULL, &err)) {
+	    logs_start_lines(&ctx->logs, &c->logs, ctx->events, ctx->lines, NULL, NULL, &err)) {
 		log_error("logs: %s", err.msg);
 		return -1;
 	}
@@ -188,6 +192,18 @@ static void serve_stop_events(struct serve_ctx *ctx)
 	ctx->events = NULL;
 }
 
+/* The status view's log and the negotiations' memory: always there (it
+ * tracks how long a conn has been negotiating even without log sources). */
+static int serve_start_lines(struct serve_ctx *ctx, const struct config *c)
+{
+	ctx->lines = log_store_new(c->logs.keep_lines);
+	if (!ctx->lines) {
+		log_error("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 /* The snapshot's assembly: the collectors (cli_scraper_new) and the
  * daemon's contributors, each filling its own section. */
 static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
@@ -199,6 +215,7 @@ static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
 		return -1;
 	if (ctx->logs)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ logs_contribute, ctx->logs });
+	scraper_add_contributor(ctx->scraper, (struct contributor){ log_progress_contribute, ctx->lines });
 	scraper_add_contributor(ctx->scraper, (struct contributor){ serve_http_contribute, ctx });
 	if (ctx->eventlog)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ eventlog_contribute, ctx->eventlog });
@@ -335,7 +352,7 @@ int cmd_serve(const struct config *c)
 	o.refusals = &ctx.http_refusals;
 	if (serve_drop_privileges(c))
 		goto out_web;
-	if (serve_start_eventlog(&ctx, c))
+	if (serve_start_eventlog(&ctx, c) || serve_start_lines(&ctx, c))
 		goto out;
 	if ((c->events_enabled || serve_wants_logs(c) || ctx.eventlog) &&
 	    serve_start_events(&ctx, c))
@@ -343,7 +360,7 @@ int cmd_serve(const struct config *c)
 	if (serve_start_scraper(&ctx, c))
 		goto out;
 	cli_render_opts(c, &ctx.render);
-	if (serve_status_init(&ctx.status, ctx.scraper, c) ||
+	if (serve_status_init(&ctx.status, ctx.scraper, ctx.lines, c) ||
 	    serve_start_workers(&ctx, c))
 		goto out;
 	if (http_server_start(&o, serve_register_routes(&ctx, c), &srv, &err)) {
@@ -366,7 +383,8 @@ out:
 	serve_status_release(&ctx.status);
 	scraper_free(ctx.scraper);
 	serve_stop_events(&ctx);
-	/* last: every source that reports into it has stopped */
+	/* last: every source that reports into them has stopped */
+	log_store_free(ctx.lines);
 	eventlog_stop(ctx.eventlog);
 out_web:
 	if (listener.fd >= 0)  /* not taken over by a server */

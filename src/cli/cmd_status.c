@@ -17,7 +17,11 @@
 #include "common/file.h"
 #include "common/json_out.h"
 #include "common/log.h"
+#include "logs/log_progress.h"
+#include "logs/log_tail.h"
 #include "status/status_json.h"
+#include "status/status_log_json.h"
+#include "status/status_log_text.h"
 #include "status/status_table.h"
 
 #define STATUS_WIDTH_PIPE 120
@@ -51,19 +55,64 @@ static int cs_print(const struct strbuf *sb)
 
 /* ---- directly from charon ------------------------------------------------------ */
 
+/* --log without a daemon: the ends of the configured log files, and the
+ * negotiations joined with them.  Returns the store (NULL: no files, or
+ * out of memory: the view says there is no log). */
+static struct log_store *cs_local_log(struct model *m, const struct config *c)
+{
+	struct log_store *s = log_store_new(c->logs.keep_lines);
+	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s };
+	struct log_collect *col = s ? log_collect_new(&o) : NULL;
+	struct ikw_err err = { "" };
+	size_t i;
+
+	for (i = 0; col && i < c->logs.nfiles; i++)
+		if (log_tail_read(c->logs.files[i], LOG_TAIL_MAX, col, &err))
+			log_warn("%s", err.msg);
+	log_collect_free(col);
+	if (s)
+		log_progress_contribute(s, m);
+	if (s && !c->logs.nfiles) {
+		log_store_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int cs_emit_log(struct status_view *v, struct log_store *lines,
+		       const struct config *c, struct arena *a, struct strbuf *sb)
+{
+	struct log_store_query q = { c->status_conn, 0, STATUS_LOG_LIMIT_DEFAULT };
+
+	if (status_log_attach(v, lines, &q, &c->redact, a))
+		return -1;
+	if (c->status_json)
+		status_log_json(v, sb);
+	else
+		status_log_text(v, sb);
+	return 0;
+}
+
 static int cs_emit(struct model *m, const struct config *c)
 {
 	struct status_filter f = { c->status_conn };
 	struct strbuf sb = STRBUF_INIT;
 	struct arena a = ARENA_INIT;
+	struct log_store *lines = c->status_log ? cs_local_log(m, c) : NULL;
 	struct status_view v;
 	int rc;
 
-	if (status_build(m, &f, &a, &v)) {
+	if (status_build(m, &f, &a, &v) ||
+	    (c->status_log && cs_emit_log(&v, lines, c, &a, &sb))) {
+		log_store_free(lines);
+		strbuf_release(&sb);
 		arena_release(&a);
 		return -1;
 	}
-	if (c->status_json) {
+	log_store_free(lines);
+	if (c->status_log) {
+		/* printed above */
+	} else if (c->status_json) {
 		status_json(&v, &sb);
 	} else {
 		struct status_table_opts o = { cs_width(c), cs_color(c) };
@@ -75,6 +124,8 @@ static int cs_emit(struct model *m, const struct config *c)
 	arena_release(&a);
 	return rc;
 }
+
+static void cs_print_reply(const struct strbuf *out, FILE *to);
 
 /* ---- from a daemon ---------------------------------------------------------------- */
 
@@ -112,8 +163,16 @@ static int cs_remote_view(const struct config *c)
 	char exit_code[8] = "";
 	int status = 0, rc;
 
-	strbuf_addstr(&path, "/api/v1/status?");
-	if (!c->status_json)
+	if (c->status_log) {
+		strbuf_addstr(&path, "/api/v1/log?");
+		if (!c->status_json)
+			strbuf_addstr(&path, "format=text&");
+	} else {
+		strbuf_addstr(&path, "/api/v1/status?");
+	}
+	if (c->status_log) {
+		/* the lines are the daemon's: stripped for the terminal below */
+	} else if (!c->status_json)
 		strbuf_addf(&path, "format=text&width=%u&color=%d&", cs_width(c), cs_color(c));
 	if (c->status_conn) {
 		strbuf_addstr(&path, "conn=");
@@ -127,7 +186,12 @@ static int cs_remote_view(const struct config *c)
 	} else if (!rc) {
 		/* the daemon's judgment, as the local one would exit; an older
 		 * daemon sends none: 0 */
-		rc = cs_print(&out);
+		if (c->status_log) {
+			cs_print_reply(&out, stdout);
+			rc = fflush(stdout) ? 2 : 0;
+		} else {
+			rc = cs_print(&out);
+		}
 		if (!rc && (!strcmp(exit_code, "1") || !strcmp(exit_code, "2")))
 			rc = exit_code[0] - '0';
 	}

@@ -9,9 +9,12 @@
 #include "common/num.h"
 #include "status/status_html.h"
 #include "status/status_json.h"
+#include "status/status_log_json.h"
+#include "status/status_log_text.h"
 #include "status/status_table.h"
 
-int serve_status_init(struct serve_status *st, struct scraper *s, const struct config *c)
+int serve_status_init(struct serve_status *st, struct scraper *s, struct log_store *lines,
+		      const struct config *c)
 {
 	struct status_actions_opts o = {
 		.control = { vici_control_terminate, vici_control_initiate },
@@ -23,6 +26,7 @@ int serve_status_init(struct serve_status *st, struct scraper *s, const struct c
 	struct ikw_err err = { "" };
 
 	st->scraper = s;
+	st->lines = lines;
 	st->c = c;
 	st->actions = NULL;
 	if (!c->status_actions)
@@ -52,18 +56,46 @@ static unsigned serve_status_width(const struct http_request *req)
 	return (unsigned)v;
 }
 
+/* The log query of req; false with a 400 in resp on a bad parameter (the
+ * page falls back to every kind instead). */
+static bool serve_status_logq(const struct http_request *req, struct log_store_query *q,
+			      struct http_response *resp)
+{
+	char why[160];
+
+	if (!status_log_query_parse(http_request_arg(req, "conn"), http_request_arg(req, "limit"),
+				    http_request_arg(req, "kind"), q, why, sizeof(why)))
+		return true;
+	if (!resp)
+		return status_log_query_parse(http_request_arg(req, "conn"), NULL, NULL, q, why,
+					      sizeof(why)) == 0;
+	resp->status = 400;
+	resp->content_type = "text/plain; charset=utf-8";
+	strbuf_addf(&resp->body, "bad request: %s\n", why);
+	return false;
+}
+
+enum serve_status_what { SERVE_STATUS_PAGE, SERVE_STATUS_API, SERVE_STATUS_LOG };
+
 /* One snapshot's status in the format asked for. */
 static void serve_status_view(struct serve_status *st, const struct http_request *req,
-		    struct http_response *resp, bool html)
+		    struct http_response *resp, enum serve_status_what what)
 {
 	struct status_filter f = { http_request_arg(req, "conn") };
 	const char *format = http_request_arg(req, "format");
 	struct arena a = ARENA_INIT;
-	struct model *m = scraper_collect(st->scraper);
+	struct log_store_query q;
+	struct model *m;
 	struct status_view v;
 	static const char *const exit_codes[] = { "0", "1", "2" };
+	bool html = what == SERVE_STATUS_PAGE;
 
-	if (!m || status_build(m, &f, &a, &v)) {
+	if (!serve_status_logq(req, &q, what == SERVE_STATUS_LOG ? resp : NULL))
+		return;
+	m = scraper_collect(st->scraper);
+	if (!m || status_build(m, &f, &a, &v) ||
+	    status_log_attach(&v, what == SERVE_STATUS_API ? NULL : st->lines, &q,
+			      &st->c->redact, &a)) {
 		resp->status = 500;
 		strbuf_addstr(&resp->body, "out of memory\n");
 		arena_release(&a);
@@ -79,6 +111,12 @@ static void serve_status_view(struct serve_status *st, const struct http_request
 
 		resp->content_type = "text/html; charset=utf-8";
 		status_html(&v, &o, &resp->body);
+	} else if (what == SERVE_STATUS_LOG && format && !strcmp(format, "text")) {
+		resp->content_type = "text/plain; charset=utf-8";
+		status_log_text(&v, &resp->body);
+	} else if (what == SERVE_STATUS_LOG) {
+		resp->content_type = "application/json";
+		status_log_json(&v, &resp->body);
 	} else if (format && !strcmp(format, "text")) {
 		const char *color = http_request_arg(req, "color");
 		struct status_table_opts o = { serve_status_width(req), color && !strcmp(color, "1") };
@@ -95,13 +133,19 @@ static void serve_status_view(struct serve_status *st, const struct http_request
 void serve_status_page(void *ctx, const struct http_request *req,
 		       struct http_response *resp)
 {
-	serve_status_view(ctx, req, resp, true);
+	serve_status_view(ctx, req, resp, SERVE_STATUS_PAGE);
 }
 
 void serve_status_api(void *ctx, const struct http_request *req,
 		      struct http_response *resp)
 {
-	serve_status_view(ctx, req, resp, false);
+	serve_status_view(ctx, req, resp, SERVE_STATUS_API);
+}
+
+void serve_status_log(void *ctx, const struct http_request *req,
+		      struct http_response *resp)
+{
+	serve_status_view(ctx, req, resp, SERVE_STATUS_LOG);
 }
 
 void serve_status_action(void *ctx, const struct http_request *req,

@@ -292,7 +292,7 @@ int strongswan_parse_conn(const struct vici_msg *msg, struct model *m,
 		c = &(*conns)[*n];
 		memset(c, 0, sizeof(*c));
 		c->name = swp_name(&msg->elems[i], m);
-		c->version = swp_value(msg, i, "version", m);
+		c->version = ike_version_label(swp_value(msg, i, "version", m));
 		c->local_addrs = swp_list(msg, i, "local_addrs", m);
 		c->remote_addrs = swp_list(msg, i, "remote_addrs", m);
 		c->responder_only = swp_is_any(c->remote_addrs);
@@ -316,7 +316,7 @@ static int swp_parse_child_sa(const struct vici_msg *msg, size_t s,
 		c->name = swp_name(&msg->elems[s], m);
 	c->state = child_state_parse(swp_value(msg, s, "state", m));
 	c->mode = swp_value(msg, s, "mode", m);
-	c->protocol = swp_value(msg, s, "protocol", m);
+	c->protocol = ipsec_protocol_label(swp_value(msg, s, "protocol", m));
 	c->encap = vici_get_yes(msg, s, "encap");
 	c->spi_in = swp_value(msg, s, "spi-in", m);
 	c->spi_out = swp_value(msg, s, "spi-out", m);
@@ -398,6 +398,7 @@ static int swp_parse_ike_sa(const struct vici_msg *msg, size_t s,
 	ike->prf_alg = swp_value(msg, s, "prf-alg", m);
 	ike->dh_group = swp_value(msg, s, "dh-group", m);
 	ike->tasks_active = swp_list(msg, s, "tasks-active", m);
+	ike->tasks_queued = swp_list(msg, s, "tasks-queued", m);
 	if (swp_u32(msg, s, "uniqueid", &ike->uniqueid, w, err) ||
 	    swp_u32(msg, s, "version", &v, w, err) ||
 	    swp_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "collect/vici_alert.h"
+#include "common/deadline.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 
@@ -44,13 +45,7 @@ static void ve_sleep(struct vici_events *e, int ms)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	timespec_after_ms(CLOCK_REALTIME, ms, &ts);
 	pthread_mutex_lock(&e->lock);
 	if (!e->stop)
 		pthread_cond_timedwait(&e->wake, &e->lock, &ts);

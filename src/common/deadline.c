@@ -34,6 +34,19 @@ double monotonic_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+	int r = pthread_condattr_init(&ca);
+
+	if (r)
+		return -r;
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	r = pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+	return -r;
+}
+
 void timespec_after_ms(clockid_t clk, int64_t ms, struct timespec *ts)
 {
 	clock_gettime(clk, ts);

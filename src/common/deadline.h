@@ -3,6 +3,7 @@
 #ifndef IKW_DEADLINE_H
 #define IKW_DEADLINE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -18,5 +19,8 @@ double monotonic_seconds(void);
 /* *ts = now on clk plus ms, for pthread_cond_timedwait() (whose condition
  * must use the same clock). */
 void timespec_after_ms(clockid_t clk, int64_t ms, struct timespec *ts);
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC (a stepped
+ * wall clock neither cuts them short nor stretches them); 0 or -errno. */
+int cond_init_monotonic(pthread_cond_t *c);
 
 #endif

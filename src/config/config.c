@@ -64,6 +64,7 @@ static const struct setting config_settings[] = {
 	{ "status", "url", "url", SET_STRING, OFF(status_url), 0 },
 	{ "status", "color", "color", SET_BOOL, OFF(status_color), 0 },
 	{ NULL, NULL, "json", SET_BOOL, OFF(status_json), 0 },
+	{ NULL, NULL, "log", SET_BOOL, OFF(status_log), 0 },
 	{ NULL, NULL, "conn", SET_STRING, OFF(status_conn), 0 },
 	{ NULL, NULL, "width", SET_UINT, OFF(status_width), 0 },
 	{ NULL, NULL, "terminate-ike", SET_UINT, OFF(status_terminate_ike), 0 },
@@ -138,6 +139,8 @@ const char config_flags_usage[] =
 	"                                  (default 127.0.0.1:9115)\n"
 	"status (also YAML status:):\n"
 	"  --json                          status: JSON instead of the table\n"
+	"  --log                           status: each conn's negotiation and event timeline, and\n"
+	"                                  the daemon's VPN log (newest first; with --url)\n"
 	"  --conn=GLOB                     status: only these connections\n"
 	"  --[no-]color                    status: ANSI colour on a terminal (default on)\n"
 	"  --width=N                       status: table width (default: the terminal's)\n"

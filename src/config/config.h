@@ -55,6 +55,7 @@ struct config {
 	uint64_t status_degraded_window_ms;  /* kernel errors rising this long */
 	char *status_url;                /* status: ask this daemon */
 	bool status_color, status_json;
+	bool status_log;                 /* status --log: negotiation, timeline, log lines */
 	char *status_conn;               /* status: conn glob */
 	unsigned status_width;           /* status: 0 = the terminal's */
 	unsigned status_terminate_ike, status_terminate_child;

@@ -10,6 +10,7 @@
 #include "logs/error_notify.h"
 #include "logs/log_journal.h"
 #include "logs/log_rules.h"
+#include "logs/log_store.h"
 
 struct logs_yaml {
 	struct cfg_yaml base;     /* first */
@@ -125,6 +126,19 @@ static int config_logs_flag(struct logs_yaml *y, const yaml_node_t *v,
 }
 
 /* A socket URI or path; true means charon's default, false turns it off. */
+/* keep_lines: how many lines the status view's log keeps */
+static int config_logs_keep_lines(struct logs_yaml *y, const yaml_node_t *v)
+{
+	const char *s = cfg_scalar(v);
+	uint64_t n;
+
+	if (!s || num_parse_u64_str(s, LOG_STORE_LINES_MAX, &n) || n < LOG_STORE_LINES_MIN)
+		return cfg_fail(&y->base, v, "logs.keep_lines: want a number of lines "
+				"from %d to %d", LOG_STORE_LINES_MIN, LOG_STORE_LINES_MAX);
+	y->lc->keep_lines = (size_t)n;
+	return 0;
+}
+
 static int config_logs_error_notify(struct logs_yaml *y, const yaml_node_t *v)
 {
 	const char *s = cfg_scalar(v);
@@ -372,9 +386,12 @@ static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml
 		return config_logs_error_notify(y, v);
 	if (!strcmp(key, "rules"))
 		return config_logs_rules(y, v);
+	if (!strcmp(key, "keep_lines"))
+		return config_logs_keep_lines(y, v);
 	return cfg_fail(&y->base, k,
 				"unknown key '%s' in 'logs' (files, journal, journal_matches, "
-				"journal_directory, vici_log, error_notify, builtin, rules)",
+				"journal_directory, vici_log, error_notify, builtin, rules, "
+				"keep_lines)",
 				key);
 }
 

@@ -10,6 +10,7 @@
  *     vici_log: true                   # charon's VICI 'log' events
  *     error_notify: unix:///var/run/charon.enfy   # or a path, true, false
  *     builtin: true                    # built-in failure patterns
+ *     keep_lines: 2000                 # lines the status view's VPN log keeps
  *     rules:
  *       - name: ike_init_retransmits
  *         pattern: 'retransmit ([0-9]+) of request'

@@ -55,16 +55,6 @@ static unsigned http_auth_bcrypt_max(void)
 	return n >= 4 ? (unsigned)(n / 2) : 1;
 }
 
-static void http_auth_cond_init(pthread_cond_t *c)
-{
-	pthread_condattr_t ca;
-
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &ca);
-	pthread_condattr_destroy(&ca);
-}
-
 struct http_auth *http_auth_new(const struct web_user *users, size_t n)
 {
 	struct http_auth *a;
@@ -76,7 +66,8 @@ struct http_auth *http_auth_new(const struct web_user *users, size_t n)
 	if (!a)
 		return NULL;
 	pthread_mutex_init(&a->lock, NULL);
-	http_auth_cond_init(&a->turn);
+	if (cond_init_monotonic(&a->turn))
+		pthread_cond_init(&a->turn, NULL);   /* waits then follow the wall clock */
 	a->max_running = http_auth_bcrypt_max();
 	a->users = calloc(n, sizeof(*a->users));
 	if (!a->users) {

@@ -35,7 +35,6 @@ struct http_stream {
 int http_stream_slots_init(struct http_stream_slots *slots, unsigned max,
 			   unsigned wait_ms)
 {
-	pthread_condattr_t ca;
 	int r;
 
 	memset(slots, 0, sizeof(*slots));
@@ -45,10 +44,7 @@ int http_stream_slots_init(struct http_stream_slots *slots, unsigned max,
 	if (!slots->owner)
 		return -ENOMEM;
 	pthread_mutex_init(&slots->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	r = pthread_cond_init(&slots->freed, &ca);
-	pthread_condattr_destroy(&ca);
+	r = -cond_init_monotonic(&slots->freed);
 	if (r) {
 		pthread_mutex_destroy(&slots->lock);
 		free(slots->owner);

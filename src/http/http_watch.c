@@ -79,17 +79,11 @@ static void *http_watch_main(void *arg)
 
 static int http_watch_init(struct http_watch *w)
 {
-	pthread_condattr_t ca;
 	int r;
 
 	if ((r = pthread_mutex_init(&w->lock, NULL)))
 		return -r;
-	if ((r = pthread_condattr_init(&ca)) == 0) {
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		r = pthread_cond_init(&w->wake, &ca);
-		pthread_condattr_destroy(&ca);
-	}
-	if (r) {
+	if ((r = -cond_init_monotonic(&w->wake))) {
 		pthread_mutex_destroy(&w->lock);
 		return -r;
 	}

@@ -138,11 +138,23 @@ size_t log_collect_recent(struct log_collect *c, const char *conn, struct strbuf
 	return n;
 }
 
+/* Every line goes to the status view's store, conn or not. */
+static void log_collect_keep(struct log_collect *c, const struct log_event *ev,
+			     const char *conn, double ts)
+{
+	struct log_line_info info;
+
+	if (!c->o.lines)
+		return;
+	log_line_describe(ev, &info);
+	log_store_add(c->o.lines, ts, conn, ev->sa_id, ev->msg, ev->msg_len, &info);
+}
+
 void log_collect_line(struct log_collect *c, const char *line, size_t len,
 		      double ts)
 {
 	struct log_event ev;
-	char conn[LOG_CONN_MAX + 1];
+	char conn[LOG_CONN_MAX + 1] = "";
 
 	atomic_fetch_add(&c->lines, 1);
 	if (!log_classify(line, len, &ev) && log_rules_count(c->o.rules))
@@ -151,6 +163,7 @@ void log_collect_line(struct log_collect *c, const char *line, size_t len,
 		log_classify_conn(&ev, conn);
 		log_collect_remember(c, &ev, conn);
 	}
+	log_collect_keep(c, &ev, conn, ts);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }
@@ -172,6 +185,7 @@ void log_collect_vici(struct log_collect *c, const char *msg, size_t len,
 	if (sa_id)
 		ev.sa_id = sa_id;
 	log_collect_remember(c, &ev, ev.conn);
+	log_collect_keep(c, &ev, ev.conn, ts);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }

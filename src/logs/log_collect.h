@@ -11,6 +11,7 @@
 
 #include "common/strbuf.h"
 #include "logs/log_rules.h"
+#include "logs/log_store.h"
 #include "model/events.h"
 
 struct log_collect_opts {
@@ -19,6 +20,8 @@ struct log_collect_opts {
 	bool builtin;                    /* count built-in failures */
 	log_conn_known_fn known;         /* may be NULL (see log_rules_match) */
 	void *known_ctx;
+	struct log_store *lines;         /* every line, for the status view;
+					    may be NULL; must outlive the collector */
 };
 
 struct log_collect_stats {

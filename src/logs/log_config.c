@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "logs/log_rules.h"
+#include "logs/log_store.h"
 
 void log_config_init(struct log_config *lc)
 {
 	memset(lc, 0, sizeof(*lc));
 	lc->builtin = true;
+	lc->keep_lines = LOG_STORE_LINES_DEFAULT;
 }
 
 static void log_config_free_list(char ***list, size_t *n)

@@ -22,6 +22,8 @@ struct log_config {
 	char *error_notify;        /* socket path; NULL = off (default) */
 	bool builtin;              /* default true */
 	struct log_rules *rules;   /* NULL when there are none */
+	size_t keep_lines;         /* lines the status view's log keeps
+				      (default LOG_STORE_LINES_DEFAULT) */
 };
 
 /* Defaults: nothing followed, no VICI log, no error-notify, built-in

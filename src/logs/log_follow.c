@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/deadline.h"
 #include "common/log.h"
 
 #define LOG_FOLLOW_CHUNK (64 * 1024)
@@ -260,15 +261,9 @@ static void log_follow_free(struct log_follow *f)
 
 static int log_follow_init_sync(struct log_follow *f)
 {
-	pthread_condattr_t ca;
 
 	pthread_mutex_init(&f->lock, NULL);
-	if (pthread_condattr_init(&ca))
-		return -ENOMEM;
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&f->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	return 0;
+	return cond_init_monotonic(&f->cond);
 }
 
 int log_follow_start(struct log_follow **out, const char *path,

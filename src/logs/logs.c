@@ -103,7 +103,14 @@ int logs_start(struct logs_runtime **out, const struct log_config *lc,
 	       struct event_store *store, log_conn_known_fn known,
 	       void *known_ctx, struct ikw_err *err)
 {
-	struct log_collect_opts co = { store, lc->rules, lc->builtin, known, known_ctx };
+	return logs_start_lines(out, lc, store, NULL, known, known_ctx, err);
+}
+
+int logs_start_lines(struct logs_runtime **out, const struct log_config *lc,
+		     struct event_store *store, struct log_store *lines,
+		     log_conn_known_fn known, void *known_ctx, struct ikw_err *err)
+{
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, known, known_ctx, lines };
 	struct logs_runtime *rt = calloc(1, sizeof(*rt));
 	int rc;
 
@@ -237,7 +244,7 @@ static int logs_catchup_journal(const struct log_config *lc, struct log_collect 
 int logs_catchup(const struct log_config *lc, struct event_store *store,
 		 struct log_state *ls, struct ikw_err *err)
 {
-	struct log_collect_opts co = { store, lc->rules, lc->builtin, NULL, NULL };
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, NULL, NULL, NULL };
 	struct log_collect *col = log_collect_new(&co);
 	int rf, rj;
 

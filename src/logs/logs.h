@@ -24,6 +24,11 @@ struct logs_runtime;
 int logs_start(struct logs_runtime **out, const struct log_config *lc,
 	       struct event_store *store, log_conn_known_fn known,
 	       void *known_ctx, struct ikw_err *err);
+/* The same, every line also kept in lines (may be NULL; it must outlive
+ * the runtime) for the status view. */
+int logs_start_lines(struct logs_runtime **out, const struct log_config *lc,
+		     struct event_store *store, struct log_store *lines,
+		     log_conn_known_fn known, void *known_ctx, struct ikw_err *err);
 /* Stops every thread and frees; accepts NULL. */
 void logs_stop(struct logs_runtime *rt);
 

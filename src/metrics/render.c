@@ -42,6 +42,7 @@ static const struct {
 	{ render_daemon_families, &render_daemon_nfamilies },
 	{ render_conn_families, &render_conn_nfamilies },
 	{ render_status_families, &render_status_nfamilies },
+	{ render_negotiation_families, &render_negotiation_nfamilies },
 	{ render_certs_families, &render_certs_nfamilies },
 	{ render_child_families, &render_child_nfamilies },
 	{ render_events_families, &render_events_nfamilies },

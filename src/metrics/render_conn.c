@@ -13,7 +13,7 @@ static void render_conn_info(const struct render_ctx *c,
 	if (!v->cfg)
 		return;
 	l[0] = (struct label){ "conn", v->name };
-	l[1] = (struct label){ "version", v->cfg->version };
+	l[1] = (struct label){ "ike_version", v->cfg->version };
 	l[2] = (struct label){ "local_addrs", render_peer(c, v->cfg->local_addrs) };
 	l[3] = (struct label){ "remote_addrs", render_peer(c, v->cfg->remote_addrs) };
 	expo_sample(e, l, NL(l), 1);
@@ -85,15 +85,14 @@ static void render_ike_info(const struct render_ctx *c,
 			    const struct conn_view *v, struct expo *e)
 {
 	const struct ike_sa *s = v->newest;
-	char version[8], keysize[12];
+	char keysize[12];
 	struct label l[13];
 
 	if (!s)
 		return;
-	snprintf(version, sizeof(version), "%u", s->version);
 	snprintf(keysize, sizeof(keysize), "%u", s->encr_keysize);
 	l[0] = (struct label){ "conn", v->name };
-	l[1] = (struct label){ "version", version };
+	l[1] = (struct label){ "ike_version", ike_version_number_label(s->version) };
 	l[2] = (struct label){ "role", s->initiator ? "initiator" : "responder" };
 	l[3] = (struct label){ "encr_alg", s->encr_alg };
 	l[4] = (struct label){ "encr_keysize", s->encr_keysize ? keysize : NULL };

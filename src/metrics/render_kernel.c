@@ -145,7 +145,10 @@ RK_PER_CONN(rk_child_sas)
 
 /* ---- SAs nobody negotiated --------------------------------------------- */
 
-/* With peer labels off, addresses are not labels: sums per protocol. */
+/* With peer labels off, addresses are not labels: sums per protocol.
+ * These SAs have no identity that outlives them (no CHILD SA, no ledger),
+ * so the sums are gauges: they fall when an SA goes, and a _total would
+ * read as a counter reset (docs/metrics.md "Label vocabulary"). */
 struct rk_sum {
 	const char *src, *dst, *proto;
 	uint64_t nsas, bytes, packets;
@@ -156,7 +159,7 @@ enum rk_what { RK_SAS, RK_BYTES, RK_PACKETS, RK_ERRORS };
 
 static void rk_sum_emit(const struct rk_sum *s, enum rk_what w, struct expo *e)
 {
-	struct label l[4] = { { "src", s->src }, { "dst", s->dst }, { "proto", s->proto } };
+	struct label l[4] = { { "src", s->src }, { "dst", s->dst }, { "protocol", s->proto } };
 
 	switch (w) {
 	case RK_SAS:
@@ -270,7 +273,7 @@ static void rk_klips_one(const struct klips_sa *s, uint64_t nsas, enum rk_klips_
 		break;
 	case RKK_ERRORS:
 		l[4].name = "error";
-		l[4].value = "auth";
+		l[4].value = "integrity";   /* auth_errs: the ICV check, XFRM's name */
 		expo_sample_u64(e, l, 5, s->auth_errs);
 		l[4].value = "replay";
 		expo_sample_u64(e, l, 5, s->ooo_errs);
@@ -300,7 +303,7 @@ static void rk_klips(const struct render_ctx *c, struct expo *e, enum rk_klips_w
 	for (i = 0; i < k->nklips; i++) {
 		struct klips_sa sum = k->klips[i];
 		struct label l[5] = {
-			{ "proto", klips_proto_names[sum.proto] },
+			{ "protocol", klips_proto_names[sum.proto] },
 			{ "direction", klips_dir_names[sum.dir] },
 			{ "src", c->o->peer_labels ? sum.src : NULL },
 			{ "dst", c->o->peer_labels ? sum.dst : NULL },
@@ -382,14 +385,14 @@ const struct render_family render_kernel_families[] = {
 	G("ipsec_kernel_other_sas", METRIC_GAUGE,
 	  "Kernel SAs no CHILD SA of charon's claims, by source, destination, protocol.",
 	  rk_have_xfrm, rk_other_sas),
-	G("ipsec_kernel_other_sa_bytes", METRIC_COUNTER,
-	  "Bytes of the kernel SAs no CHILD SA claims (resets when such an SA is replaced).",
+	G("ipsec_kernel_other_sa_bytes", METRIC_GAUGE,
+	  "Bytes the kernel SAs no CHILD SA claims have processed, summed over those present now (falls when one goes).",
 	  rk_have_xfrm, rk_other_bytes),
-	G("ipsec_kernel_other_sa_packets", METRIC_COUNTER,
-	  "Packets of the kernel SAs no CHILD SA claims.",
+	G("ipsec_kernel_other_sa_packets", METRIC_GAUGE,
+	  "Packets the kernel SAs no CHILD SA claims have processed, summed over those present now.",
 	  rk_have_xfrm, rk_other_packets),
-	G("ipsec_kernel_other_sa_errors", METRIC_COUNTER,
-	  "Inbound packets dropped by kernel SAs no CHILD SA claims.",
+	G("ipsec_kernel_other_sa_errors", METRIC_GAUGE,
+	  "Inbound packets the kernel SAs no CHILD SA claims have dropped, summed over those present now.",
 	  rk_have_xfrm, rk_other_errors),
 	G("ipsec_xfrm_errors", METRIC_COUNTER,
 	  "The kernel's XFRM error counters (/proc/net/xfrm_stat).",
@@ -397,14 +400,14 @@ const struct render_family render_kernel_families[] = {
 	G("ipsec_klips_sas", METRIC_GAUGE,
 	  "KLIPS SAs (/proc/net/ipsec_spi) by protocol and direction.",
 	  rk_have_klips, rk_klips_sas),
-	G("ipsec_klips_sa_bytes", METRIC_COUNTER,
-	  "Bytes of the KLIPS SAs (resets when an SA is replaced).",
+	G("ipsec_klips_sa_bytes", METRIC_GAUGE,
+	  "Bytes the KLIPS SAs have processed, summed over those present now (falls when one goes).",
 	  rk_have_klips, rk_klips_bytes),
-	G("ipsec_klips_sa_packets", METRIC_COUNTER,
-	  "Packets of the KLIPS SAs (resets when an SA is replaced).",
+	G("ipsec_klips_sa_packets", METRIC_GAUGE,
+	  "Packets the KLIPS SAs have processed, summed over those present now.",
 	  rk_have_klips, rk_klips_packets),
-	G("ipsec_klips_sa_errors", METRIC_COUNTER,
-	  "Packets the KLIPS SAs dropped: authentication, replay, encryption size and padding.",
+	G("ipsec_klips_sa_errors", METRIC_GAUGE,
+	  "Packets the KLIPS SAs present now have dropped: integrity, replay, encryption size and padding.",
 	  rk_have_klips, rk_klips_errors),
 };
 

@@ -138,7 +138,7 @@ static void rp_tls_info(const struct render_ctx *c, struct expo *e)
 		const struct probe_view *v = &c->m->probes.v[i];
 		struct label l[] = { { "conn", v->conn }, { "child", v->child },
 				     { "probe", v->name }, { "target", v->target },
-				     { "version", probe_tls_version_names[v->http.tls_version] } };
+				     { "tls_version", probe_tls_version_names[v->http.tls_version] } };
 
 		if (v->type == PROBE_HTTP && v->http.tls_version != PROBE_TLS_NONE)
 			expo_sample(e, l, NL(l), 1);

@@ -194,6 +194,31 @@ static int kj_cmp_other(const void *a, const void *b)
 	return c ? c : strcmp(x->proto, y->proto);
 }
 
+void kernel_other_merge(struct kernel_state *ks)
+{
+	size_t i, n = 0;
+
+	if (!ks->nother)
+		return;
+	qsort(ks->other, ks->nother, sizeof(*ks->other), kj_cmp_other);
+	for (i = 1; i < ks->nother; i++) {
+		struct kernel_other *to = &ks->other[n];
+		const struct kernel_other *o = &ks->other[i];
+
+		if (kj_cmp_other(to, o)) {
+			ks->other[++n] = *o;
+			continue;
+		}
+		to->nsas += o->nsas;
+		to->bytes += o->bytes;
+		to->packets += o->packets;
+		to->errors.replay += o->errors.replay;
+		to->errors.replay_window += o->errors.replay_window;
+		to->errors.integrity += o->errors.integrity;
+	}
+	ks->nother = n + 1;
+}
+
 static int kj_collect_other(struct kj *k)
 {
 	struct kernel_state *ks = &k->m->kernel;

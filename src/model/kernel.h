@@ -84,4 +84,9 @@ struct kernel_ledgers {
  * Returns 0 or -ENOMEM. */
 int kernel_join(struct model *m, const struct kernel_ledgers *l, bool complete);
 
+/* Sorts ks->other by src, dst, proto and adds up the entries that became
+ * equal (redaction gives two addresses one alias): two samples with the
+ * same labels would break the scrape. */
+void kernel_other_merge(struct kernel_state *ks);
+
 #endif

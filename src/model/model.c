@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const ike_state_names[IKE_STATE_COUNT] = {
 	[IKE_CREATED] = "CREATED",
@@ -47,6 +48,47 @@ enum ike_state ike_state_parse(const char *s)
 		if (!strcmp(s, ike_state_names[i]))
 			return (enum ike_state)i;
 	return IKE_STATE_UNKNOWN;
+}
+
+const char *ike_version_label(const char *charon)
+{
+	static const struct {
+		const char *charon, *label;
+	} map[] = {
+		{ "IKEv2", "2" }, { "IKEv1", "1" }, { "IKEv1/2", "any" },
+		{ "2", "2" }, { "1", "1" }, { "0", "any" },
+	};
+	size_t i;
+
+	if (!*charon)
+		return "";
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(charon, map[i].charon))
+			return map[i].label;
+	return "unknown";
+}
+
+const char *ike_version_number_label(unsigned version)
+{
+	switch (version) {
+	case 0: return "any";
+	case 1: return "1";
+	case 2: return "2";
+	default: return "unknown";
+	}
+}
+
+const char *ipsec_protocol_label(const char *s)
+{
+	static const char *const names[] = { "esp", "ah", "comp" };
+	size_t i;
+
+	if (!*s)
+		return "";
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(s, names[i]))
+			return names[i];
+	return "other";
 }
 
 enum child_state child_state_parse(const char *s)

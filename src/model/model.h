@@ -18,6 +18,7 @@
 #include "model/eventlog_view.h"
 #include "model/events.h"
 #include "model/kernel.h"
+#include "model/negotiation.h"
 #include "model/pools.h"
 #include "model/probe_view.h"
 #include "model/remediate_view.h"
@@ -46,11 +47,25 @@ extern const char *const child_state_names[CHILD_STATE_COUNT];
 enum ike_state ike_state_parse(const char *s);
 enum child_state child_state_parse(const char *s);
 
+/* The label vocabulary (docs/metrics.md "Label vocabulary"): one spelling
+ * per concept, whatever the source.  The IKE version: "1", "2" or "any"
+ * (charon's list-conns says "IKEv2", "IKEv1", "IKEv1/2", older releases
+ * "2", "1", "0"; list-sas gives the number); "" stays "" (absent),
+ * anything else is "unknown". */
+const char *ike_version_label(const char *charon);
+/* An SA's IKE version number (1 or 2) in the same spelling. */
+const char *ike_version_number_label(unsigned version);
+/* The IPsec protocol, lowercase as the kernel's tables and iproute2 name
+ * it: "esp", "ah", "comp" (IPComp); charon's "ESP", "AH" are read in any
+ * case; "" stays ""; anything else is "other". */
+const char *ipsec_protocol_label(const char *s);
+
 struct child_sa {
 	const char *name;            /* CHILD config name */
 	uint32_t uniqueid, reqid;
 	enum child_state state;
-	const char *mode, *protocol; /* TUNNEL, ESP */
+	const char *mode;            /* TUNNEL, as charon prints it */
+	const char *protocol;        /* ipsec_protocol_label(): esp, ah */
 	bool encap;                  /* UDP encapsulation (NAT-T) */
 	const char *spi_in, *spi_out;/* hex as charon prints them */
 	const char *cpi_in, *cpi_out;/* IPComp, "" if none */
@@ -78,6 +93,7 @@ struct ike_sa {
 	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
 	uint32_t encr_keysize, integ_keysize;
 	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
+	const char *tasks_queued;    /* exchanges waiting, comma-joined, or "" */
 	int64_t established_for;     /* seconds; TIME_NONE if not established */
 	int64_t rekey_in, reauth_in; /* seconds until; TIME_NONE if none */
 	int64_t children_negotiated; /* over its life (event stream), -1 unknown */
@@ -102,7 +118,7 @@ extern const char *const child_start_names[CHILD_START_COUNT];
 
 struct conn_cfg {
 	const char *name;
-	const char *version;          /* "IKEv2", "IKEv1", "0" (any) */
+	const char *version;          /* ike_version_label(): "2", "1", "any" */
 	const char *local_addrs, *remote_addrs; /* comma-joined */
 	uint64_t rekey_time, reauth_time;
 	bool responder_only;          /* remote_addrs is %any: cannot initiate */
@@ -215,6 +231,7 @@ struct model {
 	struct cert_store certs;          /* see model/conn_certs.h */
 	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
 	struct pool_store pools;          /* see model/pools.h */
+	struct negotiation_snapshot negotiation; /* see model/negotiation.h */
 };
 
 struct model *model_new(void);

@@ -164,10 +164,17 @@ static void redact_array(const struct redact_config *rc, char *s, size_t size)
 		log_debug("redaction: an alias was cut to %zu bytes", size - 1);
 }
 
-static void redact_kernel(const struct redact_config *rc, struct model *m)
+/* The kernel's SAs, KLIPS's, and the sums of the SAs no CHILD SA claims
+ * (kernel_join() made those from the addresses before redaction). */
+static int redact_kernel(const struct redact_config *rc, struct model *m)
 {
 	size_t i;
 
+	for (i = 0; i < m->kernel.nother; i++)
+		if (redact_str(rc, m, &m->kernel.other[i].src) ||
+		    redact_str(rc, m, &m->kernel.other[i].dst))
+			return -ENOMEM;
+	kernel_other_merge(&m->kernel);
 	for (i = 0; i < m->kernel.nsas; i++) {
 		redact_array(rc, m->kernel.sas[i].src, sizeof(m->kernel.sas[i].src));
 		redact_array(rc, m->kernel.sas[i].dst, sizeof(m->kernel.sas[i].dst));
@@ -176,6 +183,7 @@ static void redact_kernel(const struct redact_config *rc, struct model *m)
 		redact_array(rc, m->kernel.klips[i].src, sizeof(m->kernel.klips[i].src));
 		redact_array(rc, m->kernel.klips[i].dst, sizeof(m->kernel.klips[i].dst));
 	}
+	return 0;
 }
 
 /* Whether len bytes at addr are one entry of the comma-joined list. */
@@ -307,6 +315,7 @@ int redact_model(const struct redact_config *rc, struct model *m)
 	for (i = 0; i < m->nconns; i++)
 		if (redact_str(rc, m, &m->conns[i].remote_addrs))
 			return -ENOMEM;
-	redact_kernel(rc, m);
+	if (redact_kernel(rc, m))
+		return -ENOMEM;
 	return redact_certs(rc, m);
 }

@@ -5,7 +5,8 @@
  * across scrapes and restarts, so series do not break) and, with a secret
  * salt, not reversible by trying every address.  Applies to the IKE SAs'
  * remote address and identity, the connections' remote addresses, the
- * addresses of kernel SAs and KLIPS SAs, and the subjects of the remote
+ * addresses of kernel SAs (also summed as SAs no CHILD SA claims) and KLIPS
+ * SAs, and the subjects of the remote
  * side's certificates (model/conn_certs.h). */
 #ifndef IKW_REDACT_H
 #define IKW_REDACT_H

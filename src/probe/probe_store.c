@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/arena.h"
+#include "common/deadline.h"
 #include "probe/probe_addr.h"
 #include "probe/quiet.h"
 
@@ -45,18 +46,6 @@ static void probe_store_static_addrs(const struct probe_spec *sp, struct probe_a
 		a->source_unknown = true;
 }
 
-/* Waits are bounded on the monotonic clock: a stepped wall clock neither
- * cuts a fresh run's wait short nor stretches it. */
-static void probe_store_cond_init(pthread_cond_t *c)
-{
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &a);
-	pthread_condattr_destroy(&a);
-}
-
 struct probe_store *probe_store_new(const struct probe_config *pc)
 {
 	struct probe_store *s = calloc(1, sizeof(*s));
@@ -73,7 +62,12 @@ struct probe_store *probe_store_new(const struct probe_config *pc)
 	for (i = 0; i < pc->n; i++)
 		probe_store_static_addrs(&pc->v[i], &s->st[i].addrs);
 	pthread_mutex_init(&s->lock, NULL);
-	probe_store_cond_init(&s->served);
+	if (cond_init_monotonic(&s->served)) {
+		pthread_mutex_destroy(&s->lock);
+		free(s->st);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -134,13 +128,7 @@ int probe_store_wait(struct probe_store *s, size_t idx, uint64_t ticket, unsigne
 
 	if (idx >= s->pc->n)
 		return -EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	timespec_after_ms(CLOCK_MONOTONIC, timeout_ms, &until);
 	pthread_mutex_lock(&s->lock);
 	while (s->st[idx].served < ticket && r != ETIMEDOUT)
 		r = pthread_cond_timedwait(&s->served, &s->lock, &until);

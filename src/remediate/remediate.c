@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/arena.h"
+#include "common/deadline.h"
 #include "common/log.h"
 #include "common/safe_file.h"
 #include "common/token_file.h"
@@ -258,7 +259,6 @@ static int rem_load_token(struct remediate *r, const char *path, struct ikw_err 
 static void rem_init(struct remediate *r, const struct remediate_config *rc,
 		     const char *vici_socket, struct scraper *s)
 {
-	pthread_condattr_t ca;
 
 	r->rc = rc;
 	r->vici_socket = vici_socket;
@@ -276,10 +276,8 @@ static void rem_init(struct remediate *r, const struct remediate_config *rc,
 		.restart_day_cap = rc->restart_day_cap,
 	};
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	if (cond_init_monotonic(&r->cond))
+		pthread_cond_init(&r->cond, NULL);   /* waits then follow the wall clock */
 }
 
 int remediate_start(struct remediate **out, const struct remediate_config *rc,

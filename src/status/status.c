@@ -300,6 +300,25 @@ static void status_judge_probes(struct status_conn *sc, struct arena *a)
 	sc->reason = arena_strdup(a, buf);
 }
 
+/* "IKE SA negotiating: IKE_SA_INIT in flight, 3 retransmits" */
+static const char *status_negotiating(const struct status_conn *sc, const char *what,
+				      struct arena *a)
+{
+	const struct negotiation_view *n = sc->negotiation;
+	const char *s;
+	char buf[256];
+
+	if (!n || n->exchange == IKE_EXCH_NONE)
+		return what;
+	snprintf(buf, sizeof(buf), "%s: %s %s%s", what, ike_exchange_names[n->exchange],
+		 n->queued ? "queued" : "in flight", n->retransmits ? ", " : "");
+	if (n->retransmits)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%u retransmit%s",
+			 n->retransmits, n->retransmits == 1 ? "" : "s");
+	s = arena_strdup(a, buf);
+	return s ? s : what;
+}
+
 static void status_judge(struct status_conn *sc, struct arena *a)
 {
 	const char *rising;
@@ -310,13 +329,15 @@ static void status_judge(struct status_conn *sc, struct arena *a)
 	if (sc->expected_up && !sc->up) {
 		sc->attention = status_connecting(sc) ? ST_CONNECTING : ST_DOWN;
 		sc->reason = sc->attention == ST_CONNECTING ?
-			     "expected up: IKE SA still negotiating" :
+			     status_negotiating(sc, "expected up: IKE SA still negotiating", a) :
 			     "expected up: no IKE SA established";
 	} else if (sc->nmissing) {
 		sc->attention = ST_CHILD_MISSING;
 		snprintf(buf, sizeof(buf), "IKE SA up, CHILD SA %s%s not installed",
 			 sc->missing[0], sc->nmissing > 1 ? " and others" : "");
 		sc->reason = arena_strdup(a, buf);
+		if (sc->reason && sc->negotiation && sc->negotiation->child)
+			sc->reason = status_negotiating(sc, sc->reason, a);
 	} else if (sc->up && sc->nfailing) {
 		status_judge_probes(sc, a);
 	} else if (sc->up && (rising = status_degraded(sc))) {
@@ -326,7 +347,7 @@ static void status_judge(struct status_conn *sc, struct arena *a)
 		sc->reason = arena_strdup(a, buf);
 	} else if (!sc->up && status_connecting(sc)) {
 		sc->attention = ST_CONNECTING;
-		sc->reason = "IKE SA negotiating";
+		sc->reason = status_negotiating(sc, "IKE SA negotiating", a);
 	} else {
 		sc->attention = ST_OK;
 	}
@@ -381,6 +402,9 @@ int status_build(const struct model *m, const struct status_filter *f,
 		if (status_ikes(sc, &ix, v, a) || status_missing(sc, a) ||
 		    status_failing_probes(sc, m, a))
 			return -ENOMEM;
+		sc->negotiation = negotiation_find(&m->negotiation, sc->name);
+		sc->log_now = m->collected_at;
+		status_timeline_fill(m, sc->name, &sc->timeline);
 		status_judge(sc, a);
 		v->counts[sc->attention]++;
 	}

@@ -12,6 +12,7 @@
 
 #include "common/arena.h"
 #include "model/model.h"
+#include "status/status_log.h"
 
 /* Why a connection needs attention, most urgent first: the first that
  * holds wins (docs/status.md "Attention").  The control plane's faults come
@@ -62,6 +63,11 @@ struct status_conn {
 	/* the conn's probes failing now (snapshot's), in config order */
 	const struct probe_view **failing;
 	size_t nfailing;
+	/* how far its negotiation got (no IKE SA up, one negotiating), or NULL */
+	const struct negotiation_view *negotiation;
+	struct status_timeline timeline;
+	struct status_log log;      /* its last lines (status_log_attach) */
+	time_t log_now;             /* the snapshot's time, for "seconds" */
 };
 
 struct status_view {
@@ -73,6 +79,8 @@ struct status_view {
 	size_t nconns;
 	size_t counts[ST_ATTENTION_COUNT];
 	size_t nike, nchild;        /* SAs shown */
+	struct status_log log;      /* the log panel (status_log_attach) */
+	struct log_store_query logq;   /* what the panel shows */
 };
 
 struct status_filter {
@@ -83,6 +91,13 @@ struct status_filter {
  * Returns 0 or -ENOMEM. */
 int status_build(const struct model *m, const struct status_filter *f,
 		 struct arena *a, struct status_view *v);
+
+/* The log panel (lines of store matching panel) and each conn's last
+ * STATUS_LOG_PER_CONN lines, redacted by rc, into v.  store NULL: no log.
+ * Returns 0 or -ENOMEM. */
+int status_log_attach(struct status_view *v, struct log_store *store,
+		      const struct log_store_query *panel, const struct redact_config *rc,
+		      struct arena *a);
 
 /* `ikewatch status`'s exit status for v: 0 when every conn is ok, 1 when
  * one needs attention, 2 when charon could not be read.  The daemon sends

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/html.h"
+#include "status/status_log_html.h"
 #include "model/model.h"
 
 /* Columns of the two tables, for the colspan of the rows that stand for
@@ -180,7 +181,8 @@ static void html_head(const struct status_view *v, const struct status_html_opts
 	strbuf_addstr(out, "<title>");
 	if (attention)
 		strbuf_addf(out, "(%zu) ", attention);
-	strbuf_addf(out, "ikewatch status</title>\n<style>\n%s</style>\n</head>\n", html_css);
+	strbuf_addf(out, "ikewatch status</title>\n<style>\n%s%s</style>\n</head>\n", html_css,
+		    status_log_html_css);
 	strbuf_addf(out, "<body data-refresh=\"%u\">\n<header>\n<h1>ikewatch status</h1>\n",
 		    o->refresh_s);
 }
@@ -306,6 +308,18 @@ static void html_buttons_initiate(struct strbuf *out, const struct status_conn *
 
 /* ---- key tunnels (IKE SAs) --------------------------------------------- */
 
+/* "IKE_AUTH in flight": the exchange of charon's tasks (a CHILD SA being
+ * negotiated over an up IKE SA shows as CREATE_CHILD_SA). */
+static void html_exchange(struct strbuf *out, const struct ike_sa *sa)
+{
+	bool queued;
+	enum ike_exchange x = negotiation_exchange(sa->tasks_active, sa->tasks_queued, &queued);
+
+	if (x)
+		strbuf_addf(out, " <b class=\"exchange\">%s</b> %s", ike_exchange_names[x],
+			    queued ? "queued" : "in flight");
+}
+
 static void html_ike_row(const struct status_conn *sc, const struct status_ike *si,
 			 const struct status_html_opts *o, struct strbuf *out)
 {
@@ -321,6 +335,7 @@ static void html_ike_row(const struct status_conn *sc, const struct status_ike *
 	strbuf_addstr(out, " <small>");
 	html_escape(out, sa->remote_id);
 	strbuf_addf(out, "</small></td><td>%s", ike_state_names[st]);
+	html_exchange(out, sa);
 	if (sa->tasks_active && *sa->tasks_active) {
 		strbuf_addstr(out, " <small>(");
 		html_escape(out, sa->tasks_active);
@@ -536,6 +551,7 @@ static void html_conn(const struct status_conn *sc, const struct status_html_opt
 	if (o->actions)
 		html_buttons_initiate(out, sc);
 	strbuf_addstr(out, "</h2>\n");
+	status_log_html_conn(sc, out);
 	html_ike_table(sc, o, out);
 	if (html_nchildren(sc))
 		html_child_table(sc, o, out);
@@ -563,6 +579,7 @@ void status_html(const struct status_view *v, const struct status_html_opts *o,
 	if (!v->nconns)
 		strbuf_addf(out, "<p class=\"empty\">No connections%s.</p>\n",
 			    filtered ? " match the filter" : "");
+	status_log_html_panel(v, o->filter, out);
 	strbuf_addstr(out, "</main>\n");
 	if (o->actions || o->refresh_s)
 		strbuf_addf(out, "<script>\n%s</script>\n", html_js);

@@ -1,6 +1,7 @@
 #include "status/status_json.h"
 
 #include "common/json_out.h"
+#include "status/status_log_json.h"
 
 static void sj_secs(struct json_out *j, const char *key, int64_t s)
 {
@@ -62,6 +63,17 @@ static void sj_child(struct json_out *j, const struct status_child *sc)
 	json_obj_end(j);
 }
 
+/* The exchange charon's tasks are in (CREATE_CHILD_SA for a CHILD SA
+ * being negotiated over an established IKE SA), or null. */
+static void sj_exchange(struct json_out *j, const struct ike_sa *s)
+{
+	bool queued;
+	enum ike_exchange x = negotiation_exchange(s->tasks_active, s->tasks_queued, &queued);
+
+	json_str(j, "exchange", x ? ike_exchange_names[x] : NULL);
+	json_bool(j, "exchange_queued", queued);
+}
+
 static void sj_ike(struct json_out *j, const struct status_ike *si)
 {
 	const struct ike_sa *s = si->sa;
@@ -72,6 +84,8 @@ static void sj_ike(struct json_out *j, const struct status_ike *si)
 	json_u64(j, "version", s->version);
 	json_str(j, "state", ike_state_names[s->state]);
 	json_str(j, "tasks_active", s->tasks_active && s->tasks_active[0] ? s->tasks_active : NULL);
+	json_str(j, "tasks_queued", s->tasks_queued && s->tasks_queued[0] ? s->tasks_queued : NULL);
+	sj_exchange(j, s);
 	json_bool(j, "old", si->old);
 	json_str(j, "local_host", s->local_host);
 	json_u64(j, "local_port", s->local_port);
@@ -138,6 +152,7 @@ static void sj_conn(struct json_out *j, const struct status_conn *sc)
 		json_str(j, NULL, sc->missing[i]);
 	json_arr_end(j);
 	sj_failing(j, sc);
+	status_log_json_conn(j, sc);
 	json_arr_begin(j, "ike_sas");
 	for (i = 0; i < sc->nikes; i++)
 		sj_ike(j, &sc->ikes[i]);

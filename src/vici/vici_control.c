@@ -54,8 +54,10 @@ static void vici_control_timeout(struct vici_builder *b, unsigned timeout_ms)
 	vici_add_kv_str(b, "timeout", t);
 }
 
-int vici_control_terminate(const char *socket_path, bool child, uint32_t id,
-			   unsigned timeout_ms, struct ikw_err *err)
+/* cmd ("terminate", "rekey") on one SA by its unique id; charon's own
+ * timeout only where the command waits for the exchange. */
+static int vici_control_by_id(const char *socket_path, const char *cmd, bool child, uint32_t id,
+			      bool with_timeout, unsigned timeout_ms, struct ikw_err *err)
 {
 	struct vici_builder b;
 	char v[16];
@@ -63,20 +65,21 @@ int vici_control_terminate(const char *socket_path, bool child, uint32_t id,
 	vici_builder_init(&b);
 	snprintf(v, sizeof(v), "%u", id);
 	vici_add_kv_str(&b, child ? "child-id" : "ike-id", v);
-	vici_control_timeout(&b, timeout_ms);
-	return vici_control_run(socket_path, "terminate", &b, timeout_ms, err);
+	if (with_timeout)
+		vici_control_timeout(&b, timeout_ms);
+	return vici_control_run(socket_path, cmd, &b, timeout_ms, err);
+}
+
+int vici_control_terminate(const char *socket_path, bool child, uint32_t id,
+			   unsigned timeout_ms, struct ikw_err *err)
+{
+	return vici_control_by_id(socket_path, "terminate", child, id, true, timeout_ms, err);
 }
 
 int vici_control_rekey(const char *socket_path, bool child, uint32_t id,
 		       unsigned timeout_ms, struct ikw_err *err)
 {
-	struct vici_builder b;
-	char v[16];
-
-	vici_builder_init(&b);
-	snprintf(v, sizeof(v), "%u", id);
-	vici_add_kv_str(&b, child ? "child-id" : "ike-id", v);
-	return vici_control_run(socket_path, "rekey", &b, timeout_ms, err);
+	return vici_control_by_id(socket_path, "rekey", child, id, false, timeout_ms, err);
 }
 
 int vici_control_initiate(const char *socket_path, const char *ike, const char *child,

@@ -24,6 +24,19 @@ GRAFANA_VARS = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h",
                 "${__rate_interval}": "5m", "${__interval}": "1m", "${__range}": "1h"}
 
 
+def loki(panel, target):
+    """Whether the target queries Loki (LogQL, not PromQL)."""
+    ds = target.get("datasource") or panel.get("datasource") or {}
+    return isinstance(ds, dict) and ds.get("type") == "loki"
+
+
+def logql(dash):
+    """(where, expression) of every LogQL query of the dashboard."""
+    return [(f"panel {p.get('title')!r} {t.get('refId')}", t["expr"])
+            for p in dash.get("panels", []) for t in p.get("targets", [])
+            if t.get("expr") and loki(p, t)]
+
+
 def exprs(dash):
     """(where, expression) of every PromQL the dashboard runs."""
     out = []
@@ -31,7 +44,7 @@ def exprs(dash):
     def panels(ps):
         for p in ps:
             for t in p.get("targets", []):
-                if t.get("expr"):
+                if t.get("expr") and not loki(p, t):
                     out.append((f"panel {p.get('title')!r} {t.get('refId')}", t["expr"]))
             panels(p.get("panels", []))
     panels(dash.get("panels", []))
@@ -98,8 +111,25 @@ def main():
                              ("kernel errors", "ipsec_kernel_child_sa_errors_total"),
                              ("certificate expiry", "ipsec_conn_cert_not_after_timestamp_seconds"),
                              ("charon alerts by type", "ipsec_alerts_total"),
-                             ("packets lost per direction", "ipsec_tunnel:direction_lost:bool")]:
+                             ("packets lost per direction", "ipsec_tunnel:direction_lost:bool"),
+                             ("negotiation time", "ipsec_ike_sa_connecting_seconds")]:
             want[what] = metric in text
+        # the bottom row: the event log from Loki beside ikewatch's own
+        # counters, which answer without Loki (and 0 rather than nothing)
+        bottom = max(p["gridPos"]["y"] for p in dash["panels"])
+        last = [p for p in dash["panels"] if p["type"] != "row" and p["gridPos"]["y"] == bottom]
+        lq = logql(dash)
+        want["a logs panel on Loki at the bottom"] = any(
+            p["type"] == "logs" and p.get("datasource", {}).get("type") == "loki" for p in last)
+        want["its LogQL reads the event log and follows $conn"] = bool(lq) and all(
+            'job="ikewatch-events"' in e and "$conn" in e for w, e in lq)
+        want["a loki data source variable"] = any(
+            v.get("name") == "loki" and v.get("type") == "datasource" and v.get("query") == "loki"
+            for v in dash["templating"]["list"])
+        want["a Prometheus events panel at the bottom that is never empty"] = any(
+            p.get("datasource", {}).get("type") == "prometheus" and
+            any("ipsec_conn_failures_total" in t.get("expr", "") for t in p["targets"]) and
+            any("or vector(0)" in t.get("expr", "") for t in p["targets"]) for p in last)
         ids = [p["id"] for p in dash["panels"]]
         want["unique panel ids"] = len(ids) == len(set(ids))
         want["state timelines"] = sum(1 for p in dash["panels"] if p["type"] == "state-timeline") >= 2

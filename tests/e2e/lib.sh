@@ -214,6 +214,31 @@ esp_drop_case() {
 esp_case_failed() { [ "$(val "ipsec_probe_success$1")" = 0 ] && [ "$(val "ipsec_probe_loss_ratio$1")" = 1 ]; }
 esp_case_passes() { [ "$(val "ipsec_probe_success$1")" = 1 ]; }
 
+# e2e_certs DIR [CLIENT_CN]: test certificates made with openssl in DIR: a CA
+# (ca.crt, ca.key), a server certificate for IP 127.0.0.1 (srv.crt,
+# srv.key), a client certificate (cli.crt, cli.key; CN CLIENT_CN, default
+# ikewatch-client) and another CA that signed nothing of these (other.crt);
+# keys 0600.  1 when openssl failed.
+e2e_certs() {
+	local d=$1 cn=${2:-ikewatch-client}
+	_mk() { openssl "$@" >/dev/null 2>&1; }
+	( cd "$d" &&
+	  _mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=ikw-test-ca -keyout ca.key -out ca.crt &&
+	  _mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+		-keyout srv.key -out srv.csr &&
+	  printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
+	  _mk x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+		-extfile srv.ext -out srv.crt &&
+	  _mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
+		-keyout cli.key -out cli.csr &&
+	  _mk x509 -req -in cli.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+		-out cli.crt &&
+	  _mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=other-ca -keyout other.key -out other.crt &&
+	  chmod 600 ca.key srv.key cli.key other.key )
+}
+
 # prom_start PORT_VAR LOG TARGET...: a real Prometheus on a free port (its
 # port in PORT_VAR) with the rule files $tmp/ikewatch-recording.rules.yml
 # and $tmp/ikewatch-alerts.rules.yml, scraping the host:port TARGETs as job

@@ -13,22 +13,7 @@ T=client_tls
 dir=$(mktemp -d)
 trap 'e2e_cleanup; [ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 
-mk() { openssl "$@" >/dev/null 2>&1; }
-( cd "$dir" &&
-  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=ikw-test-ca -keyout ca.key -out ca.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
-	-keyout srv.key -out srv.csr &&
-  printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
-  mk x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-	-extfile srv.ext -out srv.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ikewatch-cli \
-	-keyout cli.key -out cli.csr &&
-  mk x509 -req -in cli.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out cli.crt &&
-  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=other-ca -keyout other.key -out other.crt ) ||
-	{ fail "openssl made the test certificates"; e2e_finish "$T"; exit 1; }
-chmod 600 "$dir"/*.key
+e2e_certs "$dir" ikewatch-cli || { fail "openssl made the test certificates"; e2e_finish "$T"; exit 1; }
 
 # serve_tls NAME YAML-BODY: the daemon with that web config; sets $PORT
 serve_tls() {

@@ -162,7 +162,7 @@ for ph in connect tls first_byte transfer; do
 	check "...$ph phase $(phase page $ph) s" between "$(phase page $ph)" 0.000001 2
 done
 check "...the TLS version on ipsec_probe_tls_info" \
-	grep -Eq "^ipsec_probe_tls_info$(L page | sed 's/}$//'),version=\"TLS 1\.[23]\"} 1$" <<<"$m"
+	grep -Eq "^ipsec_probe_tls_info$(L page | sed 's/}$//'),tls_version=\"TLS 1\.[23]\"} 1$" <<<"$m"
 e2e_log "$(grep "^ipsec_probe_tls_info$(L page | sed 's/}$//')" <<<"$m")"
 check "...the certificate's expiry is the server certificate's notAfter ($not_after)" \
 	test "$(val "ipsec_probe_tls_cert_not_after_timestamp_seconds$PAGE")" = "$not_after"

@@ -195,7 +195,7 @@ check "...status 200" test "$(val "ipsec_probe_http_status_code$PAGE")" = 200
 TLS=$(L 1 tls "[$T1]:$PORT_TLS")
 TLSPHASE="ipsec_probe_http_duration_seconds{conn=\"tun1\",child=\"net1\",probe=\"tls\",target=\"[$T1]:$PORT_TLS\",phase=\"tls\"}"
 check "HTTPS over IPv6 gets the whole page, verified by the address" test "$(val "ipsec_probe_success$TLS")" = 1
-check "...with a TLS version" grep -q "^ipsec_probe_tls_info{conn=\"tun1\",child=\"net1\",probe=\"tls\",target=\"\[$T1\]:$PORT_TLS\",version=\"TLS 1\.[23]\"} 1$" <<<"$m"
+check "...with a TLS version" grep -q "^ipsec_probe_tls_info{conn=\"tun1\",child=\"net1\",probe=\"tls\",target=\"\[$T1\]:$PORT_TLS\",tls_version=\"TLS 1\.[23]\"} 1$" <<<"$m"
 check "...and the tls phase timed ($(val "$TLSPHASE") s)" ge "$(val "$TLSPHASE")" 0.000001
 check "the derived target of tun2 is its IPv6 remote_ts ($T2)" test "$(val "ipsec_probe_success$P2PING")" = 1
 check "tun1's IPv6 path MTU is ipsec0's (1400: $(val "ipsec_probe_mtu_bytes$(L 1 mtu "$T1")"))" test "$(val "ipsec_probe_mtu_bytes$(L 1 mtu "$T1")")" = 1400

@@ -36,19 +36,7 @@ lab_up "$NAME" --tunnels 3 --peers 2 || { fail "lab up"; e2e_finish $T; exit 1; 
 VICI=$(lab_vici "$NAME")
 
 # ---- certificates: a CA, ikewatch's server certificate, one client's ----------
-mk() { openssl "$@" >/dev/null 2>&1; }
-( cd "$tmp" &&
-  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=ikw-rd-ca -keyout ca.key -out ca.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
-	-keyout srv.key -out srv.csr &&
-  printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
-  mk x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-	-extfile srv.ext -out srv.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=monitoring \
-	-keyout cli.key -out cli.csr &&
-  mk x509 -req -in cli.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out cli.crt &&
-  chmod 600 ./*.key ) || { fail "openssl made the certificates"; e2e_finish $T; exit 1; }
+e2e_certs "$tmp" monitoring || { fail "openssl made the certificates"; e2e_finish $T; exit 1; }
 cat >"$tmp/web.yml" <<YML
 tls_server_config:
   cert_file: $tmp/srv.crt

@@ -3,7 +3,9 @@
 # the promtool unit tests (each alert fires on its fault and stays quiet on
 # a missed scrape, a scheduled rekey...), and tests/rules/lint_rules.py:
 # severity, summary, description, runbook_url and runbook for every alert,
-# metric names as in docs/metrics.md, docs/alerting.md in step.  No lab.
+# metric names as in docs/metrics.md, docs/alerting.md in step; and
+# tests/rules/label_names.py: the label vocabulary of docs/metrics.md in the
+# rules, dashboard, docs and runbooks.  No lab.
 source "$(dirname "$0")/lib.sh"
 
 D=$E2E_ROOT/deploy/prometheus
@@ -49,6 +51,8 @@ tap() {
 }
 tap < <(python3 "$E2E_ROOT/tests/rules/lint_rules.py" 2>&1 || echo "not ok - lint_rules.py exited with an error")
 tap < <(python3 "$E2E_ROOT/tests/rules/alert_names.py" 2>&1 || echo "not ok - alert_names.py exited with an error")
+# the label vocabulary (docs/metrics.md) in the rules, dashboard, docs, runbooks
+tap < <(python3 "$E2E_ROOT/tests/rules/label_names.py" 2>&1 || echo "not ok - label_names.py found a label outside the vocabulary")
 
 # alert_names.py must be able to fail: the route example's old, undefined
 # name, and an alert whose runbook is gone

@@ -13,22 +13,9 @@ dir=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$dir"' EXIT
 
 # ---- certificates: a CA, a server (IP:127.0.0.1), a client; and strangers
-mk() { openssl "$@" >/dev/null 2>&1; }
-( cd "$dir" &&
-  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=ikw-test-ca -keyout ca.key -out ca.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
-	-keyout srv.key -out srv.csr &&
-  printf 'subjectAltName=IP:127.0.0.1\n' >srv.ext &&
-  mk x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-	-extfile srv.ext -out srv.crt &&
-  mk req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=prometheus \
-	-keyout cli.key -out cli.csr &&
-  mk x509 -req -in cli.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out cli.crt &&
-  mk req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj /CN=other-ca -keyout other.key -out other.crt &&
-  mk req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=unrelated \
-	-keyout unrelated.key -out unrelated.crt ) ||
+e2e_certs "$dir" prometheus &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=unrelated \
+		-keyout "$dir/unrelated.key" -out "$dir/unrelated.crt" >/dev/null 2>&1 ||
 	{ fail "openssl made the test certificates"; e2e_finish "$T"; exit 1; }
 hash=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret pw", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))')
 check "a bcrypt hash to test with" grep -q '^\$2b\$10\$' <<<"$hash"

@@ -46,10 +46,10 @@ static struct model *sample_model(struct ledger *l)
 	m->collected_at = 1000000;
 	m->have_sas = true;
 	m->conns = arena_alloc(&m->arena, 2 * sizeof(*m->conns));
-	m->conns[0] = (struct conn_cfg){ .name = "a\"b\\c", .version = "IKEv2",
+	m->conns[0] = (struct conn_cfg){ .name = "a\"b\\c", .version = "2",
 		.local_addrs = "2001:db8::1", .remote_addrs = "2001:db8::2",
 		.children = kids, .nchildren = 1 };
-	m->conns[1] = (struct conn_cfg){ .name = "down.conn:1", .version = "IKEv2",
+	m->conns[1] = (struct conn_cfg){ .name = "down.conn:1", .version = "2",
 		.remote_addrs = "192.0.2.9" };
 	m->nconns = 2;
 	ike = model_add_ike_sa(m);
@@ -93,6 +93,10 @@ static void test_text_render(void)
 	/* counters */
 	CHECK(strstr(out, "# TYPE ipsec_child_sa_bytes_total counter\n") != NULL);
 	CHECK(strstr(out, "ipsec_child_sa_bytes_total{conn=\"a\\\"b\\\\c\",child=\"net\",direction=\"in\"} 42\n") != NULL);
+	/* one vocabulary: the IKE version reads alike in both info families */
+	CHECK(strstr(out, "ipsec_conn_info{conn=\"a\\\"b\\\\c\",ike_version=\"2\",") != NULL);
+	CHECK(strstr(out, "ipsec_ike_sa_info{conn=\"a\\\"b\\\\c\",ike_version=\"2\",") != NULL);
+	CHECK(strstr(out, "version=\"IKEv") == NULL);
 	/* IPv6 peers in info labels */
 	CHECK(strstr(out, "remote_addrs=\"2001:db8::2\"") != NULL);
 	CHECK(strstr(out, "remote_host=\"2001:db8::2\"") != NULL);

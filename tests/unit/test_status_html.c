@@ -220,7 +220,8 @@ static void test_rows(void)
 	CHECK(strstr(p, "<td class=\"algs\">AES_GCM_16-256/<wbr>PRF_HMAC_SHA2_256/<wbr>"
 		     "CURVE_25519</td>") != NULL);
 	CHECK(strstr(p, "<td>remote</td><td class=\"n\">-</td><td>initiator</td>") != NULL);
-	CHECK(strstr(p, "<td>CONNECTING <small>(IKE_AUTH)</small></td>") != NULL);
+	CHECK(strstr(p, "<td>CONNECTING <b class=\"exchange\">IKE_AUTH</b> in flight "
+		     "<small>(IKE_AUTH)</small></td>") != NULL);
 	/* CHILD columns: IPComp, bytes, idle, errored only inbound with kernel */
 	CHECK(strstr(p, "<td>ESP+IPComp <code>c001</code></td>") != NULL);
 	CHECK(strstr(p, "<td>ESP+IPComp <code>d001</code></td>") != NULL);

@@ -58,6 +58,7 @@ static void test_real_list_sa(void)
 	CHECK_INT(c->state, CHILD_INSTALLED);
 	CHECK_STR(c->spi_in, "d3874389");
 	CHECK_STR(c->spi_out, "ae5587d7");
+	CHECK_STR(c->protocol, "esp");         /* charon says "ESP" */
 	CHECK(c->encap);
 	CHECK_U64(c->bytes_in, 0);
 	CHECK(c->use_in == TIME_NONE);        /* never used: absent, not 0 */
@@ -83,7 +84,8 @@ static void test_real_conn_stats_version(void)
 	CHECK_INT(n, 1);
 	if (n) {
 		CHECK_STR(conns[0].name, "tun1");
-		CHECK_STR(conns[0].version, "IKEv2");
+		/* charon says "IKEv2"; the vocabulary says "2", as list-sas does */
+		CHECK_STR(conns[0].version, "2");
 		CHECK_STR(conns[0].remote_addrs, "192.0.2.11");
 		CHECK(!conns[0].responder_only);
 		CHECK_INT(conns[0].nchildren, 1);
@@ -293,6 +295,34 @@ static void test_configured_down_and_policy(void)
 	model_unref(m);
 }
 
+/* charon's spellings of one concept become the one label vocabulary
+ * (docs/metrics.md "Label vocabulary"): the IKE version of list-conns
+ * ("IKEv2") reads as list-sas's number, the protocol as the kernel's. */
+static void test_vocabulary(void)
+{
+	static const struct {
+		const char *in, *out;
+	} versions[] = {
+		{ "IKEv2", "2" }, { "IKEv1", "1" }, { "IKEv1/2", "any" },
+		{ "ikev2", "2" }, { "2", "2" }, { "1", "1" }, { "0", "any" },
+		{ "", "" }, { "IKEv3", "unknown" }, { "IKEv2 ", "unknown" },
+	}, protocols[] = {
+		{ "ESP", "esp" }, { "AH", "ah" }, { "esp", "esp" }, { "Ah", "ah" },
+		{ "COMP", "comp" }, { "", "" }, { "ESP+IPComp", "other" },
+		{ "tcp", "other" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		CHECK_STR(ike_version_label(versions[i].in), versions[i].out);
+	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		CHECK_STR(ipsec_protocol_label(protocols[i].in), protocols[i].out);
+	CHECK_STR(ike_version_number_label(2), ike_version_label("IKEv2"));
+	CHECK_STR(ike_version_number_label(1), ike_version_label("IKEv1"));
+	CHECK_STR(ike_version_number_label(0), ike_version_label("IKEv1/2"));
+	CHECK_STR(ike_version_number_label(7), "unknown");
+}
+
 int main(void)
 {
 	RUN(test_real_list_sa);
@@ -303,5 +333,6 @@ int main(void)
 	RUN(test_overdue_countdown_is_negative);
 	RUN(test_rekey_overlap_view);
 	RUN(test_configured_down_and_policy);
+	RUN(test_vocabulary);
 	return testlib_done();
 }
