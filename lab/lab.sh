@@ -20,6 +20,14 @@ PLUGIN_DIR=/usr/lib/ipsec/plugins
 REGISTRY=${IKWLAB_REGISTRY:-/run/ikwlab}
 PSK=${IKWLAB_PSK:-ikwlab-not-a-secret-0123456789}
 MAX_PEERS=200
+# remote access (up --rw): the hub's side of conn rw and the pool's first
+# address (TEST-NET-2 and -3, apart from the certificate tunnel's /32s)
+RW_HUB_TS=198.51.100.128/26
+RW_HUB_ADDR=198.51.100.129 # on the hub's lo: the source of its routes to the clients
+RW_POOL_FIRST=203.0.113.128
+# pools of more than 120: from 198.19.252.1 (up to 1000 addresses; peers'
+# inner addresses stay below 198.19.252.0 up to 64000 tunnels)
+RW_POOL_FIRST_BIG=198.19.252.1
 MAX_TUNNELS=65024 # 256 * 254 inner addresses per side
 
 NAME=${IKWLAB_NAME:-ikwlab}
@@ -33,7 +41,7 @@ usage: $PROG [--name NAME] [--state-dir DIR] COMMAND [ARGS...]
 commands:
   up [--tunnels N] [--peers K] [--child-rekey SEC] [--ike-rekey SEC]
      [--counters] [--dpd SEC] [--timeout SEC] [--loglevel L] [--strongswan 5|6]
-     [--cert-days D] [--ipv6]
+     [--cert-days D] [--ipv6] [--rw N] [--rw-pool M]
                         create namespaces, charons and N tunnels over K peers
                         (default 3 over 1); wait until all N CHILD SAs are
                         INSTALLED on the hub (timeout 60 + N/4 s).
@@ -46,7 +54,10 @@ commands:
                         IKWLAB_STRONGSWAN) instead of Debian's 5.9.8;
                         --cert-days D: also the certificate tunnel cert1
                         (below); --ipv6: IPv6 tunnels over an IPv6 outer
-                        network (addresses below).
+                        network (addresses below); --rw N: also N
+                        remote-access clients on p1 against the hub conn rw
+                        with a pool of M (--rw-pool, default 40) virtual IPs
+                        (below).
                         Bring-up cost grows with N and with tunnels per peer:
                         for N > 1000 use K >= N/500.
   down                  stop the lab's charons, delete its namespaces and state
@@ -81,6 +92,13 @@ certificate tunnel (--cert-days D): conn cert1 (child certnet1) between the
   of a lab CA made with openssl in STATE_DIR/pki: the hub's valid D days,
   p1's 2*D days, the CA's 10*D days; the hub trusts the CA for its peer
   (remote cacerts), p1 pins the hub's certificate (remote certs).
+remote access (--rw N, IPv4 only): the hub's conn rw (remote_addrs %any,
+  child rw, local_ts $RW_HUB_TS, unique never) hands out virtual IPs
+  from pool rwpool ($RW_POOL_FIRST and the next M-1 addresses; M of 121
+  to 1000 from $RW_POOL_FIRST_BIG);
+  p1 runs N conns rw01..rwNN (ids rwNN@ra.example, PSK, vips 0.0.0.0,
+  keyingtries 1: a client refused for lack of an address stays down); up
+  waits until min(N, M) clients hold a lease and the others were refused.
 EOF
 }
 
@@ -644,6 +662,132 @@ cert_wait() {
 	done
 }
 
+# ---------------------------------------------------------------- remote access
+
+# --rw N: the hub's conn rw with pool rwpool, and N client conns on p1.
+
+# rw_pool_first / rw_pool_last: the pool's first and last address
+rw_pool_first() {
+	if ((RW_POOL <= 120)); then printf '%s' "$RW_POOL_FIRST"; else printf '%s' "$RW_POOL_FIRST_BIG"; fi
+}
+rw_pool_last() {
+	local a b c d n
+	IFS=. read -r a b c d <<<"$(rw_pool_first)"
+	n=$(((a << 24) + (b << 16) + (c << 8) + d + RW_POOL - 1))
+	printf '%d.%d.%d.%d' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255))
+}
+
+rw_hub_conf() {
+	cat <<EOF
+connections {
+	rw {
+		version = 2
+		local_addrs = $(hub_outer)
+		remote_addrs = %any
+		proposals = aes128gcm16-prfsha256-x25519
+		mobike = no
+		unique = never
+		pools = rwpool
+		local {
+			auth = psk
+			id = hub-rw
+		}
+		remote {
+			auth = psk
+		}
+		children {
+			rw {
+				local_ts = $RW_HUB_TS
+				esp_proposals = aes128gcm16
+				mode = tunnel
+				dpd_action = clear
+			}
+		}
+	}
+}
+pools {
+	rwpool {
+		addrs = $(rw_pool_first)-$(rw_pool_last)
+	}
+}
+EOF
+}
+
+# rw_client_conf: N conns on p1, each its own identity, all asking for a
+# virtual IP; keyingtries 1: a refused client does not try again
+rw_client_conf() {
+	awk -v n="$RW" -v lo="$(peer_outer 1)" -v ro="$(hub_outer)" -v ts="$RW_HUB_TS" '
+	BEGIN {
+		print "connections {"
+		for (i = 1; i <= n; i++) {
+			c = sprintf("rw%02d", i)
+			print "\t" c " {"
+			print "\t\tversion = 2"
+			print "\t\tlocal_addrs = " lo
+			print "\t\tremote_addrs = " ro
+			print "\t\tvips = 0.0.0.0"
+			print "\t\tproposals = aes128gcm16-prfsha256-x25519"
+			print "\t\tmobike = no"
+			print "\t\tkeyingtries = 1"
+			print "\t\tlocal {\n\t\t\tauth = psk\n\t\t\tid = " c "@ra.example\n\t\t}"
+			print "\t\tremote {\n\t\t\tauth = psk\n\t\t\tid = hub-rw\n\t\t}"
+			print "\t\tchildren {\n\t\t\trw {"
+			print "\t\t\t\tremote_ts = " ts
+			print "\t\t\t\tesp_proposals = aes128gcm16"
+			print "\t\t\t\tmode = tunnel"
+			print "\t\t\t\tstart_action = start"
+			print "\t\t\t}\n\t\t}\n\t}"
+		}
+		print "}"
+	}'
+}
+
+rw_setup() {
+	rw_hub_conf >>"$SD/hub/swanctl/swanctl.conf"
+	rw_client_conf >>"$SD/p1/swanctl/swanctl.conf"
+	# without an address in local_ts charon cannot install the routes to
+	# the clients' virtual IPs (and refuses the CHILD SA: TS_UNACCEPTABLE)
+	ip -n "$(hub_ns)" address add "$RW_HUB_ADDR/32" dev lo
+}
+
+# online leases of rwpool on the hub (swanctl --list-pools: name base
+# online / offline / size)
+rw_online() {
+	run_swanctl hub --list-pools 2>/dev/null |
+		awk '$1 == "rwpool" { print $3; found = 1 } END { if (!found) print 0 }'
+}
+
+# IKE SAs of the rw clients on p1 that are not (yet) ESTABLISHED
+rw_client_pending() {
+	run_swanctl p1 --list-sas 2>/dev/null |
+		awk '/^rw[0-9]+: #[0-9]+, / && !/ESTABLISHED/ { n++ } END { print n + 0 }'
+}
+
+# INSTALLED CHILD SAs of conn rw on the hub
+rw_children() {
+	run_swanctl hub --list-sas --ike rw 2>/dev/null |
+		awk '/^  rw: #[0-9]+, reqid [0-9]+, INSTALLED,/ { n++ } END { print n + 0 }'
+}
+
+rw_wait() {
+	local timeout=$1 start=$SECONDS want online pending children
+	want=$((RW < RW_POOL ? RW : RW_POOL))
+	while :; do
+		online=$(rw_online)
+		pending=$(rw_client_pending)
+		children=$(rw_children)
+		if ((online >= want && pending == 0 && children >= want)); then
+			log "remote access: $online/$RW clients hold a lease from a pool of $RW_POOL"
+			return 0
+		fi
+		if ((SECONDS - start >= timeout)); then
+			show_logs hub p1
+			die "remote access: $online/$want leases, $children/$want CHILD SAs, $pending clients pending after ${timeout}s"
+		fi
+		sleep 0.5
+	done
+}
+
 # ---------------------------------------------------------------- commands
 
 # shellcheck disable=SC2317 # invoked from the EXIT trap
@@ -654,6 +798,7 @@ up_failed() {
 
 cmd_up() {
 	TUNNELS=3 PEERS=1 CHILD_REKEY="" IKE_REKEY="" COUNTERS=no DPD="" LOGLEVEL="" CERT_DAYS=""
+	RW=0 RW_POOL=40
 	local timeout="" k ns hns t start
 	while (($#)); do
 		case $1 in
@@ -670,6 +815,8 @@ cmd_up() {
 		--state-dir) STATE_DIR=${2:?}; shift 2 ;;
 		--strongswan) STRONGSWAN=${2:?}; shift 2 ;;
 		--ipv6) FAMILY=6; shift ;;
+		--rw) RW=${2:?}; shift 2 ;;
+		--rw-pool) RW_POOL=${2:?}; shift 2 ;;
 		*) die "up: unknown argument '$1'" ;;
 		esac
 	done
@@ -687,6 +834,10 @@ cmd_up() {
 	[[ $LOGLEVEL =~ ^-?[0-4]$ ]] || die "--loglevel wants -1..4"
 	[[ -z $timeout ]] || is_uint "$timeout" || die "--timeout wants seconds"
 	[[ -z $CERT_DAYS ]] || in_range "$CERT_DAYS" 1 3650 || die "--cert-days wants 1..3650"
+	in_range "$RW" 0 1100 || die "--rw wants 0..1100 clients"
+	in_range "$RW_POOL" 1 1000 || die "--rw-pool wants 1..1000 addresses"
+	((RW_POOL <= 120 || TUNNELS <= 64000)) || die "--rw-pool above 120 wants at most 64000 tunnels"
+	[[ $FAMILY == 4 || $RW == 0 ]] || die "--rw is for IPv4 labs only"
 	[[ -n $timeout ]] || timeout=$(default_timeout)
 	((EUID == 0)) || die "must run as root"
 	select_strongswan "$STRONGSWAN"
@@ -715,6 +866,7 @@ cmd_up() {
 		printf 'STRONGSWAN=%q\nCHARON=%q\nSWANCTL=%q\n' "$STRONGSWAN" "$CHARON" "$SWANCTL"
 		printf 'FAMILY=%q\n' "$FAMILY"
 		printf 'CERT_DAYS=%q\n' "$CERT_DAYS"
+		printf 'RW=%q\nRW_POOL=%q\n' "$RW" "$RW_POOL"
 	} >"$SD/lab.env"
 	: >"$SD/namespaces"
 	trap up_failed EXIT
@@ -748,6 +900,7 @@ cmd_up() {
 		write_swanctl_conf "$t"
 	done
 	[[ -z $CERT_DAYS ]] || cert_setup
+	((RW == 0)) || rw_setup
 	log "network ready ($((SECONDS - start))s); starting charons"
 
 	start_charon hub
@@ -761,6 +914,7 @@ cmd_up() {
 	done
 	wait_tunnels "$timeout"
 	[[ -z $CERT_DAYS ]] || cert_wait "$timeout"
+	((RW == 0)) || rw_wait "$timeout"
 	trap - EXIT
 	log "lab $NAME up: $TUNNELS/$TUNNELS tunnels INSTALLED in $((SECONDS - start))s"
 	printf 'hub vici: %s\n' "$(vici_uri hub)"
@@ -978,6 +1132,10 @@ cmd_info() {
 		printf 'name=%s\nstate_dir=%s\ntunnels=%s\npeers=%s\nchild_rekey=%s\nike_rekey=%s\ncounters=%s\ndpd=%s\nhub_ns=%s\nhub_vici=%s\n' \
 			"$NAME" "$SD" "$TUNNELS" "$PEERS" "${CHILD_REKEY:-default}" "${IKE_REKEY:-default}" \
 			"$COUNTERS" "$DPD" "$(hub_ns)" "$(vici_uri hub)"
+		if ((${RW:-0} > 0)); then
+			printf 'rw_clients=%s\nrw_pool=rwpool\nrw_pool_size=%s\nrw_pool_addrs=%s-%s\n' \
+				"$RW" "$RW_POOL" "$(rw_pool_first)" "$(rw_pool_last)"
+		fi
 		return 0
 	fi
 	in_range "$i" 1 "$TUNNELS" || die "info: tunnel must be 1..$TUNNELS"

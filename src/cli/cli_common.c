@@ -71,7 +71,8 @@ struct scraper *cli_scraper_new(const struct config *c, struct scraper_opts *o)
 
 void cli_render_opts(const struct config *c, struct render_opts *o)
 {
-	*o = (struct render_opts){ .peer_labels = c->peer_labels };
+	*o = (struct render_opts){ .peer_labels = c->peer_labels,
+				   .identities = c->identity_labels };
 }
 
 /* The same assembly as the daemon's: the collectors, then the one-shot

@@ -12,6 +12,7 @@
 #include "collect/strongswan_certs_parse.h"
 #include "collect/strongswan_parse.h"
 #include "collect/strongswan_policy.h"
+#include "collect/strongswan_pools.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 #include "vici/vici_control.h"
@@ -129,6 +130,8 @@ static void *swc_conns_main(void *arg)
 		j->r = swc_list_traps(s->conn2, &j->c, j->dl, &j->err);
 	if (!j->r)
 		strongswan_certs_collect(&s->conn2, j->c.m, j->dl);
+	if (!j->r)
+		strongswan_pools_collect(&s->conn2, j->c.m, j->dl);
 	if (j->r && j->r != -ENOTSUP) {
 		vici_close(s->conn2);
 		s->conn2 = NULL;
@@ -174,6 +177,7 @@ static int swc_conns_finish(struct swc_conns_job *j, struct model *m,
 		qsort(m->conns, m->nconns, sizeof(*m->conns), swc_cmp_conn);
 		m->aux = j->c.m;   /* the strings live in the scratch arena */
 		m->certs = j->c.m->certs;
+		m->pools = j->c.m->pools;
 	} else {
 		model_unref(j->c.m);
 	}

@@ -200,13 +200,19 @@ static void ve_ike(struct event_store *s, const struct vici_msg *m, size_t ike,
 	struct vici_event_ike info, before;
 
 	event_store_count(s, k, conn, NULL, now);
-	if (k == EV_IKE_DOWN)
+	if (k == EV_IKE_DOWN) {
 		event_store_ike_gone(s, ve_ike_id(m, ike));
+		event_store_ike_ended(s, conn, ve_ike_id(m, ike), now);
+	} else if (k == EV_IKE_UP) {
+		event_store_ike_since(s, ve_ike_id(m, ike), now);
+	}
 	vici_event_ike_info(m, k == EV_IKE_REKEY && new != SIZE_MAX ? new : ike, &info);
 	vici_event_record_ike(&r, &info);
 	if (k == EV_IKE_REKEY && old != SIZE_MAX) {
 		vici_event_ike_info(m, old, &before);
 		r.old_ike_id = before.id;
+		/* the session goes on in the new IKE SA */
+		event_store_ike_rekeyed(s, before.id, info.id);
 	}
 	event_store_emit(s, &r);
 }

@@ -40,6 +40,7 @@ static const struct setting config_settings[] = {
 	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
 	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
 	{ "labels", "peer", "collector.peer-labels", SET_BOOL, OFF(peer_labels), 0 },
+	{ "labels", "identities", "collector.identity-labels", SET_UINT, OFF(identity_labels), 0 },
 	{ NULL, NULL, "collector.redact", SET_STRING, OFF(redact_mode_flag), 0 },
 	{ NULL, NULL, "collector.redact.salt-file", SET_STRING, OFF(redact_salt_flag), 0 },
 	{ "connections", "expect_up", "expect-up", SET_LIST, OFF(expect_up),
@@ -108,6 +109,8 @@ const char config_flags_usage[] =
 	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
 	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
 	"  --[no-]collector.peer-labels    peer addresses as labels of info metrics (default on)\n"
+	"  --collector.identity-labels=N   per-identity series of remote-access connections for\n"
+	"                                  at most N identities, the rest as \"other\" (default off)\n"
 	"  --collector.redact=MODE         none, hash or alias: peers' addresses and identities\n"
 	"                                  replaced in metrics and pages (YAML redact:)\n"
 	"  --collector.redact.salt-file=PATH  the secret the hashes are keyed with\n"

@@ -26,6 +26,8 @@ struct config {
 	uint64_t vici_timeout_ms;
 	enum log_level log_level;
 	bool peer_labels;
+	unsigned identity_labels;     /* per-identity series of remote-access
+					 conns, at most this many; 0 off */
 	char **expect_up;
 	size_t n_expect_up;
 	char **ignore;

@@ -111,6 +111,7 @@ static const struct {
 	{ "TS_UNACCEPTABLE", FAIL_TS_UNACCEPTABLE },
 	{ "SINGLE_PAIR_REQUIRED", FAIL_TS_UNACCEPTABLE },
 	{ "INVALID_KE_PAYLOAD", FAIL_INVALID_KE },
+	{ "INTERNAL_ADDRESS_FAILURE", FAIL_NO_VIP },
 };
 
 static enum fail_reason log_classify_notify_reason(const char *name, size_t len)
@@ -176,6 +177,10 @@ static int log_classify_no(struct log_event *ev, const char *m, size_t n)
 	/* responder without a config for the addresses: NO_PROPOSAL_CHOSEN */
 	if (LOG_STARTS(m, n, "no IKE config found for "))
 		return log_classify_fail(ev, FAIL_NO_PROPOSAL);
+	/* a remote-access responder whose pool is exhausted (one line per
+	 * refused client) */
+	if (LOG_STARTS(m, n, "no virtual IP found, sending INTERNAL_ADDRESS_FAILURE"))
+		return log_classify_fail(ev, FAIL_NO_VIP);
 	if (LOG_STARTS(m, n, "no shared key found for "))
 		return log_classify_fail(ev, FAIL_AUTH);
 	/* the end of a failed trust chain: expired, revoked, unknown CA... */

@@ -51,6 +51,8 @@ static const struct {
 	{ render_kernel_families, &render_kernel_nfamilies },
 	{ render_probe_families, &render_probe_nfamilies },
 	{ render_remediate_families, &render_remediate_nfamilies },
+	{ render_pools_families, &render_pools_nfamilies },
+	{ render_ra_families, &render_ra_nfamilies },
 };
 
 /* The i-th family of the catalog, NULL past its end. */

@@ -12,6 +12,8 @@
 
 struct render_opts {
 	bool peer_labels;   /* addresses of peers as labels (info metrics only) */
+	unsigned identities; /* per-identity series of remote-access conns:
+			      * at most this many per conn; 0 none */
 	const char *conn;   /* NULL: everything; else only the samples labelled
 			     * conn="conn", without HELP/TYPE (must outlive the render) */
 };

@@ -114,6 +114,10 @@ extern const struct render_family render_probe_families[];
 extern const size_t render_probe_nfamilies;
 extern const struct render_family render_remediate_families[];
 extern const size_t render_remediate_nfamilies;
+extern const struct render_family render_pools_families[];
+extern const size_t render_pools_nfamilies;
+extern const struct render_family render_ra_families[];
+extern const size_t render_ra_nfamilies;
 extern const struct render_family render_negotiation_families[];
 extern const size_t render_negotiation_nfamilies;
 

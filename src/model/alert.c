@@ -32,7 +32,7 @@ static const struct {
 	[ALERT_UNIQUE_REPLACE] = { "unique-replace", AL_SKIP },
 	[ALERT_UNIQUE_KEEP] = { "unique-keep", AL_SKIP },
 	[ALERT_KEEP_ON_CHILD_SA_FAILURE] = { "keep-on-child-sa-failure", FAIL_OTHER },
-	[ALERT_VIP_FAILURE] = { "vip-failure", FAIL_OTHER },
+	[ALERT_VIP_FAILURE] = { "vip-failure", FAIL_NO_VIP },
 	[ALERT_AUTHORIZATION_FAILED] = { "authorization-failed", FAIL_AUTH },
 	[ALERT_IKE_SA_EXPIRED] = { "ike-sa-expired", FAIL_REKEY },
 	[ALERT_CERT_EXPIRED] = { "cert-expired", FAIL_CERT },

@@ -29,6 +29,7 @@ const char *const fail_reason_names[FAIL_REASON_COUNT] = {
 	[FAIL_HALF_OPEN] = "half_open",
 	[FAIL_INSTALL] = "install_failed",
 	[FAIL_CERT] = "certificate",
+	[FAIL_NO_VIP] = "no_virtual_ip",
 	[FAIL_OTHER] = "other",
 };
 
@@ -60,6 +61,9 @@ struct event_store {
 	bool connected, alerts_live;
 	struct sa_final *finals;  /* ring of EVENT_FINALS_MAX */
 	size_t finals_head, finals_count;
+	struct hmap ike_since;    /* IKE SA unique id -> Unix second it came
+				     up, plus 1, in the pointer */
+	struct hmap durations;    /* "conn" -> struct duration_counts */
 	struct hmap ike_children; /* IKE SA unique id -> CHILD SAs negotiated,
 				     the count stored in the pointer */
 	event_sink_fn sink;       /* set before the sources start */
@@ -125,6 +129,20 @@ static void event_free_alerts(struct hmap *m)
 	hmap_release(m);
 }
 
+static void event_free_durations(struct hmap *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hmap_iter(m, &pos, NULL, NULL, &v)) {
+		struct duration_counts *d = v;
+
+		free((char *)d->conn);
+		free(d);
+	}
+	hmap_release(m);
+}
+
 static void event_free_rules(struct hmap *m)
 {
 	size_t pos = 0, i;
@@ -151,6 +169,8 @@ void event_store_free(struct event_store *s)
 	event_free_failures(&s->failures);
 	event_free_rules(&s->rules);
 	event_free_alerts(&s->alerts);
+	event_free_durations(&s->durations);
+	hmap_release(&s->ike_since);
 	hmap_release(&s->ike_children);
 	free(s->finals);
 	pthread_mutex_destroy(&s->lock);
@@ -240,7 +260,8 @@ void event_store_count(struct event_store *s, enum event_kind k,
 }
 
 _Static_assert(offsetof(struct failure_counts, conn) == 0 &&
-	       offsetof(struct alert_counts, conn) == 0,
+	       offsetof(struct alert_counts, conn) == 0 &&
+	       offsetof(struct duration_counts, conn) == 0,
 	       "event_conn_entry() names an entry through its first member");
 
 /* The entry of conn in map: a struct of size bytes whose first member is
@@ -277,7 +298,7 @@ static bool event_alert_reports(enum fail_reason r)
 	switch (r) {
 	case FAIL_AUTH: case FAIL_NO_PROPOSAL: case FAIL_TS_UNACCEPTABLE:
 	case FAIL_PEER_UNREACHABLE: case FAIL_DPD_TIMEOUT: case FAIL_HALF_OPEN:
-	case FAIL_INSTALL: case FAIL_CERT:
+	case FAIL_INSTALL: case FAIL_CERT: case FAIL_NO_VIP:
 		return true;
 	default:
 		return false;
@@ -588,6 +609,31 @@ static int event_view_alerts(struct event_store *s, struct arena *a,
 	return 0;
 }
 
+static int event_cmp_durations(const void *a, const void *b)
+{
+	return strcmp(((const struct duration_counts *)a)->conn,
+		      ((const struct duration_counts *)b)->conn);
+}
+
+static int event_view_durations(struct event_store *s, struct arena *a,
+				struct event_view *v)
+{
+	size_t pos = 0;
+	void *val;
+
+	v->durations = arena_alloc(a, (s->durations.count + 1) * sizeof(*v->durations));
+	if (!v->durations)
+		return -ENOMEM;
+	while (hmap_iter(&s->durations, &pos, NULL, NULL, &val)) {
+		struct duration_counts *d = &v->durations[v->ndurations++];
+
+		*d = *(struct duration_counts *)val;
+		d->conn = event_dup(a, d->conn);
+	}
+	qsort(v->durations, v->ndurations, sizeof(*v->durations), event_cmp_durations);
+	return 0;
+}
+
 static int event_view_rules(struct event_store *s, struct arena *a,
 			    struct event_view *v)
 {
@@ -625,6 +671,8 @@ int event_store_view(struct event_store *s, struct arena *a,
 		r = event_view_rules(s, a, v);
 	if (!r)
 		r = event_view_alerts(s, a, v);
+	if (!r)
+		r = event_view_durations(s, a, v);
 	v->dropped = s->dropped;
 	v->gaps = s->gaps;
 	v->connected = s->connected;
@@ -663,4 +711,71 @@ int64_t event_store_ike_children(struct event_store *s, uint32_t ike_id)
 	v = hmap_get(&s->ike_children, &ike_id, sizeof(ike_id));
 	pthread_mutex_unlock(&s->lock);
 	return v ? (int64_t)(uintptr_t)v : -1;
+}
+
+/* ---- session durations ---------------------------------------------------- */
+
+/* a minute to a day: remote-access sessions last a working day at most */
+const double session_hist_bounds[SESSION_HIST_NBOUNDS] = {
+	60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400,
+};
+
+void event_store_ike_since(struct event_store *s, uint32_t ike_id, double ts)
+{
+	if (!ike_id || ts < 0 || ts > (double)UINTPTR_MAX / 2)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (s->ike_since.count < EVENT_IKE_CHILDREN_MAX)
+		hmap_put(&s->ike_since, &ike_id, sizeof(ike_id),
+			 (void *)((uintptr_t)ts + 1));
+	pthread_mutex_unlock(&s->lock);
+}
+
+void event_store_ike_rekeyed(struct event_store *s, uint32_t old_id,
+			     uint32_t new_id)
+{
+	void *v;
+
+	if (!old_id || !new_id || old_id == new_id)
+		return;
+	pthread_mutex_lock(&s->lock);
+	v = hmap_get(&s->ike_since, &old_id, sizeof(old_id));
+	if (v) {
+		hmap_del(&s->ike_since, &old_id, sizeof(old_id));
+		hmap_put(&s->ike_since, &new_id, sizeof(new_id), v);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void event_observe(struct duration_counts *d, double secs)
+{
+	size_t i;
+
+	for (i = 0; i < SESSION_HIST_NBOUNDS && secs > session_hist_bounds[i]; i++)
+		;
+	if (i < SESSION_HIST_NBOUNDS)
+		d->buckets[i]++;
+	d->count++;
+	d->sum += secs;
+}
+
+void event_store_ike_ended(struct event_store *s, const char *conn,
+			   uint32_t ike_id, double ts)
+{
+	struct duration_counts *d;
+	void *v;
+
+	if (!ike_id)
+		return;
+	pthread_mutex_lock(&s->lock);
+	v = hmap_get(&s->ike_since, &ike_id, sizeof(ike_id));
+	if (v) {
+		double since = (double)((uintptr_t)v - 1);
+
+		hmap_del(&s->ike_since, &ike_id, sizeof(ike_id));
+		d = event_conn_entry(s, &s->durations, conn ? conn : "", sizeof(*d));
+		if (d)
+			event_observe(d, ts > since ? ts - since : 0);
+	}
+	pthread_mutex_unlock(&s->lock);
 }

@@ -40,6 +40,7 @@ enum fail_reason {
 	FAIL_HALF_OPEN,          /* half-open timeout or DoS limit */
 	FAIL_INSTALL,            /* installing the CHILD SA or policy failed */
 	FAIL_CERT,               /* certificate expired, revoked, no issuer */
+	FAIL_NO_VIP,             /* no virtual IP left (pool exhausted) */
 	FAIL_OTHER,
 	FAIL_REASON_COUNT
 };
@@ -107,6 +108,18 @@ void event_store_ike_gone(struct event_store *s, uint32_t ike_id);
 /* The count, or -1 when unknown. */
 int64_t event_store_ike_children(struct event_store *s, uint32_t ike_id);
 
+/* How long IKE SAs lived, per conn (ipsec_ra_session_duration_seconds):
+ * an IKE SA's up time is remembered by unique id (bounded like the map
+ * above; follows ike-rekey to the new SA) and observed at its down event.
+ * IKE SAs that came up before the stream connected are not observed. */
+#define SESSION_HIST_NBOUNDS 9
+extern const double session_hist_bounds[SESSION_HIST_NBOUNDS];
+void event_store_ike_since(struct event_store *s, uint32_t ike_id, double ts);
+void event_store_ike_rekeyed(struct event_store *s, uint32_t old_id,
+			     uint32_t new_id);
+void event_store_ike_ended(struct event_store *s, const char *conn,
+			   uint32_t ike_id, double ts);
+
 /* The event stream lost events (charon restarted, queue overflow). */
 void event_store_note_gap(struct event_store *s);
 
@@ -157,6 +170,13 @@ struct rule_count {
 	uint64_t count;
 };
 
+struct duration_counts {
+	const char *conn;
+	uint64_t buckets[SESSION_HIST_NBOUNDS]; /* not cumulative */
+	uint64_t count;
+	double sum;
+};
+
 struct event_view {
 	struct event_counts *events;        /* sorted by conn, child */
 	size_t nevents;
@@ -166,6 +186,8 @@ struct event_view {
 	size_t nrules;
 	struct alert_counts *alerts;        /* sorted by conn */
 	size_t nalerts;
+	struct duration_counts *durations;  /* sorted by conn */
+	size_t ndurations;
 	bool alerts_live;
 	uint64_t dropped;                   /* over the key cap */
 	uint64_t gaps;

@@ -19,6 +19,7 @@
 #include "model/events.h"
 #include "model/kernel.h"
 #include "model/negotiation.h"
+#include "model/pools.h"
 #include "model/probe_view.h"
 #include "model/remediate_view.h"
 
@@ -229,6 +230,7 @@ struct model {
 	struct remediate_snapshot remediation; /* see model/remediate_view.h */
 	struct cert_store certs;          /* see model/conn_certs.h */
 	struct eventlog_snapshot eventlog; /* see model/eventlog_view.h */
+	struct pool_store pools;          /* see model/pools.h */
 	struct negotiation_snapshot negotiation; /* see model/negotiation.h */
 };
 

@@ -31,6 +31,8 @@ printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diag
 	"$tmp/token" "$tmp/remediation.jsonl" "$tmp/diag" >>"$tmp/ikewatch.yml"
 # the event log on, so that its families are there too
 printf 'events:\n  log_file: %s\n' "$tmp/events.log" >>"$tmp/ikewatch.yml"
+# per-identity series on, so that their families are there too
+printf 'labels:\n  identities: 5\n' >>"$tmp/ikewatch.yml"
 # KLIPS is not in this kernel: its table comes from the man page's example,
 # plus a second inbound ESP SA that goes away before the second scrape (the
 # label vocabulary's "no _total falls when an SA is deleted")

@@ -47,7 +47,9 @@ for a in alerts:
             check(must in text, f"{n}: runbook mentions {must!r}")
     tunnel = any(m.startswith("ipsec_") for m in metrics_in(a["expr"]))
     # host-wide alerts name no connection
-    if tunnel and n not in ("IPsecNegotiationFailures", "IPsecIKESAsHalfOpen", "IPsecKernelXfrmDrops"):
+    # host-wide alerts and pools (a pool serves connections) name no connection
+    if tunnel and n not in ("IPsecNegotiationFailures", "IPsecIKESAsHalfOpen", "IPsecKernelXfrmDrops",
+                            "IPsecPoolNearlyExhausted"):
         check("$labels.conn" in ann.get("summary", "") and "group_left (peer)" in a["expr"],
               f"{n}: the summary names the conn and the peer is joined")
 

@@ -115,6 +115,7 @@ def main():
     call(sock, "list-certs", "list-cert", outdir, kv("type", "X509"))
     call(sock, "get-counters", None, outdir)
     call(sock, "list-policies", "list-policy", outdir, kv("trap", "yes"))
+    call(sock, "get-pools", None, outdir)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ static void test_mapping(void)
 		{ 7, true, FAIL_HALF_OPEN }, { 8, true, FAIL_NO_PROPOSAL },
 		{ 9, true, FAIL_NO_PROPOSAL }, { 10, true, FAIL_TS_UNACCEPTABLE },
 		{ 11, true, FAIL_INSTALL }, { 12, true, FAIL_INSTALL }, { 13, false, 0 },
-		{ 14, false, 0 }, { 15, true, FAIL_OTHER }, { 16, true, FAIL_AUTH },
+		{ 14, false, 0 }, { 15, true, FAIL_NO_VIP }, { 16, true, FAIL_AUTH },
 		{ 17, true, FAIL_CERT }, { 18, true, FAIL_CERT }, { 19, true, FAIL_CERT },
 		{ 20, false, 0 }, { 21, false, 0 }, { 22, false, 0 },
 		{ 23, true, FAIL_PEER_UNREACHABLE }, { 24, false, 0 }, { 25, false, 0 },

@@ -117,7 +117,9 @@ static const struct {
 	  LOG_FAILURE, FAIL_CERT, "cert", 4 },
 	{ T "<cert|4> peer certificate verification failed, deleting SA", LOG_FAILURE, FAIL_CERT, "cert", 4 },
 	/* other notify errors */
-	{ T "<c|1> received INTERNAL_ADDRESS_FAILURE notify error", LOG_FAILURE, FAIL_OTHER, "c", 1 },
+	{ T "<c|1> received INTERNAL_ADDRESS_FAILURE notify error", LOG_FAILURE, FAIL_NO_VIP, "c", 1 },
+	/* charon 5.9.8, a remote-access responder with its pool full (lab --rw) */
+	{ T "<rw|42> no virtual IP found, sending INTERNAL_ADDRESS_FAILURE", LOG_FAILURE, FAIL_NO_VIP, "rw", 42 },
 	{ T "<c|1> received (12345) notify error", LOG_FAILURE, FAIL_OTHER, "c", 1 },
 	/* formats: no time, syslog, bare (VICI log message) */
 	{ "09[IKE] <tun1|1> received AUTHENTICATION_FAILED notify error", LOG_FAILURE, FAIL_AUTH, "tun1", 1 },
@@ -150,6 +152,8 @@ static void test_table(void)
 
 /* Real lines of the recorded logs that are no failure, and near misses. */
 static const char *const misses[] = {
+	/* the line before the refusal: counted once, from the next line */
+	"2026-12-06 02:40:17 09[IKE] <rw|42> no virtual IP found for %any requested by 'rw41@ra.example'",
 	"2026-11-23 11:14:23 10[NET] <1> received packet: from 192.0.2.11[500] to 192.0.2.1[500] (232 bytes)",
 	"2026-11-23 11:14:23 10[NET] <tun1|1> sending packet: from 192.0.2.1[4500] to 192.0.2.11[4500] (80 bytes)",
 	"2026-11-23 11:14:23 10[ENC] <1> parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]",
