@@ -42,6 +42,19 @@ static const struct ike_sa *log_progress_sa(const struct ike_sa *const *sas, siz
 	return best;
 }
 
+/* The conn's last failure line (p NULL: the log knows nothing of it). */
+static void log_progress_last_error(struct model *m, const struct log_store_progress *p,
+				    struct negotiation_view *v)
+{
+	v->last_error = "";
+	if (p && p->last_error_at > 0) {
+		v->last_error = arena_strdup(&m->arena, p->last_error);
+		v->last_error_at = p->last_error_at;
+		if (!v->last_error)
+			v->last_error = "";
+	}
+}
+
 /* One view; the log's try counts only when it is this SA's (or charon's
  * id is unknown to the log). */
 static void log_progress_view(struct log_store *s, struct model *m, const struct ike_sa *sa,
@@ -63,13 +76,7 @@ static void log_progress_view(struct log_store *s, struct model *m, const struct
 		v->since = p.started;
 	v->retransmits = same ? p.retransmits : 0;
 	v->tries = same ? p.tries : 0;
-	v->last_error = "";
-	if (have && p.last_error_at > 0) {
-		v->last_error = arena_strdup(&m->arena, p.last_error);
-		v->last_error_at = p.last_error_at;
-		if (!v->last_error)
-			v->last_error = "";
-	}
+	log_progress_last_error(m, have ? &p : NULL, v);
 }
 
 /* The conn's up IKE SA that is creating a CHILD SA (CHILD_CREATE active),
@@ -103,13 +110,7 @@ static void log_progress_child_view(struct log_store *s, struct model *m,
 	if (same && p.child_started > 0 && p.child_started < v->since)
 		v->since = p.child_started;
 	v->retransmits = same ? p.child_retransmits : 0;
-	v->last_error = "";
-	if (have && p.last_error_at > 0) {
-		v->last_error = arena_strdup(&m->arena, p.last_error);
-		v->last_error_at = p.last_error_at;
-		if (!v->last_error)
-			v->last_error = "";
-	}
+	log_progress_last_error(m, have ? &p : NULL, v);
 }
 
 static bool log_progress_has_sa(const struct ike_sa *const *sas, size_t n,

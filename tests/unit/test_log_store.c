@@ -223,11 +223,13 @@ static void test_child_progress(void)
 	CHECK(negotiation_creates_child("IKE_DPD,CHILD_CREATE"));
 	CHECK(!negotiation_creates_child("CHILD_REKEY"));
 
+	add(s, 26, "09[IKE] <tun1|7> received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built");
 	log_progress_fill(s, &m, 30);
 	CHECK_INT(m.negotiation.n, 1);
 	v = negotiation_find(&m.negotiation, "tun1");
 	CHECK(v && v->child && v->sa_id == 7 && v->exchange == IKE_EXCH_CREATE_CHILD_SA);
 	CHECK(v && v->since == 20 && v->retransmits == 2);
+	CHECK(v && v->last_error_at == 26 && strstr(v->last_error, "NO_PROPOSAL_CHOSEN"));
 	arena_release(&m.arena);
 
 	/* the next request on that SA: the CHILD's retransmits end there */
