@@ -91,8 +91,8 @@ report() {
 ## Remote access: ${r[sessions_wanted]} sessions on one connection (issue 22)
 
 Measured by \`bash bench/remote_access.sh\` (\`bench/results/remote-access.txt\`)
-on $(date -u +%Y-%m-%d) ($(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) at the end; ikewatch
-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown), release build). A lab whose hub terminates ${r[sessions_wanted]}
+on $(date -u -r "$OUT" +%Y-%m-%d) ($(nproc) CPUs, load average ${r[load_end]:-?} at the end; ikewatch
+${r[ikewatch_revision]:-?}, release build). A lab whose hub terminates ${r[sessions_wanted]}
 road-warrior clients on one connection with a pool of as many addresses;
 medians of ${r[rounds]} scrapes after $WARMUP warm-up scrapes; the floor is
 \`swanctl --list-sas --raw\` against the same charon.
@@ -151,6 +151,8 @@ floor_ms=$(awk '{ printf "%.1f", $1 * 1000 }' "$WORK/floor.median")
 		"$N" "$lab_s" "$ROUNDS" "$floor_ms"
 	measure off
 	measure identities --collector.identity-labels="$IDENTITIES"
+	printf 'load_end=%s\nikewatch_revision=%s\n' "$(cut -d' ' -f1 /proc/loadavg)" \
+		"$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 } >"$WORK/report"
 off=$(awk -F= '$1 == "off_scrape_ms" { print $2 }' "$WORK/report")
 on=$(awk -F= '$1 == "identities_scrape_ms" { print $2 }' "$WORK/report")
