@@ -1,4 +1,4 @@
-/* The data-plane ladder (docs/remediation.md "Data plane"): for an SA that
+/* The data-plane ladder (docs/remediation.md "The data-plane ladder"): for an SA that
  * reads up and carries nothing.  The fault is confirmed by the conn's
  * probes run afresh through the tunnel, not by their last results; then a
  * rekey of the CHILD SAs (new SAs on both ends replace a stale or lost
@@ -43,6 +43,10 @@ bool rem_dataplane_probe(struct remediate *r, const struct rem_job *job, char *s
 			 job->child);
 		return false;
 	}
+	if (*err && *err != -ETIMEDOUT) {   /* out of memory: nothing was judged */
+		snprintf(seen, size, "the probes could not run: %s", strerror(-*err));
+		return false;
+	}
 	if (!f.nfailed) {
 		snprintf(seen, size, "ok, %zu probe%s pass%s afresh", f.n, f.n == 1 ? "" : "s",
 			 f.n == 1 ? "es" : "");
@@ -60,18 +64,19 @@ bool rem_dataplane_confirm(struct remediate *r, const struct rem_job *job,
 	bool pass = rem_dataplane_probe(r, job, seen, seen_size, &err);
 
 	e->seen = seen;
-	if (!pass && err != -ENOENT && err != -EINVAL)
+	if (!pass && (!err || err == -ETIMEDOUT))
 		return true;
 	e->outcome = RO_SKIPPED;
-	e->reason = pass ? RR_HEALED : RR_NO_PROBE;
+	e->reason = pass ? RR_HEALED : err == -ENOENT || err == -EINVAL ? RR_NO_PROBE :
+								   RR_NO_SNAPSHOT;
 	e->detail = pass ? "the probes pass when run afresh" :
-			   "nothing confirms a data-plane fault: configure a probe through it";
+		    e->reason == RR_NO_PROBE ?
+			   "nothing confirms a data-plane fault: configure a probe through it" :
+			   "the probes could not run";
 	rem_decide(r, e);
 	return false;
 }
 
-/* One rekey step: the command for every id, recheck_delay, fresh probes.
- * Counted and audited; true when fixed. */
 /* The ladder's state: the steps so far, and what the last fresh probes saw
  * (e->after points here until the decision). */
 struct rem_ladder {
