@@ -13,6 +13,7 @@
 #include "collect/strongswan_parse.h"
 #include "collect/strongswan_policy.h"
 #include "collect/strongswan_pools.h"
+#include "model/ra_view.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 #include "vici/vici_control.h"
@@ -261,6 +262,7 @@ static int swc_collect_all(struct swc_collector *s, struct model *m,
 		return r;
 	swc_count_unlisted(m, before);
 	m->have_sas = true;
+	ra_assign_pools(m);
 	/* optional: a counters failure must not discard the SA data */
 	r = swc_counters(s, m, dl, err);
 	if (r) {
