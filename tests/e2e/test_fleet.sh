@@ -177,11 +177,15 @@ for g in "${GLOBALS[@]}"; do
 	t0=$SECONDS
 	wait_for 60 firing "$port" IkewatchFleetGatewayIncomplete firing site=b gateway="127.0.0.1:$GW3"
 	check "$how: charon of gateway 3 stopped: IkewatchFleetGatewayIncomplete fires for site b ($((SECONDS - t0)) s)" \
-		firing "$port" IkewatchFleetGatewayIncomplete firing site=b gateway="127.0.0.1:$GW3" ||
+		firing "$port" IkewatchFleetGatewayIncomplete firing site=b gateway="127.0.0.1:$GW3"
+	firing "$port" IkewatchFleetGatewayIncomplete firing site=b gateway="127.0.0.1:$GW3" ||
 		for q in 'fleet_gateway:complete:bool' '{__name__=~"ikewatch_collector_success|ikewatch:vici_complete:bool",site="b"}' \
 			'up{job="federate"}' 'ALERTS'; do e2e_log "$q: $(query "$port" "$q" | tr '\n' ' ')"; done
 	check "$how: ...and not IkewatchFleetGatewayDown" quiet "$port" IkewatchFleetGatewayDown
 done
+
+e2e_log "site b /federate for gateway 3: $(curl -sS -G "http://127.0.0.1:$B/federate" \
+	--data-urlencode 'match[]={__name__=~"ikewatch_collector_success|ikewatch:vici_complete:bool|up"}' | grep -F "$GW3" | tr '\n' ' ')"
 
 # ---- gateway 3's ikewatch stops: the gateway is down ---------------------------
 kill "$GW3_PID" && wait "$GW3_PID" 2>/dev/null
