@@ -128,6 +128,17 @@ for g in "${GLOBALS[@]}"; do
 		python3 -c 'import json,sys; print(" ".join(a["labels"]["alertname"] for a in json.load(sys.stdin)["data"]["alerts"]))')"
 done
 
+# ---- measured for docs/scaling.md: series per tunnel, at a gateway, at the
+# site (recorded), at the global server ------------------------------------------
+for gw in "2:$GW2:p1" "1:$GW1:hub"; do
+	IFS=: read -r i port who <<<"$gw"
+	mt=$(scrape "$port" | grep -v '^#')
+	ntun=$(grep -c '^ipsec_conn_up{' <<<"$mt")
+	rec=$(value "$A1" "count({__name__=~\".+:.+\",instance=\"127.0.0.1:$port\"})")
+	glob=$(value "$GF" "count({instance=\"127.0.0.1:$port\",replica=\"1\"})")
+	e2e_log "gateway $i ($who, $ntun tunnels): $(wc -l <<<"$mt") series, $(grep -c 'conn="' <<<"$mt") with conn; recorded at the site: $rec; at the global server (one replica): $glob"
+done
+
 # ---- the fleet dashboard's queries return data on both global servers ----------
 if [ -f "$DASH" ]; then
 	python3 "$E2E_ROOT/tests/dashboard/check_dashboard.py" queries "$DASH" >"$tmp/dash.txt"
