@@ -5,7 +5,9 @@
 # severity, summary, description, runbook_url and runbook for every alert,
 # metric names as in docs/metrics.md, docs/alerting.md in step; and
 # tests/rules/label_names.py: the label vocabulary of docs/metrics.md in the
-# rules, dashboard, docs and runbooks.  No lab.
+# rules, dashboard, docs and runbooks; the fleet rules (fleet-rules.yml,
+# fleet/site-rules.yml), the fleet configurations and the fleet rules' unit
+# tests (tests/rules/fleet-rules.test.yml).  No lab.
 source "$(dirname "$0")/lib.sh"
 
 D=$E2E_ROOT/deploy/prometheus
