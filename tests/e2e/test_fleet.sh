@@ -164,7 +164,7 @@ for g in "${GLOBALS[@]}"; do
 	wait_for 60 firing "$port" IPsecFleetTunnelDown firing site=a gateway="127.0.0.1:$GW1" conn=tun1
 	check "$how: IPsecFleetTunnelDown fires for site a, gateway 1 (hub), tun1 ($((SECONDS - t0)) s)" \
 		firing "$port" IPsecFleetTunnelDown firing site=a gateway="127.0.0.1:$GW1" conn=tun1
-	e2e_log "$(alerts "$port" IPsecFleetTunnelDown firing)"
+	e2e_log "$(alerts "$port" IPsecFleetTunnelDown firing | tr '\n' ' ')"
 	check "$how: ...and for its other end, gateway 2 (p1)" \
 		wait_for 20 firing "$port" IPsecFleetTunnelDown firing site=a gateway="127.0.0.1:$GW2" conn=tun1
 	check "$how: ...not for site b" quiet "$port" IPsecFleetTunnelDown site=b
