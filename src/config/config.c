@@ -15,7 +15,8 @@
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
-		    SET_LIST, SET_UINT, SET_OPTIONAL };   /* OPTIONAL: "" turns it off */
+		    SET_LIST, SET_UINT, SET_OPTIONAL,   /* OPTIONAL: "" turns it off */
+		    SET_WINDOW };                       /* a duration; 0 turns it off */
 
 struct setting {
 	const char *section, *key;   /* YAML: section.key */
@@ -36,6 +37,8 @@ static const struct setting config_settings[] = {
 	  OFF(web_request_timeout_ms), 0 },
 	{ "web", "response_timeout", "web.response-timeout", SET_DURATION,
 	  OFF(web_response_timeout_ms), 0 },
+	{ "scrape", "reuse_window", "scrape.reuse-window", SET_WINDOW,
+	  OFF(scrape_reuse_window_ms), 0 },
 	{ "vici", "socket", "vici.socket", SET_STRING, OFF(vici_socket), 0 },
 	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
 	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
@@ -105,6 +108,9 @@ const char config_flags_usage[] =
 	"                                  exporter-toolkit's web-config.yml format\n"
 	"  --run-as=USER                   serve: started as root, become USER and keep\n"
 	"                                  only the capabilities needed (docs/security.md)\n"
+	"  --scrape.reuse-window=DURATION  serve: a scrape within DURATION of the start of a\n"
+	"                                  finished collection is served from it (an HA pair\n"
+	"                                  of Prometheus servers); 0 turns it off (default 4s)\n"
 	"  --vici.socket=PATH              charon's VICI socket (default " VICI_DEFAULT_SOCKET ")\n"
 	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
 	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
@@ -193,6 +199,7 @@ void config_init(struct config *c)
 	c->max_concurrent_scrapes = 4;
 	c->web_request_timeout_ms = 10000;
 	c->web_response_timeout_ms = 60000;
+	c->scrape_reuse_window_ms = CONFIG_REUSE_WINDOW_DEFAULT_MS;
 }
 
 static void config_free_list(char **list, size_t n)
@@ -292,6 +299,12 @@ static int config_apply(struct config *c, const struct setting *s,
 		if (num_parse_duration_ms(v, 24ULL * 3600 * 1000, &n) || n == 0)
 			return err_set(err, -EINVAL,
 				       "invalid duration '%s' (want e.g. 500ms, 10s, 1m)", v);
+		*(uint64_t *)(base + s->offset) = n;
+		return 0;
+	case SET_WINDOW:
+		if (num_parse_duration_ms(v, 3600ULL * 1000, &n))
+			return err_set(err, -EINVAL,
+				       "invalid duration '%s' (want e.g. 0, 500ms, 4s)", v);
 		*(uint64_t *)(base + s->offset) = n;
 		return 0;
 	case SET_LEVEL:

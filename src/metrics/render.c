@@ -40,6 +40,7 @@ static const struct {
 	const size_t *n;
 } render_tables[] = {
 	{ render_daemon_families, &render_daemon_nfamilies },
+	{ render_scrape_families, &render_scrape_nfamilies },
 	{ render_conn_families, &render_conn_nfamilies },
 	{ render_status_families, &render_status_nfamilies },
 	{ render_negotiation_families, &render_negotiation_nfamilies },

@@ -118,6 +118,8 @@ extern const struct render_family render_pools_families[];
 extern const size_t render_pools_nfamilies;
 extern const struct render_family render_ra_families[];
 extern const size_t render_ra_nfamilies;
+extern const struct render_family render_scrape_families[];
+extern const size_t render_scrape_nfamilies;
 extern const struct render_family render_negotiation_families[];
 extern const size_t render_negotiation_nfamilies;
 

@@ -195,6 +195,31 @@ static void test_kernel_flags(void)
 	config_release(&c);
 }
 
+/* scrape.reuse_window: 4s unless set; a duration or 0 (off), from the
+ * file or the flag (the flag wins). */
+static void test_reuse_window(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "serve" },
+			 (char[]){ "--scrape.reuse-window=0" }, NULL };
+	bool help = false, version = false;
+	struct ikw_err err = { "" };
+	struct config c;
+
+	CHECK_INT(parse(&c, "log:\n  level: info\n", &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 4000);
+	config_release(&c);
+	CHECK_INT(parse(&c, "scrape:\n  reuse_window: 750ms\n", &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 750);
+	CHECK_INT(config_parse_args(&c, 3, argv, 2, &help, &version, &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 0);
+	config_release(&c);
+	CHECK(parse(&c, "scrape:\n  reuse_window: soon\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: scrape.reuse_window: invalid duration 'soon' (want e.g. 0, 500ms, 4s)");
+	config_release(&c);
+	CHECK(parse(&c, "scrape:\n  reuse_window: 2h\n", &err) < 0);
+	config_release(&c);
+}
+
 static void test_flag_errors(void)
 {
 	static const struct { const char *arg, *msg; } t[] = {
@@ -242,6 +267,7 @@ int main(void)
 	RUN(test_flags);
 	RUN(test_kernel_flags);
 	RUN(test_flag_errors);
+	RUN(test_reuse_window);
 	RUN(test_shipped_example_parses);
 	return testlib_done();
 }
