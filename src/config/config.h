@@ -9,6 +9,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "config/config_collectors.h"
 #include "config/config_logs.h"
 #include "config/config_remediate.h"
 #include "model/redact.h"
@@ -51,6 +52,7 @@ struct config {
 	unsigned events_log_rate;        /* lines a second */
 	unsigned events_log_queue;       /* lines waiting at most */
 	bool xfrm_enabled;               /* the XFRM netlink collector */
+	bool collector_groups[METRIC_GROUP_N];  /* true: the group's families */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
 	char *xfrm_stat_path, *klips_path;   /* "" turns them off */
 	/* the status view (status:) and `ikewatch status` */

@@ -78,7 +78,7 @@ static void render_family_step(struct render *r, const struct render_ctx *c,
 	if (!r->header_done) {
 		r->header_done = true;
 		r->conn = 0;
-		if (!f->present(c)) {
+		if (!render_family_wanted(c->o, f->name) || !f->present(c)) {
 			r->family++;
 			r->header_done = false;
 			return;

@@ -220,6 +220,56 @@ static void test_reuse_window(void)
 	config_release(&c);
 }
 
+/* The metric groups: all on by default; --collector.set=minimal turns them
+ * and the XFRM collector off, and a flag after it turns one back on (and
+ * one before it is overridden); the YAML collectors: section the same. */
+static void test_collector_groups(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			 (char[]){ "--no-collector.info" },
+			 (char[]){ "--collector.set=minimal" },
+			 (char[]){ "--collector.certs" }, NULL };
+	char *bad[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			(char[]){ "--collector.set=tiny" }, NULL };
+	bool help = false, version = false;
+	struct ikw_err err = { "" };
+	struct config c;
+	size_t i;
+
+	config_init(&c);
+	for (i = 0; i < METRIC_GROUP_N; i++)
+		CHECK(c.collector_groups[i]);
+	CHECK_U64(config_collectors_off(c.collector_groups), 0);
+	CHECK_INT(config_parse_args(&c, 5, argv, 2, &help, &version, &err), 0);
+	CHECK(c.collector_groups[METRIC_GROUP_CERTS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_INFO]);
+	CHECK(!c.collector_groups[METRIC_GROUP_STATUS]);
+	CHECK(!c.xfrm_enabled);
+	CHECK_U64(config_collectors_off(c.collector_groups),
+		  ((1u << METRIC_GROUP_N) - 1) & ~(1u << METRIC_GROUP_CERTS));
+	config_release(&c);
+	CHECK_INT(parse(&c, "collectors:\n  pools: false\n  remote-access: no\n", &err), 0);
+	CHECK(!c.collector_groups[METRIC_GROUP_POOLS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_REMOTE_ACCESS]);
+	CHECK(c.collector_groups[METRIC_GROUP_INFO]);
+	CHECK(c.xfrm_enabled);
+	config_release(&c);
+	CHECK_INT(parse(&c, "collectors:\n  set: minimal\n  status: true\n", &err), 0);
+	CHECK(c.collector_groups[METRIC_GROUP_STATUS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_TIMESTAMPS]);
+	config_release(&c);
+	CHECK(parse(&c, "collectors:\n  set: tiny\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: collectors.set: unknown set 'tiny' (default, minimal)");
+	config_release(&c);
+	CHECK(parse(&c, "collectors:\n  policies: false\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: unknown key 'policies' in 'collectors'");
+	config_release(&c);
+	config_init(&c);
+	CHECK(config_parse_args(&c, 3, bad, 2, &help, &version, &err) < 0);
+	CHECK_STR(err.msg, "flag --collector.set: unknown set 'tiny' (default, minimal)");
+	config_release(&c);
+}
+
 static void test_flag_errors(void)
 {
 	static const struct { const char *arg, *msg; } t[] = {
@@ -268,6 +318,7 @@ int main(void)
 	RUN(test_kernel_flags);
 	RUN(test_flag_errors);
 	RUN(test_reuse_window);
+	RUN(test_collector_groups);
 	RUN(test_shipped_example_parses);
 	return testlib_done();
 }
