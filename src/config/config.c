@@ -70,7 +70,7 @@ static const struct setting config_settings[] = {
 	  OFF(collector_groups[METRIC_GROUP_STATUS]), 0 },
 	{ "collectors", "negotiation", "collector.negotiation", SET_BOOL,
 	  OFF(collector_groups[METRIC_GROUP_NEGOTIATION]), 0 },
-	{ "collectors", "remote-access", "collector.remote-access", SET_BOOL,
+	{ "collectors", "remote_access", "collector.remote-access", SET_BOOL,
 	  OFF(collector_groups[METRIC_GROUP_REMOTE_ACCESS]), 0 },
 	{ "kernel", "xfrm_netns", "collector.xfrm.netns", SET_STRING, OFF(xfrm_netns), 0 },
 	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_OPTIONAL,

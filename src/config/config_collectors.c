@@ -3,21 +3,28 @@
 #include <errno.h>
 #include <string.h>
 
+/* The sets: every group and the XFRM collector on, or all off. */
+static const struct {
+	const char *name;
+	bool on;
+} config_collector_sets[] = {
+	{ "default", true },
+	{ "minimal", false },
+};
+
 int config_collectors_set(bool groups[METRIC_GROUP_N], bool *xfrm, const char *set)
 {
-	bool on;
-	size_t i;
+	size_t i, g;
 
-	if (!strcmp(set, "default"))
-		on = true;
-	else if (!strcmp(set, "minimal"))
-		on = false;
-	else
-		return -EINVAL;
-	for (i = 0; i < METRIC_GROUP_N; i++)
-		groups[i] = on;
-	*xfrm = on;
-	return 0;
+	for (i = 0; i < sizeof(config_collector_sets) / sizeof(config_collector_sets[0]); i++) {
+		if (strcmp(config_collector_sets[i].name, set))
+			continue;
+		for (g = 0; g < METRIC_GROUP_N; g++)
+			groups[g] = config_collector_sets[i].on;
+		*xfrm = config_collector_sets[i].on;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 metric_groups_off config_collectors_off(const bool groups[METRIC_GROUP_N])

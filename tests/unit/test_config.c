@@ -248,7 +248,7 @@ static void test_collector_groups(void)
 	CHECK_U64(config_collectors_off(c.collector_groups),
 		  ((1u << METRIC_GROUP_N) - 1) & ~(1u << METRIC_GROUP_CERTS));
 	config_release(&c);
-	CHECK_INT(parse(&c, "collectors:\n  pools: false\n  remote-access: no\n", &err), 0);
+	CHECK_INT(parse(&c, "collectors:\n  pools: false\n  remote_access: no\n", &err), 0);
 	CHECK(!c.collector_groups[METRIC_GROUP_POOLS]);
 	CHECK(!c.collector_groups[METRIC_GROUP_REMOTE_ACCESS]);
 	CHECK(c.collector_groups[METRIC_GROUP_INFO]);
