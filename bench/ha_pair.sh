@@ -71,6 +71,8 @@ while t < start + span:
     except OSError:
         pass
     t += interval
+    while t < time.time():   # late (a loaded machine): skip, as Prometheus does, no burst
+        t += interval
 print(ok)
 PY
 
@@ -98,7 +100,7 @@ measure() {
 	local key=$1 n=$2 window=$3 t0 t1 c0 c1 start k ok=0 pids=()
 	serve "$window"
 	c0=$(collections)
-	start=$(awk -v t="$EPOCHREALTIME" 'BEGIN { printf "%.3f", t + 1 }')
+	start=$(awk -v t="$EPOCHREALTIME" 'BEGIN { printf "%.3f", t + 3 }')
 	t0=$(proc_ticks "$CHARON")
 	for ((k = 0; k < n; k++)); do
 		python3 "$WORK/scraper.py" "http://127.0.0.1:$PORT/metrics" "$INTERVAL" \
@@ -114,6 +116,7 @@ measure() {
 	for ((k = 0; k < n; k++)); do ok=$((ok + $(cat "$WORK/$key.$k.ok"))); done
 	kill "$IKW"
 	wait "$IKW" 2>/dev/null || true
+	log "$key: collections $c0 -> $c1, charon ticks $t0 -> $t1"
 	printf '%s_scrapes=%s\n' "$key" "$ok"
 	# the two scrapes of collections() itself are not the scrapers'
 	printf '%s_collections=%s\n' "$key" "$((c1 - c0 - 1))"
