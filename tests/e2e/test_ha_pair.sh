@@ -68,19 +68,22 @@ counter() { # counter PORT DAEMON_PORT NAME [LABEL="VALUE"]
 	query "$1" "sum(${3}{instance=\"127.0.0.1:$2\"${4:+,$4}})"
 }
 from=$(wc -l <"$CHARON_LOG")
+t_from=$EPOCHREALTIME
 c_reuse0=$(counter "$PA" "$REUSE" ikewatch_scrape_collections_total)
 c_off0=$(counter "$PA" "$OFF" ikewatch_scrape_collections_total)
 r_reuse0=$(counter "$PA" "$REUSE" ikewatch_scrape_requests_total 'served="reused"')
 q_reuse0=$(counter "$PA" "$REUSE" ikewatch_scrape_requests_total)
 sleep "$SPAN"
 to=$(wc -l <"$CHARON_LOG")
+t_to=$EPOCHREALTIME
 c_reuse1=$(counter "$PA" "$REUSE" ikewatch_scrape_collections_total)
 c_off1=$(counter "$PA" "$OFF" ikewatch_scrape_collections_total)
 r_reuse1=$(counter "$PA" "$REUSE" ikewatch_scrape_requests_total 'served="reused"')
 q_reuse1=$(counter "$PA" "$REUSE" ikewatch_scrape_requests_total)
-rounds=$((SPAN / INTERVAL))
+# the intervals the log slice covers (the queries around the sleep take time)
+rounds=$(awk -v a="$t_from" -v b="$t_to" -v i="$INTERVAL" 'BEGIN { printf "%.1f", (b - a) / i }')
 by_client=$(list_sas_by_client "$((from + 1))" "$to")
-e2e_log "list-sas by vici client over ${SPAN}s ($rounds intervals): $(tr '\n' ';' <<<"$by_client")"
+e2e_log "list-sas by vici client over $rounds intervals: $(tr '\n' ';' <<<"$by_client")"
 e2e_log "collections: reuse $c_reuse0 -> $c_reuse1, off $c_off0 -> $c_off1; reused $r_reuse0 -> $r_reuse1"
 check "charon saw two clients list SAs" test "$(wc -l <<<"$by_client")" -eq 2
 low=$(head -1 <<<"$by_client" | awk '{print $1}')
