@@ -23,7 +23,8 @@ static size_t cli_collectors(const struct config *c, struct collector **cols)
 {
 	size_t n = 0;
 
-	if (!(cols[n++] = strongswan_collector_new(c->vici_socket)))
+	if (!(cols[n++] = strongswan_collector_new(c->vici_socket,
+			config_collectors_off(c->collector_groups))))
 		goto nomem;
 	if (c->xfrm_enabled && !(cols[n++] = xfrm_collector_new(c->xfrm_netns)))
 		goto nomem;
@@ -72,7 +73,8 @@ struct scraper *cli_scraper_new(const struct config *c, struct scraper_opts *o)
 void cli_render_opts(const struct config *c, struct render_opts *o)
 {
 	*o = (struct render_opts){ .peer_labels = c->peer_labels,
-				   .identities = c->identity_labels };
+				   .identities = c->identity_labels,
+				   .groups_off = config_collectors_off(c->collector_groups) };
 }
 
 /* The same assembly as the daemon's: the collectors, then the one-shot
