@@ -34,6 +34,7 @@ static const struct {
 	{ "ipsec_ra_session_duration_seconds", METRIC_GROUP_REMOTE_ACCESS },
 	{ "ipsec_ra_identity_sessions", METRIC_GROUP_REMOTE_ACCESS },
 	{ "ipsec_ra_identity_bytes", METRIC_GROUP_REMOTE_ACCESS },
+	{ "ipsec_ra_identity", METRIC_GROUP_REMOTE_ACCESS },
 	{ "ipsec_ra_identities_folded", METRIC_GROUP_REMOTE_ACCESS },
 };
 

@@ -179,7 +179,7 @@ const struct render_family render_ra_families[] = {
 	{ "ipsec_ra_identity_bytes", METRIC_GAUGE,
 	  "Bytes the current CHILD SAs of an identity's sessions carried, by direction (opt-in, capped as ipsec_ra_identity_sessions).",
 	  render_have_identities, NULL, render_ra_identity_bytes },
-	{ "ipsec_ra_identity_info", METRIC_GAUGE,
+	{ "ipsec_ra_identity", METRIC_INFO,
 	  "The virtual IPs of an identity's sessions (opt-in, capped as ipsec_ra_identity_sessions; at most 4 addresses, comma-joined; redacted as peers are).",
 	  render_have_identities, NULL, render_ra_identity_info },
 	{ "ipsec_ra_identities_folded", METRIC_GAUGE,
