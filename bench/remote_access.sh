@@ -59,7 +59,8 @@ measure() {
 	local key=$1 port pid i; shift
 	port=$(free_port)
 	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" --vici.socket="$VICI" \
-		--collector.xfrm=false --log.level=warn "$@" >"$WORK/ikewatch-$key.log" 2>&1 &
+		--collector.xfrm=false --scrape.reuse-window=0 --log.level=warn "$@" \
+		>"$WORK/ikewatch-$key.log" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
 	for i in $(seq 1 50); do

@@ -236,8 +236,9 @@ bring_up() {
 start_ikewatch() {
 	local n=$1 i
 	PORT=$(free_port)
+	# no reuse window: every round's scrape is a fresh collection
 	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" \
-		--vici.socket="$HUB_SOCK" --vici.timeout=120s \
+		--vici.socket="$HUB_SOCK" --vici.timeout=120s --scrape.reuse-window=0 \
 		>"$OUT/ikewatch-$n.log" 2>&1 &
 	IKW_PID=$!
 	for ((i = 0; i < 100; i++)); do
@@ -513,7 +514,7 @@ hub is quiet while it is measured: with DPD on (the lab's 30 s), 10,000 SAs
 mean hundreds of INFORMATIONAL exchanges a second on the hub, which compete
 with the listings for the CPUs and check IKE SAs out (swanctl's listing waits
 for a checked-out SA; ikewatch asks with noblock and skips it).") A fresh \`ikewatch serve --web.listen-address=127.0.0.1:PORT
---vici.socket=HUB --vici.timeout=120s\` reads the hub. After one warm-up scrape
+--vici.socket=HUB --vici.timeout=120s --scrape.reuse-window=0\` reads the hub. After one warm-up scrape
 (kept to count the series and to check that the collection succeeded and all
 N children are up), ${ROUNDS} rounds each time, by the wall clock around the client
 process, in alternating order:
