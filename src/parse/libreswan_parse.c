@@ -159,6 +159,27 @@ static int bad_line(struct ikw_err *err, const struct lsw_lines *l,
 	return err_set(err, -EBADMSG, "line %zu: %s", l->no, what);
 }
 
+/* ---- the version ------------------------------------------------------ */
+
+int lsw_parse_version(const char *buf, size_t len, char *out, size_t cap)
+{
+	static const char key[] = "pluto_version=";
+	const char *k = buf ? memmem(buf, len, key, sizeof(key) - 1) : NULL;
+	const char *s, *e;
+
+	if (cap)
+		out[0] = '\0';
+	if (!k)
+		return -ENOENT;
+	s = e = k + sizeof(key) - 1;
+	while (e < buf + len && ((*e >= '0' && *e <= '9') || *e == '.' ||
+				 (*e >= 'a' && *e <= 'z') || *e == '-' || *e == '~'))
+		e++;
+	if (e == s || !copy_field(out, cap, s, e))
+		return -ENOENT;
+	return 0;
+}
+
 /* ---- --connectionstatus --------------------------------------------------- */
 
 /* A host end: strips "[id]", ":port" and "---nexthop" from [s, e). */
@@ -235,6 +256,10 @@ static bool conn_detail(struct lsw_conn *c, struct lsw_cur *rest)
 			c->ike_version = 2;
 		else if (cur_find(rest, "IKEv1"))
 			c->ike_version = 1;
+		if (cur_find(rest, "+TUNNEL"))
+			strcpy(c->mode, "TUNNEL");
+		else if (cur_find(rest, "+TRANSPORT") || cur_find(rest, "+ENCRYPT"))
+			strcpy(c->mode, "TRANSPORT");
 	}
 	return true;
 }

@@ -48,6 +48,7 @@ struct lsw_conn {
 	char local_client[LSW_TS_MAX + 1], remote_client[LSW_TS_MAX + 1];
 	char routing[LSW_STATE_MAX + 1]; /* "erouted", "unrouted", ... */
 	unsigned ike_version;            /* 1, 2 from the policy; 0 unknown */
+	char mode[16];                   /* TUNNEL or TRANSPORT (policy), "" */
 	int64_t ike_life, ipsec_life, rekey_margin; /* seconds, LSW_NONE */
 };
 
@@ -99,6 +100,10 @@ struct lsw_global {
 	char key[LSW_KEY_MAX + 1];
 	uint64_t value;
 };
+
+/* pluto's version from --status ("pluto_version=4.10, ..."): 0, or
+ * -ENOENT when it is not there (out is then ""). */
+int lsw_parse_version(const char *buf, size_t len, char *out, size_t cap);
 
 int lsw_parse_conns(const char *buf, size_t len,
 		    int (*cb)(void *ctx, const struct lsw_conn *c), void *ctx,
