@@ -256,9 +256,30 @@ static enum child_state lsw_child_state(const struct lsw_state *s)
 	return CHILD_INSTALLING;
 }
 
-/* The IKE SAs: one per IKE state under its own conn, and one per (conn,
- * serial) that a CHILD state of another conn (or an unlisted IKE SA) needs.
- * Returns the keys (malloc'd) in *out. */
+/* An IKE SA that carries CHILD SAs, none of them of its own conn: pluto
+ * keeps it under the conn that negotiated it after that conn went down
+ * (whack --terminate) as long as another conn's CHILD SA uses it. */
+static bool lsw_ike_of_others(const struct lsw_model *b, const struct lsw_state *ike)
+{
+	bool others = false;
+	size_t i;
+
+	for (i = 0; i < b->nstates; i++) {
+		const struct lsw_state *s = &b->states[i];
+
+		if (s->kind != LSW_STATE_CHILD || s->ike_serial != ike->serial)
+			continue;
+		if (!strcmp(s->conn, ike->conn))
+			return false;
+		others = true;
+	}
+	return others;
+}
+
+/* The IKE SAs: one per IKE state under its own conn (unless only other
+ * conns use it), and one per (conn, serial) that a CHILD state of another
+ * conn (or an unlisted IKE SA) needs.  Returns the keys (malloc'd) in
+ * *out. */
 static int lsw_ike_keys(const struct lsw_model *b, struct lsw_ike_key **out,
 			size_t *nout)
 {
@@ -270,7 +291,8 @@ static int lsw_ike_keys(const struct lsw_model *b, struct lsw_ike_key **out,
 	for (i = 0; i < b->nstates; i++) {
 		const struct lsw_state *s = &b->states[i];
 
-		if (s->kind == LSW_STATE_IKE && !lsw_key(keys, n, s->conn, s->serial))
+		if (s->kind == LSW_STATE_IKE && !lsw_key(keys, n, s->conn, s->serial) &&
+		    !lsw_ike_of_others(b, s))
 			keys[n++] = (struct lsw_ike_key){ s->conn, s->serial, s, 0, NULL };
 	}
 	for (i = 0; i < b->nstates; i++) {

@@ -12,7 +12,9 @@
  *                               alpha's IKE SA #1 (pluto shares IKE SAs
  *                               between conns of the same peers) appears as
  *                               an IKE SA #1 of beta as well, so that beta
- *                               reads up
+ *                               reads up; once alpha is down (terminated)
+ *                               and only beta uses #1, #1 counts under beta
+ *                               alone, so that alpha reads down
  *   --trafficstatus          -> bytes_in/out (packets: pluto has none)
  *   --globalstatus           -> daemon IKE SA counts */
 #ifndef IKW_LIBRESWAN_MODEL_H

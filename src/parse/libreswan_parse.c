@@ -70,6 +70,14 @@ static bool parse_i64(const char *s, const char *e, int64_t *out)
 	return true;
 }
 
+/* [s, e) starts with lit (the input is not NUL-terminated) */
+static bool span_starts(const char *s, const char *e, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(e - s) >= n && !memcmp(s, lit, n);
+}
+
 static const char *span_digits(const char *s, const char *e)
 {
 	while (s < e && *s >= '0' && *s <= '9')
@@ -369,7 +377,7 @@ static bool state_spis(struct lsw_state *st, struct lsw_cur *rest)
 		e = memchr(rest->p, ' ', (size_t)(rest->end - rest->p));
 		if (!e)
 			e = rest->end;
-		if (!strncmp(rest->p, "esp.", 4) || !strncmp(rest->p, "ah.", 3)) {
+		if (span_starts(rest->p, e, "esp.") || span_starts(rest->p, e, "ah.")) {
 			bool out = found == 0;
 
 			if (!state_said(rest->p, e, st->proto, sizeof(st->proto),

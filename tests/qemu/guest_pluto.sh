@@ -49,6 +49,136 @@ check() { # check DESCRIPTION COMMAND...
 }
 note() { printf '# [%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 
+# --- ikewatch against pluto A
+# ikw ARGS...: one scrape of pluto A (and the XFRM of namespace A)
+ikw() {
+	"$IKW" metrics --collector.libreswan.ctlsocket="$(ctl a)" \
+		--collector.libreswan.whack="$WHACK" --collector.xfrm.netns="$A" \
+		--collector.klips.path= "$@" 2>>"$LOGS/ikewatch.err"
+}
+metric() { # metric TEXT 'name{labels}': the value of that exact series
+	awk -v s="$2" '$1 == s { print $2; found = 1; exit } END { if (!found) exit 1 }' <<<"$1"
+}
+same() { # same DESCRIPTION GOT WANT
+	check "$1 (ikewatch ${2:-none}, want ${3:-none})" test -n "$2" -a "$2" = "$3"
+}
+bytes() { # bytes CONN DIR: ipsec_child_sa_bytes_total of the last scrape $M
+	metric "$M" "ipsec_child_sa_bytes_total{conn=\"$1\",child=\"$1\",direction=\"$2\"}"
+}
+# kernel_bytes SPI: bytes of the SA with that SPI in namespace A
+kernel_bytes() {
+	ip -n "$A" -s xfrm state | awk -v spi="0x$1" '
+		$1 == "proto" && index($4, spi "(") == 1 { hit = 1 }
+		hit && $2 == "current:" { getline; sub(/\(bytes\),?/, "", $1); print $1; exit }'
+}
+# spi CONN in|out: the newest CHILD SA's SPI of CONN per whack --showstates
+spi() {
+	whack a --showstates | awk -v c="\"$1\"" -v d="$2" '
+		{ sub(/^[0-9][0-9][0-9] /, "") }
+		$2 == c && $3 ~ /^esp\./ { o = $3; i = $4 }
+		END { s = d == "out" ? o : i; sub(/^esp\./, "", s); sub(/@.*/, "", s);
+		      printf "%08s", s }' | tr ' ' 0
+}
+
+ikewatch_run() {
+	local t0 secs b1 b2 k
+	up alpha && up beta
+	pings 1 3
+	pings 2 5
+	M=$(ikw)
+	check "ikewatch: libreswan collector succeeded" \
+		grep -q '^ikewatch_collector_success{collector="libreswan"} 1$' <<<"$M"
+	check "ikewatch: ipsec_daemon_info daemon=pluto version=4.10" \
+		grep -q '^ipsec_daemon_info{daemon="pluto",version="4.10"' <<<"$M"
+	same "ikewatch: alpha up" "$(metric "$M" 'ipsec_conn_up{conn="alpha"}')" 1
+	same "ikewatch: beta up (its CHILD SA on alpha's IKE SA)" \
+		"$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
+	same "ikewatch: gamma (loaded, never up) reads 0" \
+		"$(metric "$M" 'ipsec_conn_up{conn="gamma"}')" 0
+	same "ikewatch: child alpha up" "$(metric "$M" 'ipsec_child_up{conn="alpha",child="alpha"}')" 1
+	same "ikewatch: child gamma 0" "$(metric "$M" 'ipsec_child_up{conn="gamma",child="gamma"}')" 0
+	same "ikewatch: alpha bytes in = the kernel's inbound SA" \
+		"$(bytes alpha in)" "$(kernel_bytes "$(spi alpha in)")"
+	same "ikewatch: alpha bytes out = the kernel's outbound SA" \
+		"$(bytes alpha out)" "$(kernel_bytes "$(spi alpha out)")"
+	same "ikewatch: beta bytes out = the kernel's outbound SA" \
+		"$(bytes beta out)" "$(kernel_bytes "$(spi beta out)")"
+	check "ikewatch: alpha carried traffic ($(bytes alpha out) bytes out)" \
+		test "$(bytes alpha out)" -gt 0
+	check "ikewatch: no packet counts for pluto (absent, not 0)" \
+		bash -c "! grep -q '^ipsec_child_sa_packets_total' <<<\"\$1\"" _ "$M"
+	check "ikewatch: the XFRM collector of namespace A succeeded" \
+		grep -q '^ikewatch_collector_success{collector="xfrm"} 1$' <<<"$M"
+	# pluto B, the responder, through its own control socket
+	M=$("$IKW" metrics --collector.libreswan.ctlsocket="$(ctl b)" \
+		--collector.libreswan.whack="$WHACK" --no-collector.xfrm \
+		--collector.klips.path= 2>>"$LOGS/ikewatch.err")
+	same "ikewatch (pluto B): alpha up" "$(metric "$M" 'ipsec_conn_up{conn="alpha"}')" 1
+	same "ikewatch (pluto B): beta up" "$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
+	same "ikewatch (pluto B): gamma 0" "$(metric "$M" 'ipsec_conn_up{conn="gamma"}')" 0
+	same "ikewatch (pluto B): alpha bytes in = A's bytes out" \
+		"$(bytes alpha in)" "$(kernel_bytes "$(spi alpha out)")"
+
+	# a rekey of beta: the ledger (textfile with its state file) keeps the
+	# bytes monotonic although the new CHILD SA starts at 0
+	note "rekey"
+	tf() { "$IKW" textfile --output "$WORK/tf" --textfile.state-file="$WORK/tf.state" \
+		--collector.libreswan.ctlsocket="$(ctl a)" --collector.libreswan.whack="$WHACK" \
+		--no-collector.xfrm --collector.klips.path= 2>>"$LOGS/ikewatch.err"; }
+	mkdir -p "$WORK/tf"
+	tf
+	M=$(cat "$WORK/tf/ipsec.prom")
+	b1=$(bytes beta out)
+	k=$(spi beta in)
+	whack a --name beta --rekey-ipsec >"$WORK/rekey-beta.log" 2>&1
+	sleep 2
+	check "beta rekeyed (new inbound SPI $(spi beta in), was $k)" test "$(spi beta in)" != "$k"
+	pings 2 2
+	tf
+	M=$(cat "$WORK/tf/ipsec.prom")
+	b2=$(bytes beta out)
+	check "ikewatch: beta bytes out monotonic across the rekey (${b1:-none} -> ${b2:-none})" \
+		test -n "$b1" -a -n "$b2" -a "${b2:-0}" -gt "${b1:-0}"
+	k=$(kernel_bytes "$(spi beta out)")
+	check "ikewatch: beta bytes out = before the rekey + the new SA's ($b1 + $k = $b2)" \
+		test -n "$k" -a "$((b1 + k))" = "$b2"
+
+	# a conn taken down reads 0
+	whack a --name alpha --terminate >"$WORK/down-alpha.log" 2>&1
+	sleep 1
+	M=$(ikw)
+	same "ikewatch: alpha terminated reads 0" "$(metric "$M" 'ipsec_conn_up{conn="alpha"}')" 0
+	same "ikewatch: child alpha terminated reads 0" \
+		"$(metric "$M" 'ipsec_child_up{conn="alpha",child="alpha"}')" 0
+	same "ikewatch: beta still up" "$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
+
+	# pluto stalled (SIGSTOP): whack waits on the socket; the scrape ends at
+	# its deadline with the collector failed, and does not hang
+	note "pluto stalled"
+	kill -STOP "${PLUTO_PIDS[0]}"
+	t0=$(date +%s%N)
+	M=$(ikw --vici.timeout=2s)
+	secs=$((($(date +%s%N) - t0) / 1000000))
+	kill -CONT "${PLUTO_PIDS[0]}"
+	check "ikewatch: pluto stalled -> collector success 0" \
+		grep -q '^ikewatch_collector_success{collector="libreswan"} 0$' <<<"$M"
+	check "ikewatch: the stalled scrape returned within its 2 s deadline (+1 s) ($secs ms)" \
+		test "$secs" -lt 3000
+	check "ikewatch: no conn series while pluto stalls (never a made-up 0)" \
+		bash -c "! grep -q '^ipsec_conn_up' <<<\"\$1\"" _ "$M"
+	grep -q 'libreswan' "$LOGS/ikewatch.err" && note "$(grep libreswan "$LOGS/ikewatch.err" | tail -n 1)"
+
+	# pluto stopped: no socket; whack fails at once
+	kill "${PLUTO_PIDS[0]}" && wait "${PLUTO_PIDS[0]}" 2>/dev/null
+	t0=$(date +%s%N)
+	M=$(ikw --vici.timeout=5s)
+	secs=$((($(date +%s%N) - t0) / 1000000))
+	check "ikewatch: pluto stopped -> collector success 0" \
+		grep -q '^ikewatch_collector_success{collector="libreswan"} 0$' <<<"$M"
+	check "ikewatch: the scrape of a stopped pluto returned within its deadline ($secs ms)" \
+		test "$secs" -lt 5000
+}
+
 cleanup() {
 	local pid
 	for pid in "${PLUTO_PIDS[@]}"; do
@@ -138,10 +268,43 @@ start_pluto() { # start_pluto NAME NS
 	# pluto itself runs addconn --autoall on its --config at startup
 }
 
+# the real whack outputs of each stage, for tests/fixtures/libreswan/4.10
+capture_run() {
+	capture a down
+	up alpha && up beta
+	pings 1 3 && pings 2 5
+	capture a up
+	ip netns exec "$A" ip -s xfrm state >"$PLUTO_CAPTURE/up-xfrm-state.txt"
+	whack a --name beta --rekey-ipsec >"$WORK/rekey-beta.log" 2>&1
+	sleep 2
+	pings 2 2
+	capture a rekeyed
+	whack a --name alpha --terminate >"$WORK/down-alpha.log" 2>&1
+	sleep 1
+	capture a alpha-down
+	capture b responder
+	cp "$WORK"/*.log "$PLUTO_CAPTURE/" 2>/dev/null
+	cp "$WORK/a/pluto.log" "$PLUTO_CAPTURE/a-pluto.log"
+	cp "$WORK/b/pluto.log" "$PLUTO_CAPTURE/b-pluto.log"
+	cp "$WORK/a/ipsec.conf" "$PLUTO_CAPTURE/a-ipsec.conf"
+}
+
+up() { # up CONN: A initiates; checks the CHILD SA is established
+	whack a --name "$1" --initiate >"$WORK/init-$1.log" 2>&1
+	check "$1 up (whack --initiate)" grep -q "established Child SA\|IPsec SA established" \
+		"$WORK/init-$1.log"
+}
+
+# pings N COUNT: from A's inner address of conn N to B's, through ESP: the
+# kernel's outbound SA of that conn counts them (checked by the caller)
+pings() {
+	ip netns exec "$A" ping -q -c "$2" -i 0.2 -W 2 -I "198.18.$1.1" "198.19.$1.1" >/dev/null
+}
+
 capture() { # capture NAME LABEL: whack's outputs into $PLUTO_CAPTURE/LABEL-*.txt
 	local o=$PLUTO_CAPTURE w
 	mkdir -p "$o"
-	for w in status showstates trafficstatus globalstatus briefconnectionstatus connectionstatus; do
+	for w in status showstates trafficstatus globalstatus; do
 		whack "$1" --"$w" >"$o/$2-$w.txt" 2>&1
 		echo "exit $?" >>"$o/$2-$w.exit"
 	done
@@ -154,39 +317,17 @@ mkdir -p /run/pluto  # its dump (core) dir
 setup_net || { fail "network namespaces"; exit 1; }
 write_config a 18 19 "$OUTER_A" "$OUTER_B" && write_config b 19 18 "$OUTER_B" "$OUTER_A" ||
 	{ fail "pluto configs"; exit 1; }
-start_pluto a "$A" >"$WORK/addconn-a.log" 2>&1
-start_pluto b "$B" >"$WORK/addconn-b.log" 2>&1
-check "pluto a answers on its ctl socket" whack a --status
-check "pluto b answers on its ctl socket" whack b --status
+start_pluto a "$A" >"$WORK/start-a.log" 2>&1
+start_pluto b "$B" >"$WORK/start-b.log" 2>&1
+answers() { whack "$1" --status >/dev/null 2>&1; }
+check "pluto a answers on its ctl socket" answers a
+check "pluto b answers on its ctl socket" answers b
 note "plutos up"
-[ -z "${PLUTO_CAPTURE:-}" ] || capture a down
-whack a --name alpha --initiate >"$WORK/init-alpha.log" 2>&1
-whack a --name beta --initiate >"$WORK/init-beta.log" 2>&1
-check "alpha up" grep -q "established Child SA\|ESTABLISHED_CHILD_SA\|IPsec SA established" "$WORK/init-alpha.log"
-ip netns exec "$A" ping -c 3 -i 0.2 -I 198.18.1.1 198.19.1.1 >/dev/null
-check "ping through alpha" test $? -eq 0
-ip netns exec "$A" ping -c 5 -i 0.2 -I 198.18.2.1 198.19.2.1 >/dev/null
-check "ping through beta" test $? -eq 0
-note "tunnels up"
-[ -z "${PLUTO_CAPTURE:-}" ] || capture a up
-[ -z "${PLUTO_CAPTURE:-}" ] || ip netns exec "$A" ip -s xfrm state >"$PLUTO_CAPTURE/up-xfrm-state.txt"
-whack a --name beta --rekey-ipsec >"$WORK/rekey-beta.log" 2>&1
-sleep 2
-ip netns exec "$A" ping -c 2 -i 0.2 -I 198.18.2.1 198.19.2.1 >/dev/null
-check "ping through beta after its rekey" test $? -eq 0
-[ -z "${PLUTO_CAPTURE:-}" ] || capture a rekeyed
-whack a --name alpha --terminate >"$WORK/down-alpha.log" 2>&1
-sleep 1
-[ -z "${PLUTO_CAPTURE:-}" ] || capture a alpha-down
-[ -z "${PLUTO_CAPTURE:-}" ] || capture b responder
-if [ -n "${PLUTO_CAPTURE:-}" ]; then
-	cp "$WORK"/*.log "$PLUTO_CAPTURE/" 2>/dev/null
-	cp "$WORK/a/pluto.log" "$PLUTO_CAPTURE/a-pluto.log"
-	cp "$WORK/b/pluto.log" "$PLUTO_CAPTURE/b-pluto.log"
-	cp "$WORK/b/ipsec.conf" "$PLUTO_CAPTURE/b-ipsec.conf"
-	cp "$WORK/a/ipsec.conf" "$PLUTO_CAPTURE/a-ipsec.conf"
-	cp "$WORK/a/pluto.out" "$PLUTO_CAPTURE/a-pluto.out"
-fi
 
+if [ -n "${PLUTO_CAPTURE:-}" ]; then
+	capture_run
+else
+	ikewatch_run
+fi
 printf '# guest-pluto: %d passed, %d failed\n' "$PASS" "$FAIL"
 [ "$FAIL" -eq 0 ]
