@@ -83,7 +83,7 @@ static int lsw_read_one(int r, const char *what, struct ikw_err *err)
 	if (r == -ENOMEM)
 		return err_set(err, r, "out of memory");
 	if (r)
-		return err_prefix(err, r, "whack %s: ", what);
+		return err_prefix(err, r, "whack %s", what);
 	return 0;
 }
 
