@@ -81,7 +81,7 @@ spi() {
 }
 
 ikewatch_run() {
-	local t0 secs b1 b2 k
+	local t0 secs b1 b2 k d
 	up alpha && up beta
 	pings 1 3
 	pings 2 5
@@ -162,8 +162,13 @@ ikewatch_run() {
 	kill -CONT "${PLUTO_PIDS[0]}"
 	check "ikewatch: pluto stalled -> collector success 0" \
 		grep -q '^ikewatch_collector_success{collector="libreswan"} 0$' <<<"$M"
-	check "ikewatch: the stalled scrape returned within its 2 s deadline (+1 s) ($secs ms)" \
-		test "$secs" -lt 3000
+	# the collector's own time (the process's also counts its start, slow
+	# for a sanitizer build under emulation)
+	d=$(metric "$M" 'ikewatch_collector_duration_seconds{collector="libreswan"}')
+	check "ikewatch: the stalled whack was killed at the 2 s deadline (collector ${d:-none} s)" \
+		awk -v d="${d:-99}" 'BEGIN { exit !(d >= 1.9 && d < 2.3) }'
+	check "ikewatch: the stalled scrape returned, no hang ($secs ms for the process)" \
+		test "$secs" -lt 5000
 	check "ikewatch: no conn series while pluto stalls (never a made-up 0)" \
 		bash -c "! grep -q '^ipsec_conn_up' <<<\"\$1\"" _ "$M"
 	grep -q 'libreswan' "$LOGS/ikewatch.err" && note "$(grep libreswan "$LOGS/ikewatch.err" | tail -n 1)"
