@@ -109,6 +109,15 @@ ikewatch_run() {
 		bash -c "! grep -q '^ipsec_child_sa_packets_total' <<<\"\$1\"" _ "$M"
 	check "ikewatch: the XFRM collector of namespace A succeeded" \
 		grep -q '^ikewatch_collector_success{collector="xfrm"} 1$' <<<"$M"
+	# the kernel join: pluto's SAs claimed by SPI (pluto gives no reqid)
+	same "ikewatch: kernel join, alpha's kernel bytes in" \
+		"$(metric "$M" 'ipsec_kernel_child_sa_bytes_total{conn="alpha",child="alpha",direction="in"}')" \
+		"$(kernel_bytes "$(spi alpha in)")"
+	same "ikewatch: kernel join, beta's kernel bytes out" \
+		"$(metric "$M" 'ipsec_kernel_child_sa_bytes_total{conn="beta",child="beta",direction="out"}')" \
+		"$(kernel_bytes "$(spi beta out)")"
+	same "ikewatch: kernel join, no SA of A left unclaimed" \
+		"$(awk '/^ipsec_kernel_other_sas[{ ]/ { n += $NF } END { print n + 0 }' <<<"$M")" 0
 	# pluto B, the responder, through its own control socket
 	M=$("$IKW" metrics --collector.libreswan.ctlsocket="$(ctl b)" \
 		--collector.libreswan.whack="$WHACK" --no-collector.xfrm \
