@@ -7,6 +7,8 @@
 #   make V=1             show the commands
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 PKGS      := libmicrohttpd yaml-0.1 zlib libsystemd gnutls libcurl
+# libcurl's headers only: it is dlopen()ed at the first request (src/http/http_curl.h)
+LINK_PKGS := $(filter-out libcurl,$(PKGS))
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # the revision: git's, else a REVISION file (a source tarball), else unknown
 REVISION  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || cat REVISION 2>/dev/null || echo unknown)
@@ -23,7 +25,7 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CPPFLAGS) $(CFLAGS) -Isr
              -MMD -MP
 # apart from ALL_CFLAGS, so that a new revision is not a flag change
 VERSION_DEFS = -DIKW_VERSION='"$(VERSION)"' -DIKW_REVISION='"$(REVISION)"'
-LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lcrypt -lpthread -lm
+LDLIBS    += $(shell pkg-config --libs $(LINK_PKGS)) -lcrypt -lpthread -lm
 
 ifeq ($(SAN),1)
   BUILD   ?= build-san

@@ -7,7 +7,9 @@
 #   $(SYSCONFDIR)/ikewatch/ikewatch.yml      only if absent: never over an operator's config
 #   $(UNITDIR)/ikewatch.service              paths rewritten to this PREFIX
 #   $(DATADIR)/prometheus/*.rules.yml        alert and recording rules, to import unchanged
-#   $(DATADIR)/grafana/ikewatch.json         the dashboard
+#   $(DATADIR)/prometheus/fleet-rules.yml, fleet/   the fleet view: global rules, site and
+#                                            global configurations (docs/scaling.md)
+#   $(DATADIR)/grafana/ikewatch.json         the dashboard; ikewatch-fleet.json the fleet's
 #   $(DATADIR)/alertmanager/silence-maintenance.sh
 #   $(DOCDIR)/*.md, runbooks/*.md            docs and runbooks
 #   $(DOCDIR)/examples/                      ikewatch.yml, alertmanager.yml, prometheus.yml,
@@ -29,7 +31,8 @@ INSTALL    ?= install
 
 DOCS       := README.md $(wildcard docs/*.md)
 RUNBOOKS   := $(wildcard docs/runbooks/*.md)
-RULES      := $(wildcard deploy/prometheus/*.rules.yml)
+RULES      := $(wildcard deploy/prometheus/*.rules.yml) deploy/prometheus/fleet-rules.yml
+FLEET      := $(wildcard deploy/prometheus/fleet/*.yml)
 MAN1       := man/ikewatch.1
 MAN5       := man/ikewatch.yml.5
 EXAMPLES   := deploy/examples/ikewatch.yml deploy/alertmanager/alertmanager.yml \
@@ -46,7 +49,7 @@ endef
 install: $(BUILD)/ikewatch
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(SYSCONFDIR)/ikewatch $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(DATADIR)/prometheus $(DESTDIR)$(DATADIR)/grafana \
+		$(DESTDIR)$(DATADIR)/prometheus $(DESTDIR)$(DATADIR)/prometheus/fleet $(DESTDIR)$(DATADIR)/grafana \
 		$(DESTDIR)$(DATADIR)/alertmanager $(DESTDIR)$(DOCDIR)/runbooks \
 		$(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 0755 $(BUILD)/ikewatch $(DESTDIR)$(BINDIR)/ikewatch
@@ -57,7 +60,8 @@ install: $(BUILD)/ikewatch
 	$(unit_paths) deploy/systemd/ikewatch.service >$(DESTDIR)$(UNITDIR)/ikewatch.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ikewatch.service
 	$(INSTALL) -m 0644 $(RULES) $(DESTDIR)$(DATADIR)/prometheus/
-	$(INSTALL) -m 0644 deploy/grafana/ikewatch.json $(DESTDIR)$(DATADIR)/grafana/
+	$(INSTALL) -m 0644 $(FLEET) $(DESTDIR)$(DATADIR)/prometheus/fleet/
+	$(INSTALL) -m 0644 deploy/grafana/ikewatch.json deploy/grafana/ikewatch-fleet.json $(DESTDIR)$(DATADIR)/grafana/
 	$(INSTALL) -m 0755 deploy/alertmanager/silence-maintenance.sh $(DESTDIR)$(DATADIR)/alertmanager/
 	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 $(RUNBOOKS) $(DESTDIR)$(DOCDIR)/runbooks/

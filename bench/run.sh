@@ -15,7 +15,11 @@
 #   floor   STRONGSWAN_CONF=<hub>/strongswan.conf swanctl --list-sas --raw
 #           --uri unix://<hub>/charon.vici >/dev/null   (as lab.sh runs it)
 #   scrape  curl -s -o /dev/null http://127.0.0.1:PORT/metrics
-# in alternating order (odd rounds floor first, even rounds scrape first).
+#   minimal build-bench/vici_floor <hub>/charon.vici (bench/vici_floor.c):
+#           list-sas (noblock) and list-conns on two connections at once,
+#           every byte read and discarded: the least any exporter waits for
+#   gzip    the scrape with curl --compressed (what Prometheus asks for)
+# in alternating order (odd rounds in that order, even rounds reversed).
 # After the rounds one more scrape is kept (ikewatch's own collection timer,
 # and a check that the lab is still whole), ikewatch's peak RSS (VmHWM) is
 # read from /proc and ikewatch stopped; bench/vici_phases.py then replays
@@ -73,6 +77,20 @@ PLOT=${BENCH_PLOT:-$ROOT/bench/performance.png}
 FINDINGS=${BENCH_FINDINGS:-$ROOT/bench/findings.md}
 IKEWATCH=$ROOT/build-bench/ikewatch
 SWANCTL=${IKWLAB_SWANCTL:-swanctl}
+
+# targets against the minimal client (issue 19): median scrape within 1.10x
+# and p99 within 1.5x of it at 1000 and 10,000 tunnels; peak RSS at most
+# 5 MB at 1000 and 16 MB at 10,000
+MIN_TARGET_MEDIAN=1.10
+MIN_TARGET_P99=1.5
+min_target_rss_bytes() {
+	case $1 in
+	1000) echo 5000000 ;;
+	10000) echo 16000000 ;;
+	*) echo "" ;;
+	esac
+}
+VICI_FLOOR=$ROOT/build-bench/vici_floor
 
 # targets (from the issue): scrape median within 1.25x of the swanctl floor
 # at 1000 and 10,000 tunnels; peak RSS under 10 MB at 1000, under 40 MB at
@@ -186,6 +204,8 @@ proc_cpu_ticks() {
 # lab's paths (set by bring_up)
 SD="" HUB_CONF="" HUB_URI="" HUB_SOCK=""
 
+minimal_once() { "$VICI_FLOOR" "$HUB_SOCK"; }
+
 floor_once() {
 	STRONGSWAN_CONF=$HUB_CONF SWANCTL_DIR=$SD/hub/swanctl \
 		"$SWANCTL" --list-sas --raw --uri "$HUB_URI" >/dev/null
@@ -296,7 +316,7 @@ final_scrape() {
 }
 
 measure_size() {
-	local n=$1 k r f_us s_us t0 t1 w code size body hwm rss charon_rss
+	local n=$1 k r f_us s_us m_us g_us t0 t1 w code size gsize body hwm rss charon_rss
 	local fstats sstats fmed fp99 smed sp99 cnt
 	k=$(((n + 499) / 500))
 	((k >= MIN_PEERS)) || k=$MIN_PEERS
@@ -314,16 +334,28 @@ measure_size() {
 	others=$(other_labs)
 	[[ $others == - ]] || log "warning: N=$n: other labs are up ($others): measurements disturbed"
 	for ((r = 1; r <= ROUNDS; r++)); do
-		f_us="" s_us=""
-		# odd rounds: floor then scrape; even rounds: scrape then floor
-		local order=("floor" "scrape")
-		((r % 2)) || order=("scrape" "floor")
+		f_us="" s_us="" m_us="" g_us=""
+		# odd rounds in this order, even rounds reversed
+		local order=("floor" "minimal" "scrape" "gzip")
+		((r % 2)) || order=("gzip" "scrape" "minimal" "floor")
 		for w in "${order[@]}"; do
 			if [[ $w == floor ]]; then
 				t0=$(now_us)
 				floor_once || die "N=$n round $r: swanctl --list-sas failed"
 				t1=$(now_us)
 				f_us=$((t1 - t0))
+			elif [[ $w == minimal ]]; then
+				t0=$(now_us)
+				minimal_once || die "N=$n round $r: vici_floor failed"
+				t1=$(now_us)
+				m_us=$((t1 - t0))
+			elif [[ $w == gzip ]]; then
+				t0=$(now_us)
+				read -r code gsize < <(curl -s -m 600 --compressed -o /dev/null \
+					-w '%{http_code} %{size_download}\n' "http://127.0.0.1:$PORT/metrics")
+				t1=$(now_us)
+				g_us=$((t1 - t0))
+				[[ $code == 200 ]] || die "N=$n round $r: gzip scrape: HTTP $code"
 			else
 				t0=$(now_us)
 				read -r code size < <(curl -s -m 600 -o /dev/null -w '%{http_code} %{size_download}\n' \
@@ -336,9 +368,9 @@ measure_size() {
 					die "N=$n round $r: body of $size bytes, warm-up had $BODY_BYTES (collection failed?)"
 			fi
 		done
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$(us_to_s "$f_us")" "$(us_to_s "$s_us")" \
-			"$size" "${order[0]}" >>"$OUT/samples.tsv"
-		log "N=$n round $r/$ROUNDS: floor $(us_to_s "$f_us")s  scrape $(us_to_s "$s_us")s  ($size bytes)"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" "$(us_to_s "$f_us")" "$(us_to_s "$s_us")" \
+			"$size" "${order[0]}" "$(us_to_s "$m_us")" "$(us_to_s "$g_us")" "$gsize" >>"$OUT/samples.tsv"
+		log "N=$n round $r/$ROUNDS: floor $(us_to_s "$f_us")s  minimal $(us_to_s "$m_us")s  scrape $(us_to_s "$s_us")s  ($size bytes)  gzip $(us_to_s "$g_us")s ($gsize bytes)"
 	done
 	local load1 others1
 	cpu1=$(proc_cpu_ticks "$IKW_PID")
@@ -369,14 +401,19 @@ measure_size() {
 	# other_labs swanctl_startup_s curl_startup_s charon_list_conns_s
 	# charon_list_sas_noblock_s charon_sequence_s charon_list_sas_blocking_s
 	# collect_final_s ikewatch_cpu_per_scrape_s paired_ratio_median
+	# minimal_med minimal_p99 gzip_med gzip_p99 gzip_bytes
 	read -r fmed fp99 _ <<<"$fstats"
 	read -r smed sp99 cnt <<<"$sstats"
-	local pratio
+	local pratio mmed mp99 gmed gp99 gbytes
 	pratio=$(awk -F'\t' -v n="$n" '$1 == n { print $4 / $3 }' "$OUT/samples.tsv" | stats | cut -d' ' -f1)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	read -r mmed mp99 _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $7 }' "$OUT/samples.tsv" | stats)"
+	read -r gmed gp99 _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $8 }' "$OUT/samples.tsv" | stats)"
+	read -r gbytes _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $9 }' "$OUT/samples.tsv" | stats)"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$n" "$k" "$SERIES" "$BODY_BYTES" "$fmed" "$fp99" "$smed" "$sp99" "$cnt" \
 		"$hwm" "$rss" "$charon_rss" "$UP_SECONDS" "$COLLECT_S" "$load0" "$load1" \
-		"$CHARON_VERSION" "$CHILD_UP" "$others" "$SWANCTL_START" "$CURL_START" "$PH_CONNS" "$PH_SAS" "$PH_SEQ" "$PH_SAS_BLOCK" "$COLLECT2_S" "$CPU_PER_SCRAPE" "$pratio" >>"$OUT/summary.tsv"
+		"$CHARON_VERSION" "$CHILD_UP" "$others" "$SWANCTL_START" "$CURL_START" "$PH_CONNS" "$PH_SAS" "$PH_SEQ" "$PH_SAS_BLOCK" "$COLLECT2_S" "$CPU_PER_SCRAPE" "$pratio" \
+		"$mmed" "$mp99" "$gmed" "$gp99" "${gbytes%.*}" >>"$OUT/summary.tsv"
 	log "N=$n: floor median ${fmed}s p99 ${fp99}s; scrape median ${smed}s p99 ${sp99}s; ikewatch VmHWM ${hwm} kB"
 }
 
@@ -419,6 +456,24 @@ e
 unset multiplot
 EOF
 	log "plot written to $PLOT"
+}
+
+# one row of the table against the minimal client
+min_table_row() {
+	local n=$1 mmed=$2 mp99=$3 smed=$4 sp99=$5 gmed=$6 gp99=$7 gbytes=$8 hwm=$9 verdict="" tgt
+	if has_ratio_target "$n"; then
+		verdict=$(awk -v s="$smed" -v m="$mmed" -v sp="$sp99" -v mp="$mp99" \
+			-v tm="$MIN_TARGET_MEDIAN" -v tp="$MIN_TARGET_P99" 'BEGIN {
+			printf "median: %s; p99: %s", (s <= m * tm ? "yes" : "**no**"), (sp <= mp * tp ? "yes" : "**no**") }')
+		tgt=$(min_target_rss_bytes "$n")
+		if ((hwm * 1024 <= tgt)); then verdict="$verdict; RSS: yes"; else verdict="$verdict; RSS: **no**"; fi
+	fi
+	printf '| %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s MB | %s |\n' \
+		"$n" "$(fmt_s "$mmed")" "$(fmt_s "$mp99")" "$(fmt_s "$smed")" "$(fmt_s "$sp99")" \
+		"$(awk -v a="$smed" -v b="$mmed" 'BEGIN { printf "%.2f", a / b }')" \
+		"$(awk -v a="$sp99" -v b="$mp99" 'BEGIN { printf "%.2f", a / b }')" \
+		"$(fmt_s "$gmed")" "$(fmt_s "$gp99")" "$gbytes" \
+		"$(awk -v b="$((hwm * 1024))" 'BEGIN { printf "%.1f", b / 1e6 }')" "${verdict:-(no target)}"
 }
 
 # shellcheck disable=SC2154 # the variables come from run-info.txt
@@ -488,7 +543,7 @@ not depend on how fast charon answers.
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
 		local n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 cup others sws cus lcs lsn seq lsb col2 cps prat ratio rssb tgt verdict any=no
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat _; do
 			ratio=$(awk -v a="$smed" -v b="$fmed" 'BEGIN { printf "%.2f", a / b }')
 			rssb=$((hwm * 1024))
 			verdict=""
@@ -521,12 +576,31 @@ Targets: scrape median within ${TARGET_RATIO}x of the floor median at 1000 and
 
 ![scrape time and RSS against tunnel count]($plot_rel)
 
+### Against the minimal client, gzip on and off
+
+**minimal** is \`bench/vici_floor\` (\`bench/vici_floor.c\`): list-sas (noblock)
+and list-conns on two connections at once, every byte read and discarded,
+nothing else: the least any exporter must wait for charon. **gzip** is the
+scrape with \`curl --compressed\` (Prometheus asks for gzip). Targets at 1000
+and 10,000 tunnels: median scrape within ${MIN_TARGET_MEDIAN}x of the minimal
+client's median, p99 within ${MIN_TARGET_P99}x of its p99, peak RSS at most
+5 MB at 1000 and 16 MB at 10,000.
+
+| N tunnels | minimal median | minimal p99 | scrape median / p99 | ratio median / p99 | gzip scrape median / p99 | gzip body bytes | peak RSS | target met |
+|---:|---:|---:|---:|---:|---:|---:|---:|:---|
+EOF
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat mmed mp99 gmed gp99 gbytes; do
+			[[ -n $mmed ]] || continue   # a run from before the minimal client
+			min_table_row "$n" "$mmed" "$mp99" "$smed" "$sp99" "$gmed" "$gp99" "$gbytes" "$hwm"
+		done <"$sum"
+		cat <<EOF
+
 ### Context of each size
 
 | N | peers | lab up in | ikewatch CPU per scrape (user+sys) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat _; do
 			printf '| %s | %s | %s s | %s | %s | %s / %s | %s / %s / %s | %s | %s / %s | %s MB | %s / %s | %s | %s |\n' \
 				"$n" "$k" "$ups" "$([[ -n $cps ]] && fmt_s "$cps" || echo -)" \
 				"$([[ -n $prat ]] && awk -v r="$prat" 'BEGIN { printf "%.2f", r }' || echo -)" \
@@ -536,7 +610,7 @@ EOF
 				"$(awk -v k="$crss" 'BEGIN { printf "%.0f", k * 1024 / 1e6 }')" "$l0" "$l1" "$cup" "${others:-?}"
 		done <"$sum"
 		printf '\n## Against the targets\n\n'
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat; do
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat _; do
 			if has_ratio_target "$n"; then
 				any=yes
 				awk -v n="$n" -v s="$smed" -v f="$fmed" -v t="$TARGET_RATIO" 'BEGIN {
@@ -605,6 +679,8 @@ main() {
 		command -v "$c" >/dev/null || die "$c not found (bash scripts/install-deps.sh bench)"
 	done
 	bench_build
+	cc -std=c17 -O2 -Wall -Wextra -Werror -o "$VICI_FLOOR" "$ROOT/bench/vici_floor.c" ||
+		die "cannot build bench/vici_floor.c"
 
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM

@@ -33,7 +33,8 @@ static size_t cli_collectors(const struct config *c, struct collector **cols)
 		cols[n++] = libreswan_collector_new(c->libreswan_whack,
 						    c->libreswan_ctlsocket);
 	else
-		cols[n++] = strongswan_collector_new(c->vici_socket);
+		cols[n++] = strongswan_collector_new(c->vici_socket,
+				config_collectors_off(c->collector_groups));
 	if (!cols[n - 1])
 		goto nomem;
 	if (c->xfrm_enabled && !(cols[n++] = xfrm_collector_new(c->xfrm_netns)))
@@ -83,7 +84,8 @@ struct scraper *cli_scraper_new(const struct config *c, struct scraper_opts *o)
 void cli_render_opts(const struct config *c, struct render_opts *o)
 {
 	*o = (struct render_opts){ .peer_labels = c->peer_labels,
-				   .identities = c->identity_labels };
+				   .identities = c->identity_labels,
+				   .groups_off = config_collectors_off(c->collector_groups) };
 }
 
 /* The same assembly as the daemon's: the collectors, then the one-shot

@@ -27,6 +27,7 @@
 struct serve_ctx {
 	struct scraper *scraper;
 	struct render_opts render;
+	uint64_t reuse_window_ms;      /* --scrape.reuse-window */
 	struct event_store *events;
 	struct vici_events *stream;
 	struct logs_runtime *logs;
@@ -45,11 +46,14 @@ static int serve_metrics(void *ctx, enum expo_format fmt,
 			 struct body_source *src, struct ikw_err *err)
 {
 	struct serve_ctx *s = ctx;
-	struct model *m = scraper_collect(s->scraper);
+	struct render_opts o = s->render;
+	struct model *m = scraper_collect_recent(s->scraper, s->reuse_window_ms,
+						 &o.scrape);
 
 	if (!m)
 		return err_set(err, -ENOMEM, "out of memory");
-	src->ctx = render_new(m, fmt, &s->render);
+	o.have_scrape = true;
+	src->ctx = render_new(m, fmt, &o);
 	model_unref(m);
 	if (!src->ctx)
 		return err_set(err, -ENOMEM, "out of memory");
@@ -361,6 +365,7 @@ int cmd_serve(const struct config *c)
 	if (serve_start_scraper(&ctx, c))
 		goto out;
 	cli_render_opts(c, &ctx.render);
+	ctx.reuse_window_ms = c->scrape_reuse_window_ms;
 	if (serve_status_init(&ctx.status, ctx.scraper, ctx.lines, c) ||
 	    serve_start_workers(&ctx, c))
 		goto out;

@@ -115,7 +115,8 @@ static int cs_emit(struct model *m, const struct config *c)
 	} else if (c->status_json) {
 		status_json(&v, &sb);
 	} else {
-		struct status_table_opts o = { cs_width(c), cs_color(c) };
+		/* --conn: the sessions of a remote-access conn, one per line */
+		struct status_table_opts o = { cs_width(c), cs_color(c), c->status_conn != NULL };
 
 		status_table(&v, &o, &sb);
 	}

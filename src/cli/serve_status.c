@@ -119,7 +119,8 @@ static void serve_status_view(struct serve_status *st, const struct http_request
 		status_log_json(&v, &resp->body);
 	} else if (format && !strcmp(format, "text")) {
 		const char *color = http_request_arg(req, "color");
-		struct status_table_opts o = { serve_status_width(req), color && !strcmp(color, "1") };
+		struct status_table_opts o = { serve_status_width(req),
+					       color && !strcmp(color, "1"), f.conn && *f.conn };
 
 		status_table(&v, &o, &resp->body);
 	} else {

@@ -6,6 +6,7 @@
 
 #include "common/deadline.h"
 #include "common/err.h"
+#include "model/metric_groups.h"
 #include "model/model.h"
 
 /* Returned by collect() when the source is absent (a /proc file of a
@@ -33,8 +34,10 @@ struct contributor {
 };
 
 /* The strongSwan collector: version, stats, list-conns, list-sas (noblock)
- * and get-counters over VICI at socket_path (copied). */
-struct collector *strongswan_collector_new(const char *socket_path);
+ * and get-counters over VICI at socket_path (copied); list-certs, get-pools
+ * and get-counters are not called when their group is in off. */
+struct collector *strongswan_collector_new(const char *socket_path,
+					  metric_groups_off off);
 
 /* The kernel: XFRM SAs and policies over netlink (in the network namespace
  * netns of `ip netns`, or ikewatch's own when NULL); the XFRM error counters

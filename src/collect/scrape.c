@@ -27,6 +27,8 @@ struct scraper {
 	bool running;
 	uint64_t finished;          /* collections completed */
 	struct model *last;         /* result of the latest collection */
+	double last_started;        /* monotonic: when last's collection began */
+	uint64_t served[SCRAPE_SERVED_N];   /* requests, by how they were served */
 	struct overdue_seen overdue; /* SAs seen overdue (the event log) */
 	struct error_trend errors;  /* kernel errors rising (the status view) */
 	char last_error[MODEL_MAX_COLLECTORS][sizeof(((struct ikw_err *)0)->msg)];
@@ -273,12 +275,40 @@ static struct model *scraper_run(struct scraper *s, const struct contributor *cb
 	return m;
 }
 
-struct model *scraper_collect(struct scraper *s)
+bool scraper_reusable(double age_seconds, uint64_t window_ms)
+{
+	/* a clock that went backwards is no proof of freshness */
+	return window_ms > 0 && age_seconds >= 0 &&
+	       age_seconds * 1000.0 < (double)window_ms;
+}
+
+/* Under the lock: the snapshot and how it was served into info. */
+static struct model *scraper_hand_out(struct scraper *s, enum scrape_served how,
+				      struct scrape_info *info)
+{
+	struct model *m = s->last;
+
+	if (m)
+		model_ref(m);
+	s->served[how]++;
+	if (info) {
+		info->age_seconds = monotonic_seconds() - s->last_started;
+		if (info->age_seconds < 0)
+			info->age_seconds = 0;
+		info->collections = s->finished;
+		memcpy(info->served, s->served, sizeof(info->served));
+	}
+	return m;
+}
+
+struct model *scraper_collect_recent(struct scraper *s, uint64_t window_ms,
+				     struct scrape_info *info)
 {
 	struct contributor cb[SCRAPER_CONTRIBUTORS_MAX];
 	struct model *m;
 	size_t ncb;
 	uint64_t want;
+	double started;
 
 	pthread_mutex_lock(&s->lock);
 	if (s->running) {
@@ -286,9 +316,13 @@ struct model *scraper_collect(struct scraper *s)
 		want = s->finished + 1;
 		while (s->finished < want)
 			pthread_cond_wait(&s->done, &s->lock);
-		m = s->last;
-		if (m)
-			model_ref(m);
+		m = scraper_hand_out(s, SCRAPE_SHARED, info);
+		pthread_mutex_unlock(&s->lock);
+		return m;
+	}
+	if (s->last && scraper_reusable(monotonic_seconds() - s->last_started, window_ms)) {
+		/* an HA pair's second server: the collection just finished */
+		m = scraper_hand_out(s, SCRAPE_REUSED, info);
 		pthread_mutex_unlock(&s->lock);
 		return m;
 	}
@@ -301,17 +335,23 @@ struct model *scraper_collect(struct scraper *s)
 	s->last = NULL;
 	pthread_mutex_unlock(&s->lock);
 
+	started = monotonic_seconds();
 	m = scraper_run(s, cb, ncb);
 
 	pthread_mutex_lock(&s->lock);
 	s->last = m;
-	if (m)
-		model_ref(m);
+	s->last_started = started;
 	s->running = false;
 	s->finished++;
+	m = scraper_hand_out(s, SCRAPE_COLLECTED, info);
 	pthread_cond_broadcast(&s->done);
 	pthread_mutex_unlock(&s->lock);
 	return m;
+}
+
+struct model *scraper_collect(struct scraper *s)
+{
+	return scraper_collect_recent(s, 0, NULL);
 }
 
 struct event_store *scraper_events(struct scraper *s)

@@ -3,7 +3,10 @@
  * lets each contributor fill its section, adds the event store's view, and
  * builds the tunnel views from the traffic ledger.  Scrapes that arrive
  * while a collection runs wait for it and share its snapshot, so N
- * concurrent scrapers cost charon one read.  The ledgers (charon's traffic,
+ * concurrent scrapers cost charon one read; scrapes that ask for it are
+ * also served a collection that finished within a short window (an HA
+ * pair of Prometheus servers scraping the same interval at other
+ * offsets).  The ledgers (charon's traffic,
  * the kernel's traffic and errors) live here because they must outlive
  * snapshots; with ledger_state they are loaded from files and saved after
  * each collection. */
@@ -14,6 +17,7 @@
 
 #include "collect/collector.h"
 #include "model/redact.h"
+#include "model/scrape_info.h"
 #include "model/view.h"
 
 struct scraper;
@@ -39,8 +43,19 @@ struct scraper *scraper_new(const struct scraper_opts *o,
 			    struct collector **collectors, size_t n);
 void scraper_free(struct scraper *s);
 
-/* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM. */
+/* Returns a snapshot reference (model_unref() it), NULL only on ENOMEM.
+ * Never older than the call, except that a collection under way is shared. */
 struct model *scraper_collect(struct scraper *s);
+
+/* The same, but a collection that started less than window_ms before the
+ * call (and finished) is served again (0: never).  info, when not NULL,
+ * gets the snapshot's age and the counts (see model/scrape_info.h). */
+struct model *scraper_collect_recent(struct scraper *s, uint64_t window_ms,
+				     struct scrape_info *info);
+
+/* The window rule, apart for the tests: a snapshot age_seconds old is
+ * served again under window_ms. */
+bool scraper_reusable(double age_seconds, uint64_t window_ms);
 
 #define SCRAPER_CONTRIBUTORS_MAX 8
 

@@ -13,6 +13,7 @@
 #include "collect/strongswan_parse.h"
 #include "collect/strongswan_policy.h"
 #include "collect/strongswan_pools.h"
+#include "model/ra_view.h"
 #include "common/log.h"
 #include "vici/vici_conn.h"
 #include "vici/vici_control.h"
@@ -22,6 +23,7 @@ struct swc_collector {
 	char *socket_path;
 	struct vici_conn *conn;
 	struct vici_conn *conn2;   /* list-conns, in parallel with list-sas */
+	metric_groups_off off;     /* groups whose calls are skipped */
 };
 
 struct swc_conns {
@@ -128,9 +130,9 @@ static void *swc_conns_main(void *arg)
 				 swc_on_conn, &j->c, NULL, j->dl, &j->err);
 	if (!j->r)
 		j->r = swc_list_traps(s->conn2, &j->c, j->dl, &j->err);
-	if (!j->r)
+	if (!j->r && metric_group_on(s->off, METRIC_GROUP_CERTS))
 		strongswan_certs_collect(&s->conn2, j->c.m, j->dl);
-	if (!j->r)
+	if (!j->r && metric_group_on(s->off, METRIC_GROUP_POOLS))
 		strongswan_pools_collect(&s->conn2, j->c.m, j->dl);
 	if (j->r && j->r != -ENOTSUP) {
 		vici_close(s->conn2);
@@ -211,6 +213,8 @@ static int swc_counters(struct swc_collector *s, struct model *m,
 
 	if (m->daemon.have_stats && !m->daemon.counters_plugin)
 		return 0;
+	if (!metric_group_on(s->off, METRIC_GROUP_COUNTERS))
+		return 0;   /* --no-collector.counters: not asked for */
 	r = swc_query(s, "get-counters", NULL, strongswan_parse_counters, m, dl, err);
 	if (r == -ENOTSUP) {
 		log_debug("vici: get-counters unknown, counters plugin not loaded");
@@ -261,6 +265,7 @@ static int swc_collect_all(struct swc_collector *s, struct model *m,
 		return r;
 	swc_count_unlisted(m, before);
 	m->have_sas = true;
+	ra_assign_pools(m);
 	/* optional: a counters failure must not discard the SA data */
 	r = swc_counters(s, m, dl, err);
 	if (r) {
@@ -308,7 +313,8 @@ static void swc_destroy(struct collector *c)
 	free(s);
 }
 
-struct collector *strongswan_collector_new(const char *socket_path)
+struct collector *strongswan_collector_new(const char *socket_path,
+					  metric_groups_off off)
 {
 	struct swc_collector *s = calloc(1, sizeof(*s));
 
@@ -319,6 +325,7 @@ struct collector *strongswan_collector_new(const char *socket_path)
 		free(s);
 		return NULL;
 	}
+	s->off = off;
 	s->base.name = "vici";
 	s->base.collect = swc_collect;
 	s->base.destroy = swc_destroy;

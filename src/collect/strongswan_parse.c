@@ -399,6 +399,7 @@ static int swp_parse_ike_sa(const struct vici_msg *msg, size_t s,
 	ike->dh_group = swp_value(msg, s, "dh-group", m);
 	ike->tasks_active = swp_list(msg, s, "tasks-active", m);
 	ike->tasks_queued = swp_list(msg, s, "tasks-queued", m);
+	ike->remote_vips = swp_list(msg, s, "remote-vips", m);
 	if (swp_u32(msg, s, "uniqueid", &ike->uniqueid, w, err) ||
 	    swp_u32(msg, s, "version", &v, w, err) ||
 	    swp_u32(msg, s, "encr-keysize", &ike->encr_keysize, w, err) ||

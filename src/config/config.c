@@ -15,7 +15,9 @@
 #include "vici/vici_conn.h"
 
 enum setting_kind { SET_STRING, SET_PATH, SET_DURATION, SET_LEVEL, SET_BOOL,
-		    SET_LIST, SET_UINT, SET_OPTIONAL };   /* OPTIONAL: "" turns it off */
+		    SET_LIST, SET_UINT, SET_OPTIONAL,   /* OPTIONAL: "" turns it off */
+		    SET_WINDOW,                         /* a duration; 0 turns it off */
+		    SET_GROUP_SET };                    /* collector.set: many groups */
 
 struct setting {
 	const char *section, *key;   /* YAML: section.key */
@@ -36,6 +38,8 @@ static const struct setting config_settings[] = {
 	  OFF(web_request_timeout_ms), 0 },
 	{ "web", "response_timeout", "web.response-timeout", SET_DURATION,
 	  OFF(web_response_timeout_ms), 0 },
+	{ "scrape", "reuse_window", "scrape.reuse-window", SET_WINDOW,
+	  OFF(scrape_reuse_window_ms), 0 },
 	{ "vici", "socket", "vici.socket", SET_STRING, OFF(vici_socket), 0 },
 	{ "vici", "timeout", "vici.timeout", SET_DURATION, OFF(vici_timeout_ms), 0 },
 	{ "log", "level", "log.level", SET_LEVEL, OFF(log_level), 0 },
@@ -51,6 +55,23 @@ static const struct setting config_settings[] = {
 	{ "textfile", "logs_state_file", "textfile.logs-state-file", SET_STRING, OFF(textfile_logs_state), 0 },
 	{ "events", "enabled", "events", SET_BOOL, OFF(events_enabled), 0 },
 	{ "kernel", "xfrm", "collector.xfrm", SET_BOOL, OFF(xfrm_enabled), 0 },
+	{ "collectors", "set", "collector.set", SET_GROUP_SET, 0, 0 },
+	{ "collectors", "certs", "collector.certs", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_CERTS]), 0 },
+	{ "collectors", "pools", "collector.pools", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_POOLS]), 0 },
+	{ "collectors", "counters", "collector.counters", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_COUNTERS]), 0 },
+	{ "collectors", "info", "collector.info", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_INFO]), 0 },
+	{ "collectors", "timestamps", "collector.timestamps", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_TIMESTAMPS]), 0 },
+	{ "collectors", "status", "collector.status", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_STATUS]), 0 },
+	{ "collectors", "negotiation", "collector.negotiation", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_NEGOTIATION]), 0 },
+	{ "collectors", "remote_access", "collector.remote-access", SET_BOOL,
+	  OFF(collector_groups[METRIC_GROUP_REMOTE_ACCESS]), 0 },
 	{ "kernel", "xfrm_netns", "collector.xfrm.netns", SET_STRING, OFF(xfrm_netns), 0 },
 	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_OPTIONAL,
 	  OFF(xfrm_stat_path), 0 },
@@ -109,6 +130,9 @@ const char config_flags_usage[] =
 	"                                  exporter-toolkit's web-config.yml format\n"
 	"  --run-as=USER                   serve: started as root, become USER and keep\n"
 	"                                  only the capabilities needed (docs/security.md)\n"
+	"  --scrape.reuse-window=DURATION  serve: a scrape within DURATION of the start of a\n"
+	"                                  finished collection is served from it (an HA pair\n"
+	"                                  of Prometheus servers); 0 turns it off (default 4s)\n"
 	"  --vici.socket=PATH              charon's VICI socket (default " VICI_DEFAULT_SOCKET ")\n"
 	"  --vici.timeout=DURATION         time budget of one collection (default 10s)\n"
 	"  --log.level=LEVEL               error, warn, info or debug (default info)\n"
@@ -128,6 +152,21 @@ const char config_flags_usage[] =
 	"                                  between runs (default DIR/.ikewatch-logs.state)\n"
 	"  --[no-]events                   serve: follow charon's SA events (default on)\n"
 	"  --[no-]collector.xfrm           the kernel's XFRM SAs and policies (default on)\n"
+	"  --collector.set=SET             default (every group below on) or minimal (state,\n"
+	"                                  traffic, rekey health: every group below off and\n"
+	"                                  --no-collector.xfrm); flags after it override it\n"
+	"  --[no-]collector.certs          certificates of conns (list-certs; default on)\n"
+	"  --[no-]collector.pools          virtual IP pools (get-pools; default on)\n"
+	"  --[no-]collector.counters       the counters plugin's IKE message counts\n"
+	"                                  (get-counters; default on)\n"
+	"  --[no-]collector.info           the _info families of conns, IKE SAs, children\n"
+	"                                  and CHILD SAs (default on)\n"
+	"  --[no-]collector.timestamps     established, installed, last packet and expiry\n"
+	"                                  times (rekey times stay; default on)\n"
+	"  --[no-]collector.status         ipsec_conn_status, six series a conn (default on)\n"
+	"  --[no-]collector.negotiation    seconds a conn has been connecting (default on)\n"
+	"  --[no-]collector.remote-access  ipsec_ra_* sessions of remote-access conns\n"
+	"                                  (default on)\n"
 	"  --collector.xfrm.netns=NAME     read XFRM in that `ip netns` namespace\n"
 	"  --collector.xfrm-stat.path=PATH XFRM error counters (default /proc/net/xfrm_stat;\n"
 	"                                  \"\" turns it off)\n"
@@ -185,6 +224,7 @@ void config_init(struct config *c)
 	c->max_connections = 64;
 	c->events_enabled = true;
 	c->xfrm_enabled = true;
+	config_collectors_set(c->collector_groups, &c->xfrm_enabled, "default");
 	c->status_color = true;
 	c->status_refresh_ms = 10000;
 	c->status_degraded_window_ms = ERROR_TREND_WINDOW_DEFAULT * 1000;
@@ -202,6 +242,7 @@ void config_init(struct config *c)
 	c->max_concurrent_scrapes = 4;
 	c->web_request_timeout_ms = 10000;
 	c->web_response_timeout_ms = 60000;
+	c->scrape_reuse_window_ms = CONFIG_REUSE_WINDOW_DEFAULT_MS;
 }
 
 static void config_free_list(char **list, size_t n)
@@ -304,6 +345,17 @@ static int config_apply(struct config *c, const struct setting *s,
 			return err_set(err, -EINVAL,
 				       "invalid duration '%s' (want e.g. 500ms, 10s, 1m)", v);
 		*(uint64_t *)(base + s->offset) = n;
+		return 0;
+	case SET_WINDOW:
+		if (num_parse_duration_ms(v, 3600ULL * 1000, &n))
+			return err_set(err, -EINVAL,
+				       "invalid duration '%s' (want e.g. 0, 500ms, 4s)", v);
+		*(uint64_t *)(base + s->offset) = n;
+		return 0;
+	case SET_GROUP_SET:
+		if (config_collectors_set(c->collector_groups, &c->xfrm_enabled, v))
+			return err_set(err, -EINVAL,
+				       "unknown set '%s' (default, minimal)", v);
 		return 0;
 	case SET_LEVEL:
 		if (log_parse_level(v, (enum log_level *)(base + s->offset)))

@@ -9,6 +9,7 @@
 
 #include "common/err.h"
 #include "common/log.h"
+#include "config/config_collectors.h"
 #include "config/config_logs.h"
 #include "config/config_remediate.h"
 #include "model/redact.h"
@@ -20,6 +21,10 @@
 #define IKW_DEFAULT_WHACK "/usr/libexec/ipsec/whack"
 #define CONFIG_FILE_MAX (1024 * 1024)
 #define CONFIG_LIST_MAX 1024
+/* Below the shortest interval Prometheus is commonly given (5 s), so a
+ * single server is never handed its own previous collection; an HA pair's
+ * second server within 4 s of the first is (docs/metrics.md "HA pairs"). */
+#define CONFIG_REUSE_WINDOW_DEFAULT_MS 4000
 
 struct config {
 	char *listen_address;
@@ -40,6 +45,7 @@ struct config {
 	char *textfile_logs_state; /* log positions and counters between runs */
 	unsigned max_connections;
 	unsigned max_concurrent_scrapes;
+	uint64_t scrape_reuse_window_ms;  /* serve: 0 never reuses a collection */
 	uint64_t web_request_timeout_ms, web_response_timeout_ms;
 	bool events_enabled;             /* serve: the VICI event stream */
 	/* serve: the event log (docs/eventlog.md) */
@@ -48,6 +54,7 @@ struct config {
 	unsigned events_log_rate;        /* lines a second */
 	unsigned events_log_queue;       /* lines waiting at most */
 	bool xfrm_enabled;               /* the XFRM netlink collector */
+	bool collector_groups[METRIC_GROUP_N];  /* true: the group's families */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
 	char *xfrm_stat_path, *klips_path;   /* "" turns them off */
 	/* libreswan: pluto's control socket (NULL or "": off, charon over VICI

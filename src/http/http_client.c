@@ -1,6 +1,5 @@
 #include "http/http_client.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,19 +8,19 @@
 
 #include "common/file.h"
 #include "common/log.h"
+#include "http/http_curl.h"
 
+/* libcurl is loaded at the first request (http_curl.h): nothing to do at
+ * start. */
 int http_client_global_init(struct ikw_err *err)
 {
-	CURLcode c = curl_global_init(CURL_GLOBAL_DEFAULT);
-
-	if (c != CURLE_OK)
-		return err_set(err, -EIO, "libcurl: %s", curl_easy_strerror(c));
+	(void)err;
 	return 0;
 }
 
 void http_client_global_cleanup(void)
 {
-	curl_global_cleanup();
+	http_curl_unload();
 }
 
 int http_client_tls_check(const struct http_client_tls *t, const char *prefix,
@@ -104,9 +103,10 @@ static size_t hc_on_header(char *line, size_t size, size_t n, void *arg)
 }
 
 /* curl_slist_append leaves the list as it was when it fails */
-static bool hc_header_add(struct curl_slist **headers, const char *line)
+static bool hc_header_add(const struct http_curl *cu, struct curl_slist **headers,
+			  const char *line)
 {
-	struct curl_slist *l = curl_slist_append(*headers, line);
+	struct curl_slist *l = cu->slist_append(*headers, line);
 
 	if (l)
 		*headers = l;
@@ -115,23 +115,23 @@ static bool hc_header_add(struct curl_slist **headers, const char *line)
 
 /* Credentials and TLS options onto h; headers gets the Authorization line.
  * *secret keeps what must live until the transfer ends. */
-static int hc_setup_tls(CURL *h, const struct http_client_req *r, struct curl_slist **headers,
-			char **secret, struct ikw_err *err)
+static int hc_setup_tls(const struct http_curl *cu, CURL *h, const struct http_client_req *r,
+			struct curl_slist **headers, char **secret, struct ikw_err *err)
 {
 	const struct http_client_tls *t = r->tls;
 	struct strbuf line = STRBUF_INIT;
 	int rc = 0;
 
 	if (t && t->ca_file)
-		curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
+		cu->easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
 	if (t && t->cert_file) {
-		curl_easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
-		curl_easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
+		cu->easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
+		cu->easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
 	}
 	if (t && t->insecure_skip_verify) {
 		log_warn("%s: TLS certificate verification is off (insecure skip verify)", r->url);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		cu->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (r->bearer) {
 		strbuf_addf(&line, "Authorization: Bearer %s", r->bearer);
@@ -142,12 +142,12 @@ static int hc_setup_tls(CURL *h, const struct http_client_req *r, struct curl_sl
 	} else if (t && t->basic_user) {
 		rc = hc_secret(t->basic_password_file, secret, err);
 		if (!rc) {
-			curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-			curl_easy_setopt(h, CURLOPT_USERNAME, t->basic_user);
-			curl_easy_setopt(h, CURLOPT_PASSWORD, *secret);
+			cu->easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			cu->easy_setopt(h, CURLOPT_USERNAME, t->basic_user);
+			cu->easy_setopt(h, CURLOPT_PASSWORD, *secret);
 		}
 	}
-	if (!rc && line.len && !hc_header_add(headers, strbuf_str(&line)))
+	if (!rc && line.len && !hc_header_add(cu, headers, strbuf_str(&line)))
 		rc = err_set(err, -ENOMEM, "out of memory");
 	/* the token's copy in line is wiped: only curl's own copy lives on */
 	if (line.buf)
@@ -158,48 +158,48 @@ static int hc_setup_tls(CURL *h, const struct http_client_req *r, struct curl_sl
 
 /* Deadlines, no redirect, http and https only, no signals (the daemon has
  * threads), HTTP/1.1 (what the daemon serves). */
-static void hc_setup_transfer(CURL *h, const struct http_client_req *r, struct hc_answer *a,
-			      char *errbuf)
+static void hc_setup_transfer(const struct http_curl *cu, CURL *h, const struct http_client_req *r,
+			      struct hc_answer *a, char *errbuf)
 {
 	long total = r->timeout_ms > 0 ? r->timeout_ms : 30000;
 
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cu->easy_setopt(h, CURLOPT_TIMEOUT_MS, total);
+	cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 			 total < HTTP_CLIENT_CONNECT_MAX_MS ? total : (long)HTTP_CLIENT_CONNECT_MAX_MS);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_CLIENT_BODY_MAX);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "ikewatch");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hc_on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, hc_on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+	cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu->easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	cu->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_CLIENT_BODY_MAX);
+	cu->easy_setopt(h, CURLOPT_USERAGENT, "ikewatch");
+	cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, hc_on_body);
+	cu->easy_setopt(h, CURLOPT_WRITEDATA, a);
+	cu->easy_setopt(h, CURLOPT_HEADERFUNCTION, hc_on_header);
+	cu->easy_setopt(h, CURLOPT_HEADERDATA, a);
+	cu->easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
 	if (r->body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->body));
+		cu->easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+		cu->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->body));
 	}
 }
 
-static int hc_perform(CURL *h, const struct http_client_req *r, const char *url,
-		      struct hc_answer *a, int *status, struct ikw_err *err)
+static int hc_perform(const struct http_curl *cu, CURL *h, const struct http_client_req *r,
+		      const char *url, struct hc_answer *a, int *status, struct ikw_err *err)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode c;
 	long code = 0;
 
-	hc_setup_transfer(h, r, a, errbuf);
-	c = curl_easy_perform(h);
+	hc_setup_transfer(cu, h, r, a, errbuf);
+	c = cu->easy_perform(h);
 	if (a->too_large || c == CURLE_FILESIZE_EXCEEDED)
 		return err_set(err, -EFBIG, "%s: answer too large (over %d bytes)", url,
 			       HTTP_CLIENT_BODY_MAX);
 	if (c != CURLE_OK)
 		return err_set(err, c == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO, "%s: %s",
-			       url, errbuf[0] ? errbuf : curl_easy_strerror(c));
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+			       url, errbuf[0] ? errbuf : cu->easy_strerror(c));
+	cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	*status = (int)code;
 	return 0;
 }
@@ -211,6 +211,7 @@ int http_client_fetch(const struct http_client_req *r, int *status, struct strbu
 	struct curl_slist *headers = NULL;
 	struct hc_answer a = { out, false, r };
 	char *secret = NULL;
+	const struct http_curl *cu;
 	CURL *h;
 	int rc;
 
@@ -219,7 +220,10 @@ int http_client_fetch(const struct http_client_req *r, int *status, struct strbu
 	rc = http_client_url_check(r->url, err);
 	if (rc)
 		return rc;
-	h = curl_easy_init();
+	cu = http_curl_get(err);
+	if (!cu)
+		return -ENOSYS;
+	h = cu->easy_init();
 	if (!h)
 		return err_set(err, -ENOMEM, "libcurl: cannot start a transfer");
 	strbuf_addstr(&url, r->url);
@@ -227,18 +231,18 @@ int http_client_fetch(const struct http_client_req *r, int *status, struct strbu
 	if (r->path && url.len && url.buf[url.len - 1] == '/' && r->path[0] == '/')
 		url.len--;
 	strbuf_addstr(&url, r->path ? r->path : "");
-	curl_easy_setopt(h, CURLOPT_URL, strbuf_str(&url));
+	cu->easy_setopt(h, CURLOPT_URL, strbuf_str(&url));
 	/* no "Expect: 100-continue" wait before a body */
-	if (!hc_header_add(&headers, "Expect:") ||
-	    (r->body && !hc_header_add(&headers, "Content-Type: application/json")))
+	if (!hc_header_add(cu, &headers, "Expect:") ||
+	    (r->body && !hc_header_add(cu, &headers, "Content-Type: application/json")))
 		rc = err_set(err, -ENOMEM, "out of memory");
 	else
-		rc = hc_setup_tls(h, r, &headers, &secret, err);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+		rc = hc_setup_tls(cu, h, r, &headers, &secret, err);
+	cu->easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (!rc)
-		rc = hc_perform(h, r, strbuf_str(&url), &a, status, err);
-	curl_easy_cleanup(h);
-	curl_slist_free_all(headers);
+		rc = hc_perform(cu, h, r, strbuf_str(&url), &a, status, err);
+	cu->easy_cleanup(h);
+	cu->slist_free_all(headers);
 	if (secret) {
 		memset(secret, 0, strlen(secret));
 		free(secret);

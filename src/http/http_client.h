@@ -1,8 +1,9 @@
 /* The client of every outgoing request (`ikewatch status --url`, the
  * remediation's notification): one request over http:// or https:// with
- * libcurl, the whole answer read (bounded) within a deadline, redirects
- * never followed.  http_client_global_init() once before any thread
- * starts, http_client_global_cleanup() at exit. */
+ * libcurl (loaded at the first request: http_curl.h), the whole answer
+ * read (bounded) within a deadline, redirects never followed.
+ * http_client_global_init() once at start (it loads nothing),
+ * http_client_global_cleanup() at exit. */
 #ifndef IKW_HTTP_CLIENT_H
 #define IKW_HTTP_CLIENT_H
 

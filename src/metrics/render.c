@@ -40,6 +40,7 @@ static const struct {
 	const size_t *n;
 } render_tables[] = {
 	{ render_daemon_families, &render_daemon_nfamilies },
+	{ render_scrape_families, &render_scrape_nfamilies },
 	{ render_conn_families, &render_conn_nfamilies },
 	{ render_status_families, &render_status_nfamilies },
 	{ render_negotiation_families, &render_negotiation_nfamilies },
@@ -77,7 +78,7 @@ static void render_family_step(struct render *r, const struct render_ctx *c,
 	if (!r->header_done) {
 		r->header_done = true;
 		r->conn = 0;
-		if (!f->present(c)) {
+		if (!render_family_wanted(c->o, f->name) || !f->present(c)) {
 			r->family++;
 			r->header_done = false;
 			return;

@@ -8,7 +8,9 @@
 
 #include "common/strbuf.h"
 #include "metrics/expo.h"
+#include "model/metric_groups.h"
 #include "model/model.h"
+#include "model/scrape_info.h"
 
 struct render_opts {
 	bool peer_labels;   /* addresses of peers as labels (info metrics only) */
@@ -16,6 +18,9 @@ struct render_opts {
 			      * at most this many per conn; 0 none */
 	const char *conn;   /* NULL: everything; else only the samples labelled
 			     * conn="conn", without HELP/TYPE (must outlive the render) */
+	metric_groups_off groups_off;   /* families of these groups left out */
+	bool have_scrape;   /* the daemon's scrape: the ikewatch_scrape_ families */
+	struct scrape_info scrape;
 };
 
 struct render;

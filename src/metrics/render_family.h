@@ -31,6 +31,11 @@ struct render_family {
 			 struct expo *e);
 };
 
+/* The group of model/metric_groups.h a family belongs to, -1 for none
+ * (render_groups.c), and whether the options render it. */
+int render_family_group(const char *family);
+bool render_family_wanted(const struct render_opts *o, const char *family);
+
 /* ---- helpers shared by the family files ------------------------------- */
 
 static inline double render_ts(const struct render_ctx *c, int64_t ago)
@@ -118,6 +123,8 @@ extern const struct render_family render_pools_families[];
 extern const size_t render_pools_nfamilies;
 extern const struct render_family render_ra_families[];
 extern const size_t render_ra_nfamilies;
+extern const struct render_family render_scrape_families[];
+extern const size_t render_scrape_nfamilies;
 extern const struct render_family render_negotiation_families[];
 extern const size_t render_negotiation_nfamilies;
 

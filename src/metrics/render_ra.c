@@ -1,39 +1,19 @@
 /* Remote-access connections (remote_addrs %any: conn_cfg.responder_only):
  * how many clients are on.  Set-ups, tear-downs and failures of the same
  * conns are ipsec_ike_sa_events_total and ipsec_conn_failures_total. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "metrics/render_family.h"
-
-/* A session: an ESTABLISHED IKE SA with at least one INSTALLED CHILD SA.
- * A client refused a virtual IP keeps an IKE SA without a CHILD SA
- * (charon 5.9: "configuration payload negotiation failed"): not a session. */
-static bool render_ra_is_session(const struct ike_sa *sa)
-{
-	size_t i;
-
-	if (sa->state != IKE_ESTABLISHED)
-		return false;
-	for (i = 0; i < sa->nchildren; i++)
-		if (sa->children[i].state == CHILD_INSTALLED)
-			return true;
-	return false;
-}
+#include "model/ra_view.h"
 
 static void render_ra_sessions(const struct render_ctx *c,
 			       const struct conn_view *v, struct expo *e)
 {
 	struct label l[] = { { "conn", v->name } };
-	size_t i, n = 0;
 
-	if (!v->cfg || !v->cfg->responder_only)
-		return;
-	for (i = 0; v->nsas && i < c->m->nike; i++)
-		if (!strcmp(c->m->ike_sas[i].conn, v->name) &&
-		    render_ra_is_session(&c->m->ike_sas[i]))
-			n++;
-	expo_sample(e, l, NL(l), (double)n);
+	(void)c;
+	if (v->ra)
+		expo_sample_u64(e, l, NL(l), v->ra->nsessions);
 }
 
 static bool render_have_durations(const struct render_ctx *c)
@@ -81,67 +61,23 @@ static void render_ra_duration(const struct render_ctx *c,
 
 /* ---- per identity (opt-in: render_opts.identities) ------------------- */
 
-struct render_ra_ident {
-	const char *identity;   /* remote id, already redacted in the snapshot */
-	uint64_t sessions, bytes_in, bytes_out;
-};
-
-static int render_ra_cmp_ident(const void *a, const void *b)
+/* The identities past the cap, summed: identity="other". */
+static struct ra_ident render_ra_other(const struct render_ctx *c, const struct ra_view *ra)
 {
-	return strcmp(((const struct render_ra_ident *)a)->identity,
-		      ((const struct render_ra_ident *)b)->identity);
+	struct ra_ident other = { "other", 0, 0, 0, "" };
+	size_t i;
+
+	for (i = c->o->identities; i < ra->nidents; i++) {
+		other.sessions += ra->idents[i].sessions;
+		other.bytes_in += ra->idents[i].bytes_in;
+		other.bytes_out += ra->idents[i].bytes_out;
+	}
+	return other;
 }
 
-/* The sessions of conn v per remote identity, sorted by identity, the ones
- * past the cap summed into out[cap] ("other"); *n rows, *folded identities
- * in "other".  NULL when there is nothing (or no memory). */
-static struct render_ra_ident *render_ra_idents(const struct render_ctx *c,
-						 const struct conn_view *v,
-						 size_t *n, size_t *folded)
+static size_t render_ra_kept(const struct render_ctx *c, const struct ra_view *ra)
 {
-	struct render_ra_ident *r = NULL;
-	size_t i, j, k = 0, cap = c->o->identities;
-
-	*n = *folded = 0;
-	if (!v->nsas || !(r = calloc(v->nsas + 1, sizeof(*r))))
-		return NULL;
-	for (i = 0; i < c->m->nike && k < v->nsas; i++) {
-		const struct ike_sa *sa = &c->m->ike_sas[i];
-
-		if (strcmp(sa->conn, v->name) || !render_ra_is_session(sa))
-			continue;
-		r[k].identity = sa->remote_id;
-		r[k].sessions = 1;
-		for (j = 0; j < sa->nchildren; j++) {
-			r[k].bytes_in += sa->children[j].bytes_in;
-			r[k].bytes_out += sa->children[j].bytes_out;
-		}
-		k++;
-	}
-	qsort(r, k, sizeof(*r), render_ra_cmp_ident);
-	for (i = 0, j = 0; i < k; i++) {   /* merge one identity's sessions */
-		if (j && !strcmp(r[j - 1].identity, r[i].identity)) {
-			r[j - 1].sessions += r[i].sessions;
-			r[j - 1].bytes_in += r[i].bytes_in;
-			r[j - 1].bytes_out += r[i].bytes_out;
-		} else {
-			r[j++] = r[i];
-		}
-	}
-	if (j > cap) {
-		struct render_ra_ident other = { "other", 0, 0, 0 };
-
-		for (i = cap; i < j; i++) {
-			other.sessions += r[i].sessions;
-			other.bytes_in += r[i].bytes_in;
-			other.bytes_out += r[i].bytes_out;
-		}
-		*folded = j - cap;
-		r[cap] = other;
-		j = cap + 1;
-	}
-	*n = j;
-	return r;
+	return ra->nidents < c->o->identities ? ra->nidents : c->o->identities;
 }
 
 static bool render_have_identities(const struct render_ctx *c)
@@ -149,54 +85,83 @@ static bool render_have_identities(const struct render_ctx *c)
 	return c->m->have_sas && c->o->identities > 0;
 }
 
+static void render_ra_identity_session(const struct conn_view *v, const struct ra_ident *id,
+				       struct expo *e)
+{
+	struct label l[] = { { "conn", v->name }, { "identity", id->identity } };
+
+	expo_sample_u64(e, l, NL(l), id->sessions);
+}
+
 static void render_ra_identity_sessions(const struct render_ctx *c,
 					const struct conn_view *v, struct expo *e)
 {
-	size_t n, folded, i;
-	struct render_ra_ident *r;
+	struct ra_ident other;
+	size_t i;
 
-	if (!v->cfg || !v->cfg->responder_only)
+	if (!v->ra)
 		return;
-	r = render_ra_idents(c, v, &n, &folded);
-	for (i = 0; i < n; i++) {
-		struct label l[] = { { "conn", v->name }, { "identity", r[i].identity } };
-
-		expo_sample_u64(e, l, NL(l), r[i].sessions);
+	for (i = 0; i < render_ra_kept(c, v->ra); i++)
+		render_ra_identity_session(v, &v->ra->idents[i], e);
+	if (v->ra->nidents > c->o->identities) {
+		other = render_ra_other(c, v->ra);
+		render_ra_identity_session(v, &other, e);
 	}
-	free(r);
+}
+
+static void render_ra_identity_byte(const struct conn_view *v, const struct ra_ident *id,
+				    struct expo *e)
+{
+	struct label in[] = { { "conn", v->name }, { "identity", id->identity },
+			      { "direction", "in" } };
+	struct label out[] = { { "conn", v->name }, { "identity", id->identity },
+			       { "direction", "out" } };
+
+	expo_sample_u64(e, in, NL(in), id->bytes_in);
+	expo_sample_u64(e, out, NL(out), id->bytes_out);
 }
 
 static void render_ra_identity_bytes(const struct render_ctx *c,
 				     const struct conn_view *v, struct expo *e)
 {
-	size_t n, folded, i;
-	struct render_ra_ident *r;
+	struct ra_ident other;
+	size_t i;
 
-	if (!v->cfg || !v->cfg->responder_only)
+	if (!v->ra)
 		return;
-	r = render_ra_idents(c, v, &n, &folded);
-	for (i = 0; i < n; i++) {
-		struct label in[] = { { "conn", v->name }, { "identity", r[i].identity },
-				      { "direction", "in" } };
-		struct label out[] = { { "conn", v->name }, { "identity", r[i].identity },
-				       { "direction", "out" } };
-
-		expo_sample_u64(e, in, NL(in), r[i].bytes_in);
-		expo_sample_u64(e, out, NL(out), r[i].bytes_out);
+	for (i = 0; i < render_ra_kept(c, v->ra); i++)
+		render_ra_identity_byte(v, &v->ra->idents[i], e);
+	if (v->ra->nidents > c->o->identities) {
+		other = render_ra_other(c, v->ra);
+		render_ra_identity_byte(v, &other, e);
 	}
-	free(r);
+}
+
+/* The virtual IPs of the identities within the cap (not of "other": a
+ * list of every folded address would defeat the cap). */
+static void render_ra_identity_info(const struct render_ctx *c,
+				    const struct conn_view *v, struct expo *e)
+{
+	size_t i;
+
+	if (!v->ra)
+		return;
+	for (i = 0; i < render_ra_kept(c, v->ra); i++) {
+		const struct ra_ident *id = &v->ra->idents[i];
+		struct label l[] = { { "conn", v->name }, { "identity", id->identity },
+				     { "virtual_ips", id->vips } };
+
+		expo_sample(e, l, NL(l), 1);
+	}
 }
 
 static void render_ra_identities_folded(const struct render_ctx *c,
 					const struct conn_view *v, struct expo *e)
 {
 	struct label l[] = { { "conn", v->name } };
-	size_t n, folded;
 
-	if (!v->cfg || !v->cfg->responder_only)
-		return;
-	free(render_ra_idents(c, v, &n, &folded));
-	expo_sample_u64(e, l, NL(l), folded);
+	if (v->ra)
+		expo_sample_u64(e, l, NL(l), v->ra->nidents - render_ra_kept(c, v->ra));
 }
 
 /* ---- the families, in catalog order (keep docs/metrics.md in step) --- */
@@ -214,6 +179,9 @@ const struct render_family render_ra_families[] = {
 	{ "ipsec_ra_identity_bytes", METRIC_GAUGE,
 	  "Bytes the current CHILD SAs of an identity's sessions carried, by direction (opt-in, capped as ipsec_ra_identity_sessions).",
 	  render_have_identities, NULL, render_ra_identity_bytes },
+	{ "ipsec_ra_identity", METRIC_INFO,
+	  "The virtual IPs of an identity's sessions (opt-in, capped as ipsec_ra_identity_sessions; at most 4 addresses, comma-joined; redacted as peers are).",
+	  render_have_identities, NULL, render_ra_identity_info },
 	{ "ipsec_ra_identities_folded", METRIC_GAUGE,
 	  "Identities of a remote-access connection summed under identity=\"other\" because of the cap (opt-in).",
 	  render_have_identities, NULL, render_ra_identities_folded },

@@ -23,6 +23,8 @@
 #include "model/probe_view.h"
 #include "model/remediate_view.h"
 
+struct ra_view;
+
 /* Durations and ages as charon reports them, in whole seconds; TIME_NONE
  * when charon omitted the field (never used, nothing scheduled). */
 #define TIME_NONE INT64_MIN
@@ -94,6 +96,8 @@ struct ike_sa {
 	uint32_t encr_keysize, integ_keysize;
 	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
 	const char *tasks_queued;    /* exchanges waiting, comma-joined, or "" */
+	const char *remote_vips;     /* virtual IPs handed to the peer, comma-joined, or "" */
+	const char *pool;            /* the pool of the first of them (model/ra_view.h), or NULL */
 	int64_t established_for;     /* seconds; TIME_NONE if not established */
 	int64_t rekey_in, reauth_in; /* seconds until; TIME_NONE if none */
 	int64_t children_negotiated; /* over its life (event stream), -1 unknown */
@@ -151,6 +155,7 @@ struct conn_view {
 	struct child_view *children;      /* sorted by name */
 	size_t nchildren;
 	size_t nsas;
+	const struct ra_view *ra;         /* remote-access conns only (model/ra_view.h) */
 };
 
 struct daemon_info {

@@ -201,7 +201,8 @@ static bool redact_in_list(const char *list, const char *addr, size_t len)
 	return false;
 }
 
-/* Whether len bytes at addr name a peer of m: an IKE SA's remote host or an
+/* Whether len bytes at addr name a peer of m: an IKE SA's remote host or
+ * virtual IP (a road warrior's traffic selector is its virtual IP) or an
  * entry of a conn's remote_addrs (read before they are redacted). */
 static bool redact_is_peer(const struct model *m, const char *addr, size_t len)
 {
@@ -210,7 +211,8 @@ static bool redact_is_peer(const struct model *m, const char *addr, size_t len)
 	if (!len)
 		return false;
 	for (i = 0; i < m->nike; i++)
-		if (redact_in_list(m->ike_sas[i].remote_host, addr, len))
+		if (redact_in_list(m->ike_sas[i].remote_host, addr, len) ||
+		    redact_in_list(m->ike_sas[i].remote_vips, addr, len))
 			return true;
 	for (i = 0; i < m->nconns; i++)
 		if (redact_in_list(m->conns[i].remote_addrs, addr, len))
@@ -310,7 +312,8 @@ int redact_model(const struct redact_config *rc, struct model *m)
 		return -ENOMEM;
 	for (i = 0; i < m->nike; i++)
 		if (redact_str(rc, m, &m->ike_sas[i].remote_host) ||
-		    redact_str(rc, m, &m->ike_sas[i].remote_id))
+		    redact_str(rc, m, &m->ike_sas[i].remote_id) ||
+		    redact_str(rc, m, &m->ike_sas[i].remote_vips))
 			return -ENOMEM;
 	for (i = 0; i < m->nconns; i++)
 		if (redact_str(rc, m, &m->conns[i].remote_addrs))

@@ -4,7 +4,8 @@
  * SHA-256(salt, value).  The hash is stable (the same peer keeps its name
  * across scrapes and restarts, so series do not break) and, with a secret
  * salt, not reversible by trying every address.  Applies to the IKE SAs'
- * remote address and identity, the connections' remote addresses, the
+ * remote address, identity and virtual IPs (and the traffic selectors that
+ * name them), the connections' remote addresses, the
  * addresses of kernel SAs (also summed as SAs no CHILD SA claims) and KLIPS
  * SAs, and the subjects of the remote
  * side's certificates (model/conn_certs.h). */

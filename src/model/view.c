@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/ra_view.h"
+
 static bool view_match_any(const char *const *pats, size_t n, const char *s)
 {
 	size_t i;
@@ -270,7 +272,7 @@ int model_build_views(struct model *m, const struct expect_policy *p,
 {
 	int r = view_collect_conns(m, p);
 
-	if (r)
-		return r;
-	return view_fill(m, l);
+	if (!r)
+		r = view_fill(m, l);
+	return r ? r : ra_build_views(m);
 }

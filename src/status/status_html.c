@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "common/html.h"
+#include "status/status_html_cells.h"
 #include "status/status_log_html.h"
+#include "status/status_ra.h"
 #include "model/model.h"
 
 /* Columns of the two tables, for the colspan of the rows that stand for
@@ -97,14 +99,6 @@ static const char html_js[] =
 
 /* ---- escaping and small cells ------------------------------------------ */
 
-/* ` name="value"`, value escaped. */
-static void html_attr(struct strbuf *out, const char *name, const char *value)
-{
-	strbuf_addf(out, " %s=\"", name);
-	html_escape(out, value);
-	strbuf_addch(out, '"');
-}
-
 /* "child_missing" -> "child missing": the enum's names are identifiers. */
 static void html_label(struct strbuf *out, enum status_attention a)
 {
@@ -112,29 +106,6 @@ static void html_label(struct strbuf *out, enum status_attention a)
 
 	for (s = status_attention_names[a]; *s; s++)
 		strbuf_addch(out, *s == '_' ? ' ' : *s);
-}
-
-static void html_td_duration(struct strbuf *out, int64_t seconds, const char *attrs)
-{
-	char buf[32];
-
-	status_duration(buf, sizeof(buf), seconds);
-	strbuf_addf(out, "<td%s>%s</td>", attrs, buf);
-}
-
-static void html_td_bytes(struct strbuf *out, uint64_t bytes)
-{
-	char buf[32];
-
-	status_bytes(buf, sizeof(buf), bytes);
-	strbuf_addf(out, "<td class=\"n\" title=\"%" PRIu64 " bytes\">%s</td>", bytes, buf);
-}
-
-static void html_tag(struct strbuf *out, const char *cls, const char *text)
-{
-	strbuf_addf(out, "<span class=\"tag %s\">", cls);
-	html_escape(out, text);
-	strbuf_addstr(out, "</span>");
 }
 
 /* swanctl's way: AES_CBC-256/HMAC_SHA2_256_128/PRF_.../CURVE_25519, the
@@ -181,8 +152,8 @@ static void html_head(const struct status_view *v, const struct status_html_opts
 	strbuf_addstr(out, "<title>");
 	if (attention)
 		strbuf_addf(out, "(%zu) ", attention);
-	strbuf_addf(out, "ikewatch status</title>\n<style>\n%s%s</style>\n</head>\n", html_css,
-		    status_log_html_css);
+	strbuf_addf(out, "ikewatch status</title>\n<style>\n%s%s%s</style>\n</head>\n",
+		    html_css, status_log_html_css, status_ra_html_css);
 	strbuf_addf(out, "<body data-refresh=\"%u\">\n<header>\n<h1>ikewatch status</h1>\n",
 		    o->refresh_s);
 }
@@ -255,19 +226,6 @@ static void html_token(struct strbuf *out)
 }
 
 /* ---- action buttons ---------------------------------------------------- */
-
-static void html_button_ike(struct strbuf *out, const struct status_conn *sc,
-			    const struct ike_sa *sa)
-{
-	char title[64];
-
-	snprintf(title, sizeof(title), "Terminate IKE SA #%" PRIu32, sa->uniqueid);
-	strbuf_addf(out, "<button type=\"button\" data-act=\"terminate\" "
-		    "data-ike-id=\"%" PRIu32 "\"", sa->uniqueid);
-	html_attr(out, "data-conn", sc->name);
-	html_attr(out, "title", title);
-	strbuf_addstr(out, ">terminate</button>");
-}
 
 static void html_button_child(struct strbuf *out, const struct child_sa *c)
 {
@@ -530,6 +488,21 @@ static size_t html_nchildren(const struct status_conn *sc)
 	return n;
 }
 
+/* A remote-access conn lists its sessions, and its SAs in full only on the
+ * conn's own page: hundreds of clients would bury every other conn. */
+static void html_conn_sas(const struct status_conn *sc, const struct status_html_opts *o,
+			  struct strbuf *out)
+{
+	if (status_is_ra(sc)) {
+		status_ra_html(sc, o->actions, out);
+		if (!o->filter || !*o->filter)
+			return;
+	}
+	html_ike_table(sc, o, out);
+	if (html_nchildren(sc))
+		html_child_table(sc, o, out);
+}
+
 static void html_conn(const struct status_conn *sc, const struct status_html_opts *o,
 		      struct strbuf *out)
 {
@@ -552,9 +525,7 @@ static void html_conn(const struct status_conn *sc, const struct status_html_opt
 		html_buttons_initiate(out, sc);
 	strbuf_addstr(out, "</h2>\n");
 	status_log_html_conn(sc, out);
-	html_ike_table(sc, o, out);
-	if (html_nchildren(sc))
-		html_child_table(sc, o, out);
+	html_conn_sas(sc, o, out);
 	strbuf_addstr(out, "</section>\n");
 }
 

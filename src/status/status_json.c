@@ -2,6 +2,7 @@
 
 #include "common/json_out.h"
 #include "status/status_log_json.h"
+#include "status/status_ra.h"
 
 static void sj_secs(struct json_out *j, const char *key, int64_t s)
 {
@@ -153,6 +154,7 @@ static void sj_conn(struct json_out *j, const struct status_conn *sc)
 	json_arr_end(j);
 	sj_failing(j, sc);
 	status_log_json_conn(j, sc);
+	status_ra_json(j, sc);
 	json_arr_begin(j, "ike_sas");
 	for (i = 0; i < sc->nikes; i++)
 		sj_ike(j, &sc->ikes[i]);

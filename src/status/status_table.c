@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/text.h"
+#include "status/status_ra.h"
 
 /* Columns, the most important first: a column is shown when the width
  * leaves room for it after the ones before.  NAME takes what is left. */
@@ -293,25 +294,80 @@ static void st_missing_row(struct st_ctx *c, const char *child)
 	st_row(c, cells, "\033[31m");
 }
 
+/* ---- remote-access conns: a summary, and with --conn one line per session */
+
+static void st_ra_summary(struct st_ctx *c, const struct status_conn *sc)
+{
+	char line[512], sum[480];
+
+	status_ra_summary(sc, sum, sizeof(sum));
+	snprintf(line, sizeof(line), "  %s", sum);
+	st_line(c, "", line);
+}
+
+#define ST_SESSION_FMT "  %-8s %-24.24s %-11.11s %-15.15s %-15.15s %7s %9s %9s"
+
+static void st_ra_session(struct st_ctx *c, const struct status_ike *si)
+{
+	struct status_session ss;
+	char line[512], id[16], vip[64], since[16], in[16], out[16];
+
+	status_session_of(si->sa, &ss);
+	snprintf(id, sizeof(id), "#%" PRIu32, ss.sa->uniqueid);
+	/* the first virtual IP: a dual-stack client has two */
+	snprintf(vip, sizeof(vip), "%.*s", (int)strcspn(ss.vips, ","), ss.vips);
+	status_duration(since, sizeof(since), ss.sa->established_for);
+	status_bytes(in, sizeof(in), ss.bytes_in);
+	status_bytes(out, sizeof(out), ss.bytes_out);
+	snprintf(line, sizeof(line), ST_SESSION_FMT, id, ss.sa->remote_id, ss.state,
+		 ss.sa->remote_host, vip[0] ? vip : "-", since, in, out);
+	st_line(c, ss.session ? "" : "\033[33m", line);
+}
+
+static void st_ra_sessions(struct st_ctx *c, const struct status_conn *sc)
+{
+	char head[256];
+	size_t i;
+
+	snprintf(head, sizeof(head), ST_SESSION_FMT, "SESSION", "IDENTITY", "STATE",
+		 "REMOTE", "VIRTUAL IP", "SINCE", "IN", "OUT");
+	st_line(c, "\033[4m", head);
+	for (i = 0; i < sc->nikes; i++)
+		st_ra_session(c, &sc->ikes[i]);
+}
+
+/* ---- the whole table ---------------------------------------------------- */
+
+static void st_conn_sas(struct st_ctx *c, const struct status_conn *sc)
+{
+	size_t j, k;
+
+	if (status_is_ra(sc)) {
+		st_ra_summary(c, sc);
+		if (c->o->sessions && sc->nikes)
+			st_ra_sessions(c, sc);
+		return;
+	}
+	for (j = 0; j < sc->nikes; j++) {
+		st_ike_row(c, &sc->ikes[j]);
+		for (k = 0; k < sc->ikes[j].nchildren; k++)
+			st_child_rows(c, &sc->ikes[j].children[k]);
+	}
+	for (j = 0; j < sc->nmissing; j++)
+		st_missing_row(c, sc->missing[j]);
+}
+
 void status_table(const struct status_view *v, const struct status_table_opts *o,
 		  struct strbuf *out)
 {
 	struct st_ctx c = { .o = o, .out = out,
 			    .no_packets = v->m && v->m->sa_packets_unknown };
-	size_t i, j, k;
+	size_t i;
 
 	st_layout(&c);
 	st_header(&c, v);
 	for (i = 0; i < v->nconns; i++) {
-		const struct status_conn *sc = &v->conns[i];
-
-		st_conn_row(&c, sc);
-		for (j = 0; j < sc->nikes; j++) {
-			st_ike_row(&c, &sc->ikes[j]);
-			for (k = 0; k < sc->ikes[j].nchildren; k++)
-				st_child_rows(&c, &sc->ikes[j].children[k]);
-		}
-		for (j = 0; j < sc->nmissing; j++)
-			st_missing_row(&c, sc->missing[j]);
+		st_conn_row(&c, &v->conns[i]);
+		st_conn_sas(&c, &v->conns[i]);
 	}
 }

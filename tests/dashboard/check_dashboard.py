@@ -10,6 +10,11 @@
       docs/metrics.md (or a shipped recording rule, whose own inputs are)
   check_dashboard.py panels DASHBOARD.json   the panels and variables the
       issue asks for
+  check_dashboard.py queries DASHBOARD.json   every PromQL expression on one
+      line, Grafana's variables replaced (all values), to run against a
+      Prometheus (tests/e2e/test_fleet.sh)
+  check_dashboard.py fleet DASHBOARD.json   the fleet dashboard's metric
+      names (fleet rules included) and the panels it must have
 """
 import json
 import os
@@ -17,7 +22,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "rules"))
-from promql_names import known, metrics_in  # noqa: E402
+from promql_names import fleet_known, known, metrics_in  # noqa: E402
 
 # Grafana's interval variables -> durations promtool accepts
 GRAFANA_VARS = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1h",
@@ -69,6 +74,30 @@ def substitute(expr):
     return expr
 
 
+def fleet(dash):
+    """The fleet dashboard: known metric names, the panels the issue asks
+    for, the drill-down to the per-gateway dashboard.  0 when all hold."""
+    ok, bad = fleet_known(), 0
+    for w, e in exprs(dash):
+        for n in sorted(metrics_in(e) - ok):
+            print(f"not ok - {w}: {n} is not in docs/metrics.md nor a shipped (fleet) recording rule")
+            bad += 1
+    text = json.dumps(dash)
+    names = [v.get("name") for v in dash["templating"]["list"]]
+    want = {"site and gateway variables": "site" in names and "gateway" in names,
+            "sites (fleet_site:...)": "fleet_site:conns_down:sum" in text,
+            "gateways (fleet_gateway:...)": "fleet_gateway:up:max" in text,
+            "tunnels down": "fleet_conn:down:bool" in text,
+            "worst probe loss": "fleet_gateway:probe_loss:max" in text,
+            "a drill-down to the per-gateway dashboard": "/d/ikewatch-ipsec/" in text and "var-instance=" in text,
+            "unique panel ids": len({p["id"] for p in dash["panels"]}) == len(dash["panels"]),
+            "every panel query filters on $site": all(
+                "$site" in e for w, e in exprs(dash) if w.startswith("panel"))}
+    for what, good in want.items():
+        print(("ok - " if good else "not ok - ") + "fleet dashboard has " + what)
+    return 1 if bad or not all(want.values()) else 0
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     with open(path) as f:
@@ -87,6 +116,12 @@ def main():
             for r in rules:
                 f.write(f"      # {r['_where']}\n      - record: {r['record']}\n        expr: {json.dumps(r['expr'])}\n")
         print(len(rules))
+    elif cmd == "queries":
+        for w, e in exprs(dash):
+            e = re.sub(r'\$\{?\w+\}?', lambda m: GRAFANA_VARS.get(m.group(0), ".*"), e)
+            print(" ".join(e.split()))
+    elif cmd == "fleet":
+        sys.exit(fleet(dash))
     elif cmd == "names":
         ok, bad = known(), 0
         used = set()

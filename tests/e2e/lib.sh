@@ -118,7 +118,10 @@ probes_ran() {
 start_ikewatch() {
 	local port_var=$1 port; shift
 	port=$(free_port)
-	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" "$@" \
+	# reuse off unless a scenario asks (test_ha_pair.sh): scenarios that act
+	# and then scrape once want that scrape to read charon afresh
+	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" \
+		--scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" "$@" \
 		>>"$E2E_OUT/ikewatch-$port.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")

@@ -66,6 +66,10 @@ for f in usr/local/bin/ikewatch usr/local/share/man/man1/ikewatch.1 \
 	usr/local/share/ikewatch/prometheus/ikewatch-alerts.rules.yml \
 	usr/local/share/ikewatch/prometheus/ikewatch-recording.rules.yml \
 	usr/local/share/ikewatch/grafana/ikewatch.json \
+	usr/local/share/ikewatch/prometheus/fleet-rules.yml \
+	usr/local/share/ikewatch/prometheus/fleet/site-rules.yml \
+	usr/local/share/ikewatch/prometheus/fleet/global-federate.yml \
+	usr/local/share/ikewatch/grafana/ikewatch-fleet.json \
 	usr/local/share/ikewatch/alertmanager/silence-maintenance.sh \
 	usr/local/share/doc/ikewatch/README.md usr/local/share/doc/ikewatch/metrics.md \
 	usr/local/share/doc/ikewatch/runbooks/IPsecIKESADown.md \

@@ -19,7 +19,7 @@ e2e_certs "$dir" ikewatch-cli || { fail "openssl made the test certificates"; e2
 serve_tls() {
 	printf '%s\n' "$2" >"$dir/$1.yml"
 	PORT=$(free_port)
-	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" \
+	"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$PORT" \
 		--web.config.file="$dir/$1.yml" --vici.socket="$dir/no-charon.vici" \
 		--no-events --no-collector.xfrm --collector.xfrm-stat.path= \
 		>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &

@@ -4,7 +4,8 @@
 # schema, pinned in tests/dashboard/package.json, installed from the npm
 # registry); every query parses as PromQL (promtool, as recording rules);
 # every metric it uses is in docs/metrics.md or a shipped recording rule;
-# the panels and variables it must have.  No lab.
+# the panels and variables it must have.  The same for the fleet dashboard
+# (deploy/grafana/ikewatch-fleet.json) with the fleet rules' series.  No lab.
 source "$(dirname "$0")/lib.sh"
 
 DASH=$E2E_ROOT/deploy/grafana/ikewatch.json
@@ -64,4 +65,22 @@ while IFS= read -r line; do
 	"not ok - "*) fail "${line#not ok - }" ;;
 	esac
 done < <(python3 "$CHK" panels "$DASH" 2>&1)
+# ---- the fleet dashboard (deploy/grafana/ikewatch-fleet.json) ---------------------
+# Its queries return data against real global servers in test_fleet.sh.
+FLEET=$E2E_ROOT/deploy/grafana/ikewatch-fleet.json
+check "the fleet dashboard is valid JSON" bash -c 'python3 -m json.tool "$1" >/dev/null' _ "$FLEET"
+python3 "$CHK" ts "$FLEET" "$P/generated/ikewatch-fleet.ts"
+out=$(cd "$P" && node_modules/.bin/tsc -p . 2>&1)
+check "tsc: the fleet dashboard type-checks as Grafana's Dashboard" test -z "$out" || printf '%s\n' "$out" | head -20
+rm -f "$P/generated/ikewatch-fleet.ts"
+n=$(python3 "$CHK" exprs "$FLEET" "$tmp/fleet.rules.yml")
+out=$(promtool check rules "$tmp/fleet.rules.yml" 2>&1)
+check "all $n queries of the fleet dashboard parse as PromQL" grep -q "SUCCESS: $n rules" <<<"$out" ||
+	printf '%s\n' "$out" | head -20
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) pass "${line#ok - }" ;;
+	"not ok - "*) fail "${line#not ok - }" ;;
+	esac
+done < <(python3 "$CHK" fleet "$FLEET" 2>&1)
 e2e_finish dashboard

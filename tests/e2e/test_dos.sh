@@ -22,7 +22,7 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/token"
 chmod 600 "$tmp/token"
 PORT=$(free_port)
 # status actions on: a route that reads a POST body
-"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" --web.config.file="$tmp/web.yml" \
+"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$PORT" --web.config.file="$tmp/web.yml" \
 	--vici.socket="$(lab_vici "$NAME")" --web.request-timeout=2s \
 	--status.actions --status.token-file="$tmp/token" --status.audit-log="$tmp/audit.jsonl" \
 	>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &

@@ -39,6 +39,7 @@ ARGS=(--vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml"
 
 # golden_mask: values that change between runs become X: times, ages,
 # durations, byte/packet/message counts, RTTs, log line counts, run counts,
+# the daemon's collections and requests (the probes' wait scrapes too),
 # charon's worker and queue gauges; label values that change: software
 # versions (not ike_version or tls_version, which are compared),
 # SPIs, unique ids, the lab's name, temp paths.
@@ -51,7 +52,7 @@ golden_mask() {
 	/^#/ { print; next }
 	{
 		name = $1; sub(/\{.*/, "", name)
-		if (name ~ /(seconds|timestamp|bytes|packets|_messages_total|_lines_total|_runs_total|_entries_total|_rtt|_workers|_worker_threads|_queue|_scheduled|_jobs|_sas_half_open|duration|_age|_loss_ratio|_events_total|_rekeys_total|_ikesas|_ike_sas_total|_uptime|_children_negotiated|_long_lines|_restarts|_mtu_bytes|_count$|_sum$|_bucket$)/)
+		if (name ~ /(seconds|timestamp|bytes|packets|_messages_total|_lines_total|_runs_total|_entries_total|_rtt|_workers|_worker_threads|_queue|_scheduled|_jobs|_sas_half_open|duration|_age|_loss_ratio|_events_total|_rekeys_total|_ikesas|_ike_sas_total|_uptime|_children_negotiated|_long_lines|_restarts|_mtu_bytes|_scrape_|_count$|_sum$|_bucket$)/)
 			$NF = "X"
 		print
 	}'

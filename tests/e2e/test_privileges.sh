@@ -43,7 +43,7 @@ d=$(dirname "$VICI"); while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null; d=$(di
 # run_as ARGS...: serve as root with --run-as; sets PORT, IKW_PID
 run_as() {
 	PORT=$(free_port)
-	"$IKEWATCH" serve --run-as="$USR" --web.listen-address="127.0.0.1:$PORT" \
+	"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --run-as="$USR" --web.listen-address="127.0.0.1:$PORT" \
 		--vici.socket="$VICI" "$@" >"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
@@ -128,7 +128,7 @@ for p in range(990, 900, -1):
         s.bind(("127.0.0.1", p)); print(p); break
     except OSError:
         pass')
-"$IKEWATCH" serve --run-as="$USR" --web.listen-address="127.0.0.1:$low" --vici.socket="$VICI" \
+"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --run-as="$USR" --web.listen-address="127.0.0.1:$low" --vici.socket="$VICI" \
 	>"$dir/low.log" 2>&1 &
 IKW_PID=$!
 E2E_PIDS+=("$IKW_PID")
@@ -173,11 +173,11 @@ kill "$IKW_PID"; wait "$IKW_PID"
 lab "$NAME" swanctl hub --initiate --child net1 --timeout 5 >/dev/null 2>&1
 
 # mistakes are errors at start, not a daemon left running as root
-"$IKEWATCH" serve --run-as=no-such-user-ikw --web.listen-address=127.0.0.1:0 \
+"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --run-as=no-such-user-ikw --web.listen-address=127.0.0.1:0 \
 	--vici.socket="$VICI" >"$dir/nouser.log" 2>&1
 check "unknown user: exit 2" test $? = 2
 check "unknown user: says so" grep -q "no user 'no-such-user-ikw'" "$dir/nouser.log"
-setpriv --reuid="$USR" --regid="$gid" --clear-groups "$IKEWATCH" serve --run-as="$USR" \
+setpriv --reuid="$USR" --regid="$gid" --clear-groups "$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --run-as="$USR" \
 	--web.listen-address=127.0.0.1:0 --vici.socket="$VICI" >"$dir/notroot.log" 2>&1
 check "not root: exit 2" test $? = 2
 check "not root: says so" grep -q "needs ikewatch to start as root" "$dir/notroot.log"

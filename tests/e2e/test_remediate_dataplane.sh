@@ -106,7 +106,7 @@ remediation:
     url: http://127.0.0.1:$HP/oncall
 YML
 PORT=$(free_port)
-"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" --web.config.file="$tmp/web.yml" \
+"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$PORT" --web.config.file="$tmp/web.yml" \
 	--vici.socket="$VICI" --vici.timeout=5s --config.file="$tmp/ikewatch.yml" \
 	>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 E2E_PIDS+=("$!")

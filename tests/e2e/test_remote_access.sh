@@ -21,7 +21,10 @@ tmp=$(mktemp -d)
 trap 'e2e_cleanup; rm -rf "$tmp"' EXIT
 
 printf 'logs:\n  vici_log: true\n' >"$tmp/ikewatch.yml"
-start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/token"
+chmod 600 "$tmp/token"
+start_ikewatch PORT --vici.socket="$(lab_vici "$NAME")" --config.file="$tmp/ikewatch.yml" \
+	--status.actions --status.token-file="$tmp/token" --status.audit-log="$tmp/audit.log"
 stream_up() { [ "$(metric "$(scrape "$PORT")" ikewatch_event_stream_up)" = 1 ]; }
 check "ikewatch serves, its event stream is up" wait_for 10 stream_up
 
@@ -55,6 +58,13 @@ check "...ipsec_ra_identities_folded{conn=\"rw\"} 35" grep -q '^ipsec_ra_identit
 check "...at most 6 identity values in any family" \
 	test "$(grep -o 'identity="[^"]*"' <<<"$mi" | sort -u | wc -l)" -le 6
 check "...no clear-text identity in the scrape" bash -c '! grep -q "@ra.example" <<<"$1"' _ "$mi"
+nvip=$(grep -c '^ipsec_ra_identity_info{conn="rw",identity="peer-[0-9a-f]*",virtual_ips="peer-[0-9a-f]*"} 1$' <<<"$mi")
+check "...ipsec_ra_identity_info: the 5 identities' virtual IPs, hashed as peers are ($nvip)" test "$nvip" -eq 5
+check "...no virtual IP in clear text (only the pool's own range in ipsec_pool_info)" \
+	test "$(grep -c '203\.0\.113\.' <<<"$mi")" = "$(grep -c '^ipsec_pool_info{' <<<"$mi")"
+st=$(curl -fsS "http://127.0.0.1:$PORTI/api/v1/status?conn=rw")
+check "...the status JSON hashes the sessions' virtual IPs too" \
+	bash -c '! grep -q "\"virtual_ips\":\"[0-9]" <<<"$1" && grep -q "\"virtual_ips\":\"peer-" <<<"$1"' _ "$st"
 kill "$IKW_I_PID" 2>/dev/null && wait "$IKW_I_PID" 2>/dev/null
 
 # clients on p1 whose IKE SA has no INSTALLED CHILD SA: the refused ones
@@ -86,6 +96,50 @@ check "each refusal counted once: ipsec_conn_failures_total{conn=\"rw\",reason=\
 	test "$(nv)" -eq "${#refused[@]}"
 check "...and still $POOL sessions, $POOL online leases" \
 	test "$(val 'ipsec_ra_sessions{conn="rw"}')/$(val 'ipsec_pool_leases{pool="rwpool",state="online"}')" = "$POOL/$POOL"
+
+# ---- the status view: sessions and the pool in the table, one line each with --conn ---
+U="http://127.0.0.1:$PORT"
+st=$("$IKEWATCH" status --url="$U" --width=160)
+check "status: rw's line says $POOL sessions and the pool full" \
+	grep -q "^  $POOL sessions; pool rwpool $POOL of $POOL addresses in use (100%), 0 offline$" <<<"$st"
+check "...and lists no session in the overview" bash -c '! grep -q "SESSION  IDENTITY" <<<"$1"' _ "$st"
+st=$("$IKEWATCH" status --url="$U" --width=160 --conn rw)
+VIP='203\.0\.113\.(12[89]|1[3-5][0-9]|16[0-7])'
+nest=$(grep -cE "^  #[0-9]+ +rw[0-9]+@ra\.example +ESTABLISHED +192\.0\.2\.[0-9]+ +$VIP +[0-9]" <<<"$st")
+nref=$(grep -cE "^  #[0-9]+ +rw[0-9]+@ra\.example +no CHILD SA +192\.0\.2\.[0-9]+ +- " <<<"$st")
+check "status --conn rw: $POOL sessions, each with its identity, address and a virtual IP of the pool ($nest)" \
+	test "$nest" -eq "$POOL"
+check "...and the $((CLIENTS - POOL)) refused clients, without a virtual IP ($nref)" test "$nref" -eq $((CLIENTS - POOL))
+check "...distinct virtual IPs" test "$(grep -oE " $VIP " <<<"$st" | sort -u | wc -l)" -eq "$POOL"
+ra_json() {
+	"$IKEWATCH" status --url="$U" --json --conn rw | python3 -c 'import json,sys
+ra=json.load(sys.stdin)["connections"][0]["remote_access"]
+s=[x for x in ra["session_list"] if x["session"]]
+vips=sorted(x["virtual_ips"] for x in s)
+ok=all(x["pool"]=="rwpool" and x["bytes_in"]>=0 and x["established_seconds"]>=0 for x in s)
+print(ra["sessions"], len(s), len(set(vips)), ra["pools"][0]["name"], ra["pools"][0]["online"], ok)'
+}
+check "the JSON: $POOL sessions, $POOL listed with distinct addresses, from rwpool ($(ra_json))" \
+	test "$(ra_json)" = "$POOL $POOL $POOL rwpool $POOL True"
+page=$(curl -fsS "$U/status")
+check "the page lists the sessions in one table: $POOL rows ($(grep -c '<tr class="session" data-conn="rw"' <<<"$page"))" \
+	test "$(grep -c '<tr class="session" data-conn="rw"' <<<"$page")" -eq "$POOL"
+check "...the refused ones marked ($(grep -c '<tr class="session refused" data-conn="rw"' <<<"$page"))" \
+	test "$(grep -c '<tr class="session refused" data-conn="rw"' <<<"$page")" -eq $((CLIENTS - POOL))
+check "...and not every IKE SA in the overview" bash -c '! grep -q "<tr class=\"ike[^\"]*\" data-conn=\"rw\"" <<<"$1"' _ "$page"
+nbtn=$(grep -c 'data-act="terminate" data-ike-id="[0-9]*" data-conn="rw"' <<<"$page")
+check "...with a terminate button per session ($nbtn)" test "$nbtn" -eq "$CLIENTS"
+# terminate one session through the daemon, as the page's button does
+read -r ike who < <("$IKEWATCH" status --url="$U" --json --conn rw | python3 -c 'import json,sys
+s=[x for x in json.load(sys.stdin)["connections"][0]["remote_access"]["session_list"] if x["session"]]
+print(s[0]["ike_id"], s[0]["identity"].split("@")[0])')
+check "terminate the session of $who (IKE SA #$ike) with the CLI" \
+	"$IKEWATCH" status --url="$U" --status.token-file="$tmp/token" --terminate-ike="$ike"
+gone() { [ "$(ra_json | cut -d' ' -f1)" = $((POOL - 1)) ]; }
+check "...$((POOL - 1)) sessions, and $who's line is gone" wait_for 10 gone
+check "...the audit log has it" grep -q "\"target\":\"ike $ike\",\"result\":\"ok\"" "$tmp/audit.log"
+lab "$NAME" swanctl p1 --initiate --ike "$who" --child rw --timeout 10 >/dev/null 2>&1
+check "$who connects again: $POOL sessions" wait_for 10 bash -c '[ "$("$1" status --url="$2" --json --conn rw | grep -o "\"sessions\":[0-9]*")" = "\"sessions\":$3" ]' _ "$IKEWATCH" "$U" "$POOL"
 
 # ---- Prometheus with the shipped rules ---------------------------------------------
 for f in ikewatch-recording ikewatch-alerts; do

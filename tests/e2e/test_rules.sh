@@ -5,7 +5,9 @@
 # severity, summary, description, runbook_url and runbook for every alert,
 # metric names as in docs/metrics.md, docs/alerting.md in step; and
 # tests/rules/label_names.py: the label vocabulary of docs/metrics.md in the
-# rules, dashboard, docs and runbooks.  No lab.
+# rules, dashboard, docs and runbooks; the fleet rules (fleet-rules.yml,
+# fleet/site-rules.yml), the fleet configurations and the fleet rules' unit
+# tests (tests/rules/fleet-rules.test.yml).  No lab.
 source "$(dirname "$0")/lib.sh"
 
 D=$E2E_ROOT/deploy/prometheus
@@ -38,6 +40,37 @@ sed 's/for: 2m/for: 1m/' "$D/ikewatch-alerts.rules.yml" >"$tmp/ikewatch-alerts.r
 cp "$D/tests/ikewatch-rules.test.yml" "$tmp/tests/"
 out=$(cd "$tmp" && promtool test rules tests/ikewatch-rules.test.yml 2>&1)
 check "promtool test rules catches a changed for: (2m -> 1m)" grep -q FAILED <<<"$out"
+
+# ---- the fleet view (docs/scaling.md): the global server's rules, the site
+# rule, the shipped site and global configurations, the unit tests ----------
+for f in fleet-rules.yml fleet/site-rules.yml; do
+	out=$(promtool check rules "$D/$f" 2>&1)
+	check "promtool check rules: $f ($(grep -o 'SUCCESS.*' <<<"$out"))" grep -q SUCCESS <<<"$out"
+done
+for f in site-a-1 site-a-2 site-b global-federate global-remote-write; do
+	out=$(promtool check config "$D/fleet/$f.yml" 2>&1)
+	check "promtool check config: fleet/$f.yml" grep -q "SUCCESS: .*valid prometheus config" <<<"$out" ||
+		printf '%s\n' "$out" | tail -3
+done
+# the remote_write variant: a site's file with remote-write.yml appended (in
+# a copy of deploy/prometheus/, for the relative rule_files)
+mkdir -p "$tmp/fleet/deploy" "$tmp/fleet/tests/rules"
+cp -r "$D" "$tmp/fleet/deploy/"
+cat "$D/fleet/site-a-1.yml" "$D/fleet/remote-write.yml" >"$tmp/fleet/deploy/prometheus/fleet/site-rw.yml"
+out=$(promtool check config "$tmp/fleet/deploy/prometheus/fleet/site-rw.yml" 2>&1)
+check "promtool check config: fleet/site-a-1.yml with remote-write.yml appended" \
+	grep -q "SUCCESS: .*valid prometheus config" <<<"$out" || printf '%s\n' "$out" | tail -3
+out=$(cd "$E2E_ROOT/tests/rules" && promtool test rules fleet-rules.test.yml 2>&1)
+check "promtool test rules: the fleet rules' unit tests pass" grep -q SUCCESS <<<"$out" || printf '%s\n' "$out" | head -40
+# ...and bite: a shorter for:, the HA replicas not folded
+cp "$E2E_ROOT/tests/rules/fleet-rules.test.yml" "$tmp/fleet/tests/rules/"
+sed 's/for: 2m/for: 1m/' "$D/fleet-rules.yml" >"$tmp/fleet/deploy/prometheus/fleet-rules.yml"
+out=$(cd "$tmp/fleet/tests/rules" && promtool test rules fleet-rules.test.yml 2>&1)
+check "promtool test rules catches a changed for: in the fleet rules (2m -> 1m)" grep -q FAILED <<<"$out"
+sed 's/max without (replica) (ipsec_conn:down:bool)/ipsec_conn:down:bool/' "$D/fleet-rules.yml" \
+	>"$tmp/fleet/deploy/prometheus/fleet-rules.yml"
+out=$(cd "$tmp/fleet/tests/rules" && promtool test rules fleet-rules.test.yml 2>&1)
+check "...and the HA pair's replicas counted twice" grep -q FAILED <<<"$out"
 
 # "ok - " / "not ok - " lines of a checker into pass/fail
 tap() {

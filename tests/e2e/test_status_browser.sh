@@ -30,7 +30,7 @@ start_ikewatch_ns() {
 	local port_var=$1 port=9786; shift
 	# not through in_ns: a function in the background is a subshell, and
 	# $! would be that subshell instead of ikewatch
-	ip netns exec "$WEBNS" "$IKEWATCH" serve --web.listen-address="127.0.0.1:$port" "$@" \
+	ip netns exec "$WEBNS" "$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$port" "$@" \
 		>>"$E2E_OUT/ikewatch-$port.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")

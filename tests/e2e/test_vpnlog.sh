@@ -31,7 +31,7 @@ logs:
   keep_lines: 3000
 YML
 PORT=9787
-ip netns exec "$WEBNS" "$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" --vici.socket="$(lab_vici "$NAME")" \
+ip netns exec "$WEBNS" "$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$PORT" --vici.socket="$(lab_vici "$NAME")" \
 	--config.file="$tmp/ikewatch.yml" --status.refresh=5s >>"$E2E_OUT/ikewatch-vpnlog.log" 2>&1 &
 IKW_PID=$!
 E2E_PIDS+=("$IKW_PID")

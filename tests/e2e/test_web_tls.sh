@@ -25,7 +25,7 @@ serve_web() {
 	local name=$1
 	printf '%s\n' "$2" >"$dir/$name.yml"
 	PORT=$(free_port)
-	"$IKEWATCH" serve --web.listen-address="127.0.0.1:$PORT" \
+	"$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address="127.0.0.1:$PORT" \
 		--web.config.file="$dir/$name.yml" --vici.socket="$dir/no-charon.vici" \
 		--no-events --no-collector.xfrm --collector.xfrm-stat.path= \
 		>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
@@ -127,7 +127,7 @@ bad() { # bad DESCRIPTION YAML EXPECTED-MESSAGE
 	local rc
 	printf '%s\n' "$2" >"$dir/bad.yml"
 	# a config wrongly accepted would serve for ever: 10 s is the bound
-	timeout 10 "$IKEWATCH" serve --web.listen-address=127.0.0.1:0 --web.config.file="$dir/bad.yml" \
+	timeout 10 "$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address=127.0.0.1:0 --web.config.file="$dir/bad.yml" \
 		--vici.socket="$dir/no-charon.vici" --no-events >"$dir/bad.log" 2>&1
 	rc=$?
 	check "$1: exit 2" test "$rc" = 2
@@ -159,7 +159,7 @@ chmod 600 "$dir/rem.token"
 printf 'remediation:\n  enabled: true\n  token_file: %s\n  audit_log: %s\n  diagnostics: {directory: %s}\n' \
 	"$dir/rem.token" "$dir/rem.jsonl" "$dir/diag" >"$dir/rem.yml"
 printf "basic_auth_users:\n  prometheus: '%s'\n" "$hash" >"$dir/basic.yml"
-timeout 10 "$IKEWATCH" serve --web.listen-address=127.0.0.1:0 --web.config.file="$dir/basic.yml" \
+timeout 10 "$IKEWATCH" serve --scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" --web.listen-address=127.0.0.1:0 --web.config.file="$dir/basic.yml" \
 	--config.file="$dir/rem.yml" --vici.socket="$dir/no-charon.vici" --no-events >"$dir/rem.log" 2>&1
 check "remediation webhook with basic_auth_users: exit 2" test "$?" = 2
 check "...saying why and what to do" grep -q "use client certificates (client_auth_type) instead of basic auth, or set remediation.self_check" "$dir/rem.log"

@@ -80,6 +80,7 @@ MONOTONIC = {
         "ipsec_remediation_decisions_total", "ipsec_remediation_actions_total",
         "ipsec_remediation_steps_total",
         "ikewatch_remediation_restarts_total",
+        "ikewatch_scrape_collections_total", "ikewatch_scrape_requests_total",
     },
     # host-wide counters of charon or the kernel (reset only when they restart)
     "host": {

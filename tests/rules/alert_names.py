@@ -19,6 +19,8 @@ import yaml
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.path.join(os.path.dirname(__file__), "..", ".."))
 RULES = os.path.join(ROOT, "deploy", "prometheus", "ikewatch-alerts.rules.yml")
+# the global server's fleet alerts (docs/scaling.md)
+FLEET = os.path.join(ROOT, "deploy", "prometheus", "fleet-rules.yml")
 ROUTES = os.path.join(ROOT, "deploy", "alertmanager", "alertmanager.yml")
 SCANNED = ("docs", "deploy")          # the runbooks are under docs/
 TEXT = (".md", ".yml", ".yaml", ".json", ".sh", ".conf", ".txt")
@@ -91,13 +93,14 @@ def routed_receiver(labels):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
-rules = [r for g in yaml.safe_load(open(RULES))["groups"] for r in g["rules"] if "alert" in r]
+rules = [r for path in (RULES, FLEET) if os.path.isfile(path)
+         for g in yaml.safe_load(open(path))["groups"] for r in g["rules"] if "alert" in r]
 names = {r["alert"] for r in rules}
-check(len(names) >= 9, f"{len(names)} alerts defined in {os.path.relpath(RULES, ROOT)}")
+check(len(names) >= 9, f"{len(names)} alerts defined in {os.path.relpath(RULES, ROOT)} and {os.path.relpath(FLEET, ROOT)}")
 
 nfiles = 0
 for path in scanned_files():
-    if path == RULES:
+    if path in (RULES, FLEET):
         continue
     nfiles += 1
     bad = sorted(set(unknown_in_text(open(path, errors="replace").read(), names)))

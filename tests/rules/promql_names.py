@@ -7,6 +7,10 @@ import re
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RECORDING = os.path.join(ROOT, "deploy", "prometheus", "ikewatch-recording.rules.yml")
 ALERTS = os.path.join(ROOT, "deploy", "prometheus", "ikewatch-alerts.rules.yml")
+# the fleet view (docs/scaling.md): the global server's rules and the site
+# rule they read
+FLEET = os.path.join(ROOT, "deploy", "prometheus", "fleet-rules.yml")
+SITE = os.path.join(ROOT, "deploy", "prometheus", "fleet", "site-rules.yml")
 # series Prometheus itself makes, and blackbox_exporter's probe_success
 # (ipsec_probe:blackbox_success:bool joins it, docs/alerting.md)
 BUILTIN = {"up", "probe_success"}
@@ -45,10 +49,10 @@ def metrics_in(expr):
     return names
 
 
-def recording_rules():
-    """{record name: expression} of the shipped recording rules."""
+def recording_rules(path=RECORDING):
+    """{record name: expression} of the shipped recording rules (of PATH)."""
     import yaml
-    with open(RECORDING) as f:
+    with open(path) as f:
         doc = yaml.safe_load(f)
     return {r["record"]: r["expr"] for g in doc["groups"] for r in g["rules"] if "record" in r}
 
@@ -56,3 +60,9 @@ def recording_rules():
 def known():
     """Names an alert or panel may use: documented, recorded, built in."""
     return documented() | set(recording_rules()) | BUILTIN
+
+
+def fleet_known():
+    """Names a fleet rule or the fleet dashboard may use: the above, the site
+    rules' and the fleet rules' recordings."""
+    return known() | set(recording_rules(SITE)) | set(recording_rules(FLEET))

@@ -195,6 +195,81 @@ static void test_kernel_flags(void)
 	config_release(&c);
 }
 
+/* scrape.reuse_window: 4s unless set; a duration or 0 (off), from the
+ * file or the flag (the flag wins). */
+static void test_reuse_window(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "serve" },
+			 (char[]){ "--scrape.reuse-window=0" }, NULL };
+	bool help = false, version = false;
+	struct ikw_err err = { "" };
+	struct config c;
+
+	CHECK_INT(parse(&c, "log:\n  level: info\n", &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 4000);
+	config_release(&c);
+	CHECK_INT(parse(&c, "scrape:\n  reuse_window: 750ms\n", &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 750);
+	CHECK_INT(config_parse_args(&c, 3, argv, 2, &help, &version, &err), 0);
+	CHECK_U64(c.scrape_reuse_window_ms, 0);
+	config_release(&c);
+	CHECK(parse(&c, "scrape:\n  reuse_window: soon\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: scrape.reuse_window: invalid duration 'soon' (want e.g. 0, 500ms, 4s)");
+	config_release(&c);
+	CHECK(parse(&c, "scrape:\n  reuse_window: 2h\n", &err) < 0);
+	config_release(&c);
+}
+
+/* The metric groups: all on by default; --collector.set=minimal turns them
+ * and the XFRM collector off, and a flag after it turns one back on (and
+ * one before it is overridden); the YAML collectors: section the same. */
+static void test_collector_groups(void)
+{
+	char *argv[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			 (char[]){ "--no-collector.info" },
+			 (char[]){ "--collector.set=minimal" },
+			 (char[]){ "--collector.certs" }, NULL };
+	char *bad[] = { (char[]){ "ikewatch" }, (char[]){ "metrics" },
+			(char[]){ "--collector.set=tiny" }, NULL };
+	bool help = false, version = false;
+	struct ikw_err err = { "" };
+	struct config c;
+	size_t i;
+
+	config_init(&c);
+	for (i = 0; i < METRIC_GROUP_N; i++)
+		CHECK(c.collector_groups[i]);
+	CHECK_U64(config_collectors_off(c.collector_groups), 0);
+	CHECK_INT(config_parse_args(&c, 5, argv, 2, &help, &version, &err), 0);
+	CHECK(c.collector_groups[METRIC_GROUP_CERTS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_INFO]);
+	CHECK(!c.collector_groups[METRIC_GROUP_STATUS]);
+	CHECK(!c.xfrm_enabled);
+	CHECK_U64(config_collectors_off(c.collector_groups),
+		  ((1u << METRIC_GROUP_N) - 1) & ~(1u << METRIC_GROUP_CERTS));
+	config_release(&c);
+	CHECK_INT(parse(&c, "collectors:\n  pools: false\n  remote_access: no\n", &err), 0);
+	CHECK(!c.collector_groups[METRIC_GROUP_POOLS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_REMOTE_ACCESS]);
+	CHECK(c.collector_groups[METRIC_GROUP_INFO]);
+	CHECK(c.xfrm_enabled);
+	config_release(&c);
+	CHECK_INT(parse(&c, "collectors:\n  set: minimal\n  status: true\n", &err), 0);
+	CHECK(c.collector_groups[METRIC_GROUP_STATUS]);
+	CHECK(!c.collector_groups[METRIC_GROUP_TIMESTAMPS]);
+	config_release(&c);
+	CHECK(parse(&c, "collectors:\n  set: tiny\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: collectors.set: unknown set 'tiny' (default, minimal)");
+	config_release(&c);
+	CHECK(parse(&c, "collectors:\n  policies: false\n", &err) < 0);
+	CHECK_STR(err.msg, "test.yml:2: unknown key 'policies' in 'collectors'");
+	config_release(&c);
+	config_init(&c);
+	CHECK(config_parse_args(&c, 3, bad, 2, &help, &version, &err) < 0);
+	CHECK_STR(err.msg, "flag --collector.set: unknown set 'tiny' (default, minimal)");
+	config_release(&c);
+}
+
 static void test_flag_errors(void)
 {
 	static const struct { const char *arg, *msg; } t[] = {
@@ -242,6 +317,8 @@ int main(void)
 	RUN(test_flags);
 	RUN(test_kernel_flags);
 	RUN(test_flag_errors);
+	RUN(test_reuse_window);
+	RUN(test_collector_groups);
 	RUN(test_shipped_example_parses);
 	return testlib_done();
 }

@@ -130,6 +130,35 @@ static void yaml_fails(const char *yaml, const char *want)
 	config_release(&c);
 }
 
+/* A road warrior's virtual IPs, and its traffic selector (its virtual
+ * IP/32), are redacted as the same names; the pool it came from is known
+ * before (ra_assign_pools runs first), the pool's own range is ours. */
+static void test_virtual_ips(void)
+{
+	struct redact_config rc = { REDACT_HASH, (char[]){ "s" }, NULL, 0 };
+	struct model *m = model_new();
+	struct ike_sa *ike;
+	struct child_sa *ch;
+	char v4[64], v6[64], want[160];
+
+	redact_value(&rc, "10.3.0.7", v4, sizeof(v4));
+	redact_value(&rc, "fd00::7", v6, sizeof(v6));
+	ike = model_add_ike_sa(m);
+	ike->conn = "rw";
+	ike->remote_host = "198.18.0.5";
+	ike->remote_vips = "10.3.0.7,fd00::7";
+	ike->children = arena_alloc(&m->arena, sizeof(*ike->children));
+	ch = &ike->children[0];
+	*ch = (struct child_sa){ .name = "rw", .remote_ts = "10.3.0.7/32,fd00::7/128,10.9.0.0/16" };
+	ike->nchildren = 1;
+	CHECK_INT(redact_model(&rc, m), 0);
+	snprintf(want, sizeof(want), "%s,%s", v4, v6);
+	CHECK_STR(ike->remote_vips, want);
+	snprintf(want, sizeof(want), "%s/32,%s/128,10.9.0.0/16", v4, v6);
+	CHECK_STR(ch->remote_ts, want);
+	model_unref(m);
+}
+
 static void test_config(void)
 {
 	static const char ok[] = "redact:\n  mode: alias\n  salt: abc\n  aliases:\n"
@@ -156,6 +185,7 @@ int main(void)
 	RUN(test_hash_and_alias);
 	RUN(test_model);
 	RUN(test_selectors);
+	RUN(test_virtual_ips);
 	RUN(test_config);
 	return testlib_done();
 }

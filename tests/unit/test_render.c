@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics/render.h"
+#include "metrics/render_family.h"
 #include "model/view.h"
 #include "testlib.h"
 
@@ -178,8 +179,76 @@ static void test_render_one_conn(void)
 	model_unref(m);
 }
 
+static char *render_opts_all(struct model *m, const struct render_opts *o)
+{
+	struct strbuf all = STRBUF_INIT;
+	struct render *r = render_new(m, EXPO_TEXT, o);
+
+	while (render_next(r, &all) > 0)
+		;
+	render_free(r);
+	return strbuf_detach(&all, NULL);
+}
+
+/* Every family a group lists is in the catalog (a renamed family cannot
+ * escape its flag), and every group holds at least one. */
+static void test_groups_name_catalog_families(void)
+{
+	static const struct {
+		const struct render_family *f;
+		const size_t *n;
+	} t[] = {
+		{ render_daemon_families, &render_daemon_nfamilies },
+		{ render_conn_families, &render_conn_nfamilies },
+		{ render_status_families, &render_status_nfamilies },
+		{ render_negotiation_families, &render_negotiation_nfamilies },
+		{ render_certs_families, &render_certs_nfamilies },
+		{ render_child_families, &render_child_nfamilies },
+		{ render_pools_families, &render_pools_nfamilies },
+		{ render_ra_families, &render_ra_nfamilies },
+	};
+	unsigned seen = 0, listed = 0;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (j = 0; j < *t[i].n; j++) {
+			int g = render_family_group(t[i].f[j].name);
+
+			if (g >= 0) {
+				seen |= 1u << g;
+				listed++;
+			}
+		}
+	CHECK_U64(seen, (1u << METRIC_GROUP_N) - 1);
+	CHECK_INT(listed, 27);   /* the length of render_groups.c's table */
+	CHECK_INT(render_family_group("ipsec_conn_up"), -1);
+}
+
+/* A group turned off leaves its families out, header and all, and
+ * nothing else. */
+static void test_groups_off(void)
+{
+	struct ledger l = LEDGER_INIT;
+	struct model *m = sample_model(&l);
+	struct render_opts o = { .peer_labels = true,
+		.groups_off = (1u << METRIC_GROUP_INFO) | (1u << METRIC_GROUP_TIMESTAMPS) };
+	char *out = render_opts_all(m, &o);
+
+	CHECK(strstr(out, "ipsec_conn_info") == NULL);
+	CHECK(strstr(out, "ipsec_child_sa_info") == NULL);
+	CHECK(strstr(out, "ipsec_ike_sa_established_timestamp_seconds") == NULL);
+	CHECK(strstr(out, "ipsec_conn_up{conn=\"down.conn:1\"} 0\n") != NULL);
+	CHECK(strstr(out, "ipsec_child_sa_rekey_timestamp_seconds{") != NULL);
+	CHECK(strstr(out, "ipsec_conn_status{") != NULL);
+	free(out);
+	ledger_release(&l);
+	model_unref(m);
+}
+
 int main(void)
 {
+	RUN(test_groups_name_catalog_families);
+	RUN(test_groups_off);
 	RUN(test_text_render);
 	RUN(test_openmetrics_render);
 	RUN(test_failed_collection_exports_no_tunnels);

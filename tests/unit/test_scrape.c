@@ -14,6 +14,7 @@
 /* One conn "t" with child "c" whose one SA has these counters. */
 static uint32_t fake_uniqueid;
 static uint64_t fake_bytes;
+static unsigned fake_runs;   /* collections the fake collector ran */
 
 static int fake_collect(struct collector *c, struct model *m,
 			const struct deadline *dl, struct ikw_err *err)
@@ -24,6 +25,7 @@ static int fake_collect(struct collector *c, struct model *m,
 	struct child_sa *ch;
 
 	(void)c, (void)dl, (void)err;
+	fake_runs++;
 	m->conns = arena_alloc(&m->arena, sizeof(*m->conns));
 	m->conns[0] = (struct conn_cfg){ .name = "t", .version = "IKEv2",
 		.remote_addrs = "192.0.2.2", .children = kids, .nchildren = 1 };
@@ -137,8 +139,59 @@ static void test_ledger_state_kept_by_the_scraper(void)
 	rmdir(dir);
 }
 
+/* The window rule alone: strictly under the window, never at 0 or for a
+ * clock gone backwards. */
+static void test_reusable(void)
+{
+	CHECK(scraper_reusable(0.0, 4000));
+	CHECK(scraper_reusable(3.999, 4000));
+	CHECK(!scraper_reusable(4.0, 4000));
+	CHECK(!scraper_reusable(10.0, 4000));
+	CHECK(!scraper_reusable(0.0, 0));
+	CHECK(!scraper_reusable(-1.0, 4000));
+}
+
+/* A second scrape within the window is served the same snapshot (one
+ * collection, counted as reused, with its age); past the window, or with
+ * the window off, or through scraper_collect, it collects again. */
+static void test_reuse_window(void)
+{
+	struct scraper_opts o = { .timeout_ms = 1000 };
+	struct scraper *s = scraper_new(&o, fake_collectors(), 1);
+	struct scrape_info a, b;
+	struct model *m1, *m2;
+
+	fake_uniqueid = 1, fake_bytes = 10, fake_runs = 0;
+	m1 = scraper_collect_recent(s, 60000, &a);
+	m2 = scraper_collect_recent(s, 60000, &b);
+	CHECK_INT(fake_runs, 1);
+	CHECK(m1 == m2);
+	CHECK_U64(a.served[SCRAPE_COLLECTED], 1);
+	CHECK_U64(b.served[SCRAPE_REUSED], 1);
+	CHECK_U64(b.collections, 1);
+	CHECK(b.age_seconds >= a.age_seconds && b.age_seconds < 60);
+	model_unref(m1);
+	model_unref(m2);
+	/* off: every scrape collects */
+	model_unref(scraper_collect_recent(s, 0, &b));
+	CHECK_INT(fake_runs, 2);
+	CHECK_U64(b.served[SCRAPE_COLLECTED], 2);
+	CHECK_U64(b.collections, 2);
+	/* the plain call never reuses (remediation, /status) */
+	model_unref(scraper_collect(s));
+	CHECK_INT(fake_runs, 3);
+	/* past the window */
+	usleep(30 * 1000);
+	model_unref(scraper_collect_recent(s, 20, &b));
+	CHECK_INT(fake_runs, 4);
+	CHECK(b.age_seconds < 0.02);
+	scraper_free(s);
+}
+
 int main(void)
 {
+	RUN(test_reusable);
+	RUN(test_reuse_window);
 	RUN(test_contributors_in_order);
 	RUN(test_ledger_state_kept_by_the_scraper);
 	return testlib_done();

@@ -111,7 +111,7 @@ static void table(unsigned width, bool color, struct strbuf *sb)
 	struct model *m = model(&l);
 	struct arena a = ARENA_INIT;
 	struct status_view v;
-	struct status_table_opts o = { width, color };
+	struct status_table_opts o = { width, color, false };
 
 	CHECK_INT(status_build(m, NULL, &a, &v), 0);
 	status_table(&v, &o, sb);
@@ -163,7 +163,7 @@ static void test_table_no_controls(void)
 	struct model *m = model_new();
 	struct arena a = ARENA_INIT;
 	struct status_view v;
-	struct status_table_opts o = { 120, false };
+	struct status_table_opts o = { 120, false, false };
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
 

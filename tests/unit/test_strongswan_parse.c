@@ -42,6 +42,7 @@ static void test_real_list_sa(void)
 	CHECK_STR(ike->remote_host, "192.0.2.12");
 	CHECK_INT(ike->remote_port, 4500);
 	CHECK_STR(ike->remote_id, "peer-tun20");
+	CHECK_STR(ike->remote_vips, "");          /* site-to-site: none */
 	CHECK(!ike->initiator);
 	CHECK(ike->nat_remote);
 	CHECK(!ike->nat_local);

@@ -687,9 +687,11 @@ static void test_silent_timeout(void)
 				    &dl, &err), -ETIMEDOUT);
 		took = deadline_now_ms() - t0;
 		CHECK_STR(err.msg, "list-conns: timed out reading from charon");
-		if (took < 290 || took > 300 + 200)
+		/* the upper bound leaves room for a loaded machine (it once
+		 * took 520 ms beside a 10,000-tunnel benchmark), not a hang */
+		if (took < 290 || took > 300 + 700)
 			testlib_fail(__FILE__, __LINE__,
-				     "timeout took %lld ms, want 300..500",
+				     "timeout took %lld ms, want 300..1000",
 				     (long long)took);
 		expect_poisoned(c);
 	}
@@ -727,9 +729,11 @@ static void test_event_flood_timeout(void)
 				    &dl, &err), -ETIMEDOUT);
 		took = deadline_now_ms() - t0;
 		CHECK_STR(err.msg, "list-sas: timed out reading from charon");
-		if (took < 290 || took > 300 + 200)
+		/* the upper bound leaves room for a loaded machine (it once
+		 * took 520 ms beside a 10,000-tunnel benchmark), not a hang */
+		if (took < 290 || took > 300 + 700)
 			testlib_fail(__FILE__, __LINE__,
-				     "timeout took %lld ms, want 300..500",
+				     "timeout took %lld ms, want 300..1000",
 				     (long long)took);
 		CHECK_INT(vici_queued_events(c), 64);
 		CHECK(vici_dropped_events(c) > 0);
@@ -774,9 +778,11 @@ static void test_write_timeout(void)
 				    &err), -ETIMEDOUT);
 		took = deadline_now_ms() - t0;
 		CHECK_STR(err.msg, "load-conn: timed out writing to charon");
-		if (took < 290 || took > 300 + 200)
+		/* the upper bound leaves room for a loaded machine (it once
+		 * took 520 ms beside a 10,000-tunnel benchmark), not a hang */
+		if (took < 290 || took > 300 + 700)
 			testlib_fail(__FILE__, __LINE__,
-				     "timeout took %lld ms, want 300..500",
+				     "timeout took %lld ms, want 300..1000",
 				     (long long)took);
 	}
 	vici_close(c);
