@@ -15,7 +15,8 @@
 # Every package the lab, the demo, the benchmarks and the tests use is named
 # here: a package once installed by hand hides a missing step from CI.
 # Idempotent; needs root (or sudo).  Never installs libreswan: Debian's
-# package conflicts with strongswan-charon and would remove it.
+# package conflicts with strongswan-charon and would remove it; the test
+# profile unpacks it into a private prefix instead (scripts/get-libreswan.sh).
 set -euo pipefail
 
 RUNTIME=(
@@ -111,7 +112,14 @@ missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
+# the test profile also runs pluto (tests/qemu): unpacked, never installed
+want_libreswan=0
+for p in "$@"; do [ "$p" = test ] && want_libreswan=1; done
+get_libreswan() {
+	[ "$want_libreswan" -eq 0 ] || bash "$(dirname "$0")/get-libreswan.sh" >/dev/null
+}
 if [ ${#missing[@]} -eq 0 ]; then
+	get_libreswan
 	echo "install-deps ($*): all ${#PACKAGES[@]} packages present"
 	exit 0
 fi
@@ -125,4 +133,5 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+get_libreswan
 echo "install-deps: done"

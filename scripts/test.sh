@@ -3,7 +3,8 @@
 # ASan+UBSan binaries, runs the unit tests under both, replays the fuzz
 # corpora, then the end-to-end scenarios against a real strongSwan lab and a
 # real Prometheus (with the sanitizer build serving), and the kernel
-# collectors in a qemu guest running Debian's kernel (real ESP).  Ends with the summary
+# collectors and libreswan's pluto in a qemu guest running Debian's kernel (real
+# ESP).  Ends with the summary
 # line "N passed, N failed".  Needs root (network namespaces).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -58,9 +59,13 @@ done
 # the kernel collectors on a real ESP kernel: Debian's kernel under qemu
 step qemu-kernel env IKEWATCH="$ROOT/build-san/ikewatch" QEMU_ENV="IKEWATCH ASAN_OPTIONS" \
 	ASAN_OPTIONS=detect_leaks=1 bash tests/qemu/test_kernel.sh
+# libreswan: two plutos (4.10, unpacked beside strongSwan) in the same guest
+step qemu-pluto env IKEWATCH="$ROOT/build-san/ikewatch" QEMU_ENV="IKEWATCH ASAN_OPTIONS" \
+	ASAN_OPTIONS=detect_leaks=1 bash tests/qemu/test_pluto.sh
 # the sanitizer build must not have reported anything while serving
 if grep -l 'ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer' out/e2e/ikewatch-*.log \
-	out/e2e/qemu-kernel/ikewatch.err out/e2e/qemu-kernel/ikewatch-serve.log 2>/dev/null; then
+	out/e2e/qemu-kernel/ikewatch.err out/e2e/qemu-kernel/ikewatch-serve.log \
+	out/e2e/qemu-pluto/ikewatch.err 2>/dev/null; then
 	echo "not ok - sanitizer reports in the daemon logs above"
 	total_fail=$((total_fail + 1))
 fi

@@ -13,6 +13,9 @@ int cmd_textfile(const struct config *c);
 int cmd_status(const struct config *c);
 int cmd_blackbox(const struct config *c);
 
+/* libreswan is configured (--collector.libreswan.ctlsocket): pluto instead
+ * of charon. */
+bool cli_libreswan(const struct config *c);
 /* Shared by the subcommands: the scraper with every enabled collector.
  * Sets the fields of o that the config decides; the caller sets the rest
  * (events, event_stream, ledger_state) and adds its contributors. */

@@ -17,14 +17,25 @@ static void cli_free_collectors(struct collector **cols, size_t n)
 		cols[i]->destroy(cols[i]);
 }
 
-/* charon first: the kernel's SAs are joined to its listing.  Returns how
+bool cli_libreswan(const struct config *c)
+{
+	return c->libreswan_ctlsocket && c->libreswan_ctlsocket[0];
+}
+
+/* The IKE daemon first (charon, or pluto when its control socket is
+ * configured): the kernel's SAs are joined to its listing.  Returns how
  * many collectors cols holds, 0 on ENOMEM. */
 static size_t cli_collectors(const struct config *c, struct collector **cols)
 {
 	size_t n = 0;
 
-	if (!(cols[n++] = strongswan_collector_new(c->vici_socket,
-			config_collectors_off(c->collector_groups))))
+	if (cli_libreswan(c))
+		cols[n++] = libreswan_collector_new(c->libreswan_whack,
+						    c->libreswan_ctlsocket);
+	else
+		cols[n++] = strongswan_collector_new(c->vici_socket,
+				config_collectors_off(c->collector_groups));
+	if (!cols[n - 1])
 		goto nomem;
 	if (c->xfrm_enabled && !(cols[n++] = xfrm_collector_new(c->xfrm_netns)))
 		goto nomem;

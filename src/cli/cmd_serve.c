@@ -176,7 +176,8 @@ static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 		o.on_log = serve_on_log;
 		o.log_ctx = ctx->logs;
 	}
-	if (c->events_enabled || o.want_log) {
+	/* pluto has no event stream (its log is followed instead) */
+	if ((c->events_enabled && !cli_libreswan(c)) || o.want_log) {
 		ctx->stream = vici_events_start(&o, ctx->events);
 		if (!ctx->stream) {
 			log_error("cannot start the event stream");
@@ -373,7 +374,8 @@ int cmd_serve(const struct config *c)
 		goto out;
 	}
 	serve_web_log_start(&web, c);
-	serve_preflight_vici(c->vici_socket);
+	if (!cli_libreswan(c))
+		serve_preflight_vici(c->vici_socket);
 	/* one collection at start: /-/ready answers ready without waiting for
 	 * the first scrape, and probes aimed at a traffic selector learn it */
 	model_unref(scraper_collect(ctx.scraper));

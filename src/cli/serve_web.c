@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cli/cli.h"
 #include "common/log.h"
 
 #ifndef IKW_VERSION
@@ -69,9 +70,10 @@ void serve_web_log_start(const struct serve_web *w, const struct config *c)
 			 n == 1 ? "" : "s");
 	else
 		snprintf(auth, sizeof(auth), "no authentication");
-	log_info("ikewatch %s serving %s on %s://%s (%s, %s), reading charon at %s",
+	log_info("ikewatch %s serving %s on %s://%s (%s, %s), reading %s at %s",
 		 IKW_VERSION, c->telemetry_path, w->tls ? "https" : "http",
-		 c->listen_address, how, auth, c->vici_socket);
+		 c->listen_address, how, auth, cli_libreswan(c) ? "pluto" : "charon",
+		 cli_libreswan(c) ? c->libreswan_ctlsocket : c->vici_socket);
 	if (!serve_web_loopback(c->listen_address) && !w->tls && !w->auth)
 		log_warn("listening on %s, a non-loopback address, without TLS or "
 			 "authentication: set --web.config.file", c->listen_address);

@@ -47,4 +47,9 @@ struct collector *xfrm_collector_new(const char *netns);
 struct collector *xfrm_stat_collector_new(const char *path);
 struct collector *klips_collector_new(const char *path);
 
+/* libreswan: pluto's state through `WHACK --ctlsocket CTLSOCKET ...`
+ * (--status, --trafficstatus, --globalstatus), each call within the
+ * deadline.  Strings are copied. */
+struct collector *libreswan_collector_new(const char *whack, const char *ctlsocket);
+
 #endif

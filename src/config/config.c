@@ -76,6 +76,10 @@ static const struct setting config_settings[] = {
 	{ "kernel", "xfrm_stat_path", "collector.xfrm-stat.path", SET_OPTIONAL,
 	  OFF(xfrm_stat_path), 0 },
 	{ "kernel", "klips_path", "collector.klips.path", SET_OPTIONAL, OFF(klips_path), 0 },
+	{ "libreswan", "ctlsocket", "collector.libreswan.ctlsocket", SET_OPTIONAL,
+	  OFF(libreswan_ctlsocket), 0 },
+	{ "libreswan", "whack", "collector.libreswan.whack", SET_STRING,
+	  OFF(libreswan_whack), 0 },
 	{ "status", "actions", "status.actions", SET_BOOL, OFF(status_actions), 0 },
 	{ "status", "token_file", "status.token-file", SET_STRING, OFF(status_token_file), 0 },
 	{ "status", "audit_log", "status.audit-log", SET_STRING, OFF(status_audit_log), 0 },
@@ -167,6 +171,10 @@ const char config_flags_usage[] =
 	"  --collector.xfrm-stat.path=PATH XFRM error counters (default /proc/net/xfrm_stat;\n"
 	"                                  \"\" turns it off)\n"
 	"  --collector.klips.path=PATH     KLIPS SAs (default /proc/net/ipsec_spi; \"\" off)\n"
+	"  --collector.libreswan.ctlsocket=PATH  libreswan: watch the pluto of this control\n"
+	"                                  socket (e.g. /run/pluto/pluto.ctl) instead of charon\n"
+	"  --collector.libreswan.whack=PATH  the whack that asks it (default ipsec's,\n"
+	"                                  " IKW_DEFAULT_WHACK ")\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
 	"  --events.log-file=PATH          serve: one JSON line per event (SA up, down, rekey,\n"
 	"                                  failure, alert, remediation) appended here;\n"
@@ -222,6 +230,7 @@ void config_init(struct config *c)
 	c->status_degraded_window_ms = ERROR_TREND_WINDOW_DEFAULT * 1000;
 	c->xfrm_stat_path = strdup("/proc/net/xfrm_stat");
 	c->klips_path = strdup("/proc/net/ipsec_spi");
+	c->libreswan_whack = strdup(IKW_DEFAULT_WHACK);
 	log_config_init(&c->logs);
 	redact_config_init(&c->redact);
 	probe_config_init(&c->probes);
@@ -270,6 +279,8 @@ void config_release(struct config *c)
 	free(c->status_auth_basic_password_file);
 	free(c->xfrm_stat_path);
 	free(c->klips_path);
+	free(c->libreswan_ctlsocket);
+	free(c->libreswan_whack);
 	free(c->events_log_file);
 	config_free_list(c->expect_up, c->n_expect_up);
 	config_free_list(c->ignore, c->n_ignore);

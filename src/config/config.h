@@ -17,6 +17,8 @@
 
 #define IKW_DEFAULT_PORT "9786"
 #define IKW_DEFAULT_LISTEN "127.0.0.1:" IKW_DEFAULT_PORT
+/* libreswan's whack, where Debian, Fedora and RHEL install it */
+#define IKW_DEFAULT_WHACK "/usr/libexec/ipsec/whack"
 #define CONFIG_FILE_MAX (1024 * 1024)
 #define CONFIG_LIST_MAX 1024
 /* Below the shortest interval Prometheus is commonly given (5 s), so a
@@ -55,6 +57,9 @@ struct config {
 	bool collector_groups[METRIC_GROUP_N];  /* true: the group's families */
 	char *xfrm_netns;                /* NULL: ikewatch's own namespace */
 	char *xfrm_stat_path, *klips_path;   /* "" turns them off */
+	/* libreswan: pluto's control socket (NULL or "": off, charon over VICI
+	   instead) and the whack that talks to it */
+	char *libreswan_ctlsocket, *libreswan_whack;
 	/* the status view (status:) and `ikewatch status` */
 	bool status_actions;             /* serve: actions allowed */
 	char *status_token_file, *status_audit_log;

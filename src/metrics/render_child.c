@@ -208,6 +208,12 @@ static void render_child_overdue(const struct render_ctx *c,
 }
 RENDER_PER_CHILD(render_child_overdue)
 
+/* pluto counts bytes per CHILD SA but no packets */
+static bool render_have_sa_packets(const struct render_ctx *c)
+{
+	return render_have_sas(c) && !c->m->sa_packets_unknown;
+}
+
 /* ---- the families, in catalog order (keep docs/metrics.md in step) --- */
 
 #define C(name, type, help, fn) { name, type, help, render_have_sas, NULL, fn }
@@ -228,9 +234,9 @@ const struct render_family render_child_families[] = {
 	C("ipsec_child_sa_bytes", METRIC_COUNTER,
 	  "Bytes through the child's CHILD SAs, monotonic across rekeys.",
 	  render_child_bytes_conn),
-	C("ipsec_child_sa_packets", METRIC_COUNTER,
+	{ "ipsec_child_sa_packets", METRIC_COUNTER,
 	  "Packets through the child's CHILD SAs, monotonic across rekeys.",
-	  render_child_packets_conn),
+	  render_have_sa_packets, NULL, render_child_packets_conn },
 	C("ipsec_child_sa_last_packet_timestamp_seconds", METRIC_GAUGE,
 	  "Unix time of the last packet through any CHILD SA of the child (absent: never).",
 	  render_child_last_packet_conn),

@@ -16,6 +16,12 @@ static bool render_have_stats(const struct render_ctx *c)
 	return c->m->daemon.have_stats;
 }
 
+/* pluto gives IKE SA counts but has no worker pool nor job queues */
+static bool render_have_workers(const struct render_ctx *c)
+{
+	return c->m->daemon.have_stats && !c->m->daemon.stats_ike_only;
+}
+
 static bool render_have_start(const struct render_ctx *c)
 {
 	return c->m->daemon.have_stats && c->m->daemon.start_time > 0;
@@ -261,19 +267,19 @@ const struct render_family render_daemon_families[] = {
 	  render_have_stats, render_daemon_half_open),
 	G("ipsec_daemon_worker_threads", METRIC_GAUGE,
 	  "Worker threads of the IKE daemon.",
-	  render_have_stats, render_workers),
+	  render_have_workers, render_workers),
 	G("ipsec_daemon_worker_threads_idle", METRIC_GAUGE,
 	  "Idle worker threads of the IKE daemon.",
-	  render_have_stats, render_workers_idle),
+	  render_have_workers, render_workers_idle),
 	G("ipsec_daemon_worker_threads_active", METRIC_GAUGE,
 	  "Worker threads busy with a job, by job priority.",
-	  render_have_stats, render_workers_active),
+	  render_have_workers, render_workers_active),
 	G("ipsec_daemon_job_queue_length", METRIC_GAUGE,
 	  "Jobs waiting for a worker thread, by priority.",
-	  render_have_stats, render_queues),
+	  render_have_workers, render_queues),
 	G("ipsec_daemon_scheduled_jobs", METRIC_GAUGE,
 	  "Jobs scheduled for later (timers).",
-	  render_have_stats, render_scheduled),
+	  render_have_workers, render_scheduled),
 	G("ipsec_daemon_ike_messages", METRIC_COUNTER,
 	  "IKE messages by exchange, direction and type (counters plugin).",
 	  render_have_counters, render_ike_messages),

@@ -101,10 +101,15 @@ static struct kj_target *kj_find(struct kj *k, const struct xfrm_sa_rec *sa)
 	snprintf(spi, sizeof(spi), "%08x", sa->spi);
 	len = kj_key(key, sizeof(key), true, spi, sa->reqid);
 	t = len ? hmap_get(&k->by_spi, key, len) : NULL;
-	if (t)
-		return t;
-	len = kj_key(key, sizeof(key), false, spi, sa->reqid);
-	return len ? hmap_get(&k->by_spi, key, len) : NULL;
+	if (!t && (len = kj_key(key, sizeof(key), false, spi, sa->reqid)))
+		t = hmap_get(&k->by_spi, key, len);
+	/* a daemon that does not report reqids (pluto) lists its SAs with
+	 * reqid 0: their SPI alone claims (charon's reqids are never 0) */
+	if (!t && sa->reqid && (len = kj_key(key, sizeof(key), true, spi, 0)))
+		t = hmap_get(&k->by_spi, key, len);
+	if (!t && sa->reqid && (len = kj_key(key, sizeof(key), false, spi, 0)))
+		t = hmap_get(&k->by_spi, key, len);
+	return t;
 }
 
 static int64_t kj_expire(uint64_t add_time, uint64_t limit)

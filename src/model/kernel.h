@@ -3,7 +3,8 @@
  * and their join with charon's CHILD SAs.
  *
  * Join: a kernel SA belongs to the CHILD SA whose inbound or outbound SPI
- * it carries (as charon prints it, "%08x") and whose reqid it has.  Its
+ * it carries (as charon prints it, "%08x") and whose reqid it has (any
+ * reqid for a CHILD SA of reqid 0: pluto reports none).  Its
  * counters then count under that CHILD SA's conn/child, kept monotonic
  * across rekeys by ledgers like charon's traffic.  SAs that no CHILD SA
  * claims (set up by hand, or by another daemon) are summed per source,

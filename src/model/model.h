@@ -168,6 +168,8 @@ struct daemon_info {
 	uint64_t queues[4];
 	uint64_t scheduled;
 	bool counters_plugin;             /* listed in stats' plugins */
+	bool stats_ike_only;              /* pluto: IKE SA counts, no worker
+					     pool or job queues (absent) */
 	const char **counter_names;       /* get-counters, global */
 	uint64_t *counter_values;
 	size_t ncounters;
@@ -216,6 +218,8 @@ struct model {
 	struct ike_sa *ike_sas;           /* in charon's order */
 	size_t nike, ike_alloc;
 	uint64_t ike_sas_unlisted;        /* stats said more than list-sas gave */
+	bool sa_packets_unknown;          /* the daemon counts no packets per
+					     CHILD SA (pluto): absent, not 0 */
 	struct conn_view *views;          /* sorted by name */
 	size_t nviews;
 	struct model *aux;                /* owns strings parsed in parallel */

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "remediate/remediate_run.h"
+#include "common/cmd_run.h"
 
 #define RD_STAMP_LEN 16   /* YYYYmmddTHHMMSSZ */
 
@@ -111,7 +111,7 @@ static void rd_command(const struct rem_diag_opts *o, int dfd, size_t idx)
 {
 	const struct remediate_argv *c = &o->commands[idx];
 	struct strbuf sb = STRBUF_INIT, body = STRBUF_INIT;
-	struct rem_run_result res;
+	struct cmd_run_result res;
 	struct ikw_err err = { "" };
 	char name[96];
 	size_t i;
@@ -124,7 +124,7 @@ static void rd_command(const struct rem_diag_opts *o, int dfd, size_t idx)
 	strbuf_addch(&sb, '\n');
 	/* `ip -s xfrm state` and the like need CAP_NET_ADMIN (ambient: only
 	 * for these commands, never the restart command) */
-	if (rem_run_ambient(1ULL << CAP_NET_ADMIN, c->argv, o->timeout_ms, &body,
+	if (cmd_run_ambient(1ULL << CAP_NET_ADMIN, c->argv, o->timeout_ms, &body,
 			    (size_t)o->output_max_bytes, &res, &err)) {
 		strbuf_addf(&sb, "# not run: %s\n", err.msg);
 	} else {

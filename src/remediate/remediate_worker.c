@@ -12,7 +12,7 @@
 
 #include "common/log.h"
 #include "remediate/remediate_int.h"
-#include "remediate/remediate_run.h"
+#include "common/cmd_run.h"
 #include "vici/vici_control.h"
 
 #define REM_CHECKS_MAX 16
@@ -44,11 +44,11 @@ int rem_initiate(struct remediate *r, const struct rem_job *job, const struct re
 
 static int rem_restart_cmd(struct remediate *r, char *detail, size_t dsize)
 {
-	struct rem_run_result res;
+	struct cmd_run_result res;
 	struct ikw_err err = { "" };
 	struct strbuf out = STRBUF_INIT;
 
-	if (rem_run(r->rc->restart.argv, r->rc->restart_timeout_ms, &out, 4096, &res, &err)) {
+	if (cmd_run(r->rc->restart.argv, r->rc->restart_timeout_ms, &out, 4096, &res, &err)) {
 		snprintf(detail, dsize, "%s", err.msg);
 		strbuf_release(&out);
 		return -1;

@@ -370,9 +370,15 @@ static void status_collector(const struct model *m, struct status_view *v)
 
 	v->ok = m->have_sas;
 	v->error = m->have_sas ? "" : "charon did not answer (see ikewatch's log)";
-	for (i = 0; i < m->ncollectors; i++)
-		if (!strcmp(m->collectors[i].name, "vici") && !m->collectors[i].success)
+	for (i = 0; i < m->ncollectors; i++) {
+		bool pluto = !strcmp(m->collectors[i].name, "libreswan");
+
+		if (pluto && !m->have_sas)
+			v->error = "pluto did not answer (see ikewatch's log)";
+		if ((pluto || !strcmp(m->collectors[i].name, "vici")) &&
+		    !m->collectors[i].success)
 			v->ok = false;
+	}
 }
 
 int status_build(const struct model *m, const struct status_filter *f,

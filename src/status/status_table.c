@@ -44,6 +44,7 @@ struct st_ctx {
 	struct strbuf *out;
 	bool show[COL_COUNT];
 	unsigned name_w;
+	bool no_packets;    /* the daemon counts none (pluto): "-", not 0 */
 };
 
 /* Which columns fit: NAME at least ST_NAME_MIN, one space between. */
@@ -263,7 +264,7 @@ static void st_child_dir(struct st_ctx *c, const struct status_child *sc,
 	cells[COL_REKEY] = d->in ? rk : "";
 	cells[COL_BYTES] = by;
 	cells[COL_IDLE] = idle;
-	cells[COL_PACKETS] = pk;
+	cells[COL_PACKETS] = c->no_packets ? "-" : pk;
 	cells[COL_ERRORS] = d->in && sc->have_kernel ? err : "-";
 	cells[COL_LIFE] = d->in ? life : "";
 	cells[COL_ALGS] = d->in ? alg : "";
@@ -359,7 +360,8 @@ static void st_conn_sas(struct st_ctx *c, const struct status_conn *sc)
 void status_table(const struct status_view *v, const struct status_table_opts *o,
 		  struct strbuf *out)
 {
-	struct st_ctx c = { .o = o, .out = out };
+	struct st_ctx c = { .o = o, .out = out,
+			    .no_packets = v->m && v->m->sa_packets_unknown };
 	size_t i;
 
 	st_layout(&c);

@@ -1,7 +1,8 @@
 /* The join of kernel XFRM SAs with charon's CHILD SAs: by SPI and reqid,
  * per direction; counters kept monotonic across a rekey (the old SA's
  * counters fold into the base); SAs nobody claims summed per src, dst and
- * proto; a reqid mismatch is not a match; and the rendered families. */
+ * proto; a reqid mismatch is not a match (but a CHILD SA without a reqid,
+ * pluto's, is claimed by SPI alone); and the rendered families. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,11 +297,40 @@ static void test_no_kernel_sas(void)
 	world_release(&w);
 }
 
+/* pluto reports no reqid (0 in the model): the SPI alone claims the kernel's
+ * SA, whatever its reqid */
+static void test_no_reqid(void)
+{
+	static const char *const one[][2] = { { "c0000001", "d0000001" } };
+	struct xfrm_sa_rec k[] = {
+		ksa(0xc0000001, 16389, "192.0.2.11", "192.0.2.1", 1000, 10),
+		ksa(0xd0000001, 16389, "192.0.2.1", "192.0.2.11", 500, 5),
+		ksa(0xe0000001, 16393, "192.0.2.50", "192.0.2.1", 77, 1),
+	};
+	struct world w;
+	struct model *m;
+	const struct child_view *ch;
+
+	world_init(&w);
+	m = charon_model(&w, one, 1);
+	m->ike_sas[0].children[0].reqid = 0;
+	set_kernel(m, k, 3);
+	CHECK_INT(kernel_join(m, &w.kl, true), 0);
+	ch = child(m);
+	CHECK_INT(ch->kernel.nsas, 2);
+	CHECK_U64(ch->kernel.traffic.bytes_in, 1000);
+	CHECK_U64(ch->kernel.traffic.bytes_out, 500);
+	CHECK_INT(m->kernel.joined, 2);
+	model_unref(m);
+	world_release(&w);
+}
+
 int main(void)
 {
 	RUN(test_join_and_rekey);
 	RUN(test_render_kernel);
 	RUN(test_other_redacted);
 	RUN(test_no_kernel_sas);
+	RUN(test_no_reqid);
 	return testlib_done();
 }

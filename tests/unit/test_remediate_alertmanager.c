@@ -13,7 +13,7 @@
 #include "config/config.h"
 #include "remediate/alertmanager.h"
 #include "remediate/remediate_diag.h"
-#include "remediate/remediate_run.h"
+#include "common/cmd_run.h"
 #include "common/deadline.h"
 #include "remediate/remediate.h"
 #include "testlib.h"
@@ -218,28 +218,28 @@ static void test_run(void)
 				       (char *)"sleep 8 & echo started; exit 3", NULL };
 	int64_t t0;
 	struct strbuf out = STRBUF_INIT;
-	struct rem_run_result res;
+	struct cmd_run_result res;
 	struct ikw_err err = { "" };
 
-	CHECK_INT(rem_run(slow, 200, NULL, 0, &res, &err), 0);
+	CHECK_INT(cmd_run(slow, 200, NULL, 0, &res, &err), 0);
 	CHECK(res.timed_out);
 	CHECK_INT(res.exit_code, -1);
-	CHECK_INT(rem_run(big, 5000, &out, 1000, &res, &err), 0);
+	CHECK_INT(cmd_run(big, 5000, &out, 1000, &res, &err), 0);
 	CHECK_INT(out.len, 1000);
 	CHECK(res.truncated && !res.timed_out);
 	CHECK_INT(res.exit_code, 0);
-	CHECK_INT(rem_run(fails, 5000, NULL, 0, &res, &err), 0);
+	CHECK_INT(cmd_run(fails, 5000, NULL, 0, &res, &err), 0);
 	CHECK_INT(res.exit_code, 1);
 	/* a command that leaves a background process holding its output (a
 	 * script starting a daemon): its own exit is what counts, at once */
 	strbuf_reset(&out);
 	t0 = deadline_now_ms();
-	CHECK_INT(rem_run(leaves_child, 5000, &out, 1000, &res, &err), 0);
+	CHECK_INT(cmd_run(leaves_child, 5000, &out, 1000, &res, &err), 0);
 	CHECK(!res.timed_out);
 	CHECK_INT(res.exit_code, 3);
 	CHECK_STR(strbuf_str(&out), "started\n");
 	CHECK(deadline_now_ms() - t0 < 2000);
-	CHECK(rem_run(none, 5000, NULL, 0, &res, &err) < 0);
+	CHECK(cmd_run(none, 5000, NULL, 0, &res, &err) < 0);
 	CHECK(strstr(err.msg, "cannot run") != NULL);
 	strbuf_release(&out);
 }

@@ -1,4 +1,4 @@
-#include "remediate/remediate_run.h"
+#include "common/cmd_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 
 extern char **environ;
 
-static int rem_run_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wfd)
+static int cmd_run_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wfd)
 {
 	sigset_t none, dfl;
 
@@ -45,10 +45,10 @@ static int rem_run_setup(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, 
 /* How long the output is still read after the command itself exited: a
  * background process it left (charon, started by a script) may hold the
  * pipe open for ever, and is not waited for. */
-#define REM_RUN_DRAIN_MS 200
+#define CMD_RUN_DRAIN_MS 200
 
-static void rem_run_keep(struct strbuf *out, size_t max_bytes, size_t *kept,
-			 const char *buf, size_t n, struct rem_run_result *res)
+static void cmd_run_keep(struct strbuf *out, size_t max_bytes, size_t *kept,
+			 const char *buf, size_t n, struct cmd_run_result *res)
 {
 	size_t k;
 
@@ -61,7 +61,7 @@ static void rem_run_keep(struct strbuf *out, size_t max_bytes, size_t *kept,
 		res->truncated = 1;
 }
 
-static void rem_run_kill(pid_t pid, int *status, struct rem_run_result *res)
+static void cmd_run_kill(pid_t pid, int *status, struct cmd_run_result *res)
 {
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
@@ -70,10 +70,10 @@ static void rem_run_kill(pid_t pid, int *status, struct rem_run_result *res)
 }
 
 /* Reads the output until the command exits and the pipe ends (or, after
- * the exit, REM_RUN_DRAIN_MS more), or the deadline; *status is its wait
+ * the exit, CMD_RUN_DRAIN_MS more), or the deadline; *status is its wait
  * status. */
-static void rem_run_wait(pid_t pid, int fd, const struct deadline *dl, struct strbuf *out,
-			 size_t max_bytes, int *status, struct rem_run_result *res)
+static void cmd_run_wait(pid_t pid, int fd, const struct deadline *dl, struct strbuf *out,
+			 size_t max_bytes, int *status, struct cmd_run_result *res)
 {
 	struct deadline drain = { 0 };
 	bool exited = false, open_pipe = true;
@@ -87,13 +87,13 @@ static void rem_run_wait(pid_t pid, int fd, const struct deadline *dl, struct st
 
 		if (!exited && waitpid(pid, status, WNOHANG) == pid) {
 			exited = true;
-			drain = deadline_in_ms(REM_RUN_DRAIN_MS);
+			drain = deadline_in_ms(CMD_RUN_DRAIN_MS);
 			continue;
 		}
 		if (exited && (!open_pipe || wait_ms <= 0))
 			return;
 		if (wait_ms <= 0) {
-			rem_run_kill(pid, status, res);
+			cmd_run_kill(pid, status, res);
 			return;
 		}
 		if (!open_pipe) {
@@ -108,12 +108,12 @@ static void rem_run_wait(pid_t pid, int fd, const struct deadline *dl, struct st
 		if (n <= 0)
 			open_pipe = false;
 		else
-			rem_run_keep(out, max_bytes, &kept, buf, (size_t)n, res);
+			cmd_run_keep(out, max_bytes, &kept, buf, (size_t)n, res);
 	}
 }
 
-int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t max_bytes,
-	    struct rem_run_result *res, struct ikw_err *err)
+int cmd_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t max_bytes,
+	    struct cmd_run_result *res, struct ikw_err *err)
 {
 	struct deadline dl = deadline_in_ms((int)(timeout_ms > 3600000 ? 3600000 : timeout_ms));
 	posix_spawn_file_actions_t fa;
@@ -125,7 +125,7 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 	res->exit_code = -1;
 	if (pipe2(pfd, O_CLOEXEC))
 		return err_set(err, -errno, "pipe: %s", strerror(errno));
-	if ((r = rem_run_setup(&fa, &at, pfd[1]))) {
+	if ((r = cmd_run_setup(&fa, &at, pfd[1]))) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return err_set(err, r, "out of memory");
@@ -138,7 +138,7 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 		close(pfd[0]);
 		return err_set(err, -r, "cannot run '%s': %s", argv[0], strerror(r));
 	}
-	rem_run_wait(pid, pfd[0], &dl, out, max_bytes, &status, res);
+	cmd_run_wait(pid, pfd[0], &dl, out, max_bytes, &status, res);
 	close(pfd[0]);
 	if (!res->timed_out && WIFEXITED(status))
 		res->exit_code = WEXITSTATUS(status);
@@ -147,8 +147,8 @@ int rem_run(char *const argv[], uint64_t timeout_ms, struct strbuf *out, size_t 
 	return 0;
 }
 
-int rem_run_ambient(uint64_t caps, char *const argv[], uint64_t timeout_ms,
-		    struct strbuf *out, size_t max_bytes, struct rem_run_result *res,
+int cmd_run_ambient(uint64_t caps, char *const argv[], uint64_t timeout_ms,
+		    struct strbuf *out, size_t max_bytes, struct cmd_run_result *res,
 		    struct ikw_err *err)
 {
 	uint64_t raised = 0;
@@ -159,7 +159,7 @@ int rem_run_ambient(uint64_t caps, char *const argv[], uint64_t timeout_ms,
 		if (caps & (1ULL << cap) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0)
 			raised |= 1ULL << cap;
-	r = rem_run(argv, timeout_ms, out, max_bytes, res, err);
+	r = cmd_run(argv, timeout_ms, out, max_bytes, res, err);
 	for (cap = 0; cap < 64; cap++)
 		if (raised & (1ULL << cap))
 			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0);
