@@ -8,56 +8,9 @@
 # env: QEMU_TIMEOUT (default 300 s), QEMU_OUT (instead of qemu-kernel/)
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-OUT_DIR=${E2E_OUT:-$ROOT/out/e2e}
-PASS=0
-FAIL=0
+QEMU_TEST=kernel
+source "$(dirname "${BASH_SOURCE[0]}")/host_lib.sh"
+qemu_prepare
 
-pass() { PASS=$((PASS + 1)); printf 'ok - %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf 'not ok - %s\n' "$*"; }
-finish() {
-	printf 'qemu-kernel: %d passed, %d failed\n' "$PASS" "$FAIL"
-	[ "$FAIL" -eq 0 ]
-}
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" -ne 0 ]; then
-	fail "running as root"
-	finish
-	exit
-fi
-mkdir -p "$OUT_DIR"
-
-t0=$SECONDS
-if bash "$HERE/prepare.sh" >"$OUT_DIR/qemu-prepare.log" 2>&1; then
-	pass "prepare.sh ($((SECONDS - t0)) s)"
-else
-	tail -n 20 "$OUT_DIR/qemu-prepare.log"
-	fail "prepare.sh (log: $OUT_DIR/qemu-prepare.log)"
-	finish
-	exit
-fi
-
-# the guest's output goes to the terminal as it comes and into a log,
-# from which its verdicts are counted
-# (the guest's dmesg, and its charon logs on failure, go to qemu-kernel/)
-log=$OUT_DIR/qemu-kernel.log
-results=${QEMU_OUT:-}
-if [ -z "$results" ]; then
-	results=$OUT_DIR/qemu-kernel
-	rm -rf "$results"
-fi
-t0=$SECONDS
-QEMU_OUT=$results bash "$HERE/run.sh" "$HERE/guest_kernel.sh" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-gp=$(grep -c '^ok - ' "$log")
-gf=$(grep -c '^not ok - ' "$log")
-PASS=$((PASS + gp))
-FAIL=$((FAIL + gf))
-if [ "$rc" -eq 0 ] && [ "$gp" -gt 0 ]; then
-	pass "guest smoke exited 0 with $gp checks passed ($((SECONDS - t0)) s)"
-else
-	fail "guest smoke exited $rc ($gp passed, $gf failed in the guest; log: $log)"
-fi
+qemu_guest "$QEMU_HERE/guest_kernel.sh" "guest smoke"
 finish
