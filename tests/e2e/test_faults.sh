@@ -27,8 +27,9 @@ alive() { kill -0 "$1" 2>/dev/null; }
 serve_on() {
 	shift   # $1: a name, for the reader
 	PORT=$(free_port)
+	# no reuse window: each scrape reads charon as it is now (lib.sh's rule)
 	"$@" serve --web.listen-address="127.0.0.1:$PORT" "${SERVE_ARGS[@]}" \
-		>"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
+		--scrape.reuse-window="${E2E_REUSE_WINDOW:-0}" >"$E2E_OUT/ikewatch-$PORT.log" 2>&1 &
 	IKW_PID=$!
 	E2E_PIDS+=("$IKW_PID")
 	wait_for 10 curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/-/healthy" \
