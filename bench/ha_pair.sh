@@ -38,22 +38,9 @@ PHASE=${HA_PHASE:-0.37}
 WINDOW=${HA_WINDOW:-$(awk -v i="$INTERVAL" 'BEGIN { printf "%dms", i * 500 }')}
 OUT=$ROOT/bench/results/ha-pair.txt
 IKEWATCH=$ROOT/build-bench/ikewatch
-LAB=$ROOT/lab/lab.sh
-NAME=ikwha
-WORK=$(mktemp -d)
-PIDS=()
+bench_frame ha_pair ikwha
 
-log() { printf 'ha_pair: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	"$LAB" --name "$NAME" down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # a Prometheus-like scraper: URL every INTERVAL s from START (epoch s) for
 # SPAN s, gzip asked for; prints how many scrapes answered 200

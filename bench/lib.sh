@@ -1,5 +1,6 @@
 # Helpers shared by the benchmark scripts (sourced, bash).  Each script
-# sets IKEWATCH (its build-bench binary) and defines log and die first.
+# sets IKEWATCH (its build-bench binary); log and die below may be replaced
+# by the script's own.
 
 # a free TCP port on loopback
 free_port() {
@@ -20,3 +21,28 @@ bench_build() {
 	fi
 	[[ -x $IKEWATCH ]] || die "no $IKEWATCH"
 }
+
+# The frame of a lab benchmark (ha_pair.sh, remote_access.sh,
+# probe_quiet.sh): bench_frame TAG LABNAME sets LAB, NAME, WORK (a scratch
+# directory) and PIDS (processes to stop by pid), and log/die prefixed with
+# TAG; bench_cleanup, for the EXIT trap, stops them, takes the lab down and
+# removes WORK.
+bench_frame() {
+	BENCH_TAG=$1
+	NAME=$2
+	LAB=$ROOT/lab/lab.sh
+	WORK=$(mktemp -d)
+	PIDS=()
+}
+log() { printf '%s: %s\n' "${BENCH_TAG:-bench}" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+bench_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	"$LAB" --name "$NAME" down >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+}
+
+# median of the numbers on stdin
+bench_median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

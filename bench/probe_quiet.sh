@@ -33,21 +33,8 @@ DURATION=${QUIET_SECONDS:-60}
 OUT=$ROOT/bench/results
 DOC=$ROOT/docs/performance.md
 IKEWATCH=$ROOT/build-bench/ikewatch
-LAB=$ROOT/lab/lab.sh
-NAME=ikwquiet
-WORK=$(mktemp -d)
-PIDS=()
+bench_frame probe_quiet ikwquiet
 
-log() { printf 'probe_quiet: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	"$LAB" --name "$NAME" down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
 
 inner() { printf '%d.%d' $((($1 - 1) / 254)) $((($1 - 1) % 254 + 1)); }
 
@@ -114,7 +101,7 @@ main() {
 	((EUID == 0)) || die "must run as root (network namespaces)"
 	[[ $N =~ ^[1-9][0-9]*$ && $N -ge 2 && $N -le 200 ]] || die "QUIET_N must be 2..200"
 	bench_build
-	trap cleanup EXIT
+	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
 	mkdir -p "$OUT"
 	log "lab $NAME with $N tunnels"

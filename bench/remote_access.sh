@@ -34,25 +34,10 @@ WARMUP=${RA_WARMUP:-3}
 IDENTITIES=${RA_IDENTITIES:-100}
 OUT=$ROOT/bench/results/remote-access.txt
 IKEWATCH=$ROOT/build-bench/ikewatch
-LAB=$ROOT/lab/lab.sh
-NAME=ikwra
-WORK=$(mktemp -d)
-PIDS=()
+bench_frame remote_access ikwra
 
-log() { printf 'remote_access: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+trap bench_cleanup EXIT
 
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	"$LAB" --name "$NAME" down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# median of the numbers on stdin
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # measure KEY ARGS...: ikewatch serve ARGS against the hub; KEY_* results
 measure() {
@@ -70,7 +55,7 @@ measure() {
 	for ((i = 0; i < WARMUP; i++)); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics"; done
 	for ((i = 0; i < ROUNDS; i++)); do
 		curl -fsS -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"
-	done | median >"$WORK/$key.median"
+	done | bench_median >"$WORK/$key.median"
 	curl -fsS "http://127.0.0.1:$port/metrics" >"$WORK/$key.prom"
 	printf '%s_scrape_ms=%.1f\n' "$key" "$(awk '{ print $1 * 1000 }' "$WORK/$key.median")"
 	printf '%s_series=%s\n' "$key" "$(grep -vc '^#' "$WORK/$key.prom")"
@@ -140,7 +125,7 @@ VICI=$("$LAB" --name "$NAME" vici hub | sed "s|^unix://||")
 TIMEFORMAT=%R
 for ((i = 0; i < ROUNDS; i++)); do
 	{ time swanctl --list-sas --raw --uri "unix://$VICI" >/dev/null 2>&1; } 2>&1
-done | median >"$WORK/floor.median"
+done | bench_median >"$WORK/floor.median"
 floor_ms=$(awk '{ printf "%.1f", $1 * 1000 }' "$WORK/floor.median")
 {
 	printf '# bench/remote_access.sh on %s (ikewatch %s, release build)\n' \
