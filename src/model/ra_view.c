@@ -40,23 +40,36 @@ static bool ra_addr_parse(const char *s, size_t len, struct ra_addr *out)
 	return inet_pton(out->af, buf, out->a) == 1;
 }
 
-static bool ra_pool_holds(const struct va_pool *p, const struct ra_addr *a)
-{
+/* A pool's range, parsed once per collection, not once per SA. */
+struct ra_range {
+	const char *name;
 	struct ra_addr lo, hi;
+};
+
+static bool ra_range_parse(const struct va_pool *p, struct ra_range *r)
+{
+	r->name = p->name;
+	return p->base && p->last && ra_addr_parse(p->base, strlen(p->base), &r->lo) &&
+	       ra_addr_parse(p->last, strlen(p->last), &r->hi) && r->lo.af == r->hi.af;
+}
+
+static bool ra_range_holds(const struct ra_range *r, const struct ra_addr *a)
+{
 	size_t n = a->af == AF_INET ? 4 : 16;
 
-	if (!p->base || !p->last || !ra_addr_parse(p->base, strlen(p->base), &lo) ||
-	    !ra_addr_parse(p->last, strlen(p->last), &hi) || lo.af != a->af ||
-	    hi.af != a->af)
-		return false;
-	return memcmp(a->a, lo.a, n) >= 0 && memcmp(a->a, hi.a, n) <= 0;
+	return r->lo.af == a->af && memcmp(a->a, r->lo.a, n) >= 0 &&
+	       memcmp(a->a, r->hi.a, n) <= 0;
 }
 
 void ra_assign_pools(struct model *m)
 {
+	struct ra_range *ranges = malloc((m->pools.n ? m->pools.n : 1) * sizeof(*ranges));
 	struct ra_addr a;
-	size_t i, k;
+	size_t i, k, n = 0;
 
+	for (k = 0; ranges && k < m->pools.n; k++)
+		if (ra_range_parse(&m->pools.pools[k], &ranges[n]))
+			n++;
 	for (i = 0; i < m->nike; i++) {
 		struct ike_sa *sa = &m->ike_sas[i];
 		const char *v = sa->remote_vips;
@@ -64,10 +77,11 @@ void ra_assign_pools(struct model *m)
 		sa->pool = NULL;
 		if (!v || !*v || !ra_addr_parse(v, strcspn(v, ","), &a))
 			continue;
-		for (k = 0; k < m->pools.n && !sa->pool; k++)
-			if (ra_pool_holds(&m->pools.pools[k], &a))
-				sa->pool = m->pools.pools[k].name;
+		for (k = 0; k < n && !sa->pool; k++)
+			if (ra_range_holds(&ranges[k], &a))
+				sa->pool = ranges[k].name;
 	}
+	free(ranges);   /* out of memory: no pool is named, nothing else fails */
 }
 
 /* ---- sessions per identity --------------------------------------------- */
