@@ -41,18 +41,9 @@ PSK=ikwq-smoke-not-a-secret-0123456789
 WORK=$(mktemp -d /tmp/guest-kernel.XXXXXX)
 IKW_SERVE_PID=
 LOGS=${QEMU_OUT:-$WORK}
-PASS=0 FAIL=0
 CHARON_PIDS=()
-T0=$SECONDS
 
-pass() { PASS=$((PASS + 1)); printf 'ok - %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf 'not ok - %s\n' "$*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-note() { printf '# [%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
+source "$(dirname "$0")/guest_lib.sh"
 quiet() { # quiet LOGNAME COMMAND...: output to $WORK/LOGNAME.log, shown on failure
 	local log=$WORK/$1.log
 	shift

@@ -36,18 +36,9 @@ PSK=ikwp-pluto-not-a-secret-0123456789
 CONNS=(alpha beta gamma)
 WORK=$(mktemp -d /tmp/guest-pluto.XXXXXX)
 LOGS=${QEMU_OUT:-$WORK}
-PASS=0 FAIL=0
 PLUTO_PIDS=()
-T0=$SECONDS
 
-pass() { PASS=$((PASS + 1)); printf 'ok - %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf 'not ok - %s\n' "$*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-note() { printf '# [%3ds] %s\n' "$((SECONDS - T0))" "$*"; }
+source "$(dirname "$0")/guest_lib.sh"
 
 # --- ikewatch against pluto A
 # ikw ARGS...: one scrape of pluto A (and the XFRM of namespace A)
