@@ -375,8 +375,9 @@ measure_size() {
 	done
 	local load1 others1
 	cpu1=$(proc_cpu_ticks "$IKW_PID")
+	# each round scrapes ikewatch twice (plain and gzip): the mean of the two
 	CPU_PER_SCRAPE=$(awk -v d="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$ROUNDS" \
-		'BEGIN { printf "%.4f", d / hz / r }')
+		'BEGIN { printf "%.4f", d / hz / (2 * r) }')
 	log "N=$n: ikewatch CPU (user+sys) per scrape: ${CPU_PER_SCRAPE}s"
 	load1=$(cut -d' ' -f1 /proc/loadavg)
 	others1=$(other_labs)
@@ -605,7 +606,7 @@ EOF
 
 ### Context of each size
 
-| N | peers | lab up in | ikewatch CPU per scrape (user+sys) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
+| N | peers | lab up in | ikewatch CPU per scrape (user+sys, mean of plain and gzip) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
 		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat _; do
