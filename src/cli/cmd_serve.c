@@ -213,7 +213,10 @@ static int serve_start_lines(struct serve_ctx *ctx, const struct config *c)
  * daemon's contributors, each filling its own section. */
 static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
 {
-	struct scraper_opts o = { .events = ctx->events, .event_stream = ctx->stream != NULL };
+	/* pluto's followed log is its event stream (up/down/rekey counters) */
+	bool pluto_log = ctx->logs && c->logs.daemon == LOG_DAEMON_PLUTO;
+	struct scraper_opts o = { .events = ctx->events,
+				  .event_stream = ctx->stream != NULL || pluto_log };
 
 	ctx->scraper = cli_scraper_new(c, &o);
 	if (!ctx->scraper)
