@@ -153,6 +153,8 @@ ikewatch_run() {
 		"$(metric "$M" 'ipsec_child_up{conn="alpha",child="alpha"}')" 0
 	same "ikewatch: beta still up" "$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
 
+	plog_ikewatch   # guest_pluto_log.sh: ikewatch following pluto A's log
+
 	# pluto stalled (SIGSTOP): whack waits on the socket; the scrape ends at
 	# its deadline with the collector failed, and does not hang
 	note "pluto stalled"
@@ -187,6 +189,7 @@ ikewatch_run() {
 
 cleanup() {
 	local pid
+	[ -n "${PLOG_SERVE_PID:-}" ] && kill "$PLOG_SERVE_PID" 2>/dev/null
 	for pid in "${PLUTO_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done

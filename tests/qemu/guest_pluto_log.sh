@@ -100,3 +100,92 @@ plog_capture() {
 	cp "$(pluto_dir a)/pluto.log" "$PLUTO_CAPTURE/a-pluto-failures.log"
 	cp "$(pluto_dir b)/pluto.log" "$PLUTO_CAPTURE/b-pluto-failures.log"
 }
+
+# --- ikewatch serve following pluto A's log (logs.daemon: pluto) ----------
+PLOG_PORT=9797
+PLOG_SERVE_PID=
+
+# plog_value SERIES: its value in a fresh scrape of the serve, or nothing
+plog_value() {
+	curl -fsS --max-time 10 "http://127.0.0.1:$PLOG_PORT/metrics" 2>/dev/null |
+		awk -v s="$1" '$1 == s { print $2; exit }'
+}
+# plog_until SECONDS SERIES OP WANT: waits until the series' value OP WANT
+# (awk comparison); prints what it saw last when it gives up
+plog_until() {
+	local n=$1 series=$2 op=$3 want=$4 v _
+	for _ in $(seq 1 "$n"); do
+		v=$(plog_value "$series")
+		[ -n "$v" ] && awk -v v="$v" -v w="$want" "BEGIN { exit !(v $op w) }" && return 0
+		sleep 1
+	done
+	echo "# $series = ${v:-none}, want $op $want"
+	return 1
+}
+plog_child() { echo "ipsec_child_sa_events_total{conn=\"$1\",child=\"$1\",event=\"$2\"}"; }
+plog_ike() { echo "ipsec_ike_sa_events_total{conn=\"$1\",event=\"$2\"}"; }
+plog_fail() { echo "ipsec_conn_failures_total{conn=\"$1\",reason=\"$2\"}"; }
+plog_bytes() { echo "ipsec_child_sa_bytes_total{conn=\"$1\",child=\"$1\",direction=\"$2\"}"; }
+
+plog_ikewatch() {
+	local cfg=$WORK/plog.yml b0 final
+	note "pluto log: ikewatch serve following pluto A's log"
+	printf 'logs:\n  daemon: pluto\n  files: [%s]\n' "$(pluto_dir a)/pluto.log" >"$cfg"
+	"$IKW" serve --config.file="$cfg" --web.listen-address="127.0.0.1:$PLOG_PORT" \
+		--scrape.reuse-window=0s --collector.libreswan.ctlsocket="$(ctl a)" \
+		--collector.libreswan.whack="$WHACK" --no-collector.xfrm --collector.klips.path= \
+		>>"$LOGS/ikewatch-serve-pluto.log" 2>&1 &
+	PLOG_SERVE_PID=$!
+	check "pluto log: serve up, beta up, its log followed (events family present)" \
+		plog_until 30 "$(plog_child beta rekey)" == 0
+
+	# a wrong PSK: counted as an authentication failure under its conn
+	whack a --name delta --initiate --asynchronous >/dev/null 2>&1
+	check "pluto log: delta's wrong PSK counted as failure reason=auth under conn delta" \
+		plog_until 20 "$(plog_fail delta auth)" '>=' 1
+	whack a --name delta --delete >/dev/null 2>&1
+	# an ESP proposal mismatch: no_proposal
+	whack a --name epsilon --initiate --asynchronous >/dev/null 2>&1
+	check "pluto log: epsilon's proposal mismatch counted as reason=no_proposal" \
+		plog_until 20 "$(plog_fail epsilon no_proposal)" '>=' 1
+	whack a --name epsilon --delete >/dev/null 2>&1
+
+	# a CHILD SA rekey: one rekey, and its old SA's delete is no down
+	whack a --name beta --rekey-ipsec >/dev/null 2>&1
+	check "pluto log: beta's CHILD SA rekey counted (rekey 1)" \
+		plog_until 20 "$(plog_child beta rekey)" == 1
+	check "pluto log: the rekeyed SA's delete is no down (beta down 0)" \
+		plog_until 5 "$(plog_child beta down)" == 0
+
+	# an IKE SA of its own: up, then down
+	up eta
+	check "pluto log: eta's IKE SA up counted (ike up 1)" plog_until 20 "$(plog_ike eta up)" == 1
+	check "pluto log: eta's CHILD SA up counted (child up 1)" \
+		plog_until 5 "$(plog_child eta up)" == 1
+	whack a --name eta --terminate >/dev/null 2>&1
+	check "pluto log: eta's IKE SA down counted (ike down 1)" \
+		plog_until 20 "$(plog_ike eta down)" == 1
+
+	# a short-lived CHILD SA: traffic after the last scrape is counted from
+	# its final "ESP traffic information" line, and only once
+	up gamma
+	b0=$(plog_value "$(plog_bytes gamma out)")
+	pings 3 3
+	whack a --name gamma --terminate >/dev/null 2>&1
+	plog_wait a '"gamma" #[0-9]*: ESP traffic information' 10
+	final=$(grep '"gamma" #[0-9]*: ESP traffic information' "$(pluto_dir a)/pluto.log" |
+		tail -n 1 | sed -n 's/.* out=\([0-9]*\)B$/\1/p')
+	check "pluto log: gamma's final line says out=${final:-none}B, more than the last scrape (${b0:-none})" \
+		test -n "$final" -a -n "$b0" -a "${final:-0}" -gt "${b0:-0}"
+	check "pluto log: gamma's CHILD SA down counted (down 1)" \
+		plog_until 20 "$(plog_child gamma down)" == 1
+	same "pluto log: gamma's bytes out = its final traffic line" \
+		"$(plog_value "$(plog_bytes gamma out)")" "$final"
+	same "pluto log: gamma's bytes out unchanged at the next scrape (not counted twice)" \
+		"$(plog_value "$(plog_bytes gamma out)")" "$final"
+	check "pluto log: ikewatch_event_stream_up present (the log is pluto's event stream)" \
+		plog_until 5 'ikewatch_event_stream_up' '>=' 0
+	kill "$PLOG_SERVE_PID" 2>/dev/null
+	wait "$PLOG_SERVE_PID" 2>/dev/null
+	PLOG_SERVE_PID=
+}
