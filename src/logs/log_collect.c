@@ -148,15 +148,29 @@ size_t log_collect_recent(struct log_collect *c, const char *conn, struct strbuf
 	return n;
 }
 
+/* The status view's kind of a pluto SA line (log_line_describe knows
+ * charon's wording only). */
+static void log_collect_pluto_kind(const struct pluto_sa_event *sa,
+				   struct log_line_info *info)
+{
+	if (sa->kind == PLUTO_IKE_REKEY || sa->kind == PLUTO_CHILD_REKEY)
+		info->kind = LOG_LINE_REKEY;
+	else if (sa->kind != PLUTO_SA_NONE)
+		info->kind = LOG_LINE_UPDOWN;
+	info->established = sa->kind == PLUTO_IKE_UP;
+}
+
 /* Every line goes to the status view's store, conn or not. */
 static void log_collect_keep(struct log_collect *c, const struct log_event *ev,
-			     const char *conn, double ts)
+			     const struct pluto_sa_event *sa, const char *conn, double ts)
 {
 	struct log_line_info info;
 
 	if (!c->o.lines)
 		return;
 	log_line_describe(ev, &info);
+	if (sa)
+		log_collect_pluto_kind(sa, &info);
 	log_store_add(c->o.lines, ts, conn, ev->sa_id, ev->msg, ev->msg_len, &info);
 }
 
@@ -196,7 +210,7 @@ void log_collect_line(struct log_collect *c, const char *line, size_t len,
 		log_classify_conn(&ev, conn);
 		log_collect_remember(c, &ev, conn);
 	}
-	log_collect_keep(c, &ev, conn, ts);
+	log_collect_keep(c, &ev, c->pluto ? &sa : NULL, conn, ts);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_pluto_sa(c, &ev, &sa, ts);
 	log_collect_rules(c, &ev);
@@ -219,7 +233,7 @@ void log_collect_vici(struct log_collect *c, const char *msg, size_t len,
 	if (sa_id)
 		ev.sa_id = sa_id;
 	log_collect_remember(c, &ev, ev.conn);
-	log_collect_keep(c, &ev, ev.conn, ts);
+	log_collect_keep(c, &ev, NULL, ev.conn, ts);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }
