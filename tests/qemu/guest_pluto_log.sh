@@ -141,13 +141,13 @@ plog_ikewatch() {
 
 	# a wrong PSK: counted as an authentication failure under its conn
 	whack a --name delta --initiate --asynchronous >/dev/null 2>&1
-	check "pluto log: delta's wrong PSK counted as failure reason=auth under conn delta" \
-		plog_until 20 "$(plog_fail delta auth)" '>=' 1
+	check "pluto log: delta's wrong PSK counted as failure reason=auth_failed under conn delta" \
+		plog_until 20 "$(plog_fail delta auth_failed)" '>=' 1
 	whack a --name delta --delete >/dev/null 2>&1
 	# an ESP proposal mismatch: no_proposal
 	whack a --name epsilon --initiate --asynchronous >/dev/null 2>&1
-	check "pluto log: epsilon's proposal mismatch counted as reason=no_proposal" \
-		plog_until 20 "$(plog_fail epsilon no_proposal)" '>=' 1
+	check "pluto log: epsilon's proposal mismatch counted as reason=no_proposal_chosen" \
+		plog_until 20 "$(plog_fail epsilon no_proposal_chosen)" '>=' 1
 	whack a --name epsilon --delete >/dev/null 2>&1
 
 	# a CHILD SA rekey: one rekey, and its old SA's delete is no down
