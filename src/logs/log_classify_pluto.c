@@ -24,15 +24,10 @@ static bool pl_digit(char c)
 
 /* ---- line layout --------------------------------------------------------- */
 
-/* Offset just past a syslog tag "pluto[123]: " or "pluto: ", else 0. */
-static size_t pl_after_tag(const char *s, size_t lim)
+/* Offset just past the tag at s + i ("pluto[123]: " or "pluto: "), else 0. */
+static size_t pl_tag_end(const char *s, size_t lim, size_t i)
 {
-	const char *p = pl_find(s, lim, "pluto");
-	size_t i;
-
-	if (!p)
-		return 0;
-	i = (size_t)(p - s) + 5;
+	i += 5;
 	if (i < lim && s[i] == '[') {
 		while (++i < lim && pl_digit(s[i]))
 			;
@@ -41,6 +36,20 @@ static size_t pl_after_tag(const char *s, size_t lim)
 		i++;
 	}
 	return i + 1 < lim && s[i] == ':' && s[i + 1] == ' ' ? i + 2 : 0;
+}
+
+/* Offset just past a syslog tag, else 0 (a host named "pluto1" is no tag). */
+static size_t pl_after_tag(const char *s, size_t lim)
+{
+	const char *p = s;
+	size_t off;
+
+	while ((p = pl_find(p, lim - (size_t)(p - s), "pluto"))) {
+		if ((off = pl_tag_end(s, lim, (size_t)(p - s))))
+			return off;
+		p++;
+	}
+	return 0;
 }
 
 /* Offset just past pluto's own time stamp "... HH:MM:SS[.ffffff]: ", else 0. */

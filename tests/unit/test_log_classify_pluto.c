@@ -87,6 +87,8 @@ static const struct {
 	/* syslog, journal and whack prefixes */
 	{ "Dec  6 08:44:16 gw pluto[812]: \"delta\" #5: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED",
 	  LOG_FAILURE, FAIL_AUTH, PLUTO_SA_NONE, "delta", 5, 0, "", "" },
+	{ "Dec  6 08:44:16 pluto1 pluto[812]: \"delta\" #5: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED",
+	  LOG_FAILURE, FAIL_AUTH, PLUTO_SA_NONE, "delta", 5, 0, "", "" },
 	{ "2026-12-06T08:44:16.313016+00:00 gw pluto[812]: \"beta\" #3: ESP traffic information: in=1KB out=0B",
 	  NOFAIL, PLUTO_CHILD_TRAFFIC, "beta", 3, 0, "", "" },
 	{ "005 \"beta\" #3: ESP traffic information: in=420B out=420B",
