@@ -183,8 +183,8 @@ plog_ikewatch() {
 		"$(plog_value "$(plog_bytes gamma out)")" "$final"
 	same "pluto log: gamma's bytes out unchanged at the next scrape (not counted twice)" \
 		"$(plog_value "$(plog_bytes gamma out)")" "$final"
-	check "pluto log: ikewatch_event_stream_up present (the log is pluto's event stream)" \
-		plog_until 5 'ikewatch_event_stream_up' '>=' 0
+	check "pluto log: ikewatch_event_stream_up 1 (the followed log is pluto's event stream)" \
+		plog_until 5 'ikewatch_event_stream_up' == 1
 	kill "$PLOG_SERVE_PID" 2>/dev/null
 	wait "$PLOG_SERVE_PID" 2>/dev/null
 	PLOG_SERVE_PID=
