@@ -170,6 +170,13 @@ struct daemon_info {
 	bool counters_plugin;             /* listed in stats' plugins */
 	bool stats_ike_only;              /* pluto: IKE SA counts, no worker
 					     pool or job queues (absent) */
+	/* pluto's --globalstatus; each group absent unless its keys were read */
+	bool have_child_sas;              /* current.states.ipsec */
+	uint64_t child_sas_total;
+	bool have_negotiations;           /* total.ike.ikev2.established/failed */
+	uint64_t ike_established_total, ike_failed_total;
+	bool have_dpd;                    /* total.ike.dpd.sent/recv/replied */
+	uint64_t dpd_sent, dpd_received, dpd_replied;
 	const char **counter_names;       /* get-counters, global */
 	uint64_t *counter_values;
 	size_t ncounters;

@@ -371,7 +371,11 @@ static void html_child_counters(struct strbuf *out, const struct status_child *c
 	const struct child_sa *c = ch->sa;
 
 	html_td_bytes(out, in ? c->bytes_in : c->bytes_out);
-	strbuf_addf(out, "<td class=\"n\">%" PRIu64 "</td>", in ? c->packets_in : c->packets_out);
+	if (ch->no_packets)
+		strbuf_addstr(out, "<td class=\"n\">-</td>");
+	else
+		strbuf_addf(out, "<td class=\"n\">%" PRIu64 "</td>",
+			    in ? c->packets_in : c->packets_out);
 	/* the kernel counts replay and ICV failures on the inbound SA only */
 	if (in && ch->have_kernel)
 		strbuf_addf(out, "<td class=\"n%s\">%" PRIu64 "</td>",
