@@ -39,6 +39,7 @@ LOGS=${QEMU_OUT:-$WORK}
 PLUTO_PIDS=()
 
 source "$(dirname "$0")/guest_lib.sh"
+source "$(dirname "$0")/guest_pluto_ops.sh"
 
 # --- ikewatch against pluto A
 # ikw ARGS...: one scrape of pluto A (and the XFRM of namespace A)
@@ -171,6 +172,10 @@ ikewatch_run() {
 	same "ikewatch: child alpha terminated reads 0" \
 		"$(metric "$M" 'ipsec_child_up{conn="alpha",child="alpha"}')" 0
 	same "ikewatch: beta still up" "$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
+
+	# remediation re-initiates alpha through whack (guest_pluto_ops.sh)
+	note "remediation"
+	ops_run
 
 	# pluto stalled (SIGSTOP): whack waits on the socket; the scrape ends at
 	# its deadline with the collector failed, and does not hang
