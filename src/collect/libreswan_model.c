@@ -486,6 +486,7 @@ static int lsw_fill_ike(struct lsw_model *b, struct lsw_ike_key *k)
 	sa->tasks_active = sa->tasks_queued = "";
 	sa->rekey_in = k->ike ? lsw_time(k->ike->rekey_in) : TIME_NONE;
 	sa->children_negotiated = -1;
+	sa->role_unknown = true;   /* whack's output does not say who initiated */
 	if (k->nchildren &&
 	    !(sa->children = arena_alloc(&m->arena, k->nchildren * sizeof(*sa->children))))
 		return -ENOMEM;

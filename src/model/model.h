@@ -92,6 +92,8 @@ struct ike_sa {
 	uint16_t local_port, remote_port;
 	const char *initiator_spi, *responder_spi;
 	bool initiator, nat_local, nat_remote, nat_fake, nat_any;
+	bool role_unknown;                /* the daemon does not say (pluto):
+					     no role label, "-", null */
 	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
 	uint32_t encr_keysize, integ_keysize;
 	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
@@ -104,6 +106,8 @@ struct ike_sa {
 	struct child_sa *children;
 	size_t nchildren;
 };
+/* "initiator" or "responder"; NULL when the daemon does not say */
+const char *ike_sa_role(const struct ike_sa *s);
 
 struct child_cfg {
 	const char *name, *mode;      /* mode: TUNNEL, TRANSPORT, BEET, PASS, DROP */

@@ -312,7 +312,7 @@ static void html_ike_row(const struct status_conn *sc, const struct status_ike *
 		strbuf_addstr(out, "<td class=\"n\">-</td>");
 	else
 		strbuf_addf(out, "<td class=\"n\">%" PRId64 "</td>", si->children_life);
-	strbuf_addf(out, "<td>%s</td>", sa->initiator ? "initiator" : "responder");
+	strbuf_addf(out, "<td>%s</td>", ike_sa_role(sa) ? ike_sa_role(sa) : "-");
 	if (o->actions) {
 		strbuf_addstr(out, "<td>");
 		html_button_ike(out, sc, sa);

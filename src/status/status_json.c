@@ -103,7 +103,7 @@ static void sj_ike(struct json_out *j, const struct status_ike *si)
 	json_str(j, "remote_id", s->remote_id);
 	json_str(j, "initiator_spi", s->initiator_spi);
 	json_str(j, "responder_spi", s->responder_spi);
-	json_str(j, "role", s->initiator ? "initiator" : "responder");
+	json_str(j, "role", ike_sa_role(s));
 	json_str(j, "nat", status_nat(s));
 	sj_algs(j, s->encr_alg, s->encr_keysize, s->integ_alg, s->prf_alg, s->dh_group);
 	sj_secs(j, "established_seconds", s->established_for);

@@ -93,6 +93,8 @@ ikewatch_run() {
 	# identities, as charon's collector fills them
 	check "ikewatch: alpha's ipsec_ike_sa_info has pluto's suite in charon's spelling" \
 		grep -q '^ipsec_ike_sa_info{conn="alpha",ike_version="2",.*encr_alg="AES_CBC",encr_keysize="256",prf_alg="PRF_HMAC_SHA2_256",dh_group="MODP_2048"' <<<"$M"
+	check "ikewatch: no role label on pluto's ipsec_ike_sa_info (whack does not say)" \
+		bash -c '! grep "^ipsec_ike_sa_info{" <<<"$1" | grep -q "role="' _ "$M"
 	check "ikewatch: beta's ipsec_child_sa_info has its ESP suite" \
 		grep -q '^ipsec_child_sa_info{conn="beta",child="beta",.*encr_alg="AES_CBC",encr_keysize="256",integ_alg="HMAC_SHA2_256_128"' <<<"$M"
 	J=$("$IKW" status --json --collector.libreswan.ctlsocket="$(ctl a)" \

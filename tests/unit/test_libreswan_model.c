@@ -98,6 +98,7 @@ static void test_up(void)
 	CHECK_STR(b->children[0].name, "beta");
 	CHECK_U64(b->children[0].bytes_out, 420);
 	/* the suite and identities as charon's collector fills them */
+	CHECK(a->role_unknown && !ike_sa_role(a));   /* whack does not say */
 	CHECK_STR(a->local_id, "192.0.2.1");
 	CHECK_STR(a->remote_id, "192.0.2.2");
 	CHECK_STR(a->encr_alg, "AES_CBC");
