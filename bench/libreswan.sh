@@ -55,7 +55,8 @@ k_med=$(col '$3 - $4' | bench_median) k_p99=$(col '$3 - $4' | p99)
 c_med=$(col '$5' | bench_median) c_p99=$(col '$5' | p99)
 s_med=$(col '$4' | bench_median)
 r_coll=$(ratio "$c_med" "$w_med") r_run=$(ratio "$k_med" "$w_med")
-loads=$(awk '{ printf "%s%s %s (1-minute load average, %s CPUs)", NR > 1 ? ", " : "", $1, $2, $5 }' "$load" 2>/dev/null)
+loads=$(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { if (NR) printf " (1-minute load average, %s CPUs)", $5 }' "$load" 2>/dev/null)
+spread=$(awk -v a="$w_p99" -v b="$w_med" -v c="$c_p99" -v d="$c_med" 'BEGIN { x = a / b; y = c / d; printf "%.1f", (x > y ? x : y) }')
 verdict=$(awk -v r="$r_coll" 'BEGIN { print (r <= 1.25) ? "met" : "missed" }')
 kver=$(awk -F= '$1 == "KVER" { gsub(/"/, "", $2); print $2 }' "$ROOT/tests/qemu/.cache/guest.env" 2>/dev/null)
 cat >"$OUT/section-libreswan.md" <<MD
@@ -88,9 +89,9 @@ shell function's commands), ikewatch starts the same three with
 posix_spawn, which costs less under emulation; that is the likely reason
 the collection reads below the floor, not a faster pluto. The guest's
 timings follow the host CPU it gets, and the host was shared with other
-jobs (host load: ${loads:-not recorded}), so single rounds vary a lot (p99 several
-times the median); the medians of alternating rounds are what the target is
-judged on. A run on an idle host gives steadier numbers.
+jobs (host load: ${loads:-not recorded}), so single rounds vary (p99 up to
+${spread}x the median); the medians of alternating rounds are what the target
+is judged on. A run on an idle host gives steadier numbers.
 MD
 if [ -f "$DOC" ]; then
 	awk -v f="$OUT/section-libreswan.md" '
