@@ -468,6 +468,7 @@ static int lsw_fill_ike(struct lsw_model *b, struct lsw_ike_key *k)
 {
 	struct model *m = b->m;
 	const struct lsw_conn *c = lsw_find_conn(b, k->conn);
+	const struct lsw_conn *suite = lsw_ike_conn(b, k);
 	struct ike_sa *sa = model_add_ike_sa(m);
 
 	if (!sa)
@@ -481,7 +482,7 @@ static int lsw_fill_ike(struct lsw_model *b, struct lsw_ike_key *k)
 	sa->local_id = lsw_str(m, c ? c->local_id : "");
 	sa->remote_id = lsw_str(m, c ? c->remote_id : "");
 	sa->initiator_spi = sa->responder_spi = "";
-	if (lsw_ike_algs(m, sa, lsw_ike_conn(b, k) ? lsw_ike_conn(b, k)->ike_alg : ""))
+	if (lsw_ike_algs(m, sa, suite ? suite->ike_alg : ""))
 		return -ENOMEM;
 	sa->tasks_active = sa->tasks_queued = "";
 	sa->rekey_in = k->ike ? lsw_time(k->ike->rekey_in) : TIME_NONE;
