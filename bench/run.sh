@@ -317,7 +317,7 @@ final_scrape() {
 }
 
 measure_size() {
-	local n=$1 k r f_us s_us m_us g_us t0 t1 w code size gsize body hwm rss charon_rss
+	local n=$1 k r f_us s_us m_us g_us t0 t1 w code size gsize body hwm rss anon files charon_rss
 	local fstats sstats fmed fp99 smed sp99 cnt
 	k=$(((n + 499) / 500))
 	((k >= MIN_PEERS)) || k=$MIN_PEERS
@@ -375,8 +375,9 @@ measure_size() {
 	done
 	local load1 others1
 	cpu1=$(proc_cpu_ticks "$IKW_PID")
+	# each round scrapes ikewatch twice (plain and gzip): the mean of the two
 	CPU_PER_SCRAPE=$(awk -v d="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$ROUNDS" \
-		'BEGIN { printf "%.4f", d / hz / r }')
+		'BEGIN { printf "%.4f", d / hz / (2 * r) }')
 	log "N=$n: ikewatch CPU (user+sys) per scrape: ${CPU_PER_SCRAPE}s"
 	load1=$(cut -d' ' -f1 /proc/loadavg)
 	others1=$(other_labs)
@@ -390,6 +391,11 @@ measure_size() {
 	rm -f "$body"
 	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$IKW_PID/status")
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$IKW_PID/status")
+	# what the resident set is made of at the end: ikewatch's own memory
+	# (anonymous: heap, stacks) and pages of mapped files (its binary and the
+	# shared libraries, which other processes share)
+	anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$IKW_PID/status")
+	files=$(awk '/^RssFile/ { print $2 }' "/proc/$IKW_PID/status")
 	charon_rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$(cat "$SD/hub/charon.pid")/status" 2>/dev/null || echo 0)
 	stop_ikewatch
 	charon_phases "$n"
@@ -402,7 +408,7 @@ measure_size() {
 	# other_labs swanctl_startup_s curl_startup_s charon_list_conns_s
 	# charon_list_sas_noblock_s charon_sequence_s charon_list_sas_blocking_s
 	# collect_final_s ikewatch_cpu_per_scrape_s paired_ratio_median
-	# minimal_med minimal_p99 gzip_med gzip_p99 gzip_bytes
+	# minimal_med minimal_p99 gzip_med gzip_p99 gzip_bytes rss_anon_kib rss_file_kib
 	read -r fmed fp99 _ <<<"$fstats"
 	read -r smed sp99 cnt <<<"$sstats"
 	local pratio mmed mp99 gmed gp99 gbytes
@@ -410,11 +416,11 @@ measure_size() {
 	read -r mmed mp99 _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $7 }' "$OUT/samples.tsv" | stats)"
 	read -r gmed gp99 _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $8 }' "$OUT/samples.tsv" | stats)"
 	read -r gbytes _ <<<"$(awk -F'\t' -v n="$n" '$1 == n { print $9 }' "$OUT/samples.tsv" | stats)"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$n" "$k" "$SERIES" "$BODY_BYTES" "$fmed" "$fp99" "$smed" "$sp99" "$cnt" \
 		"$hwm" "$rss" "$charon_rss" "$UP_SECONDS" "$COLLECT_S" "$load0" "$load1" \
 		"$CHARON_VERSION" "$CHILD_UP" "$others" "$SWANCTL_START" "$CURL_START" "$PH_CONNS" "$PH_SAS" "$PH_SEQ" "$PH_SAS_BLOCK" "$COLLECT2_S" "$CPU_PER_SCRAPE" "$pratio" \
-		"$mmed" "$mp99" "$gmed" "$gp99" "${gbytes%.*}" >>"$OUT/summary.tsv"
+		"$mmed" "$mp99" "$gmed" "$gp99" "${gbytes%.*}" "$anon" "$files" >>"$OUT/summary.tsv"
 	log "N=$n: floor median ${fmed}s p99 ${fp99}s; scrape median ${smed}s p99 ${sp99}s; ikewatch VmHWM ${hwm} kB"
 }
 
@@ -461,7 +467,7 @@ EOF
 
 # one row of the table against the minimal client
 min_table_row() {
-	local n=$1 mmed=$2 mp99=$3 smed=$4 sp99=$5 gmed=$6 gp99=$7 gbytes=$8 hwm=$9 verdict="" tgt
+	local n=$1 mmed=$2 mp99=$3 smed=$4 sp99=$5 gmed=$6 gp99=$7 gbytes=$8 hwm=$9 anon=${10} files=${11} verdict="" tgt
 	if has_ratio_target "$n"; then
 		verdict=$(awk -v s="$smed" -v m="$mmed" -v sp="$sp99" -v mp="$mp99" \
 			-v tm="$MIN_TARGET_MEDIAN" -v tp="$MIN_TARGET_P99" 'BEGIN {
@@ -469,12 +475,14 @@ min_table_row() {
 		tgt=$(min_target_rss_bytes "$n")
 		if ((hwm * 1024 <= tgt)); then verdict="$verdict; RSS: yes"; else verdict="$verdict; RSS: **no**"; fi
 	fi
-	printf '| %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s MB | %s |\n' \
+	printf '| %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s MB | %s | %s |\n' \
 		"$n" "$(fmt_s "$mmed")" "$(fmt_s "$mp99")" "$(fmt_s "$smed")" "$(fmt_s "$sp99")" \
 		"$(awk -v a="$smed" -v b="$mmed" 'BEGIN { printf "%.2f", a / b }')" \
 		"$(awk -v a="$sp99" -v b="$mp99" 'BEGIN { printf "%.2f", a / b }')" \
 		"$(fmt_s "$gmed")" "$(fmt_s "$gp99")" "$gbytes" \
-		"$(awk -v b="$((hwm * 1024))" 'BEGIN { printf "%.1f", b / 1e6 }')" "${verdict:-(no target)}"
+		"$(awk -v b="$((hwm * 1024))" 'BEGIN { printf "%.1f", b / 1e6 }')" \
+		"$([[ -n $anon ]] && awk -v a="$anon" -v f="$files" 'BEGIN { printf "%.1f / %.1f MB", a * 1024 / 1e6, f * 1024 / 1e6 }' || echo -)" \
+		"${verdict:-(no target)}"
 }
 
 # shellcheck disable=SC2154 # the variables come from run-info.txt
@@ -587,18 +595,18 @@ and 10,000 tunnels: median scrape within ${MIN_TARGET_MEDIAN}x of the minimal
 client's median, p99 within ${MIN_TARGET_P99}x of its p99, peak RSS at most
 5 MB at 1000 and 16 MB at 10,000.
 
-| N tunnels | minimal median | minimal p99 | scrape median / p99 | ratio median / p99 | gzip scrape median / p99 | gzip body bytes | peak RSS | target met |
-|---:|---:|---:|---:|---:|---:|---:|---:|:---|
+| N tunnels | minimal median | minimal p99 | scrape median / p99 | ratio median / p99 | gzip scrape median / p99 | gzip body bytes | peak RSS | RSS after the rounds: own (anonymous) / mapped files (binary, shared libraries) | target met |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
-		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat mmed mp99 gmed gp99 gbytes; do
+		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat mmed mp99 gmed gp99 gbytes anon files; do
 			[[ -n $mmed ]] || continue   # a run from before the minimal client
-			min_table_row "$n" "$mmed" "$mp99" "$smed" "$sp99" "$gmed" "$gp99" "$gbytes" "$hwm"
+			min_table_row "$n" "$mmed" "$mp99" "$smed" "$sp99" "$gmed" "$gp99" "$gbytes" "$hwm" "$anon" "$files"
 		done <"$sum"
 		cat <<EOF
 
 ### Context of each size
 
-| N | peers | lab up in | ikewatch CPU per scrape (user+sys) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
+| N | peers | lab up in | ikewatch CPU per scrape (user+sys, mean of plain and gzip) | median of per-round scrape/floor | ikewatch collection, warm-up / final (its own timer) | charon alone: list-conns / list-sas noblock / whole sequence | charon alone: list-sas blocking (as swanctl) | swanctl --version --daemon / curl /-/healthy alone | hub charon RSS | load avg before / after rounds | children up in warm-up scrape | other labs up |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|
 EOF
 		while IFS=$'\t' read -r n k ser bytes fmed fp99 smed sp99 cnt hwm rss crss ups col l0 l1 _ cup others sws cus lcs lsn seq lsb col2 cps prat _; do

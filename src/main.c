@@ -1,5 +1,6 @@
 /* ikewatch: watches IKEv2/IPsec tunnels and serves what it sees to
  * Prometheus.  This file is only the command table. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,19 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* glibc gives each thread that allocates an arena of its own, and pages a
+ * collection freed there stay resident: with the HTTP threads, the
+ * collection and its list-conns thread, one scrape at 1000 tunnels left
+ * about 1 MB more resident than one shared arena does.  ikewatch allocates
+ * little and from few threads at once, so the lock costs nothing measurable.
+ */
+static void malloc_one_arena(void)
+{
+#ifdef M_ARENA_MAX
+	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	bool help = false, version = false;
@@ -83,6 +97,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(c.log_level);
+	malloc_one_arena();
 	/* libcurl's global state: set up before any thread starts, once */
 	if (http_client_global_init(&err)) {
 		fprintf(stderr, "ikewatch: %s\n", err.msg);

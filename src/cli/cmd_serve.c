@@ -171,6 +171,9 @@ static int serve_start_events(struct serve_ctx *ctx, const struct config *c)
 		log_error("logs: %s", err.msg);
 		return -1;
 	}
+	/* pluto's followed log is its event stream: up while it is followed */
+	if (ctx->logs && c->logs.daemon == LOG_DAEMON_PLUTO)
+		event_store_set_connected(ctx->events, true);
 	if (ctx->logs && c->logs.vici_log) {
 		o.want_log = true;
 		o.on_log = serve_on_log;
@@ -213,7 +216,10 @@ static int serve_start_lines(struct serve_ctx *ctx, const struct config *c)
  * daemon's contributors, each filling its own section. */
 static int serve_start_scraper(struct serve_ctx *ctx, const struct config *c)
 {
-	struct scraper_opts o = { .events = ctx->events, .event_stream = ctx->stream != NULL };
+	/* pluto's followed log is its event stream (up/down/rekey counters) */
+	bool pluto_log = ctx->logs && c->logs.daemon == LOG_DAEMON_PLUTO;
+	struct scraper_opts o = { .events = ctx->events,
+				  .event_stream = ctx->stream != NULL || pluto_log };
 
 	ctx->scraper = cli_scraper_new(c, &o);
 	if (!ctx->scraper)

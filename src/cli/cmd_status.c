@@ -61,7 +61,8 @@ static int cs_print(const struct strbuf *sb)
 static struct log_store *cs_local_log(struct model *m, const struct config *c)
 {
 	struct log_store *s = log_store_new(c->logs.keep_lines);
-	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s };
+	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s,
+				      c->logs.daemon == LOG_DAEMON_PLUTO };
 	struct log_collect *col = s ? log_collect_new(&o) : NULL;
 	struct ikw_err err = { "" };
 	size_t i;

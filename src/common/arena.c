@@ -1,5 +1,6 @@
 #include "common/arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,11 @@ struct arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
-/* Hands out `size` zeroed bytes aligned to `align` (1 for strings, 16 for
- * structures; block data is 16-aligned). */
-static void *arena_take(struct arena *a, size_t size, size_t align)
+/* Hands out `size` bytes aligned to `align` (1 for strings, 16 for
+ * structures; block data is 16-aligned), zeroed if `zero` (strings are
+ * written whole by the caller: zeroing them too cost 3.5% of a scrape's
+ * CPU at 1000 tunnels). */
+static void *arena_take(struct arena *a, size_t size, size_t align, bool zero)
 {
 	struct arena_block *b = a->head;
 	size_t start = 0;
@@ -49,18 +52,19 @@ static void *arena_take(struct arena *a, size_t size, size_t align)
 	}
 	b->used = start + size;
 	a->used_bytes += size;
-	memset(b->data + start, 0, size);
+	if (zero)
+		memset(b->data + start, 0, size);
 	return b->data + start;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
 {
-	return arena_take(a, size, 16);
+	return arena_take(a, size, 16, true);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_take(a, len + 1, 1);
+	char *p = arena_take(a, len + 1, 1, false);
 
 	if (!p)
 		return NULL;

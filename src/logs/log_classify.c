@@ -114,7 +114,7 @@ static const struct {
 	{ "INTERNAL_ADDRESS_FAILURE", FAIL_NO_VIP },
 };
 
-static enum fail_reason log_classify_notify_reason(const char *name, size_t len)
+enum fail_reason log_classify_notify_reason(const char *name, size_t len)
 {
 	size_t i;
 

@@ -57,6 +57,11 @@ int log_classify(const char *line, size_t len, struct log_event *ev);
  * the line names none.  Returns its length. */
 size_t log_classify_conn(const struct log_event *ev, char *out);
 
+/* The reason of an IKEv2 error notify named name (len bytes, e.g.
+ * "NO_PROPOSAL_CHOSEN"); FAIL_OTHER for a name not in the table.  Shared
+ * with pluto's classifier. */
+enum fail_reason log_classify_notify_reason(const char *name, size_t len);
+
 /* ---- per-SA memory --------------------------------------------------- */
 
 #define LOG_CLASSIFY_SLOTS 256

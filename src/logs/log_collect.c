@@ -9,7 +9,9 @@
 
 #include "common/text.h"
 #include "logs/log_classify.h"
+#include "logs/log_classify_pluto.h"
 #include "logs/log_follow.h"
+#include "logs/log_pluto_sa.h"
 
 /* The last lines that named a connection, for remediation's diagnostics. */
 struct log_recent {
@@ -19,8 +21,9 @@ struct log_recent {
 
 struct log_collect {
 	struct log_collect_opts o;
-	pthread_mutex_t lock;          /* guards sa and recent */
+	pthread_mutex_t lock;          /* guards sa, pluto and recent */
 	struct log_classify_state sa;
+	struct log_pluto_sas *pluto;   /* o.pluto: pluto's SAs by serial */
 	struct log_recent recent[LOG_COLLECT_RECENT_MAX];
 	size_t recent_head, recent_n;
 	atomic_uint_least64_t lines, failures, rule_matches, long_lines;
@@ -33,6 +36,12 @@ struct log_collect *log_collect_new(const struct log_collect_opts *opts)
 	if (!c)
 		return NULL;
 	c->o = *opts;
+	if (opts->pluto && !(c->pluto = malloc(sizeof(*c->pluto)))) {
+		free(c);
+		return NULL;
+	}
+	if (c->pluto)
+		log_pluto_sas_init(c->pluto);
 	pthread_mutex_init(&c->lock, NULL);
 	log_classify_state_init(&c->sa);
 	return c;
@@ -43,6 +52,7 @@ void log_collect_free(struct log_collect *c)
 	if (!c)
 		return;
 	pthread_mutex_destroy(&c->lock);
+	free(c->pluto);
 	free(c);
 }
 
@@ -138,33 +148,71 @@ size_t log_collect_recent(struct log_collect *c, const char *conn, struct strbuf
 	return n;
 }
 
+/* The status view's kind of a pluto SA line (log_line_describe knows
+ * charon's wording only). */
+static void log_collect_pluto_kind(const struct pluto_sa_event *sa,
+				   struct log_line_info *info)
+{
+	if (sa->kind == PLUTO_IKE_REKEY || sa->kind == PLUTO_CHILD_REKEY)
+		info->kind = LOG_LINE_REKEY;
+	else if (sa->kind != PLUTO_SA_NONE)
+		info->kind = LOG_LINE_UPDOWN;
+	info->established = sa->kind == PLUTO_IKE_UP;
+}
+
 /* Every line goes to the status view's store, conn or not. */
 static void log_collect_keep(struct log_collect *c, const struct log_event *ev,
-			     const char *conn, double ts)
+			     const struct pluto_sa_event *sa, const char *conn, double ts)
 {
 	struct log_line_info info;
 
 	if (!c->o.lines)
 		return;
 	log_line_describe(ev, &info);
+	if (sa)
+		log_collect_pluto_kind(sa, &info);
 	log_store_add(c->o.lines, ts, conn, ev->sa_id, ev->msg, ev->msg_len, &info);
+}
+
+/* pluto's SA events: up/down/rekey and the final traffic, built in like
+ * the failures. */
+static void log_collect_pluto_sa(struct log_collect *c, const struct log_event *ev,
+				 const struct pluto_sa_event *sa, double ts)
+{
+	if (!c->o.builtin || sa->kind == PLUTO_SA_NONE)
+		return;
+	pthread_mutex_lock(&c->lock);
+	log_pluto_sas_apply(c->pluto, c->o.store, log_collect_label(c, ev->conn), ev, sa, ts);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The classifier of the daemon whose log it is. */
+static int log_collect_classify(struct log_collect *c, const char *line, size_t len,
+				struct log_event *ev, struct pluto_sa_event *sa)
+{
+	if (c->pluto)
+		return log_classify_pluto(line, len, ev, sa);
+	sa->kind = PLUTO_SA_NONE;
+	return log_classify(line, len, ev);
 }
 
 void log_collect_line(struct log_collect *c, const char *line, size_t len,
 		      double ts)
 {
 	struct log_event ev;
+	struct pluto_sa_event sa;
 	char conn[LOG_CONN_MAX + 1] = "";
 
 	atomic_fetch_add(&c->lines, 1);
-	if (!log_classify(line, len, &ev) && log_rules_count(c->o.rules))
+	if (!log_collect_classify(c, line, len, &ev, &sa) && log_rules_count(c->o.rules))
 		log_classify_conn(&ev, ev.conn);   /* rules want it even so */
 	if (ev.conn_raw) {
 		log_classify_conn(&ev, conn);
 		log_collect_remember(c, &ev, conn);
 	}
-	log_collect_keep(c, &ev, conn, ts);
+	log_collect_keep(c, &ev, c->pluto ? &sa : NULL, conn, ts);
 	log_collect_builtin(c, &ev, ts);
+	log_collect_pluto_sa(c, &ev, &sa, ts);
 	log_collect_rules(c, &ev);
 }
 
@@ -185,7 +233,7 @@ void log_collect_vici(struct log_collect *c, const char *msg, size_t len,
 	if (sa_id)
 		ev.sa_id = sa_id;
 	log_collect_remember(c, &ev, ev.conn);
-	log_collect_keep(c, &ev, ev.conn, ts);
+	log_collect_keep(c, &ev, NULL, ev.conn, ts);
 	log_collect_builtin(c, &ev, ts);
 	log_collect_rules(c, &ev);
 }

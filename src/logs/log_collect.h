@@ -1,4 +1,4 @@
-/* Log collector: turns charon log lines, from followed files or from VICI
+/* Log collector: turns charon (or pluto) log lines, from followed files or from VICI
  * 'log' events, into failure counts (built-in patterns) and rule matches
  * (operator rules) in the event store.  Thread-safe: followers and the VICI
  * event thread may feed one collector at the same time. */
@@ -22,6 +22,8 @@ struct log_collect_opts {
 	void *known_ctx;
 	struct log_store *lines;         /* every line, for the status view;
 					    may be NULL; must outlive the collector */
+	bool pluto;                      /* lines are pluto's: failures and SA
+					    events (log_pluto_sa.h) */
 };
 
 struct log_collect_stats {

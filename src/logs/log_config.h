@@ -9,11 +9,16 @@
 
 #define LOG_CONFIG_FILES_MAX 16
 
+/* Whose log it is: charon's wording, or libreswan pluto's (whose log is
+ * also its only event source: up/down/rekey and final traffic). */
+enum log_daemon { LOG_DAEMON_CHARON, LOG_DAEMON_PLUTO };
+
 struct log_rules;
 
 struct log_config {
 	char **files;              /* absolute paths */
 	size_t nfiles;
+	enum log_daemon daemon;    /* default charon */
 	bool vici_log;             /* default false */
 	bool journal;              /* default false */
 	char **journal_matches;    /* "FIELD=value"; none = the default */

@@ -80,12 +80,19 @@ void logs_on_journal(void *ctx, const struct log_journal_entry *e)
 		log_collect_line(c, e->msg, e->len, e->ts);
 }
 
+/* pluto logs to syslog as "pluto" (libreswan's ipsec.service) */
+static const char *const logs_pluto_matches[] = { "SYSLOG_IDENTIFIER=pluto" };
+
 void logs_journal_opts(const struct log_config *lc, struct log_journal_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->directory = lc->journal_directory;
 	o->matches = (const char *const *)lc->journal_matches;
 	o->nmatches = lc->njournal_matches;
+	if (!o->nmatches && lc->daemon == LOG_DAEMON_PLUTO) {
+		o->matches = logs_pluto_matches;
+		o->nmatches = 1;
+	}
 }
 
 static int logs_start_journal(struct logs_runtime *rt, const struct log_config *lc,
@@ -110,7 +117,8 @@ int logs_start_lines(struct logs_runtime **out, const struct log_config *lc,
 		     struct event_store *store, struct log_store *lines,
 		     log_conn_known_fn known, void *known_ctx, struct ikw_err *err)
 {
-	struct log_collect_opts co = { store, lc->rules, lc->builtin, known, known_ctx, lines };
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, known, known_ctx, lines,
+				       lc->daemon == LOG_DAEMON_PLUTO };
 	struct logs_runtime *rt = calloc(1, sizeof(*rt));
 	int rc;
 
@@ -244,7 +252,8 @@ static int logs_catchup_journal(const struct log_config *lc, struct log_collect 
 int logs_catchup(const struct log_config *lc, struct event_store *store,
 		 struct log_state *ls, struct ikw_err *err)
 {
-	struct log_collect_opts co = { store, lc->rules, lc->builtin, NULL, NULL, NULL };
+	struct log_collect_opts co = { store, lc->rules, lc->builtin, NULL, NULL, NULL,
+				       lc->daemon == LOG_DAEMON_PLUTO };
 	struct log_collect *col = log_collect_new(&co);
 	int rf, rj;
 

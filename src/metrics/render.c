@@ -18,6 +18,7 @@ struct render {
 	struct expo expo;
 	size_t family, conn;
 	bool header_done, finished;
+	struct render_cache cache;
 };
 
 struct render *render_new(struct model *m, enum expo_format f,
@@ -100,7 +101,7 @@ static void render_family_step(struct render *r, const struct render_ctx *c,
 int render_next(void *render, struct strbuf *sb)
 {
 	struct render *r = render;
-	struct render_ctx c = { r->m, &r->opts };
+	struct render_ctx c = { r->m, &r->opts, &r->cache };
 
 	if (r->finished)
 		return 0;
@@ -127,5 +128,6 @@ void render_free(void *render)
 	if (!r)
 		return;
 	model_unref(r->m);
+	free(r->cache.attention);
 	free(r);
 }

@@ -15,9 +15,20 @@
 
 #define NL(a) (sizeof(a) / sizeof((a)[0]))
 
+/* What one render works out once and several families read: built on
+ * first use, freed with the render. */
+struct render_cache {
+	unsigned char *attention;   /* per view: its status_attention, or
+				       RENDER_NO_ATTENTION */
+	bool attention_tried;
+};
+
+#define RENDER_NO_ATTENTION 0xff
+
 struct render_ctx {
 	const struct model *m;
 	const struct render_opts *o;
+	struct render_cache *cache;
 };
 
 struct render_family {

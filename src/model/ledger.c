@@ -152,13 +152,16 @@ int ledger_update(struct ledger *l, const struct model *m, bool complete)
 void ledger_apply_final(struct ledger *l, const struct sa_final *f)
 {
 	struct ledger_entry *e = ledger_entry_get(l, f->conn, f->child, false);
+	/* pluto's log names no SPIs for an SA that came up before the log was
+	 * followed: its serial (unique while pluto runs) is the key then */
+	bool any_spi = !f->spi_in[0] && !f->spi_out[0];
 	size_t i;
 
 	for (i = 0; e && i < e->nsas; i++) {
 		struct ledger_sa *s = &e->sas[i];
 
-		if (s->uniqueid != f->uniqueid || strcmp(s->spi_in, f->spi_in) ||
-		    strcmp(s->spi_out, f->spi_out))
+		if (s->uniqueid != f->uniqueid ||
+		    (!any_spi && (strcmp(s->spi_in, f->spi_in) || strcmp(s->spi_out, f->spi_out))))
 			continue;
 		s->last.bytes_in = max_u64(s->last.bytes_in, f->totals.bytes_in);
 		s->last.bytes_out = max_u64(s->last.bytes_out, f->totals.bytes_out);

@@ -54,7 +54,8 @@ int ledger_observe(struct ledger *l, const char *conn, const char *child,
 		   const struct traffic_totals *t);
 void ledger_end(struct ledger *l, bool complete);
 /* The final counters of an SA that went away (from an event): raise its last
- * counters to them if the ledger knows the SA, so traffic after the last
+ * counters to them if the ledger knows the SA (by unique id and SPIs, or by
+ * unique id alone when the final has no SPIs), so traffic after the last
  * scrape is not lost.  SAs the ledger never saw are ignored: counting them
  * could count twice if a listing later shows them. */
 void ledger_apply_final(struct ledger *l, const struct sa_final *f);

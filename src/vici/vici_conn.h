@@ -71,7 +71,9 @@ int vici_read_event(struct vici_conn *c, char name[256], struct vici_msg *msg,
 		    const struct deadline *dl, struct ikw_err *err);
 
 /* The socket descriptor, for poll() in an event loop.  Check
- * vici_queued_events() first: queued events do not make the fd readable. */
+ * vici_queued_events() first: queued events do not make the fd readable,
+ * nor do bytes already read ahead (vici_read_event() with a zero deadline
+ * takes those). */
 int vici_fd(const struct vici_conn *c);
 /* Events waiting in the queue (at most 64). */
 size_t vici_queued_events(const struct vici_conn *c);

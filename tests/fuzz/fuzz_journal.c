@@ -76,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fuzz_check_entry(&e, data, size, conn, sizeof(conn));
 	store = event_store_new(64);
-	c = log_collect_new(&(struct log_collect_opts){ store, NULL, true, fuzz_known, NULL, NULL });
+	c = log_collect_new(&(struct log_collect_opts){ store, NULL, true, fuzz_known, NULL, NULL,
+							false });
 	if (store && c) {
 		logs_on_journal(c, &e);
 		fuzz_check_store(store);

@@ -40,6 +40,7 @@ PLUTO_PIDS=()
 
 source "$(dirname "$0")/guest_lib.sh"
 source "$(dirname "$0")/guest_pluto_ops.sh"
+source "$(dirname "$0")/guest_pluto_log.sh"
 
 # --- ikewatch against pluto A
 # ikw ARGS...: one scrape of pluto A (and the XFRM of namespace A)
@@ -179,6 +180,8 @@ ikewatch_run() {
 	note "remediation"
 	ops_run
 
+	plog_ikewatch   # guest_pluto_log.sh: ikewatch following pluto A's log
+
 	# pluto stalled (SIGSTOP): whack waits on the socket; the scrape ends at
 	# its deadline with the collector failed, and does not hang
 	note "pluto stalled"
@@ -213,6 +216,7 @@ ikewatch_run() {
 
 cleanup() {
 	local pid
+	[ -n "${PLOG_SERVE_PID:-}" ] && kill "$PLOG_SERVE_PID" 2>/dev/null
 	for pid in "${PLUTO_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
@@ -236,7 +240,7 @@ setup_net() {
 			echo "address add $outer/24 dev $dev"
 			echo "link add inner0 type dummy"
 			echo "link set inner0 up"
-			for n in 1 2 3; do
+			for n in 1 2 3 4 5 6 7; do  # 4..7: guest_pluto_log.sh
 				echo "address add 198.$mine.$n.1/32 dev inner0"
 				echo "route add 198.$peer.$n.0/24 dev $dev src 198.$mine.$n.1"
 			done
@@ -315,6 +319,8 @@ capture_run() {
 	sleep 1
 	capture a alpha-down
 	capture b responder
+	plog_failures
+	plog_capture
 	cp "$WORK"/*.log "$PLUTO_CAPTURE/" 2>/dev/null
 	cp "$WORK/a/pluto.log" "$PLUTO_CAPTURE/a-pluto.log"
 	cp "$WORK/b/pluto.log" "$PLUTO_CAPTURE/b-pluto.log"
@@ -349,6 +355,7 @@ mkdir -p /run/pluto  # its dump (core) dir
 setup_net || { fail "network namespaces"; exit 1; }
 write_config a 18 19 "$OUTER_A" "$OUTER_B" && write_config b 19 18 "$OUTER_B" "$OUTER_A" ||
 	{ fail "pluto configs"; exit 1; }
+plog_add_conns || { fail "pluto log conns"; exit 1; }
 start_pluto a "$A" >"$WORK/start-a.log" 2>&1
 start_pluto b "$B" >"$WORK/start-b.log" 2>&1
 answers() { whack "$1" --status >/dev/null 2>&1; }

@@ -51,7 +51,7 @@ remediation:
   recheck_delay: 60s           # 1 s real
   initiate_timeout: 20s        # real: whack waits for the CHILD SA
   cooldown: 10m
-  global_max_faulty: 5
+  global_max_faulty: 20         # the log checks add down conns
   self_check: 60s              # 1 s real
   time_scale: 60
   diagnostics:

@@ -98,7 +98,7 @@ static void test_lines(void)
 {
 	struct event_store *s = event_store_new(100);
 	struct log_rules *rs = one_rule();
-	struct log_collect_opts o = { s, rs, true, known, NULL, NULL };
+	struct log_collect_opts o = { s, rs, true, known, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct log_collect_stats st;
 	enum fail_reason last = FAIL_OTHER;
@@ -133,7 +133,7 @@ static void test_lines(void)
 static void test_invented_names_keep_the_cap(void)
 {
 	struct event_store *s = event_store_new(100);
-	struct log_collect_opts o = { s, NULL, true, known, NULL, NULL };
+	struct log_collect_opts o = { s, NULL, true, known, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	char line[160];
 	int i;
@@ -156,7 +156,7 @@ static void test_vici(void)
 {
 	struct event_store *s = event_store_new(100);
 	struct log_rules *rs = one_rule();
-	struct log_collect_opts o = { s, rs, true, NULL, NULL, NULL };
+	struct log_collect_opts o = { s, rs, true, NULL, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	const char *dpd = "sending DPD request", *gone = "giving up after 5 retransmits";
 	const char *rt = "retransmit 2 of request with message ID 3";
@@ -179,7 +179,7 @@ static void test_vici(void)
  * newest LOG_COLLECT_RECENT_MAX. */
 static void test_recent(void)
 {
-	struct log_collect_opts o = { NULL, NULL, true, NULL, NULL, NULL };
+	struct log_collect_opts o = { NULL, NULL, true, NULL, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct strbuf sb = STRBUF_INIT;
 	char big[1000];
@@ -212,7 +212,7 @@ static void test_recent(void)
 static void test_builtin_off(void)
 {
 	struct event_store *s = event_store_new(100);
-	struct log_collect_opts o = { s, NULL, false, NULL, NULL, NULL };
+	struct log_collect_opts o = { s, NULL, false, NULL, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct log_collect_stats st;
 
@@ -250,7 +250,7 @@ static void *feeder_main(void *arg)
 static void test_threads(void)
 {
 	struct event_store *s = event_store_new(100);
-	struct log_collect_opts o = { s, NULL, true, NULL, NULL, NULL };
+	struct log_collect_opts o = { s, NULL, true, NULL, NULL, NULL, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct feeder a = { c, "a" }, b = { c, "b" };
 	pthread_t ta, tb;

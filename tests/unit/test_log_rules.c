@@ -11,6 +11,7 @@
 
 #include "config/config_logs.h"
 #include "logs/log_rules.h"
+#include "logs/logs.h"
 #include "testlib.h"
 
 /* ---- capture of emitted matches ------------------------------------------- */
@@ -411,6 +412,20 @@ static void test_config_variants(void)
 	CHECK_STR(lc.journal_directory, "/j");
 	log_config_release(&lc);
 	CHECK(lc.journal_matches == NULL && !lc.journal);
+	CHECK_INT(lc.daemon, LOG_DAEMON_CHARON);
+	CHECK_INT(parse_logs("logs:\n  daemon: pluto\n  journal: true\n", &lc, &err), 0);
+	CHECK_INT(lc.daemon, LOG_DAEMON_PLUTO);
+	{
+		struct log_journal_opts o;
+
+		logs_journal_opts(&lc, &o);   /* pluto's identifier by default */
+		CHECK_INT(o.nmatches, 1);
+		CHECK_STR(o.matches[0], "SYSLOG_IDENTIFIER=pluto");
+	}
+	log_config_release(&lc);
+	CHECK_INT(parse_logs("logs:\n  daemon: charon\n", &lc, &err), 0);
+	CHECK_INT(lc.daemon, LOG_DAEMON_CHARON);
+	log_config_release(&lc);
 }
 
 /* Each error names ikewatch.yml and the line of the offending node. */
@@ -436,6 +451,9 @@ static void test_config_errors(void)
 	config_fails("logs:\n  journal_matches:\n    - SYSLOG_IDENTIFIER=charon\n    - charon\n",
 		     "ikewatch.yml:4: logs.journal_matches: want FIELD=value");
 	config_fails("logs:\n  journal_matches: [lower=x]\n", "ikewatch.yml:2: logs.journal_matches");
+	config_fails("logs:\n  daemon: racoon\n", "ikewatch.yml:2: logs.daemon: want charon or pluto");
+	config_fails("logs:\n  daemon: pluto\n  vici_log: true\n",
+		     "ikewatch.yml:2: logs: daemon pluto has no vici_log or error_notify");
 	config_fails("logs:\n  journal_directory: rel\n",
 		     "ikewatch.yml:2: logs.journal_directory: want an absolute path");
 	config_fails("logs:\n  files: [/a, rel.log]\n", "ikewatch.yml:2: logs.files: want absolute paths");

@@ -313,7 +313,7 @@ static void test_redact(void)
 static void test_collect_feeds(void)
 {
 	struct log_store *s = log_store_new(100);
-	struct log_collect_opts o = { NULL, NULL, true, NULL, NULL, s };
+	struct log_collect_opts o = { NULL, NULL, true, NULL, NULL, s, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct log_store_line out[4];
 	struct log_store_query q = { NULL, 0, 4 };
@@ -340,7 +340,7 @@ static void test_tail(void)
 			   "no time here <psk|1> at all\n"
 			   "a cut last line without newline";
 	struct log_store *s = log_store_new(100);
-	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s };
+	struct log_collect_opts o = { NULL, NULL, false, NULL, NULL, s, false };
 	struct log_collect *c = log_collect_new(&o);
 	struct log_store_line out[8];
 	struct log_store_query q = { NULL, 0, 8 };

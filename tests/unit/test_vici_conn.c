@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/strbuf.h"
 #include "testlib.h"
 #include "vici/vici_conn.h"
 #include "vici/vici_packet.h"
@@ -829,6 +830,91 @@ static void test_fragmented_event_resumes(void)
 	fake_stop(f);
 }
 
+/* Appends one EVENT packet "log" whose message is msg=<len bytes of c>. */
+static void frame_log_event(struct strbuf *out, char c, size_t len)
+{
+	struct vici_builder b;
+	char *v = malloc(len + 1);
+	size_t total;
+
+	if (!v)
+		abort();
+	memset(v, c, len);
+	v[len] = '\0';
+	vici_builder_init(&b);
+	vici_add_kv_str(&b, "msg", v);
+	total = 1 + 1 + 3 + b.sb.len;
+	strbuf_addch(out, (char)(total >> 24));
+	strbuf_addch(out, (char)(total >> 16));
+	strbuf_addch(out, (char)(total >> 8));
+	strbuf_addch(out, (char)total);
+	strbuf_addch(out, VICI_EVENT);
+	strbuf_addch(out, 3);
+	strbuf_add(out, "log", 3);
+	strbuf_add(out, b.sb.buf, b.sb.len);
+	vici_builder_release(&b);
+	free(v);
+}
+
+/* Several packets in one write, one of them larger than the client's
+ * read-ahead, and the last one cut in two writes. */
+static void serve_packed(struct fake *f, int fd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t cut;
+
+	(void)f;
+	frame_log_event(&sb, 'a', 10);
+	frame_log_event(&sb, 'b', 40000);
+	frame_log_event(&sb, 'c', 20);
+	frame_log_event(&sb, 'd', 30);
+	cut = sb.len - 7;
+	fake_write(fd, sb.buf, cut);
+	usleep(20000);
+	fake_write(fd, sb.buf + cut, sb.len - cut);
+	strbuf_release(&sb);
+	fake_wait_eof(fd);
+}
+
+static void expect_log_run(struct vici_conn *c, char ch, size_t len)
+{
+	struct deadline dl = deadline_in_ms(2000);
+	struct ikw_err err = { "" };
+	struct vici_msg msg;
+	char name[256], *buf = malloc(len + 2);
+	size_t i;
+	int r = vici_read_event(c, name, &msg, &dl, &err);
+
+	if (!buf)
+		abort();
+	CHECK_INT(r, 0);
+	if (!r) {
+		CHECK_STR(name, "log");
+		CHECK_INT(vici_get_str(&msg, VICI_ROOT, "msg", buf, len + 2), 0);
+		CHECK_INT(strlen(buf), len);
+		for (i = 0; i < len && buf[i] == ch; i++)
+			;
+		CHECK_INT(i, len);
+		vici_msg_release(&msg);
+	}
+	free(buf);
+}
+
+static void test_packed_packets(void)
+{
+	struct fake *f = fake_start(serve_packed);
+	struct vici_conn *c = connect_fake(f);
+
+	if (c) {
+		expect_log_run(c, 'a', 10);
+		expect_log_run(c, 'b', 40000);
+		expect_log_run(c, 'c', 20);
+		expect_log_run(c, 'd', 30);
+	}
+	vici_close(c);
+	fake_stop(f);
+}
+
 /* --- event queue --- */
 
 static void serve_flood(struct fake *f, int fd)
@@ -1095,6 +1181,7 @@ int main(void)
 	RUN(test_write_timeout);
 	RUN(test_event_flood_timeout);
 	RUN(test_fragmented_event_resumes);
+	RUN(test_packed_packets);
 	RUN(test_event_queue_overflow);
 	RUN(test_close_with_pending);
 	RUN(test_callback_abort);
