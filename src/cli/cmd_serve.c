@@ -291,8 +291,13 @@ static int serve_start_workers(struct serve_ctx *ctx, const struct config *c)
 	}
 	if (ctx->probes)
 		scraper_add_contributor(ctx->scraper, (struct contributor){ probes_contribute, ctx->probes });
-	in = (struct remediate_inputs){ c->vici_socket, ctx->scraper, logs_collector(ctx->logs),
-					ctx->probes };
+	in = (struct remediate_inputs){ .scraper = ctx->scraper,
+					.logs = logs_collector(ctx->logs), .probes = ctx->probes };
+	/* the daemon the collector watches is the one remediation acts on */
+	if (c->libreswan_ctlsocket && c->libreswan_ctlsocket[0])
+		ike_control_whack(&in.control, c->libreswan_whack, c->libreswan_ctlsocket);
+	else
+		ike_control_vici(&in.control, c->vici_socket);
 	if (c->remediate.enabled && remediate_start(&ctx->remediate, &c->remediate, &in, &err)) {
 		log_error("%s", err.msg);
 		return -1;

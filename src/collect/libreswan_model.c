@@ -50,16 +50,28 @@ static int lsw_on_traffic(void *ctx, const struct lsw_traffic *t)
 			sizeof(*t), t);
 }
 
+static const char *const lsw_global_keys[LSW_G_COUNT] = {
+	[LSW_G_IKE] = "current.states.ike",
+	[LSW_G_HALF_OPEN] = "current.states.iketype.halfopen",
+	[LSW_G_CHILD] = "current.states.ipsec",
+	[LSW_G_ESTABLISHED] = "total.ike.ikev2.established",
+	[LSW_G_FAILED] = "total.ike.ikev2.failed",
+	[LSW_G_DPD_SENT] = "total.ike.dpd.sent",
+	[LSW_G_DPD_RECV] = "total.ike.dpd.recv",
+	[LSW_G_DPD_REPLIED] = "total.ike.dpd.replied",
+};
+
 static int lsw_on_global(void *ctx, const struct lsw_global *g)
 {
 	struct lsw_model *b = ctx;
+	size_t i;
 
-	if (!strcmp(g->key, "current.states.ike")) {
-		b->ike_total = g->value;
-		b->have_ike_total = true;
-	} else if (!strcmp(g->key, "current.states.iketype.halfopen")) {
-		b->ike_half_open = g->value;
-		b->have_half_open = true;
+	for (i = 0; i < LSW_G_COUNT; i++) {
+		if (!strcmp(g->key, lsw_global_keys[i])) {
+			b->global[i] = g->value;
+			b->have_global[i] = true;
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -314,10 +326,149 @@ static int lsw_ike_keys(const struct lsw_model *b, struct lsw_ike_key **out,
 	return 0;
 }
 
+/* ---- suites: "AES_CBC_256-HMAC_SHA2_256-MODP2048" into the model's parts -- */
+
+struct lsw_suite {
+	char part[4][LSW_ALG_MAX + 1];
+	size_t n;
+};
+
+static void lsw_split(const char *s, struct lsw_suite *out)
+{
+	memset(out, 0, sizeof(*out));
+	while (*s && out->n < 4) {
+		size_t len = strcspn(s, "-");
+
+		memcpy(out->part[out->n++], s, len);   /* len <= LSW_ALG_MAX */
+		s += len;
+		if (*s == '-')
+			s++;
+	}
+}
+
+/* "AES_CBC_256" -> "AES_CBC" and 256; "AES_GCM_16_256" -> "AES_GCM_16",
+ * 256; a suffix under 64 is part of the name (GCM's ICV "_16"). */
+static const char *lsw_encr(struct model *m, const char *s, uint32_t *keysize)
+{
+	const char *u = strrchr(s, '_');
+	char *name;
+	uint64_t v = 0;
+	const char *p;
+
+	*keysize = 0;
+	if (!u || !u[1])
+		return lsw_str(m, s);
+	for (p = u + 1; *p >= '0' && *p <= '9' && v < 100000; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (*p || v < 64 || v > 65535)
+		return lsw_str(m, s);
+	name = arena_alloc(&m->arena, (size_t)(u - s) + 1);
+	if (!name)
+		return NULL;
+	memcpy(name, s, (size_t)(u - s));
+	name[u - s] = '\0';
+	*keysize = (uint32_t)v;
+	return name;
+}
+
+/* "NONE" (an AEAD's integrity) is no algorithm */
+static const char *lsw_alg(struct model *m, const char *s)
+{
+	return lsw_str(m, strcmp(s, "NONE") ? s : "");
+}
+
+/* pluto's group names in charon's spelling (VICI's dh-group), so that a
+ * mixed fleet's ipsec_*_sa_info agree; a name not listed stays pluto's. */
+static const char *lsw_dh_name(const char *s)
+{
+	static const struct { const char *pluto, *charon; } names[] = {
+		{ "MODP1024", "MODP_1024" }, { "MODP1536", "MODP_1536" },
+		{ "MODP2048", "MODP_2048" }, { "MODP3072", "MODP_3072" },
+		{ "MODP4096", "MODP_4096" }, { "MODP6144", "MODP_6144" },
+		{ "MODP8192", "MODP_8192" }, { "DH19", "ECP_256" },
+		{ "DH20", "ECP_384" }, { "DH21", "ECP_521" },
+		{ "DH31", "CURVE_25519" }, { "DH32", "CURVE_448" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].pluto))
+			return names[i].charon;
+	return s;
+}
+
+/* pluto's PRF "HMAC_SHA2_256" is charon's "PRF_HMAC_SHA2_256" */
+static const char *lsw_prf_name(struct model *m, const char *s)
+{
+	char *out;
+	size_t n = strlen(s);
+
+	if (!s[0] || !strncmp(s, "PRF_", 4))
+		return lsw_str(m, s);
+	out = arena_alloc(&m->arena, n + 5);
+	if (out) {
+		memcpy(out, "PRF_", 4);
+		memcpy(out + 4, s, n + 1);
+	}
+	return out;
+}
+
+/* IKE: ENCR-PRF-DH as 4.x prints it, or ENCR-INTEG-PRF-DH as older plutos
+ * did; anything else leaves the parts "". */
+static int lsw_ike_algs(struct model *m, struct ike_sa *sa, const char *suite)
+{
+	struct lsw_suite st;
+
+	sa->encr_alg = sa->integ_alg = sa->prf_alg = sa->dh_group = "";
+	lsw_split(suite, &st);
+	if (st.n != 3 && st.n != 4)
+		return 0;
+	sa->encr_alg = lsw_encr(m, st.part[0], &sa->encr_keysize);
+	sa->integ_alg = lsw_alg(m, st.n == 4 ? st.part[1] : "");
+	sa->prf_alg = lsw_prf_name(m, st.part[st.n - 2]);
+	sa->dh_group = lsw_str(m, lsw_dh_name(st.part[st.n - 1]));
+	return sa->encr_alg && sa->integ_alg && sa->prf_alg && sa->dh_group ?
+	       0 : -ENOMEM;
+}
+
+/* CHILD: ESP ENCR-INTEG, AH INTEG; the PFS group unless "<Phase1>" (no
+ * DH of its own) or "<N/A>". */
+static int lsw_child_algs(struct model *m, struct child_sa *ch,
+			  const struct lsw_conn *c)
+{
+	struct lsw_suite st;
+	bool ah = c && !strcmp(c->child_proto, "AH");
+
+	ch->encr_alg = ch->integ_alg = ch->prf_alg = ch->dh_group = "";
+	if (!c || !c->child_alg[0])
+		return 0;
+	lsw_split(c->child_alg, &st);
+	if (ah && st.n == 1) {
+		ch->integ_alg = lsw_alg(m, st.part[0]);
+	} else if (!ah && st.n == 2) {
+		ch->encr_alg = lsw_encr(m, st.part[0], &ch->encr_keysize);
+		ch->integ_alg = lsw_alg(m, st.part[1]);
+	}
+	if (c->pfs_group[0] && c->pfs_group[0] != '<')
+		ch->dh_group = lsw_str(m, lsw_dh_name(c->pfs_group));
+	return ch->encr_alg && ch->integ_alg && ch->dh_group ? 0 : -ENOMEM;
+}
+
+/* The conn whose status lines describe an IKE SA: the one that negotiated
+ * it (pluto prints the suite under that conn only). */
+static const struct lsw_conn *lsw_ike_conn(const struct lsw_model *b,
+					   const struct lsw_ike_key *k)
+{
+	const struct lsw_conn *c = k->ike ? lsw_find_conn(b, k->ike->conn) : NULL;
+
+	return c ? c : lsw_find_conn(b, k->conn);
+}
+
 static int lsw_fill_ike(struct lsw_model *b, struct lsw_ike_key *k)
 {
 	struct model *m = b->m;
 	const struct lsw_conn *c = lsw_find_conn(b, k->conn);
+	const struct lsw_conn *suite = lsw_ike_conn(b, k);
 	struct ike_sa *sa = model_add_ike_sa(m);
 
 	if (!sa)
@@ -328,15 +479,20 @@ static int lsw_fill_ike(struct lsw_model *b, struct lsw_ike_key *k)
 	sa->state = lsw_ike_state(k->ike);
 	sa->local_host = lsw_str(m, c ? c->local_host : "");
 	sa->remote_host = lsw_str(m, c ? c->remote_host : "");
-	sa->local_id = sa->remote_id = sa->initiator_spi = sa->responder_spi = "";
-	sa->encr_alg = sa->integ_alg = sa->prf_alg = sa->dh_group = "";
+	sa->local_id = lsw_str(m, c ? c->local_id : "");
+	sa->remote_id = lsw_str(m, c ? c->remote_id : "");
+	sa->initiator_spi = sa->responder_spi = "";
+	if (lsw_ike_algs(m, sa, suite ? suite->ike_alg : ""))
+		return -ENOMEM;
 	sa->tasks_active = sa->tasks_queued = "";
 	sa->rekey_in = k->ike ? lsw_time(k->ike->rekey_in) : TIME_NONE;
 	sa->children_negotiated = -1;
+	sa->role_unknown = true;   /* whack's output does not say who initiated */
 	if (k->nchildren &&
 	    !(sa->children = arena_alloc(&m->arena, k->nchildren * sizeof(*sa->children))))
 		return -ENOMEM;
-	return sa->conn && sa->local_host && sa->remote_host ? 0 : -ENOMEM;
+	return sa->conn && sa->local_host && sa->remote_host && sa->local_id &&
+	       sa->remote_id ? 0 : -ENOMEM;
 }
 
 static int lsw_fill_child(struct lsw_model *b, struct child_sa *ch,
@@ -355,7 +511,8 @@ static int lsw_fill_child(struct lsw_model *b, struct child_sa *ch,
 	ch->spi_in = lsw_str(m, spis ? spis->spi_in : "");
 	ch->spi_out = lsw_str(m, spis ? spis->spi_out : "");
 	ch->cpi_in = ch->cpi_out = "";
-	ch->encr_alg = ch->integ_alg = ch->prf_alg = ch->dh_group = "";
+	if (lsw_child_algs(m, ch, c))
+		return -ENOMEM;
 	if (t && t->in_bytes != LSW_NONE)
 		ch->bytes_in = (uint64_t)t->in_bytes;
 	if (t && t->out_bytes != LSW_NONE)
@@ -410,12 +567,25 @@ static void lsw_fill_daemon(struct lsw_model *b)
 	if (!d->version)
 		d->version = "";
 	d->sysname = d->release = d->machine = "";
-	if (b->have_ike_total) {
+	if (b->have_global[LSW_G_IKE]) {
 		d->have_stats = true;
 		d->stats_ike_only = true;
-		d->ikesas_total = b->ike_total;
-		d->ikesas_half_open = b->have_half_open ? b->ike_half_open : 0;
+		d->ikesas_total = b->global[LSW_G_IKE];
+		d->ikesas_half_open = b->global[LSW_G_HALF_OPEN];
 	}
+	d->have_child_sas = b->have_global[LSW_G_CHILD];
+	d->child_sas_total = b->global[LSW_G_CHILD];
+	/* a pair or triple is read together, or not at all: no made-up 0 */
+	d->have_negotiations = b->have_global[LSW_G_ESTABLISHED] &&
+			       b->have_global[LSW_G_FAILED];
+	d->ike_established_total = b->global[LSW_G_ESTABLISHED];
+	d->ike_failed_total = b->global[LSW_G_FAILED];
+	d->have_dpd = b->have_global[LSW_G_DPD_SENT] &&
+		      b->have_global[LSW_G_DPD_RECV] &&
+		      b->have_global[LSW_G_DPD_REPLIED];
+	d->dpd_sent = b->global[LSW_G_DPD_SENT];
+	d->dpd_received = b->global[LSW_G_DPD_RECV];
+	d->dpd_replied = b->global[LSW_G_DPD_REPLIED];
 }
 
 int lsw_model_finish(struct lsw_model *b, struct ikw_err *err)

@@ -16,7 +16,8 @@
  *                               and only beta uses #1, #1 counts under beta
  *                               alone, so that alpha reads down
  *   --trafficstatus          -> bytes_in/out (packets: pluto has none)
- *   --globalstatus           -> daemon IKE SA counts */
+ *   --globalstatus           -> daemon IKE and CHILD SA counts, IKEv2
+ *                               negotiations, DPD messages */
 #ifndef IKW_LIBRESWAN_MODEL_H
 #define IKW_LIBRESWAN_MODEL_H
 
@@ -26,6 +27,15 @@
 #include "model/model.h"
 #include "parse/libreswan_parse.h"
 
+/* The --globalstatus keys the model reads (libreswan_model.c has their
+ * names). */
+enum lsw_global_key {
+	LSW_G_IKE, LSW_G_HALF_OPEN, LSW_G_CHILD,
+	LSW_G_ESTABLISHED, LSW_G_FAILED,
+	LSW_G_DPD_SENT, LSW_G_DPD_RECV, LSW_G_DPD_REPLIED,
+	LSW_G_COUNT
+};
+
 struct lsw_model {
 	struct model *m;
 	struct lsw_conn *conns;
@@ -34,8 +44,8 @@ struct lsw_model {
 	size_t nstates, astates;
 	struct lsw_traffic *traffic;
 	size_t ntraffic, atraffic;
-	uint64_t ike_total, ike_half_open;
-	bool have_ike_total, have_half_open;
+	uint64_t global[LSW_G_COUNT];    /* --globalstatus, by enum lsw_global_key */
+	bool have_global[LSW_G_COUNT];
 	char version[32];
 };
 

@@ -93,7 +93,7 @@ static void render_ike_info(const struct render_ctx *c,
 	snprintf(keysize, sizeof(keysize), "%u", s->encr_keysize);
 	l[0] = (struct label){ "conn", v->name };
 	l[1] = (struct label){ "ike_version", ike_version_number_label(s->version) };
-	l[2] = (struct label){ "role", s->initiator ? "initiator" : "responder" };
+	l[2] = (struct label){ "role", ike_sa_role(s) };
 	l[3] = (struct label){ "encr_alg", s->encr_alg };
 	l[4] = (struct label){ "encr_keysize", s->encr_keysize ? keysize : NULL };
 	l[5] = (struct label){ "integ_alg", s->integ_alg };

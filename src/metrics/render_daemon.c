@@ -27,6 +27,21 @@ static bool render_have_start(const struct render_ctx *c)
 	return c->m->daemon.have_stats && c->m->daemon.start_time > 0;
 }
 
+static bool render_have_child_sas(const struct render_ctx *c)
+{
+	return c->m->daemon.have_child_sas;
+}
+
+static bool render_have_negotiations(const struct render_ctx *c)
+{
+	return c->m->daemon.have_negotiations;
+}
+
+static bool render_have_dpd(const struct render_ctx *c)
+{
+	return c->m->daemon.have_dpd;
+}
+
 static bool render_have_counters(const struct render_ctx *c)
 {
 	return c->m->daemon.have_counters;
@@ -112,6 +127,34 @@ static void render_daemon_ike_sas(const struct render_ctx *c, struct expo *e)
 static void render_daemon_half_open(const struct render_ctx *c, struct expo *e)
 {
 	expo_sample_u64(e, NULL, 0, c->m->daemon.ikesas_half_open);
+}
+
+static void render_daemon_child_sas(const struct render_ctx *c, struct expo *e)
+{
+	expo_sample_u64(e, NULL, 0, c->m->daemon.child_sas_total);
+}
+
+static void render_negotiations(const struct render_ctx *c, struct expo *e)
+{
+	struct label ok[] = { { "result", "established" } };
+	struct label bad[] = { { "result", "failed" } };
+
+	expo_sample_u64(e, ok, 1, c->m->daemon.ike_established_total);
+	expo_sample_u64(e, bad, 1, c->m->daemon.ike_failed_total);
+}
+
+/* pluto counts DPD (IKEv1 R_U_THERE) requests sent, requests received and
+ * the acks it replied with */
+static void render_dpd(const struct render_ctx *c, struct expo *e)
+{
+	const struct daemon_info *d = &c->m->daemon;
+	struct label sent[] = { { "direction", "out" }, { "type", "request" } };
+	struct label recv[] = { { "direction", "in" }, { "type", "request" } };
+	struct label repl[] = { { "direction", "out" }, { "type", "response" } };
+
+	expo_sample_u64(e, sent, NL(sent), d->dpd_sent);
+	expo_sample_u64(e, recv, NL(recv), d->dpd_received);
+	expo_sample_u64(e, repl, NL(repl), d->dpd_replied);
 }
 
 static void render_workers(const struct render_ctx *c, struct expo *e)
@@ -265,6 +308,15 @@ const struct render_family render_daemon_families[] = {
 	G("ipsec_daemon_ike_sas_half_open", METRIC_GAUGE,
 	  "Half-open IKE SAs the daemon holds.",
 	  render_have_stats, render_daemon_half_open),
+	G("ipsec_daemon_child_sas", METRIC_GAUGE,
+	  "CHILD SAs (IPsec SAs) the daemon holds, all states (pluto).",
+	  render_have_child_sas, render_daemon_child_sas),
+	G("ipsec_daemon_ike_sa_negotiations", METRIC_COUNTER,
+	  "IKEv2 SA negotiations that established or failed (pluto).",
+	  render_have_negotiations, render_negotiations),
+	G("ipsec_daemon_dpd_messages", METRIC_COUNTER,
+	  "Dead peer detection messages by direction and type (pluto).",
+	  render_have_dpd, render_dpd),
 	G("ipsec_daemon_worker_threads", METRIC_GAUGE,
 	  "Worker threads of the IKE daemon.",
 	  render_have_workers, render_workers),

@@ -78,6 +78,13 @@ const char *ike_version_number_label(unsigned version)
 	}
 }
 
+const char *ike_sa_role(const struct ike_sa *s)
+{
+	if (s->role_unknown)
+		return NULL;
+	return s->initiator ? "initiator" : "responder";
+}
+
 const char *ipsec_protocol_label(const char *s)
 {
 	static const char *const names[] = { "esp", "ah", "comp" };

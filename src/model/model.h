@@ -92,6 +92,8 @@ struct ike_sa {
 	uint16_t local_port, remote_port;
 	const char *initiator_spi, *responder_spi;
 	bool initiator, nat_local, nat_remote, nat_fake, nat_any;
+	bool role_unknown;                /* the daemon does not say (pluto):
+					     no role label, "-", null */
 	const char *encr_alg, *integ_alg, *prf_alg, *dh_group;
 	uint32_t encr_keysize, integ_keysize;
 	const char *tasks_active;    /* exchanges under way, comma-joined, or "" */
@@ -104,6 +106,8 @@ struct ike_sa {
 	struct child_sa *children;
 	size_t nchildren;
 };
+/* "initiator" or "responder"; NULL when the daemon does not say */
+const char *ike_sa_role(const struct ike_sa *s);
 
 struct child_cfg {
 	const char *name, *mode;      /* mode: TUNNEL, TRANSPORT, BEET, PASS, DROP */
@@ -170,6 +174,13 @@ struct daemon_info {
 	bool counters_plugin;             /* listed in stats' plugins */
 	bool stats_ike_only;              /* pluto: IKE SA counts, no worker
 					     pool or job queues (absent) */
+	/* pluto's --globalstatus; each group absent unless its keys were read */
+	bool have_child_sas;              /* current.states.ipsec */
+	uint64_t child_sas_total;
+	bool have_negotiations;           /* total.ike.ikev2.established/failed */
+	uint64_t ike_established_total, ike_failed_total;
+	bool have_dpd;                    /* total.ike.dpd.sent/recv/replied */
+	uint64_t dpd_sent, dpd_received, dpd_replied;
 	const char **counter_names;       /* get-counters, global */
 	uint64_t *counter_values;
 	size_t ncounters;

@@ -250,9 +250,77 @@ static bool conn_seconds(const struct lsw_cur *c, const char *key, int64_t *out)
 	return parse_i64(k, d, out);
 }
 
+/* [s, e) into out[cap], or "" when it does not fit: a detail for the view */
+static void copy_or_empty(char *out, size_t cap, const char *s, const char *e)
+{
+	if (!copy_field(out, cap, s, e))
+		out[0] = '\0';
+}
+
+/* The value after KEY up to the next ";" (or the end of the line). */
+static void conn_value(const struct lsw_cur *c, const char *key, char *out,
+		       size_t cap)
+{
+	const char *k = cur_find(c, key), *e;
+
+	if (!k)
+		return;
+	k += strlen(key);
+	e = memchr(k, ';', (size_t)(c->end - k));
+	copy_or_empty(out, cap, k, e ? e : c->end);
+}
+
+/* "our id=LID; their idtype: T; their id=RID": an id may hold ", " (a DN)
+ * but not "; " */
+static void conn_ids(struct lsw_conn *c, const struct lsw_cur *rest)
+{
+	struct lsw_cur theirs = *rest;
+	const char *t = cur_find(rest, "; their id");
+
+	if (!t)
+		return;
+	theirs.p = t;
+	conn_value(&theirs, "their id=", c->remote_id, sizeof(c->remote_id));
+	theirs = *rest;
+	theirs.end = t;
+	conn_value(&theirs, "our id=", c->local_id, sizeof(c->local_id));
+}
+
+/* "IKEv2 algorithm newest: SUITE" (IKEv1: "IKE algorithm newest: "), and
+ * "ESP algorithm newest: SUITE; pfsgroup=G" (or "AH ..."). */
+static void conn_algs(struct lsw_conn *c, struct lsw_cur *rest)
+{
+	static const char *const child[] = { "ESP", "AH" };
+	size_t i;
+
+	if (cur_eat(rest, "IKEv2 algorithm newest: ") ||
+	    cur_eat(rest, "IKE algorithm newest: ")) {
+		copy_or_empty(c->ike_alg, sizeof(c->ike_alg), rest->p, rest->end);
+		return;
+	}
+	for (i = 0; i < sizeof(child) / sizeof(child[0]); i++) {
+		struct lsw_cur r = *rest;
+
+		if (cur_eat(&r, child[i]) && cur_eat(&r, " algorithm newest: ")) {
+			const char *semi = memchr(r.p, ';', (size_t)(r.end - r.p));
+
+			strcpy(c->child_proto, child[i]);
+			copy_or_empty(c->child_alg, sizeof(c->child_alg), r.p,
+				      semi ? semi : r.end);
+			conn_value(&r, "pfsgroup=", c->pfs_group, sizeof(c->pfs_group));
+			return;
+		}
+	}
+}
+
 /* A detail line "NAME":   key: value; ... of the current connection. */
 static bool conn_detail(struct lsw_conn *c, struct lsw_cur *rest)
 {
+	if (cur_eat(rest, "our idtype: ")) {
+		conn_ids(c, rest);
+		return true;
+	}
+	conn_algs(c, rest);
 	if (cur_find(rest, "ike_life: ")) {
 		if (!conn_seconds(rest, "ike_life: ", &c->ike_life) ||
 		    !conn_seconds(rest, "ipsec_life: ", &c->ipsec_life) ||

@@ -33,6 +33,7 @@
 #define LSW_SPI_MAX   8      /* hex digits */
 #define LSW_ID_MAX    255
 #define LSW_KEY_MAX   127    /* globalstatus keys */
+#define LSW_ALG_MAX   127    /* an "algorithm newest:" suite */
 #define LSW_NONE      INT64_MIN  /* a timer or number not printed */
 
 /* The first line of a connection in --connectionstatus, and the details the
@@ -40,7 +41,14 @@
  *   "NAME"[INST]: LCLIENT===LHOST[LID]...RHOST[RID]===RCLIENT; ROUTING; ...
  *   "NAME":   ike_life: 28800s; ipsec_life: 28800s; ... rekey_margin: 540s;
  *   "NAME":   policy: IKEv2+PSK+ENCRYPT+TUNNEL+...;
- * A record is passed once the connection's last line has been read. */
+ *   "NAME":   our idtype: ID_IPV4_ADDR; our id=LID; their idtype: ...;
+ *             their id=RID
+ *   "NAME":   IKEv2 algorithm newest: AES_CBC_256-HMAC_SHA2_256-MODP2048
+ *   "NAME":   ESP algorithm newest: AES_CBC_256-HMAC_SHA2_256_128;
+ *             pfsgroup=<Phase1>
+ * An identity or suite too long for its array is left "" (a detail the
+ * view lacks, not a reason to lose the scrape).  A record is passed once
+ * the connection's last line has been read. */
 struct lsw_conn {
 	char name[LSW_NAME_MAX + 1];
 	uint32_t instance;               /* [N], 0 when none */
@@ -50,6 +58,11 @@ struct lsw_conn {
 	unsigned ike_version;            /* 1, 2 from the policy; 0 unknown */
 	char mode[16];                   /* TUNNEL or TRANSPORT (policy), "" */
 	int64_t ike_life, ipsec_life, rekey_margin; /* seconds, LSW_NONE */
+	char local_id[LSW_ID_MAX + 1], remote_id[LSW_ID_MAX + 1]; /* "" */
+	char ike_alg[LSW_ALG_MAX + 1];   /* the newest IKE SA's suite, "" */
+	char child_alg[LSW_ALG_MAX + 1]; /* the newest CHILD SA's suite, "" */
+	char child_proto[8];             /* "ESP" or "AH" with child_alg */
+	char pfs_group[LSW_STATE_MAX + 1]; /* "MODP2048", "<Phase1>", "" */
 };
 
 enum lsw_state_kind {

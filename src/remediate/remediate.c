@@ -257,11 +257,11 @@ static int rem_load_token(struct remediate *r, const char *path, struct ikw_err 
 }
 
 static void rem_init(struct remediate *r, const struct remediate_config *rc,
-		     const char *vici_socket, struct scraper *s)
+		     const struct ike_control *control, struct scraper *s)
 {
 
 	r->rc = rc;
-	r->vici_socket = vici_socket;
+	r->control = *control;
 	r->scraper = s;
 	r->audit_fd = -1;
 	r->wall0 = (double)time(NULL);
@@ -288,7 +288,7 @@ int remediate_start(struct remediate **out, const struct remediate_config *rc,
 
 	if (!r)
 		return err_set(err, -ENOMEM, "out of memory");
-	rem_init(r, rc, in->vici_socket, in->scraper);
+	rem_init(r, rc, &in->control, in->scraper);
 	r->logs = in->logs;
 	r->probes = in->probes;
 	if ((rcode = remediate_config_check(rc, err)) ||

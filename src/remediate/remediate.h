@@ -13,6 +13,7 @@
 #include "collect/scrape.h"
 #include "common/err.h"
 #include "config/config_remediate.h"
+#include "control/ike_control.h"
 #include "http/http_route.h"
 #include "model/model.h"
 
@@ -26,7 +27,7 @@ struct probe_runtime;
 
 /* What the engine works with besides its config; each must outlive it. */
 struct remediate_inputs {
-	const char *vici_socket;
+	struct ike_control control;    /* initiate and rekey: charon or pluto */
 	struct scraper *scraper;
 	struct log_collect *logs;      /* recent log lines for the bundle, or NULL */
 	struct probe_runtime *probes;  /* the daemon's probes (fresh runs), or NULL */

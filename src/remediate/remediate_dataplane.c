@@ -12,7 +12,6 @@
 #include "common/log.h"
 #include "probe/probes.h"
 #include "remediate/remediate_int.h"
-#include "vici/vici_control.h"
 
 static bool rem_probe_alert(const struct remediate_config *rc, const char *alertname)
 {
@@ -127,8 +126,8 @@ static enum rem_step_end rem_rekey_step(struct remediate *r, const struct rem_jo
 	int rc = nids ? 0 : -ENOENT;
 
 	for (i = 0; i < nids; i++) {
-		int x = vici_control_rekey(r->vici_socket, a == RA_REKEY_CHILD, ids[i],
-					   (unsigned)r->rc->initiate_timeout_ms, &err);
+		int x = r->control.rekey(&r->control, job->conn, a == RA_REKEY_CHILD,
+					 ids[i], (unsigned)r->rc->initiate_timeout_ms, &err);
 
 		if (x) {
 			rc = x;

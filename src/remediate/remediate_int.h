@@ -35,7 +35,7 @@ struct rem_conn {
 
 struct remediate {
 	const struct remediate_config *rc;
-	const char *vici_socket;
+	struct ike_control control;    /* the daemon's: vici or whack */
 	struct scraper *scraper;
 	struct log_collect *logs;      /* recent log lines, or NULL */
 	struct probe_runtime *probes;  /* the daemon's probes, or NULL */

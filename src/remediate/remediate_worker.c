@@ -13,7 +13,6 @@
 #include "common/log.h"
 #include "remediate/remediate_int.h"
 #include "common/cmd_run.h"
-#include "vici/vici_control.h"
 
 #define REM_CHECKS_MAX 16
 #define REM_GLOBAL_CAP_DETAIL "many tunnels are down at once (an uplink?): a human is needed"
@@ -29,8 +28,8 @@ int rem_initiate(struct remediate *r, const struct rem_job *job, const struct re
 
 	detail[0] = '\0';
 	for (i = 0; i < c->nchildren; i++) {
-		int x = vici_control_initiate(r->vici_socket, job->conn, c->children[i],
-					      (unsigned)r->rc->initiate_timeout_ms, &err);
+		int x = r->control.initiate(&r->control, job->conn, c->children[i],
+					    (unsigned)r->rc->initiate_timeout_ms, &err);
 
 		if (x) {
 			rc = x;

@@ -132,6 +132,7 @@ static int status_fill_ike(struct status_ike *si, const struct ike_sa *sa,
 
 		si->children[j].sa = c;
 		si->children[j].have_kernel = c->kernel_in;
+		si->children[j].no_packets = v->m && v->m->sa_packets_unknown;
 		si->children[j].kernel_errors = e->replay + e->replay_window + e->integrity;
 	}
 	status_mark_old_children(si);

@@ -37,6 +37,8 @@ struct status_child {
 	bool old;                   /* a newer SA of the same child exists:
 				       the rekeyed one, until deleted */
 	bool have_kernel;           /* its inbound kernel SA was found */
+	bool no_packets;            /* the daemon counts no packets (pluto):
+				       shown "-" and null, not 0 */
 	uint64_t kernel_errors;     /* replay + replay window + integrity */
 };
 

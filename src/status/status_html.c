@@ -312,7 +312,7 @@ static void html_ike_row(const struct status_conn *sc, const struct status_ike *
 		strbuf_addstr(out, "<td class=\"n\">-</td>");
 	else
 		strbuf_addf(out, "<td class=\"n\">%" PRId64 "</td>", si->children_life);
-	strbuf_addf(out, "<td>%s</td>", sa->initiator ? "initiator" : "responder");
+	strbuf_addf(out, "<td>%s</td>", ike_sa_role(sa) ? ike_sa_role(sa) : "-");
 	if (o->actions) {
 		strbuf_addstr(out, "<td>");
 		html_button_ike(out, sc, sa);
@@ -371,7 +371,11 @@ static void html_child_counters(struct strbuf *out, const struct status_child *c
 	const struct child_sa *c = ch->sa;
 
 	html_td_bytes(out, in ? c->bytes_in : c->bytes_out);
-	strbuf_addf(out, "<td class=\"n\">%" PRIu64 "</td>", in ? c->packets_in : c->packets_out);
+	if (ch->no_packets)
+		strbuf_addstr(out, "<td class=\"n\">-</td>");
+	else
+		strbuf_addf(out, "<td class=\"n\">%" PRIu64 "</td>",
+			    in ? c->packets_in : c->packets_out);
 	/* the kernel counts replay and ICV failures on the inbound SA only */
 	if (in && ch->have_kernel)
 		strbuf_addf(out, "<td class=\"n%s\">%" PRIu64 "</td>",

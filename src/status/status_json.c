@@ -23,14 +23,19 @@ static void sj_algs(struct json_out *j, const char *encr, uint32_t keysize,
 	json_str(j, "dh_group", dh);
 }
 
+/* packets is NULL when the daemon counts none (pluto): null, not 0 */
 static void sj_dir(struct json_out *j, const char *key, const char *spi,
-		   const char *cpi, uint64_t bytes, uint64_t packets, int64_t idle)
+		   const char *cpi, uint64_t bytes, const uint64_t *packets,
+		   int64_t idle)
 {
 	json_obj_begin(j, key);
 	json_str(j, "spi", spi);
 	json_str(j, "cpi", cpi[0] ? cpi : NULL);
 	json_u64(j, "bytes", bytes);
-	json_u64(j, "packets", packets);
+	if (packets)
+		json_u64(j, "packets", *packets);
+	else
+		json_null(j, "packets");
 	sj_secs(j, "idle_seconds", idle);
 }
 
@@ -53,13 +58,15 @@ static void sj_child(struct json_out *j, const struct status_child *sc)
 	sj_secs(j, "expire_in_seconds", c->life_in);
 	json_str(j, "local_ts", c->local_ts);
 	json_str(j, "remote_ts", c->remote_ts);
-	sj_dir(j, "in", c->spi_in, c->cpi_in, c->bytes_in, c->packets_in, c->use_in);
+	sj_dir(j, "in", c->spi_in, c->cpi_in, c->bytes_in,
+	       sc->no_packets ? NULL : &c->packets_in, c->use_in);
 	if (sc->have_kernel)
 		json_u64(j, "kernel_errors", sc->kernel_errors);
 	else
 		json_null(j, "kernel_errors");
 	json_obj_end(j);
-	sj_dir(j, "out", c->spi_out, c->cpi_out, c->bytes_out, c->packets_out, c->use_out);
+	sj_dir(j, "out", c->spi_out, c->cpi_out, c->bytes_out,
+	       sc->no_packets ? NULL : &c->packets_out, c->use_out);
 	json_obj_end(j);
 	json_obj_end(j);
 }
@@ -96,7 +103,7 @@ static void sj_ike(struct json_out *j, const struct status_ike *si)
 	json_str(j, "remote_id", s->remote_id);
 	json_str(j, "initiator_spi", s->initiator_spi);
 	json_str(j, "responder_spi", s->responder_spi);
-	json_str(j, "role", s->initiator ? "initiator" : "responder");
+	json_str(j, "role", ike_sa_role(s));
 	json_str(j, "nat", status_nat(s));
 	sj_algs(j, s->encr_alg, s->encr_keysize, s->integ_alg, s->prf_alg, s->dh_group);
 	sj_secs(j, "established_seconds", s->established_for);

@@ -224,7 +224,7 @@ static void st_ike_row(struct st_ctx *c, const struct status_ike *si)
 	cells[COL_REKEY] = rk;
 	cells[COL_LIFE] = s->reauth_in == TIME_NONE ? "-" : life;
 	cells[COL_NAT] = status_nat(s);
-	cells[COL_ROLE] = s->initiator ? "initiator" : "responder";
+	cells[COL_ROLE] = ike_sa_role(s) ? ike_sa_role(s) : "-";
 	cells[COL_ALGS] = alg;
 	st_row(c, cells, si->old ? "\033[2m" : "");
 }

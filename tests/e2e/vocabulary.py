@@ -86,6 +86,7 @@ MONOTONIC = {
     "host": {
         "ipsec_daemon_ike_messages_total", "ipsec_daemon_ike_rekeys_total",
         "ipsec_daemon_child_rekeys_total", "ipsec_daemon_invalid_messages_total",
+        "ipsec_daemon_ike_sa_negotiations_total", "ipsec_daemon_dpd_messages_total",
         "ipsec_xfrm_errors_total",
     },
     # sums over a conn/child's SAs, an SA that leaves folded into the ledger

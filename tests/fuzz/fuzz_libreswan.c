@@ -51,6 +51,12 @@ static int on_conn(void *ctx, const struct lsw_conn *c)
 	CHECK_TEXT(c->local_client);
 	CHECK_TEXT(c->remote_client);
 	CHECK_TEXT(c->routing);
+	CHECK_TEXT(c->local_id);
+	CHECK_TEXT(c->remote_id);
+	CHECK_TEXT(c->ike_alg);
+	CHECK_TEXT(c->child_alg);
+	CHECK_TEXT(c->child_proto);
+	CHECK_TEXT(c->pfs_group);
 	if (!c->name[0] || strchr(c->name, '"') || c->ike_version > 2)
 		abort();
 	fuzz_check_time(c->ike_life);

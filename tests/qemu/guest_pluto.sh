@@ -39,6 +39,7 @@ LOGS=${QEMU_OUT:-$WORK}
 PLUTO_PIDS=()
 
 source "$(dirname "$0")/guest_lib.sh"
+source "$(dirname "$0")/guest_pluto_ops.sh"
 source "$(dirname "$0")/guest_pluto_log.sh"
 
 # --- ikewatch against pluto A
@@ -82,6 +83,28 @@ ikewatch_run() {
 		grep -q '^ikewatch_collector_success{collector="libreswan"} 1$' <<<"$M"
 	check "ikewatch: ipsec_daemon_info daemon=pluto version=4.10" \
 		grep -q '^ipsec_daemon_info{daemon="pluto",version="4.10"' <<<"$M"
+	same "ikewatch: ipsec_daemon_child_sas = whack's current.states.ipsec" \
+		"$(metric "$M" ipsec_daemon_child_sas)" \
+		"$(whack a --globalstatus | sed -n 's/^\(000 \)\{0,1\}current\.states\.ipsec=//p')"
+	check "ikewatch: IKEv2 negotiations established counted ($(metric "$M" 'ipsec_daemon_ike_sa_negotiations_total{result="established"}'))" \
+		test "$(metric "$M" 'ipsec_daemon_ike_sa_negotiations_total{result="established"}')" -ge 1
+	check "ikewatch: DPD requests sent read from --globalstatus" \
+		grep -q '^ipsec_daemon_dpd_messages_total{direction="out",type="request"} [0-9]' <<<"$M"
+	# the IKE SA's suite (ike=aes256-sha2_256;modp2048, the default) and the
+	# identities, as charon's collector fills them
+	check "ikewatch: alpha's ipsec_ike_sa_info has pluto's suite in charon's spelling" \
+		grep -q '^ipsec_ike_sa_info{conn="alpha",ike_version="2",.*encr_alg="AES_CBC",encr_keysize="256",prf_alg="PRF_HMAC_SHA2_256",dh_group="MODP_2048"' <<<"$M"
+	check "ikewatch: no role label on pluto's ipsec_ike_sa_info (whack does not say)" \
+		bash -c '! grep "^ipsec_ike_sa_info{" <<<"$1" | grep -q "role="' _ "$M"
+	check "ikewatch: beta's ipsec_child_sa_info has its ESP suite" \
+		grep -q '^ipsec_child_sa_info{conn="beta",child="beta",.*encr_alg="AES_CBC",encr_keysize="256",integ_alg="HMAC_SHA2_256_128"' <<<"$M"
+	J=$("$IKW" status --json --collector.libreswan.ctlsocket="$(ctl a)" \
+		--collector.libreswan.whack="$WHACK" --collector.xfrm.netns="$A" \
+		--collector.klips.path= 2>>"$LOGS/ikewatch.err")
+	check "ikewatch status --json: alpha's identities" \
+		grep -q '"local_id":"192.0.2.1","remote_id":"192.0.2.2"' <<<"$J"
+	check "ikewatch status --json: packets null (pluto counts none), bytes there" \
+		bash -c 'grep -q "\"packets\":null" <<<"$1" && ! grep -q "\"packets\":[0-9]" <<<"$1"' _ "$J"
 	same "ikewatch: alpha up" "$(metric "$M" 'ipsec_conn_up{conn="alpha"}')" 1
 	same "ikewatch: beta up (its CHILD SA on alpha's IKE SA)" \
 		"$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
@@ -152,6 +175,10 @@ ikewatch_run() {
 	same "ikewatch: child alpha terminated reads 0" \
 		"$(metric "$M" 'ipsec_child_up{conn="alpha",child="alpha"}')" 0
 	same "ikewatch: beta still up" "$(metric "$M" 'ipsec_conn_up{conn="beta"}')" 1
+
+	# remediation re-initiates alpha through whack (guest_pluto_ops.sh)
+	note "remediation"
+	ops_run
 
 	plog_ikewatch   # guest_pluto_log.sh: ikewatch following pluto A's log
 

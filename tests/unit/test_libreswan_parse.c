@@ -320,6 +320,75 @@ static void test_5x_conns(void)
 	CHECK_INT(g.conns[3].ike_life, 28800);
 }
 
+/* identities and the newest suites, for the IKE SA's info and the view */
+static void test_410_ids_algs(void)
+{
+	static struct got g;
+
+	CHECK_INT(parse_fixture(CONNS, "libreswan/4.10/up-status.txt", &g), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_STR(g.conns[0].local_id, "192.0.2.1");
+	CHECK_STR(g.conns[0].remote_id, "192.0.2.2");
+	CHECK_STR(g.conns[0].ike_alg, "AES_CBC_256-HMAC_SHA2_256-MODP2048");
+	CHECK_STR(g.conns[0].child_proto, "ESP");
+	CHECK_STR(g.conns[0].child_alg, "AES_CBC_256-HMAC_SHA2_256_128");
+	CHECK_STR(g.conns[0].pfs_group, "<Phase1>");
+	/* beta's CHILD SA is on alpha's IKE SA: no IKE suite of its own */
+	CHECK_STR(g.conns[1].ike_alg, "");
+	CHECK_STR(g.conns[1].child_alg, "AES_CBC_256-HMAC_SHA2_256_128");
+	CHECK_STR(g.conns[2].ike_alg, "");     /* gamma: never up */
+	CHECK_STR(g.conns[2].child_alg, "");
+	CHECK_STR(g.conns[2].remote_id, "192.0.2.2");
+}
+
+static void test_5x_ids_algs(void)
+{
+	static struct got g;
+
+	CHECK_INT(parse_fixture(CONNS, "libreswan/5.x/connectionstatus.txt", &g), 0);
+	CHECK_INT(g.n, 4);
+	CHECK_STR(g.conns[3].local_id, "@west");
+	CHECK_STR(g.conns[3].remote_id, "@east");
+	CHECK_STR(g.conns[3].ike_alg, "AES_GCM_16_256-HMAC_SHA2_512-DH19");
+	CHECK_STR(g.conns[3].child_alg, "AES_GCM_16_256-NONE");
+	CHECK_STR(g.conns[0].local_id, "");
+}
+
+/* a DN with ", ", AH, an id over LSW_ID_MAX (left "", the conn kept) */
+static void test_ids_algs_forms(void)
+{
+	static struct got g;
+	static char buf[2048];
+	struct ikw_err err = { "" };
+	char longid[400];
+
+	CHECK_INT(parse_str(CONNS,
+		"\"dn\": 10.0.0.0/8===192.0.2.1...192.0.2.2; erouted; eroute owner: #2\n"
+		"\"dn\":   our idtype: ID_DER_ASN1_DN; our id=C=CA, O=Example, CN=west; "
+		"their idtype: ID_DER_ASN1_DN; their id=C=CA, O=Example, CN=east\n"
+		"\"dn\":   IKE algorithm newest: AES_CBC_128-HMAC_SHA1-MODP2048\n"
+		"\"dn\":   AH algorithm newest: HMAC_SHA1_96; pfsgroup=MODP2048\n",
+		&g, &err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_STR(g.conns[0].local_id, "C=CA, O=Example, CN=west");
+	CHECK_STR(g.conns[0].remote_id, "C=CA, O=Example, CN=east");
+	CHECK_STR(g.conns[0].ike_alg, "AES_CBC_128-HMAC_SHA1-MODP2048");
+	CHECK_STR(g.conns[0].child_proto, "AH");
+	CHECK_STR(g.conns[0].child_alg, "HMAC_SHA1_96");
+	CHECK_STR(g.conns[0].pfs_group, "MODP2048");
+
+	memset(longid, 'x', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	snprintf(buf, sizeof(buf),
+		 "\"l\": 192.0.2.1...192.0.2.2; unrouted; eroute owner: #0\n"
+		 "\"l\":   our idtype: ID_FQDN; our id=@%s; their idtype: ID_FQDN; "
+		 "their id=@peer\n", longid);
+	CHECK_INT(parse_str(CONNS, buf, &g, &err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_STR(g.conns[0].local_id, "");
+	CHECK_STR(g.conns[0].remote_id, "@peer");
+}
+
 static void test_5x_global(void)
 {
 	static struct got g;
@@ -410,6 +479,9 @@ int main(void)
 	RUN(test_5x_traffic);
 	RUN(test_5x_conns);
 	RUN(test_5x_global);
+	RUN(test_410_ids_algs);
+	RUN(test_5x_ids_algs);
+	RUN(test_ids_algs_forms);
 	RUN(test_prefix);
 	RUN(test_errors);
 	RUN(test_callback_stops);

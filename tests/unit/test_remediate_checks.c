@@ -66,6 +66,7 @@ static void test_one_check_one_read(void)
 	size_t ndefaults;
 	struct ikw_err err = { "" };
 	struct remediate *r = NULL;
+	struct remediate_inputs in = { 0 };
 	struct scraper *s;
 	int64_t until;
 	FILE *f;
@@ -94,9 +95,9 @@ static void test_one_check_one_read(void)
 	rc.diag_commands = &cmd;
 	rc.ndiag_commands = 1;
 	rc.diag_commands_set = true;
-	CHECK_INT(remediate_start(&r, &rc,
-				  &(struct remediate_inputs){ "/nonexistent/ikw.vici", s, NULL, NULL },
-				  &err), 0);
+	in.scraper = s;
+	ike_control_vici(&in.control, "/nonexistent/ikw.vici");
+	CHECK_INT(remediate_start(&r, &rc, &in, &err), 0);
 	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
 	until = deadline_now_ms() + 10000;
 	while (r && !audit_has_t(path) && deadline_now_ms() < until)

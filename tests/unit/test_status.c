@@ -213,6 +213,41 @@ static void test_json(void)
 	ledger_release(&l);
 }
 
+/* pluto counts no packets per SA and does not say who initiated: null,
+ * not a made-up 0 or role */
+static void test_json_no_packets(void)
+{
+	size_t i;
+
+	struct ledger l = LEDGER_INIT;
+	struct model *m = model(&l);
+	struct arena a = ARENA_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct status_view v;
+
+	CHECK_INT(status_build(m, NULL, &a, &v), 0);
+	status_json(&v, &sb);
+	CHECK(strstr(strbuf_str(&sb), "\"packets\":3") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "\"packets\":null") == NULL);
+	strbuf_reset(&sb);
+	arena_release(&a);
+	CHECK(strstr(strbuf_str(&sb), "\"role\":null") == NULL);
+	m->sa_packets_unknown = true;
+	for (i = 0; i < m->nike; i++)
+		m->ike_sas[i].role_unknown = true;
+	CHECK_INT(status_build(m, NULL, &a, &v), 0);
+	status_json(&v, &sb);
+	CHECK(strstr(strbuf_str(&sb), "\"role\":null") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "\"role\":\"responder\"") == NULL);
+	CHECK(strstr(strbuf_str(&sb), "\"packets\":null") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "\"packets\":3") == NULL);
+	CHECK(strstr(strbuf_str(&sb), "\"bytes\":1536") != NULL);
+	strbuf_release(&sb);
+	arena_release(&a);
+	model_unref(m);
+	ledger_release(&l);
+}
+
 static void test_formats(void)
 {
 	char b[32];
@@ -238,6 +273,7 @@ static void test_formats(void)
 int main(void)
 {
 	RUN(test_build);
+	RUN(test_json_no_packets);
 	RUN(test_table_widths);
 	RUN(test_table_no_controls);
 	RUN(test_json);

@@ -252,6 +252,25 @@ static void test_rows(void)
 	model_unref(m);
 }
 
+/* pluto counts no packets per SA: "-", not a made-up 0 */
+static void test_no_packets(void)
+{
+	struct ledger l = LEDGER_INIT;
+	struct model *m = sample_model(&l);
+	struct status_html_opts o = { 0, NULL, false };
+	char *p = page(m, &o, NULL);
+
+	CHECK(strstr(p, "<td class=\"n\">1024</td>") != NULL);
+	free(p);
+	m->sa_packets_unknown = true;
+	p = page(m, &o, NULL);
+	CHECK(strstr(p, "<td class=\"n\">1024</td>") == NULL);
+	CHECK(strstr(p, "<td class=\"n\">-</td>") != NULL);
+	free(p);
+	model_unref(m);
+	ledger_release(&l);
+}
+
 static void test_attention_order(void)
 {
 	struct ledger l = LEDGER_INIT;
@@ -419,6 +438,7 @@ int main(void)
 {
 	RUN(test_escaping);
 	RUN(test_rows);
+	RUN(test_no_packets);
 	RUN(test_attention_order);
 	RUN(test_rekeyed_marked);
 	RUN(test_no_external_assets);
