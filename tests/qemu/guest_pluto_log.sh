@@ -122,6 +122,10 @@ plog_until() {
 	echo "# $series = ${v:-none}, want $op $want"
 	return 1
 }
+# plog_scrape_has REGEX: a fresh scrape has a line matching it
+plog_scrape_has() {
+	curl -fsS --max-time 10 "http://127.0.0.1:$PLOG_PORT/metrics" 2>/dev/null | grep -q -- "$1"
+}
 plog_child() { echo "ipsec_child_sa_events_total{conn=\"$1\",child=\"$1\",event=\"$2\"}"; }
 plog_ike() { echo "ipsec_ike_sa_events_total{conn=\"$1\",event=\"$2\"}"; }
 plog_fail() { echo "ipsec_conn_failures_total{conn=\"$1\",reason=\"$2\"}"; }
@@ -143,6 +147,16 @@ plog_ikewatch() {
 	whack a --name delta --initiate --asynchronous >/dev/null 2>&1
 	check "pluto log: delta's wrong PSK counted as failure reason=auth_failed under conn delta" \
 		plog_until 20 "$(plog_fail delta auth_failed)" '>=' 1
+	# what the shipped IPsecIKESADown alert joins, as this pluto gateway
+	# reports it (deploy/prometheus/tests fires the alert on these series)
+	check "pluto alert inputs: ikewatch_collector_success{collector=libreswan} 1" \
+		plog_until 5 'ikewatch_collector_success{collector="libreswan"}' == 1
+	check "pluto alert inputs: delta expected up (ipsec_conn_expected_up 1)" \
+		plog_until 5 'ipsec_conn_expected_up{conn="delta"}' == 1
+	check "pluto alert inputs: delta down (ipsec_conn_up 0)" \
+		plog_until 5 'ipsec_conn_up{conn="delta"}' == 0
+	check "pluto alert inputs: delta's peer in ipsec_conn_info (remote_addrs)" \
+		plog_scrape_has '^ipsec_conn_info{conn="delta",.*remote_addrs="[^"]'
 	whack a --name delta --delete >/dev/null 2>&1
 	# an ESP proposal mismatch: no_proposal
 	whack a --name epsilon --initiate --asynchronous >/dev/null 2>&1
