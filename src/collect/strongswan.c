@@ -24,6 +24,10 @@ struct swc_collector {
 	struct vici_conn *conn;
 	struct vici_conn *conn2;   /* list-conns, in parallel with list-sas */
 	metric_groups_off off;     /* groups whose calls are skipped */
+	/* charon's version, asked once per connection: it cannot change while
+	 * the connection lasts (a restarted charon closes it) */
+	char *version[5];          /* daemon, version, sysname, release, machine */
+	bool have_version;
 };
 
 struct swc_conns {
@@ -239,6 +243,62 @@ static void swc_count_unlisted(struct model *m, uint64_t before)
 			 (unsigned long long)expect, m->nike);
 }
 
+static void swc_forget_version(struct swc_collector *s)
+{
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		free(s->version[i]);
+		s->version[i] = NULL;
+	}
+	s->have_version = false;
+}
+
+static void swc_drop_conn(struct swc_collector *s)
+{
+	vici_close(s->conn);
+	s->conn = NULL;
+	swc_forget_version(s);
+}
+
+static const char **swc_version_field(struct daemon_info *d, size_t i)
+{
+	const char **f[5] = { &d->daemon, &d->version, &d->sysname, &d->release,
+			      &d->machine };
+
+	return f[i];
+}
+
+/* The version fields from the cache, or from charon (then cached): one
+ * round trip less per scrape. */
+static int swc_version(struct swc_collector *s, struct model *m,
+		       const struct deadline *dl, struct ikw_err *err)
+{
+	const char *v;
+	size_t i;
+	int r;
+
+	if (s->have_version) {
+		for (i = 0; i < 5; i++)
+			if (s->version[i] &&
+			    !(*swc_version_field(&m->daemon, i) =
+				      arena_strdup(&m->arena, s->version[i])))
+				return err_set(err, -ENOMEM, "out of memory");
+		m->daemon.have_version = true;
+		return 0;
+	}
+	r = swc_query(s, "version", NULL, strongswan_parse_version, m, dl, err);
+	if (r)
+		return r;
+	s->have_version = true;
+	for (i = 0; i < 5; i++) {
+		v = *swc_version_field(&m->daemon, i);
+		if (v && !(s->version[i] = strdup(v)))
+			swc_forget_version(s);   /* ask again next time */
+	}
+	return 0;
+}
+
 static int swc_collect_all(struct swc_collector *s, struct model *m,
 			  const struct deadline *dl, struct ikw_err *err)
 {
@@ -246,7 +306,7 @@ static int swc_collect_all(struct swc_collector *s, struct model *m,
 	uint64_t before;
 	int r, conns;
 
-	r = swc_query(s, "version", NULL, strongswan_parse_version, m, dl, err);
+	r = swc_version(s, m, dl, err);
 	if (!r)
 		r = swc_query(s, "stats", NULL, strongswan_parse_stats, m, dl, err);
 	if (r)
@@ -270,8 +330,7 @@ static int swc_collect_all(struct swc_collector *s, struct model *m,
 	r = swc_counters(s, m, dl, err);
 	if (r) {
 		log_warn("vici: IKE message counters skipped: %s", err->msg);
-		vici_close(s->conn);  /* its stream state is unknown */
-		s->conn = NULL;
+		swc_drop_conn(s);  /* its stream state is unknown */
 	}
 	return 0;
 }
@@ -290,8 +349,7 @@ static int swc_collect(struct collector *c, struct model *m,
 	r = swc_collect_all(s, m, dl, err);
 	if (r && r != -ENOTSUP && r != -EIO) {
 		/* the stream is in an unknown state: start afresh next time */
-		vici_close(s->conn);
-		s->conn = NULL;
+		swc_drop_conn(s);
 	}
 	if (r) {
 		m->have_sas = false;
@@ -307,7 +365,7 @@ static void swc_destroy(struct collector *c)
 
 	if (!s)
 		return;
-	vici_close(s->conn);
+	swc_drop_conn(s);
 	vici_close(s->conn2);
 	free(s->socket_path);
 	free(s);
