@@ -33,6 +33,19 @@ PY
 	return 1
 }
 
+# ops_wait_metric PORT SERIES WANT: waits up to 20 s until the scrape of the
+# serve on PORT reads WANT for SERIES
+ops_wait_metric() {
+	local _ v
+	for _ in $(seq 1 40); do
+		v=$(metric "$(curl -fsS --max-time 10 "http://127.0.0.1:$1/metrics" 2>/dev/null)" "$2")
+		[ "$v" = "$3" ] && return 0
+		sleep 0.5
+	done
+	echo "# $2 = ${v:-none}, want $3"
+	return 1
+}
+
 ops_run() {
 	local d=$WORK/ops port=19786 pid up n0
 	mkdir -p "$d"
@@ -58,6 +71,11 @@ remediation:
     directory: $d/diag
     commands:
       - [ip, netns, exec, $A, ip, -s, xfrm, state]
+# a data-plane probe through beta, as on a charon gateway
+probes:
+  defaults: {netns: $A, interval: 3s, timeout: 1s}
+  list:
+    - {conn: beta, child: beta, name: ping, target: 198.19.2.1, source: 198.18.2.1}
 YML
 	"$IKW" serve --config.file="$d/ikw.yml" --web.listen-address=127.0.0.1:$port \
 		--collector.libreswan.ctlsocket="$(ctl a)" --collector.libreswan.whack="$WHACK" \
@@ -77,6 +95,10 @@ YML
 		grep -q '"conn":"alpha"' "$d/audit.jsonl"
 	check "remediation (pluto): gamma (not in remediation.conns) left alone" \
 		bash -c '! grep -q "\"conn\":\"gamma\"" "$1"' _ "$d/audit.jsonl"
+	check "probes (pluto): the ICMP probe through beta succeeds" \
+		ops_wait_metric "$port" 'ipsec_probe_success{conn="beta",child="beta",probe="ping",target="198.19.2.1"}' 1
+	check "probes (pluto): the status view judges beta ok with its probe passing" \
+		ops_wait_metric "$port" 'ipsec_conn_status{conn="beta",status="ok"}' 1
 	kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	cp "$d/audit.jsonl" "$LOGS/ops-audit.jsonl" 2>/dev/null
 	# back to the state the caller left: alpha down
