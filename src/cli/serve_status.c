@@ -31,6 +31,13 @@ int serve_status_init(struct serve_status *st, struct scraper *s, struct log_sto
 	st->actions = NULL;
 	if (!c->status_actions)
 		return 0;
+	if (c->libreswan_ctlsocket && *c->libreswan_ctlsocket) {
+		/* they would ask a charon that is not there */
+		log_error("status.actions: the status page's initiate and terminate speak "
+			  "VICI only, not with --collector.libreswan.ctlsocket (remediation "
+			  "re-initiates through whack)");
+		return -1;
+	}
 	if (status_actions_new(&st->actions, &o, &err)) {
 		log_error("%s", err.msg);
 		return -1;

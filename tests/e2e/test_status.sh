@@ -134,6 +134,14 @@ kill "$IKW_PID"; wait "$IKW_PID" 2>/dev/null
 # ---- actions enabled ---------------------------------------------------------------
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/token"
 chmod 600 "$tmp/token"
+# on a pluto gateway the page's actions (VICI only) are refused at start
+out=$(timeout 10 "$IKEWATCH" serve --web.listen-address="127.0.0.1:$(free_port)" \
+	--collector.libreswan.ctlsocket="$tmp/no-pluto.ctl" --status.actions \
+	--status.token-file="$tmp/token" --status.audit-log="$tmp/audit-pluto.log" 2>&1)
+rc=$?
+check "status actions with a libreswan collector: serve refuses to start (exit $rc)" \
+	test "$rc" -ne 0 -a "$rc" -ne 124
+check "...and says why" grep -q 'speak VICI only, not with --collector.libreswan.ctlsocket' <<<"$out"
 TOKEN=$(cat "$tmp/token")
 start_ikewatch PORT --vici.socket="$VICI" --status.actions --status.token-file="$tmp/token" \
 	--status.audit-log="$tmp/audit.log"
