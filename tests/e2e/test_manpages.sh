@@ -39,7 +39,7 @@ src_files=$(ls "$E2E_ROOT"/src/config/*.c "$E2E_ROOT"/src/http/web_config.c)
 keys=$( {
 	grep -ohE '(strcmp|_is|PK)\(([a-z_>.-]+, )?"[a-z_]+"' $src_files | sed -E 's/.*"([a-z_]+)"$/\1/'
 	grep -ohE '\{ "[a-z_]+", "[a-z_]+",' "$E2E_ROOT/src/config/config.c" | sed -E 's/\{ "([a-z_]+)", "([a-z_]+)",/\2/'
-} | grep -vxE 'true|false|yes|no|config' | sort -u)
+} | grep -vxE 'true|false|yes|no|config|charon|pluto' | sort -u)   # values, not keys
 sections=$(grep -ohE '\{ "[a-z_]+", "[a-z_]+",' "$E2E_ROOT/src/config/config.c" |
 	sed -E 's/\{ "([a-z_]+)", .*/\1/'; printf '%s\n' probes redact remediation logs)
 sections=$(sort -u <<<"$sections")
