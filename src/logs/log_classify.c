@@ -362,23 +362,29 @@ static int log_classify_dispatch(struct log_event *ev)
 	}
 }
 
-int log_classify(const char *line, size_t len, struct log_event *ev)
+bool log_event_reset(struct log_event *ev, const char *line, size_t *len)
 {
-	size_t off;
-
 	ev->kind = LOG_NONE;
 	ev->reason = FAIL_OTHER;
 	ev->conn_raw = NULL;
 	ev->conn_raw_len = 0;
 	ev->sa_id = 0;
 	ev->conn[0] = '\0';
-	if (!line) {
-		ev->msg = "";
-		ev->msg_len = 0;
+	ev->msg = "";
+	ev->msg_len = 0;
+	if (!line)
+		return false;
+	if (*len > LOG_CLASSIFY_MAX)
+		*len = LOG_CLASSIFY_MAX;
+	return true;
+}
+
+int log_classify(const char *line, size_t len, struct log_event *ev)
+{
+	size_t off;
+
+	if (!log_event_reset(ev, line, &len))
 		return 0;
-	}
-	if (len > LOG_CLASSIFY_MAX)
-		len = LOG_CLASSIFY_MAX;
 	off = log_classify_msg_start(line, len);
 	ev->msg = line + off;
 	ev->msg_len = len - off;

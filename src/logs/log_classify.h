@@ -53,6 +53,11 @@ struct log_event {
  * way.  ev is valid while line is. */
 int log_classify(const char *line, size_t len, struct log_event *ev);
 
+/* The start of every classifier (charon's and pluto's): ev reset to no
+ * event, *len capped at LOG_CLASSIFY_MAX.  Returns false for a NULL line
+ * (ev->msg is then ""). */
+bool log_event_reset(struct log_event *ev, const char *line, size_t *len);
+
 /* Sanitized conn of the line into out (LOG_CONN_MAX + 1 bytes): "" when
  * the line names none.  Returns its length. */
 size_t log_classify_conn(const struct log_event *ev, char *out);

@@ -385,19 +385,8 @@ int log_classify_pluto(const char *line, size_t len, struct log_event *ev,
 	size_t off;
 
 	memset(sa, 0, sizeof(*sa));
-	ev->kind = LOG_NONE;
-	ev->reason = FAIL_OTHER;
-	ev->conn_raw = NULL;
-	ev->conn_raw_len = 0;
-	ev->sa_id = 0;
-	ev->conn[0] = '\0';
-	if (!line) {
-		ev->msg = "";
-		ev->msg_len = 0;
+	if (!log_event_reset(ev, line, &len))
 		return 0;
-	}
-	if (len > LOG_CLASSIFY_MAX)
-		len = LOG_CLASSIFY_MAX;
 	off = pl_msg_start(line, len);
 	ev->msg = line + off;
 	ev->msg_len = len - off;
