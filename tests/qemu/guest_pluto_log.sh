@@ -122,9 +122,12 @@ plog_until() {
 	echo "# $series = ${v:-none}, want $op $want"
 	return 1
 }
-# plog_scrape_has REGEX: a fresh scrape has a line matching it
+# plog_scrape_has REGEX: a fresh scrape has a line matching it (read whole
+# first: grep -q stopping early would fail curl's write, and pipefail the check)
 plog_scrape_has() {
-	curl -fsS --max-time 10 "http://127.0.0.1:$PLOG_PORT/metrics" 2>/dev/null | grep -q -- "$1"
+	local body
+	body=$(curl -fsS --max-time 10 "http://127.0.0.1:$PLOG_PORT/metrics" 2>/dev/null) &&
+		grep -q -- "$1" <<<"$body"
 }
 plog_child() { echo "ipsec_child_sa_events_total{conn=\"$1\",child=\"$1\",event=\"$2\"}"; }
 plog_ike() { echo "ipsec_ike_sa_events_total{conn=\"$1\",event=\"$2\"}"; }
